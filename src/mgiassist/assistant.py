@@ -1,0 +1,103 @@
+"""The model-aware entry point: load an index with its embedding model once, then search.
+
+>>> from mgiassist import Assistant
+>>> assistant = Assistant.load("index")
+>>> result = assistant.search("Can Cambodians vote from abroad?", k=3)
+>>> result.hits[0].citation.label()
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from mgiassist.embed import Embedder, load_embedder
+from mgiassist.errors import IndexMismatchError, IndexStaleError
+from mgiassist.index import LoadedIndex, index_status, load_index
+from mgiassist.schema import Chunk, SearchResult
+from mgiassist.search import Filters, Searcher, SearchSettings
+
+__all__ = ["Assistant"]
+
+
+class Assistant:
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: SearchSettings | None = None) -> None:
+        if embedder.model_id != index.model_id:
+            raise IndexMismatchError(
+                f"index {index.path} was built with {index.model_id}, not {embedder.model_id}: "
+                f"search it with --model {index.model_id} or rebuild it"
+            )
+        if embedder.dimension != index.vectors.shape[1]:
+            raise IndexMismatchError(
+                f"index {index.path} holds {index.vectors.shape[1]}-dimensional vectors; "
+                f"{embedder.model_id} makes {embedder.dimension}: rebuild the index"
+            )
+        self.index = index
+        self.embedder = embedder
+        self.searcher = Searcher(index, self._encode_query, settings)
+
+    @classmethod
+    def load(
+        cls,
+        index_dir: str | Path = "index",
+        *,
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        check_stale: bool = True,
+        settings: SearchSettings | None = None,
+    ) -> Assistant:
+        """Load the index and the model it was built with (or ``model``/``embedder`` if given)."""
+        index_dir = Path(index_dir)
+        if check_stale:
+            status = index_status(index_dir)
+            if status.state == "stale":
+                raise IndexStaleError(
+                    f"index {index_dir} is stale — the corpus changed since it was built "
+                    f"({'; '.join(status.reasons)}): run `mgiassist index --index {index_dir}`"
+                )
+        index = load_index(index_dir)
+        if embedder is None:
+            embedder = load_embedder(model or index.model_id)
+        return cls(index, embedder, settings)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one assistant lives as long as the process
+    def _encode_cached(self, text: str) -> bytes:
+        return self.embedder.encode([text])[0].tobytes()
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        return np.frombuffer(self._encode_cached(text), dtype=np.float32)
+
+    @property
+    def settings(self) -> SearchSettings:
+        return self.searcher.settings
+
+    @property
+    def facets(self) -> dict[str, list[str]]:
+        return self.searcher.facets
+
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        history: Sequence[str] = (),
+        country: str | Sequence[str] | None = None,
+        family: str | Sequence[str] | None = None,
+        domain: str | Sequence[str] | None = None,
+        section: str | Sequence[str] | None = None,
+        polarity: str | Sequence[str] | None = None,
+    ) -> SearchResult:
+        filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity)
+        return self.searcher.search(question, k=k, history=history, filters=filters)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        return self.searcher.chunk(chunk_id)
+
+    def section_chunks(self, chunk_id: str) -> list[Chunk]:
+        return self.searcher.section_chunks(chunk_id)
+
+    def profile_chunks(self, source: str) -> list[Chunk]:
+        return self.searcher.profile_chunks(source)

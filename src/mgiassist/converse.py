@@ -1,0 +1,139 @@
+"""Follow-up questions: rewrite a question with what the conversation already established.
+
+"Who runs it?" after "What do migrant resource centres offer in Cambodia?" is searched as
+"Who runs it? migrant resource centres offer Cambodia". No language model: a follow-up is
+recognised by its shape (a leading "and"/"what about", an anaphor, too few content words), the
+subject is the previous turn's content words, and the country is the last one named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bm25s.stopwords import STOPWORDS_EN
+
+from mgiassist.countries import CountryMatcher
+from mgiassist.schema import POLARITY_FURTHER_DEVELOPMENT, POLARITY_WELL_DEVELOPED
+
+__all__ = ["Contextualised", "contextualise", "polarity_hint", "content_words", "is_follow_up"]
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_QUESTION_WORDS = {
+    "what", "which", "who", "whom", "whose", "where", "when", "why", "how", "does", "do", "did",
+    "is", "are", "was", "were", "can", "could", "should", "would", "will", "has", "have", "had",
+    "tell", "me", "us", "please", "there", "it", "its", "this", "that", "these", "those", "they",
+    "them", "their", "any", "some", "also", "else", "more", "again", "about", "same", "area",
+    "areas", "country", "countries", "one", "ones", "thing", "things", "say", "says", "said",
+    "profile", "profiles", "mention", "mentioned", "describe", "described", "list", "give", "show",
+    "know", "find", "exist", "exists",
+}
+_STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
+_FOLLOW_UP_OPENERS = re.compile(
+    r"^\s*(and|also|but|so|then|what about|how about|and what|what else|same for|as for)\b", re.IGNORECASE
+)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+)$", re.IGNORECASE)
+_ANAPHORS = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|such|the same)\b", re.IGNORECASE)
+_ANAPHORIC_THERE = re.compile(r"\bthere\b(?!\s+(is|are|was|were|be|been|'s|any|exist))", re.IGNORECASE)
+_EXISTENTIAL_THERE = re.compile(r"\b(is|are|was|were)\s+there\b", re.IGNORECASE)
+
+_FURTHER_CUES = re.compile(
+    r"\b(weak\w*|gaps?|lack\w*|missing|shortcomings?|improve\w*|challenges?|problems?|"
+    r"further development|fall(?:s)? short|not (?:yet )?(?:well|good)|poor\w*|needs? work|worst|"
+    r"deficien\w*|limitations?)\b",
+    re.IGNORECASE,
+)
+_WELL_CUES = re.compile(
+    r"\b(strengths?|strong\w*|well[- ]developed|do(?:es)? well|good practices?|good|best|"
+    r"achievements?|successes|successful|works? well|positive)\b",
+    re.IGNORECASE,
+)
+
+
+def polarity_hint(text: str) -> str | None:
+    """Which findings a question asks for: the weak areas, the strong ones, or either."""
+    further = bool(_FURTHER_CUES.search(text))
+    well = bool(_WELL_CUES.search(text))
+    if further and not well:
+        return POLARITY_FURTHER_DEVELOPMENT
+    if well and not further:
+        return POLARITY_WELL_DEVELOPED
+    return None
+
+
+def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]:
+    """The words of ``text`` that carry its subject (no question words, countries or polarity cues)."""
+    if matcher is not None:
+        for start, end in reversed(matcher.spans(text)):
+            text = text[:start] + " " + text[end:]
+    text = _FURTHER_CUES.sub(" ", text)
+    text = _WELL_CUES.sub(" ", text)
+    words = []
+    for word in _WORD.findall(text):
+        bare = word.lower().replace("’", "'")
+        bare = bare[:-2] if bare.endswith("'s") else bare
+        if bare not in _STOP and not bare.isdigit() or re.fullmatch(r"(19|20)\d\d", bare):
+            words.append(word)
+    return words
+
+
+def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
+    if _FOLLOW_UP_OPENERS.match(text):
+        return True
+    if _ANAPHORS.search(text):
+        return True
+    if _ANAPHORIC_THERE.search(text) and not _EXISTENTIAL_THERE.search(text):
+        return True
+    return len(content_words(text, matcher)) <= 1
+
+
+@dataclass(frozen=True)
+class Contextualised:
+    question: str
+    search_query: str
+    countries: tuple[str, ...]
+    inherited_country: bool = False
+    inherited_subject: str | None = None
+    polarity: str | None = None
+
+
+def contextualise(question: str, history: Sequence[str] = (), matcher: CountryMatcher | None = None) -> Contextualised:
+    """The query to search for ``question`` given the user's earlier questions (oldest first)."""
+    question = question.strip()
+    countries = tuple(matcher.find(question)) if matcher is not None else ()
+    earlier = [turn.strip() for turn in history if turn and turn.strip()]
+    additions: list[str] = []
+
+    inherited_country = False
+    if not countries and matcher is not None:
+        for turn in reversed(earlier):
+            found = matcher.find(turn)
+            if found:
+                countries, inherited_country = tuple(found), True
+                break
+
+    inherited_subject = None
+    if earlier and is_follow_up(question, matcher):
+        what_about = _WHAT_ABOUT.match(question)
+        replaces_subject = bool(what_about and content_words(what_about.group(1), matcher))
+        if not replaces_subject:
+            for turn in reversed(earlier):
+                words = content_words(turn, matcher)
+                if words:
+                    inherited_subject = " ".join(words)
+                    additions.append(inherited_subject)
+                    break
+
+    if inherited_country:
+        additions.extend(countries)
+    polarity = polarity_hint(question)
+    search_query = " ".join([question, *additions]) if additions else question
+    return Contextualised(
+        question=question,
+        search_query=search_query,
+        countries=countries,
+        inherited_country=inherited_country,
+        inherited_subject=inherited_subject,
+        polarity=polarity,
+    )

@@ -1,0 +1,162 @@
+"""Country names, codes and demonyms, from pycountry (ISO 3166) and countryinfo (demonyms).
+
+Profiles name their country in many ways ("The Kingdom of Cambodia", "CAMBODIA") and so do
+questions ("Cambodians", "KHM"). :func:`lookup_country` turns one name into a canonical
+:class:`CountryNames`; :class:`CountryMatcher` finds the countries of an index inside a question.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+
+__all__ = ["CountryNames", "lookup_country", "CountryMatcher"]
+
+_LEADING_ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CountryNames:
+    name: str
+    alpha_3: str
+    alpha_2: str
+    official_name: str | None = None
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "alpha_3": self.alpha_3,
+            "alpha_2": self.alpha_2,
+            "official_name": self.official_name,
+            "aliases": list(self.aliases),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CountryNames:
+        return cls(
+            name=data["name"],
+            alpha_3=data["alpha_3"],
+            alpha_2=data["alpha_2"],
+            official_name=data.get("official_name"),
+            aliases=tuple(data.get("aliases", ())),
+        )
+
+
+def _plural(demonym: str) -> list[str]:
+    # "Cambodian" -> "Cambodians"; "Chinese", "Swiss", "Thai" have no -s plural worth matching
+    # except the -i and -an kinds ("Thais", "Kenyans").
+    if demonym.endswith(("ese", "ss", "sh", "ch")):
+        return []
+    return [demonym + "s"]
+
+
+@functools.lru_cache(maxsize=512)
+def _demonyms(alpha_2: str) -> tuple[str, ...]:
+    try:
+        from countryinfo import CountryInfo
+
+        info = CountryInfo(alpha_2).info()
+    except Exception:  # countryinfo raises KeyError or its own errors for unknown codes
+        return ()
+    found: list[str] = []
+    demonym = (info or {}).get("demonym")
+    if demonym:
+        found.append(demonym)
+        found.extend(_plural(demonym))
+    for spelling in (info or {}).get("altSpellings") or ():
+        if len(spelling) > 3:
+            found.append(spelling)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def lookup_country(text: str) -> CountryNames | None:
+    """Resolve a name, official name or ISO code to a canonical country, or ``None``."""
+    cleaned = _LEADING_ARTICLE.sub("", text.strip()).strip(" .,:;")
+    if not cleaned:
+        return None
+    try:
+        record = pycountry.countries.lookup(cleaned)
+    except LookupError:
+        record = None
+    if record is None:
+        # pycountry's lookup is exact; a few profile spellings ("Viet Nam", "Türkiye") need the
+        # common_name/official_name scan that search_fuzzy does, but only accept a single match.
+        try:
+            matches = pycountry.countries.search_fuzzy(cleaned)
+        except LookupError:
+            matches = []
+        if len(matches) != 1:
+            return None
+        record = matches[0]
+    name = getattr(record, "common_name", None) or record.name
+    official = getattr(record, "official_name", None)
+    aliases = {record.name, name}
+    if official:
+        aliases.add(official)
+    aliases.update(_demonyms(record.alpha_2))
+    aliases.discard("")
+    return CountryNames(
+        name=name,
+        alpha_3=record.alpha_3,
+        alpha_2=record.alpha_2,
+        official_name=official,
+        aliases=tuple(sorted(aliases, key=lambda a: (-len(a), a))),
+    )
+
+
+class CountryMatcher:
+    """Finds mentions of a fixed set of countries in a text, by name, demonym or ISO code.
+
+    Names and demonyms match case-insensitively on word boundaries; ISO codes only as
+    upper-case words, since "IN" or "AT" in lower case are ordinary English.
+    """
+
+    def __init__(self, countries: list[CountryNames]) -> None:
+        self.countries = {c.name: c for c in countries}
+        self._by_alias: dict[str, str] = {}
+        self._by_code: dict[str, str] = {}
+        for country in countries:
+            for alias in (country.name, *country.aliases):
+                self._by_alias[alias.lower()] = country.name
+            for code in (country.alpha_3, country.alpha_2):
+                self._by_code[code] = country.name
+        aliases = sorted(self._by_alias, key=len, reverse=True)
+        self._alias_pattern = (
+            re.compile(r"(?<!\w)(" + "|".join(map(re.escape, aliases)) + r")(?!\w)", re.IGNORECASE)
+            if aliases
+            else None
+        )
+        self._code_pattern = (
+            re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, self._by_code)) + r")(?![\w-])")
+            if self._by_code
+            else None
+        )
+
+    def find(self, text: str) -> list[str]:
+        """Canonical names of the countries mentioned in ``text``, in order of first mention."""
+        found: list[tuple[int, str]] = []
+        if self._alias_pattern is not None:
+            for match in self._alias_pattern.finditer(text):
+                found.append((match.start(), self._by_alias[match.group(1).lower()]))
+        if self._code_pattern is not None:
+            for match in self._code_pattern.finditer(text):
+                found.append((match.start(), self._by_code[match.group(1)]))
+        ordered: list[str] = []
+        for _, name in sorted(found):
+            if name not in ordered:
+                ordered.append(name)
+        return ordered
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of every mention, so callers can remove them from a text."""
+        spans: list[tuple[int, int]] = []
+        for pattern in (self._alias_pattern, self._code_pattern):
+            if pattern is not None:
+                spans.extend(m.span(1) for m in pattern.finditer(text))
+        return sorted(spans)

@@ -1,0 +1,216 @@
+"""The small records passed between pipeline stages.
+
+Ingest produces a :class:`Profile` made of :class:`Section` units; chunking turns sections into
+:class:`Chunk` records; search returns :class:`Hit` records, each with a :class:`Citation` built
+only from chunk metadata so that the same chunk is always cited the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "FAMILY_MGI",
+    "FAMILY_MAPPING",
+    "FAMILY_OTHER",
+    "FAMILY_LABELS",
+    "POLARITY_WELL_DEVELOPED",
+    "POLARITY_FURTHER_DEVELOPMENT",
+    "POLARITIES",
+    "Footnote",
+    "Section",
+    "Profile",
+    "Chunk",
+    "Citation",
+    "Hit",
+    "SearchResult",
+]
+
+FAMILY_MGI = "mgi-profile"
+FAMILY_MAPPING = "diaspora-mapping"
+FAMILY_OTHER = "other"
+FAMILY_LABELS = {
+    FAMILY_MGI: "MGI profile",
+    FAMILY_MAPPING: "Diaspora engagement mapping",
+    FAMILY_OTHER: "Profile",
+}
+
+POLARITY_WELL_DEVELOPED = "well-developed"
+POLARITY_FURTHER_DEVELOPMENT = "further-development"
+POLARITIES = (POLARITY_WELL_DEVELOPED, POLARITY_FURTHER_DEVELOPMENT)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    text: str
+    urls: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "text": self.text, "urls": list(self.urls)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Footnote:
+        return cls(number=int(data["number"]), text=data["text"], urls=tuple(data["urls"]))
+
+
+@dataclass
+class Section:
+    """The smallest structural unit of a profile: a finding, a timeline entry, a paragraph group.
+
+    ``heading_path`` starts with the domain (an MGI domain, or a top-level part of a mapping such
+    as "Political rights") and goes down to the unit's own title.
+    """
+
+    heading_path: tuple[str, ...]
+    text: str
+    kind: str = "paragraph"
+    polarity: str | None = None
+    footnotes: tuple[Footnote, ...] = ()
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def domain(self) -> str:
+        return self.heading_path[0] if self.heading_path else ""
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.heading_path[1:])
+
+
+@dataclass
+class Profile:
+    source: str
+    family: str
+    country: str | None
+    country_code: str | None
+    title: str
+    date: str | None
+    content_hash: str
+    sections: list[Section] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Chunk:
+    chunk_id: str
+    source: str
+    family: str
+    country: str | None
+    country_code: str | None
+    title: str
+    date: str | None
+    heading_path: tuple[str, ...]
+    kind: str
+    polarity: str | None
+    text: str
+    embed_text: str
+    footnotes: tuple[Footnote, ...] = ()
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def domain(self) -> str:
+        return self.heading_path[0] if self.heading_path else ""
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.heading_path[1:])
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["heading_path"] = list(self.heading_path)
+        data["footnotes"] = [f.to_dict() for f in self.footnotes]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        values = dict(data)
+        values["heading_path"] = tuple(values["heading_path"])
+        values["footnotes"] = tuple(Footnote.from_dict(f) for f in values.get("footnotes", ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Citation:
+    country: str | None
+    family: str
+    title: str
+    date: str | None
+    domain: str
+    section: str
+    source: str
+    footnotes: tuple[Footnote, ...] = ()
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk) -> Citation:
+        return cls(
+            country=chunk.country,
+            family=chunk.family,
+            title=chunk.title,
+            date=chunk.date,
+            domain=chunk.domain,
+            section=chunk.section,
+            source=chunk.source,
+            footnotes=chunk.footnotes,
+        )
+
+    def label(self) -> str:
+        """One readable line, e.g. "Cambodia · MGI profile, February 2021 · Migrants' rights › …"."""
+        family = FAMILY_LABELS.get(self.family, self.family)
+        where = f"{family}, {self.date}" if self.date else family
+        path = " › ".join(p for p in (self.domain, self.section) if p)
+        return " · ".join(p for p in (self.country, where, path) if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "family": self.family,
+            "title": self.title,
+            "date": self.date,
+            "domain": self.domain,
+            "section": self.section,
+            "source": self.source,
+            "footnotes": [f.to_dict() for f in self.footnotes],
+        }
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    chunk: Chunk
+    citation: Citation
+    dense_score: float = 0.0
+    lexical_score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 6),
+            "chunk_id": self.chunk.chunk_id,
+            "text": self.chunk.text,
+            "citation": self.citation.to_dict(),
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    search_query: str
+    abstained: bool
+    hits: list[Hit]
+    countries: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def contextualised(self) -> bool:
+        return self.search_query != self.query
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "search_query": self.search_query,
+            "abstained": self.abstained,
+            "results": [hit.to_dict() for hit in self.hits],
+        }
