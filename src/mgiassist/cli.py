@@ -132,12 +132,15 @@ def search_command(
 ) -> None:
     """Search the index for QUESTION and print cited passages."""
     from mgiassist.assistant import Assistant
+    from mgiassist.search import validate_query
 
     if questions_file is None and question is None:
         raise QueryError("give a QUESTION, or --questions FILE.jsonl for a batch")
     if questions_file is not None and question is not None:
         raise QueryError("give either a QUESTION or --questions, not both")
     batch = _read_questions(questions_file) if questions_file is not None else None
+    if question is not None:
+        validate_query(question)  # fail before the model takes seconds to load
     assistant = Assistant.load(index_dir, model=model)
     filters = dict(country=country, family=family, domain=domain, section=section, polarity=polarity)
     if batch is None:

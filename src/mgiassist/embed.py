@@ -58,8 +58,11 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded from a local folder with the hub offline."""
 
     def __init__(self, model: str = DEFAULT_MODEL, *, device: str = "cpu") -> None:
+        import transformers
         from sentence_transformers import SentenceTransformer
 
+        transformers.utils.logging.disable_progress_bar()
+        transformers.utils.logging.set_verbosity_error()
         self.model_id = DEFAULT_MODEL if model in _DEFAULT_ALIASES else model
         location = resolve_model_path(model)
         try:
@@ -69,7 +72,8 @@ class SentenceTransformerEmbedder:
                 f"cannot load embedding model {model!r} (looked in {location}); give a local folder"
                 f" with --model: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             ) from exc
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
         self.max_tokens = int(self._model.max_seq_length)
         self._tokenizer = self._model.tokenizer
 

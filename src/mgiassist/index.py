@@ -403,6 +403,7 @@ def build_index(
         )
 
     embedder = embedder or load_embedder(model)
+    model_id = embedder.model_id
     profiles, skipped, skipped_files = [], [], {}
     for path in iter_profile_paths(corpus_dir):
         source = path.relative_to(corpus_dir).as_posix()

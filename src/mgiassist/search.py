@@ -116,17 +116,24 @@ def convex_fuse(dense: np.ndarray, lexical: np.ndarray, *, alpha: float) -> np.n
     return alpha * minmax(dense) + (1.0 - alpha) * minmax(lexical)
 
 
-def top_k(scores: np.ndarray, k: int, candidates: np.ndarray | None = None) -> np.ndarray:
-    """Indices of the ``k`` highest scores (restricted to ``candidates``), best first, ties by index."""
+def top_k(
+    scores: np.ndarray, k: int, candidates: np.ndarray | None = None, tiebreak: np.ndarray | None = None
+) -> np.ndarray:
+    """Indices of the ``k`` highest scores (restricted to ``candidates``), best first.
+
+    Equal scores are ordered by ``tiebreak`` (higher first), then by index, so results never
+    depend on hash or insertion order. RRF over two lists ties often (ranks 1+2 and 2+1).
+    """
     pool = np.arange(len(scores)) if candidates is None else np.asarray(candidates)
     if pool.size == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
     values = scores[pool]
-    if k < pool.size:
+    if k < pool.size and tiebreak is None:
         part = np.argpartition(-values, k - 1)[:k]
         pool, values = pool[part], values[part]
-    order = np.lexsort((pool, -values))
-    return pool[order]
+    second = np.zeros(len(pool)) if tiebreak is None else -np.asarray(tiebreak)[pool]
+    order = np.lexsort((pool, second, -np.round(values, 9)))
+    return pool[order][:k]
 
 
 @dataclass
@@ -327,7 +334,7 @@ class Searcher:
                 self._polarity[candidates] == context.polarity
             )
 
-        order = top_k(fused, k)
+        order = top_k(fused, k, tiebreak=np.nan_to_num(dense_vector, nan=-1.0))
         best_dense = float(np.nanmax(dense_vector)) if dense_vector.size else 0.0
         abstained = best_dense < settings.abstain_threshold
         if abstained:

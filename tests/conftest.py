@@ -1,0 +1,75 @@
+"""Shared fixtures: a tiny deterministic embedder for unit tests, the real model for integration."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_CORPUS = REPO / "corpus"
+_WORD = re.compile(r"\w+")
+
+
+class FakeEmbedder:
+    """Bag of hashed words: texts sharing words get similar vectors; same text, same vector.
+
+    ``count_tokens`` counts words, so chunk budgets can be checked by hand.
+    """
+
+    model_id = "fake-hashing-embedder"
+
+    def __init__(self, dimension: int = 256, max_tokens: int = 256) -> None:
+        self.dimension = dimension
+        self.max_tokens = max_tokens
+        self.encoded: list[str] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(_WORD.findall(text))
+
+    def encode(self, texts, *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        texts = list(texts)
+        self.encoded.extend(texts)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                stem = word[:5]  # a crude stemmer so "centres"/"centre" meet
+                bucket = int.from_bytes(hashlib.blake2b(stem.encode(), digest_size=4).digest(), "little")
+                vectors[row, bucket % self.dimension] += 1.0
+            norm = np.linalg.norm(vectors[row])
+            if norm:
+                vectors[row] /= norm
+        return vectors
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, target, ignore=shutil.ignore_patterns("README*"))
+    return target
+
+
+@pytest.fixture
+def fake_index(tmp_path: Path, corpus_copy: Path, fake_embedder: FakeEmbedder) -> Path:
+    from mgiassist.index import build_index
+
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir, embedder=fake_embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from mgiassist.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import mgiassist.assistant
+import mgiassist.index
+from mgiassist.cli import main
+
+from conftest import FakeEmbedder
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    """The CLI with the fake embedder standing in for every model load."""
+    monkeypatch.setattr(mgiassist.index, "load_embedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr(mgiassist.assistant, "load_embedder", lambda model=None: FakeEmbedder())
+    return CliRunner()
+
+
+@pytest.fixture
+def built(runner, tmp_path, corpus_copy):
+    index_dir = tmp_path / "index"
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index_dir),
+                                  "--model", "fake-hashing-embedder"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 2 profiles" in result.output
+    return index_dir
+
+
+def test_index_twice_reports_up_to_date(runner, built, corpus_copy):
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(built),
+                                  "--model", "fake-hashing-embedder"])
+    assert result.exit_code == 0 and "up to date" in result.output
+    check = runner.invoke(main, ["index", "--check", "--corpus", str(corpus_copy), "--index", str(built),
+                                 "--model", "fake-hashing-embedder"])
+    assert check.exit_code == 0 and "current" in check.output
+
+
+def test_search_json_contract(runner, built):
+    result = runner.invoke(main, ["search", "Can Cambodians vote from abroad?", "--index", str(built), "--json", "--k", "3"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert set(payload) == {"query", "search_query", "abstained", "results"}
+    assert [r["rank"] for r in payload["results"]] == [1, 2, 3]
+    citation = payload["results"][0]["citation"]
+    assert set(citation) == {"country", "family", "title", "date", "domain", "section", "source", "footnotes"}
+    for note in (n for r in payload["results"] for n in r["citation"]["footnotes"]):
+        assert set(note) == {"number", "text", "urls"}
+
+
+def test_search_text_output_has_citation_lines_and_footnote_links(runner, built):
+    result = runner.invoke(main, ["search", "voting from abroad legally allowed not implemented", "--index", str(built),
+                                  "--k", "1", "--family", "mapping"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("\n[1] Cambodia · Diaspora engagement mapping, September 2022 · Political rights")
+    assert "https://www.khmertimeskh.com/6674/nec-pressed-on-election-reforms/" in result.output
+
+
+def test_history_makes_a_follow_up(runner, built):
+    result = runner.invoke(main, ["search", "Who runs them?", "--index", str(built), "--json",
+                                  "--history", "What do migrant resource centres offer?"])
+    payload = json.loads(result.output)
+    assert payload["search_query"] == "Who runs them? migrant resource centres offer"
+
+
+def test_batch_mode_prints_one_object_per_line(runner, built, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "a", "question": "What are the obstacles?"}) + "\n\n"
+        + json.dumps({"id": "b", "question": "Who runs it?", "history": ["migrant resource centres"]}) + "\n"
+        + json.dumps({"id": "c", "question": "   "}) + "\n"
+    )
+    result = runner.invoke(main, ["search", "--questions", str(questions), "--index", str(built), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert len(rows[0]["results"]) == 10
+    assert rows[1]["search_query"].startswith("Who runs it? migrant resource centres")
+    assert "empty" in rows[2]["error"] and rows[2]["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "the question is empty"),
+        (["search", "x" * 100_000], "100,000 characters"),
+        (["search", "vote\x1b[31m abroad"], "control characters"),
+        (["search", "vote", "--domain", "Sports"], "unknown domain 'Sports'; the index holds:"),
+        (["search", "vote", "--country", "Atlantis"], "unknown country 'Atlantis'"),
+        (["search"], "give a QUESTION"),
+    ],
+)
+def test_bad_input_is_one_line_and_non_zero(runner, built, args, message):
+    result = runner.invoke(main, [*args, "--index", str(built)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("error: ")
+
+
+def test_index_errors(runner, tmp_path, built):
+    missing = runner.invoke(main, ["search", "vote", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "no index at" in missing.output
+    corpus = runner.invoke(main, ["index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i")])
+    assert corpus.exit_code == 2 and "does not exist" in corpus.output
+    (built / "dense.faiss").write_bytes(b"junk")
+    corrupt = runner.invoke(main, ["search", "vote", "--index", str(built)])
+    assert corrupt.exit_code == 2 and "damaged" in corrupt.output
+
+
+def test_bad_questions_file(runner, built, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "question": "ok"}\nnot json\n')
+    result = runner.invoke(main, ["search", "--questions", str(bad), "--index", str(built)])
+    assert result.exit_code == 2 and "bad.jsonl:2: not a JSON object" in result.output
+
+
+def test_skipped_profiles_are_named(runner, tmp_path, corpus_copy):
+    (corpus_copy / "empty.txt").write_text("")
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 0
+    assert "warning: skipped" in result.output and "empty.txt" in result.output

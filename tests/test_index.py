@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from mgiassist.assistant import Assistant
+from mgiassist.errors import (
+    CorpusError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexStaleError,
+)
+from mgiassist.index import build_index, index_status, load_index, write_calibration
+from mgiassist.lookalike import generate_corpus
+
+from conftest import SEED_CORPUS, FakeEmbedder
+
+
+def test_index_files_and_manifest(fake_index):
+    names = {p.name for p in fake_index.iterdir()}
+    assert {"manifest.json", "chunks.jsonl", "vectors.npy", "dense.faiss", "bm25"} <= names
+    manifest = json.loads((fake_index / "manifest.json").read_text())
+    assert manifest["format_version"] == 1 and manifest["model_id"] == "fake-hashing-embedder"
+    assert manifest["dimension"] == 256
+    assert set(manifest["profiles"]) == {p.name for p in SEED_CORPUS.glob("*.txt")}
+    assert all(len(p["content_hash"]) == 64 for p in manifest["profiles"].values())
+    lines = (fake_index / "chunks.jsonl").read_text().splitlines()
+    assert manifest["chunk_count"] == len(lines) > 50
+    # nothing is pickled: every array loads with pickling refused
+    for path in fake_index.rglob("*.npy"):
+        np.load(path, allow_pickle=False)
+    assert not list(fake_index.rglob("*.pkl")) and not list(fake_index.rglob("*.pickle"))
+
+
+def test_vectors_are_normalised(fake_index):
+    vectors = load_index(fake_index).vectors
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_rebuild_with_nothing_changed_loads_no_model(fake_index, corpus_copy):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded although nothing changed")
+
+    import mgiassist.index as index_module
+
+    original = index_module.load_embedder
+    index_module.load_embedder = no_model
+    try:
+        report = build_index(corpus_copy, fake_index, model="fake-hashing-embedder", progress=False)
+    finally:
+        index_module.load_embedder = original
+    assert report.up_to_date and report.embedded_chunks == 0
+
+
+def test_incremental_build_embeds_only_added_or_changed_profiles(tmp_path, corpus_copy):
+    embedder = FakeEmbedder()
+    index_dir = tmp_path / "index"
+    first = build_index(corpus_copy, index_dir, embedder=embedder, progress=False)
+    assert first.embedded_chunks == first.chunk_count
+
+    [added] = generate_corpus(SEED_CORPUS, corpus_copy, 1, seed=5)
+    embedder.encoded.clear()
+    second = build_index(corpus_copy, index_dir, embedder=embedder, progress=False)
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert second.added == [added.name]
+    assert second.embedded_chunks == manifest["profiles"][added.name]["chunks"] == len(embedder.encoded)
+    assert second.reused_chunks == first.chunk_count
+
+    mgi = corpus_copy / "mgi-profile-cambodia-2021.txt"
+    mgi.write_text(mgi.read_text().replace("cannot vote from abroad", "can vote from abroad by post"))
+    embedder.encoded.clear()
+    third = build_index(corpus_copy, index_dir, embedder=embedder, progress=False)
+    assert third.changed == [mgi.name]
+    assert len(embedder.encoded) == third.embedded_chunks == 1
+    assert "by post" in embedder.encoded[0]
+
+    added.unlink()
+    fourth = build_index(corpus_copy, index_dir, embedder=embedder, progress=False)
+    assert fourth.removed == [added.name]
+    assert fourth.chunk_count == first.chunk_count
+    assert {c.source for c in load_index(index_dir).chunks} == {p.name for p in corpus_copy.glob("*.txt")}
+
+
+def test_crash_before_swap_leaves_old_index_usable(fake_index, corpus_copy, fake_embedder):
+    before = load_index(fake_index).manifest["chunk_count"]
+    (corpus_copy / "extra.md").write_text("# Kenya\n\nKenya has a diaspora policy.\n")
+
+    def crash(folder):
+        raise KeyboardInterrupt  # a kill mid-build
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False, _before_swap=crash)
+    assert load_index(fake_index).manifest["chunk_count"] == before
+    assert not list(fake_index.parent.glob("index.building-*"))
+
+
+def test_crash_between_the_two_renames_falls_back_to_previous_copy(fake_index):
+    before = load_index(fake_index).manifest["chunk_count"]
+    os.rename(fake_index, fake_index.parent / "index.previous-4242")
+    assert load_index(fake_index).manifest["chunk_count"] == before
+    assert index_status(fake_index).usable
+
+
+def test_status_reports_stale_and_search_refuses_a_stale_index(fake_index, corpus_copy, fake_embedder):
+    assert index_status(fake_index).state == "current"
+    (corpus_copy / "mgi-profile-cambodia-2021.txt").write_text("changed", encoding="utf-8")
+    status = index_status(fake_index)
+    assert status.state == "stale" and "changed" in status.message()
+    with pytest.raises(IndexStaleError, match="mgiassist index"):
+        Assistant.load(fake_index, embedder=fake_embedder)
+    assert Assistant.load(fake_index, embedder=fake_embedder, check_stale=False)
+
+
+def test_missing_corrupt_and_mismatched_indexes_have_clear_errors(tmp_path, fake_index, fake_embedder):
+    with pytest.raises(IndexMissingError, match="no index at"):
+        load_index(tmp_path / "nowhere")
+    assert index_status(tmp_path / "nowhere").state == "missing"
+
+    broken = tmp_path / "broken"
+    shutil.copytree(fake_index, broken)
+    (broken / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
+    with pytest.raises(IndexCorruptError, match="damaged"):
+        load_index(broken)
+
+    short = tmp_path / "short"
+    shutil.copytree(fake_index, short)
+    lines = (short / "chunks.jsonl").read_text().splitlines()
+    (short / "chunks.jsonl").write_text("\n".join(lines[:-3]) + "\n")
+    with pytest.raises(IndexCorruptError, match="expected|inconsistent"):
+        load_index(short)
+
+    garbage = tmp_path / "garbage"
+    shutil.copytree(fake_index, garbage)
+    (garbage / "manifest.json").write_text("{not json")
+    with pytest.raises(IndexCorruptError, match="manifest"):
+        load_index(garbage)
+    assert index_status(garbage).state == "corrupt"
+
+    old = tmp_path / "old"
+    shutil.copytree(fake_index, old)
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest["format_version"] = 0
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="another mgiassist version"):
+        load_index(old)
+
+    other_model = FakeEmbedder()
+    other_model.model_id = "another-model"
+    with pytest.raises(IndexMismatchError, match="built with fake-hashing-embedder"):
+        Assistant.load(fake_index, embedder=other_model)
+
+
+def test_damaged_index_is_rebuilt_not_reported_up_to_date(fake_index, corpus_copy, fake_embedder):
+    (fake_index / "dense.faiss").write_bytes(b"junk")
+    with pytest.raises(IndexCorruptError):
+        build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
+    report = build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False, force=True)
+    assert not report.up_to_date and load_index(fake_index).dense.ntotal == report.chunk_count
+
+
+def test_calibration_is_stored_and_survives_a_rebuild(fake_index, corpus_copy, fake_embedder):
+    write_calibration(fake_index, {"abstain_threshold": 0.42})
+    assert load_index(fake_index).abstain_threshold == 0.42
+    assert Assistant.load(fake_index, embedder=fake_embedder).settings.abstain_threshold == 0.42
+    (corpus_copy / "extra.md").write_text("# Kenya\n\nKenya has a diaspora policy.\n")
+    build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
+    assert load_index(fake_index).abstain_threshold == 0.42
+
+
+def test_hnsw_index_searches_with_filters(tmp_path, corpus_copy, fake_embedder):
+    index_dir = tmp_path / "hnsw"
+    build_index(corpus_copy, index_dir, embedder=fake_embedder, faiss_kind="hnsw", progress=False)
+    assistant = Assistant.load(index_dir, embedder=fake_embedder)
+    hits = assistant.search("migrant resource centres", k=5, family="mgi").hits
+    assert hits and all(h.chunk.family == "mgi-profile" for h in hits)
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path, fake_embedder):
+    with pytest.raises(CorpusError, match="does not exist"):
+        build_index(tmp_path / "missing", tmp_path / "index", embedder=fake_embedder, progress=False)
