@@ -165,3 +165,12 @@ def test_query_embeddings_are_reused_within_a_session(fake_index):
     assistant.search("remittances")
     assistant.search("remittances", k=2)
     assert len(embedder.encoded) - before == 1
+
+
+def test_question_about_a_country_no_profile_covers_abstains(assistant):
+    result = assistant.search("Can Kenyans vote from abroad?")
+    assert result.abstained and "no indexed profile covers Kenya" in result.notes
+    # a country that the profiles mention is searched: the question may be about that passage
+    thailand = assistant.search("What does the MoU with Thailand cover?")
+    assert not thailand.abstained and thailand.hits
+    assert not assistant.search("WHAT IS THE POLICY ON MIGRANT WORKERS?").notes  # "IS" is not Iceland

@@ -14,7 +14,7 @@ from typing import Any
 
 import pycountry
 
-__all__ = ["CountryNames", "lookup_country", "CountryMatcher"]
+__all__ = ["CountryNames", "lookup_country", "all_countries", "CountryMatcher"]
 
 _LEADING_ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
@@ -110,6 +110,20 @@ def lookup_country(text: str) -> CountryNames | None:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def all_countries() -> tuple[CountryNames, ...]:
+    """Every ISO 3166 country that resolves to a canonical record."""
+    names = [getattr(c, "common_name", None) or c.name for c in pycountry.countries]
+    return tuple(c for c in (lookup_country(n) for n in names) if c is not None)
+
+
+# Two-letter codes that are also English words ("IS", "IN", "IT"…): in a question typed in capitals
+# they are words, not countries. Three-letter codes and names are unambiguous enough.
+_WORDLIKE_CODES = frozenset(
+    "AD AI AM AS AT BE BY DO GO HE HI IE IN IS IT LA MA ME MO MY NO ON OR PE SO TO UP US WE".split()
+)
+
+
 class CountryMatcher:
     """Finds mentions of a fixed set of countries in a text, by name, demonym or ISO code.
 
@@ -125,7 +139,8 @@ class CountryMatcher:
             for alias in (country.name, *country.aliases):
                 self._by_alias[alias.lower()] = country.name
             for code in (country.alpha_3, country.alpha_2):
-                self._by_code[code] = country.name
+                if code not in _WORDLIKE_CODES or code == "US":
+                    self._by_code[code] = country.name
         aliases = sorted(self._by_alias, key=len, reverse=True)
         self._alias_pattern = (
             re.compile(r"(?<!\w)(" + "|".join(map(re.escape, aliases)) + r")(?!\w)", re.IGNORECASE)

@@ -87,7 +87,7 @@ class BuildReport:
 
     def summary(self) -> str:
         if self.up_to_date:
-            return f"index {self.index_dir} is up to date ({self.profiles} profiles, {self.chunk_count} chunks)"
+            return f"{self.index_dir} is up to date ({self.profiles} profiles, {self.chunk_count} chunks)"
         parts = [
             f"indexed {self.profiles} profiles into {self.chunk_count} chunks in {self.index_dir}",
             f"embedded {self.embedded_chunks}, reused {self.reused_chunks}",

@@ -58,6 +58,11 @@ class LexicalIndex:
             raise ValueError(f"bm25 index holds {found} documents, expected {num_docs}")
         return cls(retriever, num_docs)
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether every word of ``phrase`` occurs somewhere in the indexed texts."""
+        terms = analyse(phrase)
+        return bool(terms) and all(term in self._retriever.vocab_dict for term in terms)
+
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every document (0 where ``mask`` is 0)."""
         ids = self._retriever.get_tokens_ids(analyse(query))

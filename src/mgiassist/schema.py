@@ -55,8 +55,22 @@ class Footnote:
         return cls(number=int(data["number"]), text=data["text"], urls=tuple(data["urls"]))
 
 
+class _HeadingPathMixin:
+    """``domain`` is the first heading (an MGI domain or a mapping part); ``section`` the rest."""
+
+    heading_path: tuple[str, ...]
+
+    @property
+    def domain(self) -> str:
+        return self.heading_path[0] if self.heading_path else ""
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.heading_path[1:])
+
+
 @dataclass
-class Section:
+class Section(_HeadingPathMixin):
     """The smallest structural unit of a profile: a finding, a timeline entry, a paragraph group.
 
     ``heading_path`` starts with the domain (an MGI domain, or a top-level part of a mapping such
@@ -69,14 +83,6 @@ class Section:
     polarity: str | None = None
     footnotes: tuple[Footnote, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def domain(self) -> str:
-        return self.heading_path[0] if self.heading_path else ""
-
-    @property
-    def section(self) -> str:
-        return " › ".join(self.heading_path[1:])
 
 
 @dataclass
@@ -93,7 +99,7 @@ class Profile:
 
 
 @dataclass
-class Chunk:
+class Chunk(_HeadingPathMixin):
     chunk_id: str
     source: str
     family: str
@@ -108,14 +114,6 @@ class Chunk:
     embed_text: str
     footnotes: tuple[Footnote, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def domain(self) -> str:
-        return self.heading_path[0] if self.heading_path else ""
-
-    @property
-    def section(self) -> str:
-        return " › ".join(self.heading_path[1:])
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

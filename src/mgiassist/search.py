@@ -7,6 +7,7 @@ is tested with a fake embedder; :class:`mgiassist.assistant.Assistant` adds the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ import faiss
 import numpy as np
 
 from mgiassist.converse import contextualise
-from mgiassist.countries import CountryMatcher, lookup_country
+from mgiassist.countries import CountryMatcher, all_countries, lookup_country
 from mgiassist.errors import FilterError, QueryError
 from mgiassist.index import LoadedIndex
 from mgiassist.schema import (
@@ -183,6 +184,7 @@ class Searcher:
             self.settings.abstain_threshold = index.abstain_threshold
         chunks = index.chunks
         self.matcher = CountryMatcher(index.countries)
+        self.world = CountryMatcher(list(all_countries()))
         self._columns = {
             "country": np.array([c.country or "" for c in chunks], dtype=object),
             "family": np.array([c.family for c in chunks], dtype=object),
@@ -195,7 +197,7 @@ class Searcher:
 
     # -- facets -----------------------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def facets(self) -> dict[str, list[str]]:
         """The values each filter accepts, as held by this index."""
         chunks = self.index.chunks
@@ -295,6 +297,9 @@ class Searcher:
                 notes.append(f"narrowed to {', '.join(named)}")
         if not mask.any():
             return SearchResult(question, context.search_query, True, [], tuple(named), ("no passage matches the filters",))
+        uncovered = self._uncovered_countries(question, indexed)
+        if uncovered:
+            notes.append(f"no indexed profile covers {', '.join(uncovered)}")
 
         settings = self.settings
         depth = max(settings.depth, k)
@@ -336,8 +341,8 @@ class Searcher:
 
         order = top_k(fused, k, tiebreak=np.nan_to_num(dense_vector, nan=-1.0))
         best_dense = float(np.nanmax(dense_vector)) if dense_vector.size else 0.0
-        abstained = best_dense < settings.abstain_threshold
-        if abstained:
+        abstained = best_dense < settings.abstain_threshold or bool(uncovered)
+        if best_dense < settings.abstain_threshold:
             notes.append(f"best passage similarity {best_dense:.2f} is below {settings.abstain_threshold:.2f}")
         hits = []
         for rank, position in enumerate(order, start=1):
@@ -361,6 +366,23 @@ class Searcher:
             countries=tuple(named),
             notes=tuple(notes),
         )
+
+    def _uncovered_countries(self, question: str, indexed: set[str]) -> list[str]:
+        """Countries the question is about that no indexed text even mentions.
+
+        "Can Kenyans vote from abroad?" over an index of Cambodia only must not be answered with
+        Cambodia's passages. A country that some passage names ("the MoU with Thailand") is
+        still searched: the question may be about that passage.
+        """
+        named = self.world.find(question)
+        if not named or any(country in indexed for country in named):
+            return []
+        lexical = self.index.lexical
+        return [
+            country
+            for country in named
+            if not any(lexical.mentions(alias) for alias in (country, *self.world.countries[country].aliases))
+        ]
 
     # -- reading the indexed profiles (for source viewers) ---------------------------------
 
