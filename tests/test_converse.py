@@ -78,3 +78,15 @@ def test_follow_up_shapes(matcher):
     assert is_follow_up("Who funds them?", matcher)
     assert is_follow_up("What about migrant resource centres there?", matcher)
     assert not is_follow_up("Is there a diaspora engagement policy in Cambodia?", matcher)
+
+
+def test_what_about_a_polarity_keeps_the_subject(matcher):
+    context = contextualise("What about the areas that need further development?",
+                            ["What does Cambodia do well on safe, orderly and regular migration?"], matcher)
+    assert "safe orderly regular migration" in context.search_query
+    assert context.polarity == POLARITY_FURTHER_DEVELOPMENT
+
+
+def test_possessive_country_leaves_no_stray_letter(matcher):
+    context = contextualise("And the gaps?", ["What are Cambodia's migrants' rights findings?"], matcher)
+    assert " s " not in f" {context.search_query} "

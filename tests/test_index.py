@@ -17,6 +17,7 @@ from mgiassist.errors import (
 )
 from mgiassist.index import build_index, index_status, load_index, write_calibration
 from mgiassist.lookalike import generate_corpus
+from mgiassist.search import SearchSettings
 
 from conftest import SEED_CORPUS, FakeEmbedder
 
@@ -166,7 +167,12 @@ def test_damaged_index_is_rebuilt_not_reported_up_to_date(fake_index, corpus_cop
 def test_calibration_is_stored_and_survives_a_rebuild(fake_index, corpus_copy, fake_embedder):
     write_calibration(fake_index, {"abstain_threshold": 0.42})
     assert load_index(fake_index).abstain_threshold == 0.42
-    assert Assistant.load(fake_index, embedder=fake_embedder).settings.abstain_threshold == 0.42
+    assert Assistant.load(fake_index, embedder=fake_embedder).searcher.abstain_threshold == 0.42
+    # settings that do not name a threshold keep the calibrated one
+    tuned = Assistant.load(fake_index, embedder=fake_embedder, settings=SearchSettings(fusion="convex"))
+    assert tuned.searcher.abstain_threshold == 0.42
+    explicit = Assistant.load(fake_index, embedder=fake_embedder, settings=SearchSettings(abstain_threshold=0.1))
+    assert explicit.searcher.abstain_threshold == 0.1
     (corpus_copy / "extra.md").write_text("# Kenya\n\nKenya has a diaspora policy.\n")
     build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
     assert load_index(fake_index).abstain_threshold == 0.42

@@ -89,14 +89,27 @@ def test_mapping_destination_table_is_one_intact_section(mapping):
 
 
 def test_voting_from_abroad_passage_carries_footnote_three(mapping):
-    rights = next(s for s in mapping.sections if s.kind == "rights")
-    assert "in practice it has not yet been implemented" in rights.text
-    note = next(f for f in rights.footnotes if f.number == 3)
+    rights = {s.heading_path[-1]: s for s in mapping.sections if s.kind == "right"}
+    assert list(rights) == [
+        "Dual citizenship",
+        "Right to vote in national elections for citizens residing abroad",
+        "Voting from abroad",
+    ]
+    voting = rights["Voting from abroad"]
+    assert "in practice it has not yet been implemented" in voting.text
+    [note] = voting.footnotes
+    assert note.number == 3
     assert note.urls == (
         "https://www.khmertimeskh.com/6674/nec-pressed-on-election-reforms/",
         "https://www.phnompenhpost.com/national/group-calls-oversees-voting",
     )
-    assert [f.number for f in rights.footnotes] == [1, 2, 3]
+    assert [f.number for f in rights["Dual citizenship"].footnotes] == [1]
+
+
+def test_emigration_figures_keep_the_eu_share_with_the_emigrants(mapping):
+    figures = {s.heading_path[-1]: s.text for s in mapping.sections if s.kind == "figures"}
+    assert "% of which in the EU" in figures["Emigration"]
+    assert figures["Remittances"] == "Remittances as a share of GDP: 4.9%\nRemittances inflow (USD million): 1,272"
 
 
 def test_mapping_timeline_obstacles_practices_and_actors(mapping):
@@ -209,3 +222,11 @@ def test_read_text_rejects_empty_file(tmp_path):
     path.write_text("", encoding="utf-8")
     with pytest.raises(ProfileError, match="empty"):
         read_text(path)
+
+
+def test_page_references_are_not_part_of_footnote_urls(mapping):
+    notes = {n["number"]: n for n in mapping.metadata["footnotes"]}
+    assert notes[14]["urls"] == [
+        "http://ilo.org/wcmsp5/groups/public/---asia/---ro-bangkok/documents/publication/wcms_228484.pdf"
+    ]
+    assert notes[14]["text"].endswith(".pdf: 17")

@@ -174,3 +174,19 @@ def test_question_about_a_country_no_profile_covers_abstains(assistant):
     thailand = assistant.search("What does the MoU with Thailand cover?")
     assert not thailand.abstained and thailand.hits
     assert not assistant.search("WHAT IS THE POLICY ON MIGRANT WORKERS?").notes  # "IS" is not Iceland
+
+
+def test_unusable_earlier_turns_are_ignored_not_fatal(assistant):
+    result = assistant.search("Who runs them?", history=["", "x" * 100_000, "What do migrant resource centres offer?"])
+    assert result.search_query == "Who runs them? migrant resource centres offer"
+
+
+def test_filtered_dense_search_is_the_same_exact_or_through_faiss(assistant, monkeypatch):
+    import mgiassist.search as search_module
+
+    def ids() -> list[str]:
+        return [h.chunk.chunk_id for h in assistant.search("labour migration policy", k=8, family="mgi").hits]
+
+    exact = ids()
+    monkeypatch.setattr(search_module, "EXACT_SCAN_ROWS", 0)
+    assert ids() == exact and len(exact) == 8

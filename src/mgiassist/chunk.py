@@ -19,8 +19,8 @@ from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
 
 __all__ = ["CHUNKER_VERSION", "embed_prefix", "split_to_budget", "chunk_profile", "chunk_id"]
 
-# Bumped whenever chunk boundaries or embedded text change, so old indexes are rebuilt.
-CHUNKER_VERSION = 1
+# Bumped whenever parsing, chunk boundaries or embedded text change, so old indexes are rebuilt.
+CHUNKER_VERSION = 2
 
 # [CLS] and [SEP] take two of the model's positions.
 _SPECIAL_TOKENS = 2

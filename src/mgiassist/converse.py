@@ -27,7 +27,7 @@ _QUESTION_WORDS = {
     "them", "their", "any", "some", "also", "else", "more", "again", "about", "same", "area",
     "areas", "country", "countries", "one", "ones", "thing", "things", "say", "says", "said",
     "profile", "profiles", "mention", "mentioned", "describe", "described", "list", "give", "show",
-    "know", "find", "exist", "exists",
+    "know", "find", "exist", "exists", "need", "needs", "needed",
 }
 _STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
 _FOLLOW_UP_OPENERS = re.compile(
@@ -73,6 +73,8 @@ def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]
     for word in _WORD.findall(text):
         bare = word.lower().replace("’", "'")
         bare = bare[:-2] if bare.endswith("'s") else bare
+        if len(bare) < 2:
+            continue  # the "s" left of "Cambodia's" once the country is taken out
         if bare not in _STOP and not bare.isdigit() or re.fullmatch(r"(19|20)\d\d", bare):
             words.append(word)
     return words

@@ -349,7 +349,8 @@ class _FootnoteTable:
 
 
 def _footnote_from(number: int, body: str, previous: Footnote | None) -> Footnote:
-    urls = tuple(u.rstrip(".,;)") for u in _URL.findall(body))
+    # "…/wcms_228484.pdf: 17" cites page 17 of the PDF; the colon is not part of the address
+    urls = tuple(u.rstrip(".,;:)") for u in _URL.findall(body))
     if re.match(r"^\s*(Ibid|Idem|Id\.)\b", body) and not urls and previous is not None:
         urls = previous.urls
     return Footnote(number=number, text=_clean(body.replace("<", "").replace(">", "")), urls=urls)
@@ -508,6 +509,9 @@ def _facts_and_figures(part: str, lines: list[str], table: _FootnoteTable) -> It
             continue
         if re.match(r"^Remittances\b", stripped, re.IGNORECASE) and "Remittances" not in groups:
             name = "Remittances"
+        elif re.match(r"^%\s*of which\b", stripped, re.IGNORECASE):
+            # "% of which in the EU" qualifies the emigrants, though the layout prints it last
+            name = "Emigration"
         if re.fullmatch(r"Emigration", stripped, re.IGNORECASE):
             name = "Emigration"
             continue
@@ -523,22 +527,22 @@ def _facts_and_figures(part: str, lines: list[str], table: _FootnoteTable) -> It
 
 
 def _political_rights(part: str, lines: list[str], table: _FootnoteTable) -> Iterator[Section]:
-    rights: list[str] = []
+    """One section per right ("Voting from abroad³"), carrying its footnote: the yes/no is an
+    icon the text does not keep, so the footnote's prose and sources are the substance."""
     for paragraph in _paragraphs(lines):
         flat = " ".join(paragraph.split())
         if len(flat.split()) <= 14 and not flat.endswith(".") and ":" not in flat:
-            rights.append(flat)  # a right's label; its yes/no is an icon the text does not keep
+            right = _SUPERSCRIPT_RUN.sub("", flat).strip()
+            notes = table.cite(flat)
+            yield Section(
+                heading_path=(part, right),
+                text=_with_note_prose(flat, notes),
+                kind="right",
+                footnotes=notes,
+                attributes={"right": right},
+            )
             continue
         yield from _labelled_paragraph(part, paragraph, table)
-    if rights:
-        notes = table.cite(*rights)
-        yield Section(
-            heading_path=(part,),
-            text=_with_note_prose("\n".join(rights), notes),
-            kind="rights",
-            footnotes=notes,
-            attributes={"rights": [_SUPERSCRIPT_RUN.sub("", r).strip() for r in rights]},
-        )
 
 
 def _labelled_paragraph(part: str, paragraph: str, table: _FootnoteTable, kind: str = "paragraph") -> Iterator[Section]:

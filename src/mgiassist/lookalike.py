@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pycountry
 
 from mgiassist.countries import CountryNames, lookup_country
-from mgiassist.ingest import detect_family, read_text
+from mgiassist.ingest import iter_profile_paths, read_text
 from mgiassist.ingest import parse_profile as _parse
 
 __all__ = ["swap_country", "lookalike_countries", "generate_corpus"]
@@ -43,7 +44,9 @@ def swap_country(text: str, source: CountryNames, target: CountryNames) -> str:
     src, dst = _forms(source), _forms(target)
     dst.setdefault("official", dst["name"])
     dst.setdefault("demonym", dst["name"])
-    dst.setdefault("demonyms", dst["demonym"] + ("" if dst["demonym"].endswith("s") else "s"))
+    # "Bhutanese", "British" and "Swiss" are their own plurals
+    own_plural = dst["demonym"].endswith(("ese", "sh", "ch", "ss", "s"))
+    dst.setdefault("demonyms", dst["demonym"] if own_plural else dst["demonym"] + "s")
     pairs = sorted(((src[role], dst[role]) for role in src), key=lambda p: -len(p[0]))
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a, _ in pairs) + r")(?!\w)", re.IGNORECASE)
     lookup = {a.lower(): b for a, b in pairs}
@@ -55,14 +58,19 @@ def lookalike_countries(exclude: str, count: int, seed: int = 0) -> list[Country
     rng = random.Random(seed)
     names = [getattr(c, "common_name", None) or c.name for c in pycountry.countries]
     resolved = [c for c in (lookup_country(n) for n in names) if c is not None and c.name != exclude]
-    resolved = [c for c in resolved if "," not in c.name]
+    # only countries with a demonym, so "Cambodians overseas" becomes "Kenyans overseas", not
+    # "Cabo Verdes overseas"
+    resolved = [c for c in resolved if "," not in c.name and "demonym" in _forms(c)]
     rng.shuffle(resolved)
     return [resolved[i % len(resolved)] for i in range(count)]
 
 
-def generate_corpus(seed_dir: Path, out_dir: Path, count: int, *, seed: int = 0) -> list[Path]:
-    """Write ``count`` look-alike profiles made from the profiles in ``seed_dir`` into ``out_dir``."""
-    seeds = sorted(p for p in Path(seed_dir).iterdir() if p.is_file() and p.suffix in (".txt", ".md"))
+def generate_corpus(
+    seed_dir: Path, out_dir: Path, count: int, *, seed: int = 0, countries: Sequence[str] | None = None
+) -> list[Path]:
+    """Write ``count`` look-alike profiles made from the profiles in ``seed_dir`` into ``out_dir``:
+    the countries named, in order, else a reproducible draw from ``seed``."""
+    seeds = [p for p in iter_profile_paths(Path(seed_dir)) if p.suffix in (".txt", ".md")]
     if not seeds:
         raise FileNotFoundError(f"no seed profiles in {seed_dir}")
     out_dir = Path(out_dir)
@@ -73,18 +81,24 @@ def generate_corpus(seed_dir: Path, out_dir: Path, count: int, *, seed: int = 0)
         profile = _parse(text, path.name)
         if profile.country is None:
             continue
-        texts.append((path, text, lookup_country(profile.country), detect_family(text)))
-    countries = lookalike_countries(texts[0][2].name, (count + len(texts) - 1) // len(texts), seed)
+        texts.append((path, text, lookup_country(profile.country)))
+    wanted = (count + len(texts) - 1) // len(texts)
+    if countries:
+        named = [lookup_country(name) for name in countries]
+        unknown = [name for name, found in zip(countries, named) if found is None]
+        if unknown:
+            raise ValueError(f"unknown look-alike countries: {', '.join(unknown)}")
+        targets = [named[i % len(named)] for i in range(wanted)]
+    else:
+        targets = lookalike_countries(texts[0][2].name, wanted, seed)
     written: list[Path] = []
     for n in range(count):
-        path, text, source, _family = texts[n % len(texts)]
-        target = countries[n // len(texts)]
-        round_ = n // (len(texts) * len(countries)) if countries else 0
+        path, text, source = texts[n % len(texts)]
+        target = targets[n // len(texts)]
         slug = re.sub(r"[^a-z0-9]+", "-", target.name.lower()).strip("-")
         stem = re.sub(re.escape(source.name.lower()), slug, path.stem) if source.name.lower() in path.stem else f"{path.stem}-{slug}"
-        name = f"{stem}{f'-{round_ + 1}' if round_ else ''}{path.suffix}"
-        destination = out_dir / name
-        suffix = 2
+        destination = out_dir / f"{stem}{path.suffix}"
+        suffix = 2  # a country drawn twice (more profiles than countries) gets numbered copies
         while destination in written:
             destination = out_dir / f"{stem}-{suffix}{path.suffix}"
             suffix += 1

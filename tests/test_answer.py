@@ -1,0 +1,220 @@
+"""The extractive short answer: sentence splitting, choice, markers, highlighting and escaping."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from mgiassist.answer import (
+    NO_ANSWER,
+    Span,
+    compose_answer,
+    highlight_html,
+    split_sentences,
+    strip_footnote_marks,
+)
+from mgiassist.schema import Chunk, Citation, Footnote, Hit, SearchResult
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _chunk(
+    chunk_id: str,
+    text: str,
+    *,
+    heading: tuple[str, ...] = ("Migrants' rights", "Findings"),
+    notes=(),
+) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        source=f"{chunk_id}.txt",
+        family="mgi-profile",
+        country="Cambodia",
+        country_code="KHM",
+        title="Migration Governance Profile: Cambodia",
+        date="February 2021",
+        heading_path=heading,
+        kind="paragraph",
+        polarity=None,
+        text=text,
+        embed_text=text,
+        footnotes=tuple(notes),
+    )
+
+
+def _result(
+    question: str, *texts: str, abstained: bool = False, search_query: str | None = None
+) -> SearchResult:
+    hits = []
+    for rank, text in enumerate(texts, start=1):
+        chunk = _chunk(f"c{rank}", text)
+        hits.append(
+            Hit(rank=rank, score=1.0 / rank, chunk=chunk, citation=Citation.from_chunk(chunk))
+        )
+    return SearchResult(question, search_query or question, abstained, hits)
+
+
+def test_split_sentences_keeps_offsets_lines_and_footnote_marks() -> None:
+    text = "Voting from abroad³\nIt is allowed.² It is not implemented, e.g. no offices. Funding lacks."
+    pieces = [text[s.start : s.end] for s in split_sentences(text)]
+    assert pieces == [
+        "Voting from abroad³",
+        "It is allowed.²",
+        "It is not implemented, e.g. no offices.",
+        "Funding lacks.",
+    ]
+
+
+def test_strip_footnote_marks() -> None:
+    assert strip_footnote_marks("abroad² and  home¹²") == "abroad and home"
+
+
+def test_compose_answer_picks_matching_sentences_with_markers_to_shown_passages(
+    fake_embedder,
+) -> None:
+    result = _result(
+        "Can Cambodians vote from abroad?",
+        "Cambodia signed a memorandum with Thailand in 2003. Labour inspections are rare there.",
+        "Cambodians overseas cannot vote from abroad. The diaspora is large and growing fast.",
+    )
+    answer = compose_answer(result, fake_embedder.encode, max_sentences=1)
+    assert answer.sentences[0].text == "Cambodians overseas cannot vote from abroad."
+    # The first cited passage is [1], even though it was ranked second by the search.
+    assert answer.text == "Cambodians overseas cannot vote from abroad. [1]"
+    assert [p.marker for p in answer.passages] == [1]
+    assert answer.passages[0].chunk_id == "c2"
+    assert answer.passages[0].highlighted_sentences() == [
+        "Cambodians overseas cannot vote from abroad."
+    ]
+    markers = {s.marker for s in answer.sentences}
+    assert markers <= {p.marker for p in answer.passages}
+
+
+def test_compose_answer_caps_sentences_per_passage_and_drops_headings(fake_embedder) -> None:
+    result = _result(
+        "migrant resource centres services",
+        "Migrant resource centres (2013). Migrant resource centres give services to migrants. "
+        "Migrant resource centres offer services and counselling. Migrant resource centres services exist widely.",
+    )
+    answer = compose_answer(
+        result, fake_embedder.encode, max_sentences=3, per_passage=2, margin=1.0
+    )
+    assert len(answer.sentences) == 2
+    assert all("(2013)" not in s.text for s in answer.sentences)
+
+
+def test_compose_answer_dedupes_repeated_sentences(fake_embedder) -> None:
+    same = "Cambodians overseas cannot vote from abroad."
+    result = _result("vote from abroad", same, same)
+    answer = compose_answer(result, fake_embedder.encode, margin=1.0)
+    assert [s.text for s in answer.sentences].count(same) == 1
+
+
+def test_abstaining_result_gives_no_answer_and_nearest_passages(fake_embedder) -> None:
+    result = _result(
+        "What is the capital of France?", "France hosts 69,748 Cambodians.", abstained=True
+    )
+    answer = compose_answer(result, fake_embedder.encode)
+    assert answer.abstained and answer.sentences == [] and answer.passages == []
+    assert answer.text == NO_ANSWER
+    assert [p.chunk_id for p in answer.nearest] == ["c1"]
+    assert fake_embedder.encoded == []  # nothing to score when abstaining
+
+
+def test_to_dict_carries_citations_and_contextualisation(fake_embedder) -> None:
+    result = _result(
+        "What about migrant resource centres there?",
+        "Migrant resource centres provide information in Cambodia.",
+        search_query="What about migrant resource centres there? Cambodia",
+    )
+    data = compose_answer(result, fake_embedder.encode).to_dict()
+    assert data["contextualised"] is True
+    assert data["citations"][0]["label"].startswith("Cambodia · MGI profile, February 2021")
+    assert data["citations"][0]["highlights"] == [
+        "Migrant resource centres provide information in Cambodia."
+    ]
+    assert data["answer"].endswith("[1]")
+
+
+def test_highlight_html_escapes_before_marking() -> None:
+    text = 'Rights <script>alert("x")</script> apply & more.\nSecond line.'
+    start = text.index("apply")
+    out = highlight_html(text, [Span(start, start + len("apply & more."))])
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
+    assert '<mark class="answer-sentence">apply &amp; more.</mark>' in out
+    assert out.endswith("<br>Second line.")
+
+
+def test_highlight_html_ignores_overlapping_and_out_of_range_spans() -> None:
+    out = highlight_html("abcdef", [Span(0, 3), Span(2, 4), Span(10, 12)])
+    assert out == '<mark class="answer-sentence">abc</mark><mark class="answer-sentence">d</mark>ef'
+
+
+@pytest.fixture(scope="module")
+def ui_app():
+    gradio = pytest.importorskip("gradio")  # noqa: F841 - the page module imports it
+    sys.path.insert(0, str(REPO / "ui"))
+    try:
+        import app
+    finally:
+        sys.path.remove(str(REPO / "ui"))
+    return app
+
+
+def test_page_reply_escapes_profile_markup_and_question(ui_app, fake_embedder) -> None:
+    chunk = _chunk(
+        "x1",
+        "Migrants may vote <script>alert(1)</script> in local elections.",
+        notes=[Footnote(1, "see", ("https://example.org/a.pdf:", "javascript:alert(1)"))],
+    )
+    result = SearchResult(
+        "<b>vote</b>?",
+        "<b>vote</b>? Cambodia",
+        False,
+        [Hit(1, 1.0, chunk, Citation.from_chunk(chunk))],
+    )
+    record = compose_answer(result, fake_embedder.encode).to_dict()
+    page_html = ui_app.render_answer_html(record)
+    assert "<script>" not in page_html and "&lt;script&gt;" in page_html
+    assert "<b>vote</b>" not in page_html
+    assert (
+        'href="https://example.org/a.pdf"' in page_html
+    )  # the stray ":" left by parsing is dropped
+    assert "javascript:" not in page_html.split("mgi-footnotes")[1].split("href=")[1]
+    chat = ui_app.render_chat([record])
+    assert chat[0] == {"role": "user", "content": "&lt;b&gt;vote&lt;/b&gt;?"}
+
+
+def test_page_reply_for_errors_and_abstentions(ui_app) -> None:
+    assert "⚠️ the question is empty" in ui_app.render_answer_html(
+        {"question": "", "error": "the question is empty"}
+    )
+    html = ui_app.render_answer_html(
+        {
+            "question": "q",
+            "search_query": "q",
+            "abstained": True,
+            "sentences": [],
+            "citations": [],
+            "nearest": [],
+        }
+    )
+    assert "don't appear to cover" in html
+
+
+def test_cached_encoder_encodes_each_text_once(fake_embedder) -> None:
+    from mgiassist.answer import cached_encoder
+
+    encode = cached_encoder(fake_embedder.encode, maxsize=2)
+    first = encode(["a b", "c d", "a b"])
+    assert fake_embedder.encoded == ["a b", "c d"]
+    again = encode(["c d", "a b"])
+    assert fake_embedder.encoded == ["a b", "c d"]
+    assert (again[0] == first[1]).all() and (again[1] == first[0]).all()
+    encode(["e f"])  # evicts the least recently used text ("c d")
+    encode(["c d"])
+    assert fake_embedder.encoded == ["a b", "c d", "e f", "c d"]
+    assert encode([]).shape[0] == 0

@@ -1,0 +1,62 @@
+"""Smoke test of benchmarks/bench_pipeline.py: it runs on the seeds and prints its table.
+
+No timing asserts: only that the script runs end to end and reports every column.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.integration
+
+SCRIPT = REPO / "benchmarks" / "bench_pipeline.py"
+EXPECTED_COLUMNS = [
+    "size", "profiles", "chunks", "build_s", "chunks_per_s", "bare_chunks_per_s", "build_ratio",
+    "search_p50_ms", "search_p95_ms", "bare_p50_ms", "bare_p95_ms", "search_ratio", "peak_rss_mb",
+]
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("bench_pipeline", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_question_pool_is_distinct_and_names_countries():
+    from mgiassist.countries import lookup_country
+
+    bench = _load_script()
+    pool = bench.question_pool([lookup_country("Kenya")], 150, seed=1)
+    assert len(pool) == len(set(pool)) == 150
+    assert any("Kenyans" in q for q in pool)
+
+
+def test_benchmark_runs_on_the_seeds(tmp_path: Path, capsys, real_embedder):
+    bench = _load_script()
+    out = tmp_path / "results.json"
+    results = bench.main(
+        ["--sizes", "seeds", "--queries", "5", "--repeats", "1", "--diag-max", "0",
+         "--workdir", str(tmp_path / "work"), "--out", str(out)],
+        embedder=real_embedder,
+    )
+    printed = capsys.readouterr().out
+    header = next(line for line in printed.splitlines() if line.split()[:2] == ["size", "profiles"])
+    assert header.split() == EXPECTED_COLUMNS
+    row = next(line for line in printed.splitlines() if line.split() and line.split()[0] == "seeds")
+    assert len(row.split()) == len(EXPECTED_COLUMNS)
+    assert "search time breakdown" in printed and "build time breakdown" in printed
+    assert "target >= 0.9" in printed and "target <= 1.3" in printed
+
+    (result,) = results
+    assert result["profiles"] == 2 and result["chunks"] > 0 and result["queries"] == 5
+    for name in EXPECTED_COLUMNS[3:]:
+        assert math.isfinite(result[name]) and result[name] > 0, name
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert saved["results"][0]["chunks"] == result["chunks"]
