@@ -179,6 +179,8 @@ class TimedEmbedder:
         self.encode_s = 0.0
         self.count_s = 0.0
         self.count_calls = 0
+        # the exact batches build_index asked for, so the bare model can be fed the same way
+        self.batches: list[list[str]] = []
 
     def count_tokens(self, text: str) -> int:
         started = time.perf_counter()
@@ -189,11 +191,22 @@ class TimedEmbedder:
             self.count_calls += 1
 
     def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+        self.batches.append(list(texts))
         started = time.perf_counter()
         try:
             return self.inner.encode(texts, batch_size=batch_size, show_progress=show_progress)
         finally:
             self.encode_s += time.perf_counter() - started
+
+
+def sample_batches(batches: list[list[str]], limit: int) -> list[list[str]]:
+    """Evenly spaced batches holding at most ``limit`` texts (all of them when ``limit`` is 0), so a
+    sample spans short and long texts alike whatever order build_index chose."""
+    total = sum(len(b) for b in batches)
+    if not limit or total <= limit:
+        return batches
+    step = max(1, round(total / limit))
+    return batches[::step]
 
 
 class SyntheticVectorsEmbedder:
@@ -405,7 +418,7 @@ def run_size(
     repeats = repeats or (3 if n_profiles <= 10 else 1)
 
     # -- build ------------------------------------------------------------------------------
-    builds, parts = [], []
+    builds, parts, fed = [], [], []
     for _ in range(repeats):
         timed = TimedEmbedder(SyntheticVectorsEmbedder(embedder) if synthetic else embedder)
         gc.collect()
@@ -413,9 +426,11 @@ def run_size(
         report = build_index(corpus, index_dir, embedder=timed, faiss_kind=faiss_kind, progress=False, force=True)
         builds.append(time.perf_counter() - started)
         parts.append((timed.encode_s, timed.count_s, timed.count_calls))
+        fed.append(timed.batches)
     best = int(np.argsort(builds)[len(builds) // 2])  # the median run
     build_s = builds[best]
     encode_s, count_s, count_calls = parts[best]
+    build_batches = fed[best]
     result.update(
         synthetic=synthetic,
         profiles=report.profiles,
@@ -436,30 +451,33 @@ def run_size(
     with (index_dir / "chunks.jsonl").open(encoding="utf-8") as handle:
         texts = [json.loads(line)["embed_text"] for line in handle if line.strip()]
     all_texts = texts
-    if bare_max and len(texts) > bare_max:  # a contiguous slice in index order: same mix, less time
-        texts = texts[:bare_max]
-        result["bare_sampled"] = bare_max
-        log(f"[{size}] bare encode measured on the first {bare_max} of the {len(all_texts)} texts")
+    if bare_max and len(texts) > bare_max:
+        # the very texts of the replayed sample below, so both sides encode the same work
+        texts = [text for batch in sample_batches(build_batches, bare_max) for text in batch]
+        result["bare_sampled"] = len(texts)
+        log(f"[{size}] bare encode measured on a spread-out sample of {len(texts)} of the {len(all_texts)} texts")
     bares = []
     for _ in range(repeats):
         gc.collect()
         bares.append(bare_batch_encode(model, texts))
     bare_s = float(np.median(bares))
     result.update(bare_s=bare_s, bare_runs_s=bares, bare_chunks_per_s=len(texts) / bare_s)
-    if synthetic or (diag_max and len(texts) <= diag_max):
-        # The bare model fed the way build_index feeds it (index order, one encode call per 64
-        # texts, so length-sorting happens only inside each batch).
+    if synthetic or (diag_max and len(all_texts) <= diag_max):
+        # The bare model fed exactly the batches build_index asked for (replayed; a spread-out
+        # sample of them past --bare-max texts), so any change in how it feeds the model shows.
+        replay = sample_batches(build_batches, bare_max)
+        count = sum(len(b) for b in replay)
         gc.collect()
         started = time.perf_counter()
-        for start in range(0, len(texts), 64):
-            model.encode(texts[start : start + 64], batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        for batch in replay:
+            model.encode(batch, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         seconds = time.perf_counter() - started
-        result["bare_build_order_chunks_per_s"] = len(texts) / seconds
-        log(f"[{size}] bare model fed in build order (64 per call): {len(texts) / seconds:.1f} chunks/s")
+        result["bare_build_order_chunks_per_s"] = count / seconds
+        log(f"[{size}] bare model fed build_index's own batches ({count} texts): {count / seconds:.1f} chunks/s")
     if ab_rounds:
         ab = embed_ab(model, all_texts, rounds=ab_rounds)
         result["embed_ab"] = ab
-        log(f"[{size}] interleaved A/B on {ab['texts']} texts: build-order feeding runs at {ab['wall_ratio']:.2f}x "
+        log(f"[{size}] interleaved A/B on {ab['texts']} texts: document-order batches of 64 run at {ab['wall_ratio']:.2f}x "
             f"(wall) / {ab['cpu_ratio']:.2f}x (CPU time) the speed of length-sorted batches")
     if synthetic:
         projected_embed = result["chunks"] / result["bare_build_order_chunks_per_s"]
@@ -582,15 +600,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=None, help="build/bare repeats (default 3 up to 10 profiles, else 1)")
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)")
     parser.add_argument("--bare-max", type=int, default=0,
-                        help="measure bare throughput on a random sample of at most N texts (0 = all)")
+                        help="measure bare throughput on a spread-out sample of at most N of the texts build_index embedded (0 = all)")
     parser.add_argument("--diag-max", type=int, default=5000,
-                        help="also time the bare model fed like build_index (64 per call, document order) up to N chunks (0 = off)")
+                        help="also time the bare model fed build_index's own recorded batches, up to N chunks (0 = off)")
     parser.add_argument("--synthetic-above", type=int, default=0,
                         help="sizes above N profiles build with random vectors (real tokenizer/chunking), the "
                              "embedding time projected from the bare model fed like build_index on --bare-max texts; "
                              "search stays fully real (0 = off)")
     parser.add_argument("--ab-rounds", type=int, default=0,
-                        help="interleaved A/B of 512-text blocks: sorted batches vs build_index's feeding (0 = off)")
+                        help="interleaved A/B of 512-text blocks: length-sorted vs document-order batches of 64 (0 = off)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the searches of each size")
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora/indexes go (default: a temp folder, removed)")
     parser.add_argument("--out", type=Path, default=None, help="write the results as JSON")

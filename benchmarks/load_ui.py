@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from gradio_client import Client
 
-__all__ = ["QUESTIONS", "SessionReport", "main", "percentile", "run_session"]
+__all__ = ["OPENERS", "QUESTIONS", "SessionReport", "main", "percentile", "run_session"]
 
 QUESTIONS = [
     "Can Cambodians vote from abroad?",
@@ -31,6 +31,10 @@ QUESTIONS = [
     "What are the obstacles to diaspora engagement?",
     "What services do migrant resource centres provide?",
 ]
+# Staff phrase the same question many ways; prefixing one of these keeps most requests distinct,
+# so the page's embedding caches do not make the run look faster than real use.
+OPENERS = ["", "Please tell me: ", "I would like to know: ", "Quick question: ", "For a briefing: ",
+           "Could you check: ", "From the profiles: ", "In short: "]
 
 
 @dataclass
@@ -55,7 +59,7 @@ def run_session(
         return report
     history: list[str] = []
     for i in range(requests):
-        question = QUESTIONS[(number + i) % len(QUESTIONS)]
+        question = OPENERS[(number * 3 + i) % len(OPENERS)] + QUESTIONS[(number + i) % len(QUESTIONS)]
         began = time.perf_counter()
         try:
             result = client.predict(question, history, api_name="/ask")
