@@ -3,12 +3,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import SEED_CORPUS
 
 from mgiassist.chunk import chunk_profile, split_to_budget
 from mgiassist.ingest import parse_profile
 from mgiassist.schema import FAMILY_MGI, Profile, Section
-
-from conftest import SEED_CORPUS
 
 
 def words(text: str) -> int:

@@ -4,12 +4,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import FakeEmbedder
 
 import mgiassist.assistant
 import mgiassist.index
 from mgiassist.cli import main
-
-from conftest import FakeEmbedder
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import SEED_CORPUS, FakeEmbedder
 
 from mgiassist.assistant import Assistant
 from mgiassist.errors import (
@@ -18,8 +19,6 @@ from mgiassist.errors import (
 from mgiassist.index import build_index, index_status, load_index, write_calibration
 from mgiassist.lookalike import generate_corpus
 from mgiassist.search import SearchSettings
-
-from conftest import SEED_CORPUS, FakeEmbedder
 
 
 def test_index_files_and_manifest(fake_index):
@@ -159,8 +158,8 @@ def test_missing_corrupt_and_mismatched_indexes_have_clear_errors(tmp_path, fake
 def test_damaged_index_is_rebuilt_not_reported_up_to_date(fake_index, corpus_copy, fake_embedder):
     (fake_index / "dense.faiss").write_bytes(b"junk")
     with pytest.raises(IndexCorruptError):
-        build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
-    report = build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False, force=True)
+        load_index(fake_index)
+    report = build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
     assert not report.up_to_date and load_index(fake_index).dense.ntotal == report.chunk_count
 
 

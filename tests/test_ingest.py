@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import SEED_CORPUS
 
 from mgiassist.countries import lookup_country
 from mgiassist.errors import CorpusError, ProfileError
@@ -16,8 +17,6 @@ from mgiassist.schema import (
     POLARITY_FURTHER_DEVELOPMENT,
     POLARITY_WELL_DEVELOPED,
 )
-
-from conftest import SEED_CORPUS
 
 MGI_SEED = SEED_CORPUS / "mgi-profile-cambodia-2021.txt"
 MAPPING_SEED = SEED_CORPUS / "eudif-diaspora-mapping-cambodia-2022.txt"

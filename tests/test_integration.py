@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED_CORPUS
 
 from mgiassist.assistant import Assistant
 from mgiassist.chunk import chunk_profile
 from mgiassist.index import build_index
 from mgiassist.ingest import load_corpus
 from mgiassist.lookalike import generate_corpus
-
-from conftest import SEED_CORPUS
 
 pytestmark = pytest.mark.integration
 

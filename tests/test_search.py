@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SEED_CORPUS, FakeEmbedder
 
 from mgiassist.assistant import Assistant
 from mgiassist.errors import FilterError, QueryError
@@ -18,8 +19,6 @@ from mgiassist.search import (
     top_k,
     validate_query,
 )
-
-from conftest import SEED_CORPUS, FakeEmbedder
 
 
 def test_rrf_rewards_agreement_between_lists():

@@ -322,3 +322,25 @@ def test_missing_index_shows_a_clear_message(browser, tmp_path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_evaluate_tab_scores_a_shipped_question_set(page) -> None:
+    page.get_by_role("tab", name="Evaluate").click()
+    # the first shipped set is chosen already; picking it again would unselect it
+    assert "cambodia-seeds.jsonl" in page.locator("#mgi-eval-sets").inner_text()
+    retrievers = page.locator("#mgi-eval-retrievers textarea, #mgi-eval-retrievers input").first
+    retrievers.fill("bm25,hybrid")  # the baseline would re-embed the corpus: slow, and not under test here
+    page.locator("#mgi-eval-run").click()
+    headline = page.locator("#mgi-eval-headline")
+    headline.get_by_text("hybrid").first.wait_for()
+    text = headline.inner_text()
+    assert "92 questions" in text and "hit@1" in text.lower()
+    assert page.locator("#mgi-eval-plot img").count() == 1
+    link = page.locator("#mgi-eval-download a").first
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    import zipfile
+
+    names = zipfile.ZipFile(info.value.path()).namelist()
+    assert {"report.md", "metrics.json", "plot.png"} <= set(names)

@@ -11,14 +11,13 @@ import argparse
 import html
 import logging
 import os
-import sys
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from evaluate_tab import build_evaluate_tab  # a sibling module: the page runs as `python ui/app.py`
 
 from mgiassist.answer import Answer, Span, cached_encoder, compose_answer, highlight_html
 from mgiassist.assistant import Assistant
@@ -450,10 +449,10 @@ def build_demo(page: Page) -> gr.Blocks:
             compare_file = gr.File(
                 label="Comparison CSV", elem_id="mgi-compare-file", interactive=False, visible=False
             )
-        evaluate = _evaluate_tab()
-        if evaluate is not None:
-            with gr.Tab("Evaluate"):
-                evaluate(str(page.index_dir))
+        with gr.Tab("Evaluate"):
+            build_evaluate_tab(
+                str(page.index_dir), embedder=page.assistant.embedder if page.assistant else None
+            )
 
         chat_inputs = [question, records_state, country, family, domain, polarity]
         for trigger in (question.submit, send.click):
@@ -549,20 +548,6 @@ def _write_download(name: str, text: str) -> str:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return str(path)
-
-
-def _evaluate_tab() -> Callable[[str], None] | None:
-    """``build_evaluate_tab`` from ui/evaluate_tab.py when that module exists, else None."""
-    sys.path.insert(0, str(HERE))
-    try:
-        from evaluate_tab import build_evaluate_tab  # type: ignore[import-not-found]
-    except ModuleNotFoundError as exc:
-        if exc.name != "evaluate_tab":
-            raise  # the tab exists but is broken: say so instead of hiding it
-        return None
-    finally:
-        sys.path.remove(str(HERE))
-    return build_evaluate_tab
 
 
 def _auth() -> tuple[str, str] | None:

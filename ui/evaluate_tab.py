@@ -30,7 +30,8 @@ def shipped_sets(folder: Path = QUESTIONS_DIR) -> list[str]:
 
 
 def _embedder(index_dir: str) -> Any:
-    """One model per index per process: loading it takes seconds, a run should not pay it twice."""
+    """One model per index per process: loading it takes seconds, a run should not pay it twice
+    (the chat page hands over the model it already loaded)."""
     from mgiassist.embed import load_embedder
     from mgiassist.index import load_index
 
@@ -85,15 +86,19 @@ def run_evaluation(
     return "\n".join(summary), str(out_dir / "plot.png"), misses, archive
 
 
-def build_evaluate_tab(index_dir: str) -> None:
-    """Lay out the tab's controls and wire the run button (call inside ``gr.Tab``)."""
+def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
+    """Lay out the tab's controls and wire the run button (call inside ``gr.Tab``). ``embedder``:
+    the model the page already loaded for this index, so the tab does not load a second copy."""
+    if embedder is not None:
+        with _LOCK:
+            _EMBEDDERS.setdefault(index_dir, embedder)
     gr.Markdown(
         "Score retrieval on a judged question set (see `eval/questions/README.md` for the format). "
         "Each retriever is compared with the generic baseline: 1,000-character chunks, same model, FAISS flat."
     )
     with gr.Row():
         chosen = gr.Dropdown(
-            choices=shipped_sets(), value=[s for s in shipped_sets() if s.startswith("cambodia")][:1],
+            choices=shipped_sets(), value=shipped_sets()[:1],
             multiselect=True, label="Question sets in eval/questions/", elem_id="mgi-eval-sets",
         )
         uploaded = gr.File(label="…or upload a question set (.jsonl)", file_types=[".jsonl"], type="filepath",

@@ -17,7 +17,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
 
-__all__ = ["CHUNKER_VERSION", "embed_prefix", "split_to_budget", "chunk_profile", "chunk_id"]
+__all__ = ["CHUNKER_VERSION", "chunk_id", "chunk_profile", "embed_prefix", "split_to_budget"]
 
 # Bumped whenever parsing, chunk boundaries or embedded text change, so old indexes are rebuilt.
 CHUNKER_VERSION = 2

@@ -17,7 +17,7 @@ from bm25s.stopwords import STOPWORDS_EN
 from mgiassist.countries import CountryMatcher
 from mgiassist.schema import POLARITY_FURTHER_DEVELOPMENT, POLARITY_WELL_DEVELOPED
 
-__all__ = ["Contextualised", "contextualise", "polarity_hint", "content_words", "is_follow_up"]
+__all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "polarity_hint"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _QUESTION_WORDS = {
@@ -72,7 +72,7 @@ def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]
     words = []
     for word in _WORD.findall(text):
         bare = word.lower().replace("’", "'")
-        bare = bare[:-2] if bare.endswith("'s") else bare
+        bare = bare.removesuffix("'s")
         if len(bare) < 2:
             continue  # the "s" left of "Cambodia's" once the country is taken out
         if bare not in _STOP and not bare.isdigit() or re.fullmatch(r"(19|20)\d\d", bare):

@@ -14,7 +14,7 @@ from typing import Any
 
 import pycountry
 
-__all__ = ["CountryNames", "lookup_country", "all_countries", "CountryMatcher"]
+__all__ = ["CountryMatcher", "CountryNames", "all_countries", "lookup_country"]
 
 _LEADING_ARTICLE = re.compile(r"^\s*the\s+", re.IGNORECASE)
 
@@ -120,7 +120,7 @@ def all_countries() -> tuple[CountryNames, ...]:
 # Two-letter codes that are also English words ("IS", "IN", "IT"…): in a question typed in capitals
 # they are words, not countries. Three-letter codes and names are unambiguous enough.
 _WORDLIKE_CODES = frozenset(
-    "AD AI AM AS AT BE BY DO GO HE HI IE IN IS IT LA MA ME MO MY NO ON OR PE SO TO UP US WE".split()
+    ["AD", "AI", "AM", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "HI", "IE", "IN", "IS", "IT", "LA", "MA", "ME", "MO", "MY", "NO", "ON", "OR", "PE", "SO", "TO", "UP", "US", "WE"]
 )
 
 

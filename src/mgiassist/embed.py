@@ -14,7 +14,7 @@ import numpy as np
 
 from mgiassist.errors import ModelError
 
-__all__ = ["DEFAULT_MODEL", "Embedder", "SentenceTransformerEmbedder", "resolve_model_path", "load_embedder"]
+__all__ = ["DEFAULT_MODEL", "Embedder", "SentenceTransformerEmbedder", "load_embedder", "resolve_model_path"]
 
 # No network at run time: never let transformers or the hub client try to download anything.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

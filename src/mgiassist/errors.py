@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 __all__ = [
-    "MgiassistError",
-    "QueryError",
-    "FilterError",
     "CorpusError",
-    "ProfileError",
+    "FilterError",
+    "IndexCorruptError",
     "IndexError_",
+    "IndexMismatchError",
     "IndexMissingError",
     "IndexStaleError",
-    "IndexCorruptError",
-    "IndexMismatchError",
+    "MgiassistError",
     "ModelError",
+    "ProfileError",
+    "QueryError",
 ]
 
 
@@ -37,7 +37,7 @@ class ProfileError(MgiassistError):
     """One profile file is empty, binary, unreadable or malformed; it is skipped."""
 
 
-class IndexError_(MgiassistError):  # noqa: N801 - the builtin IndexError means something else
+class IndexError_(MgiassistError):
     """Base class for problems with a built index."""
 
 

@@ -45,8 +45,8 @@ from mgiassist.lexical import ANALYSER, LexicalIndex
 from mgiassist.schema import Chunk
 
 __all__ = [
-    "FORMAT_VERSION",
     "FAISS_KINDS",
+    "FORMAT_VERSION",
     "BuildReport",
     "IndexStatus",
     "LoadedIndex",
@@ -394,14 +394,18 @@ def build_index(
         and old_manifest.get("faiss") == faiss_kind
         and indexed == current
     ):
-        load_index(index_dir)  # a damaged index is rebuilt below, not reported as up to date
-        return BuildReport(
-            index_dir=index_dir,
-            up_to_date=True,
-            chunk_count=int(old_manifest["chunk_count"]),
-            profiles=len(old_manifest["profiles"]),
-            seconds=time.perf_counter() - started,
-        )
+        try:
+            load_index(index_dir)
+        except IndexCorruptError as exc:
+            log.warning("%s; rebuilding it", exc)  # a damaged index is rebuilt, never "up to date"
+        else:
+            return BuildReport(
+                index_dir=index_dir,
+                up_to_date=True,
+                chunk_count=int(old_manifest["chunk_count"]),
+                profiles=len(old_manifest["profiles"]),
+                seconds=time.perf_counter() - started,
+            )
 
     embedder = embedder or load_embedder(model)
     model_id = embedder.model_id

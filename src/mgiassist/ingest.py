@@ -29,19 +29,19 @@ from mgiassist.schema import (
 )
 
 __all__ = [
-    "SUPPORTED_SUFFIXES",
     "MGI_DOMAINS",
-    "read_text",
+    "SUPPORTED_SUFFIXES",
+    "CorpusLoad",
     "detect_family",
-    "parse_profile",
-    "parse_mgi_profile",
-    "parse_diaspora_mapping",
-    "parse_generic_profile",
-    "load_profile",
+    "file_hash",
     "iter_profile_paths",
     "load_corpus",
-    "CorpusLoad",
-    "file_hash",
+    "load_profile",
+    "parse_diaspora_mapping",
+    "parse_generic_profile",
+    "parse_mgi_profile",
+    "parse_profile",
+    "read_text",
 ]
 
 log = logging.getLogger(__name__)

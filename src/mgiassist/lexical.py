@@ -14,7 +14,7 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
-__all__ = ["ANALYSER", "analyse", "LexicalIndex"]
+__all__ = ["ANALYSER", "LexicalIndex", "analyse"]
 
 ANALYSER = "words-lower-stop_en-snowball_en-v1"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -30,7 +30,7 @@ def _stemmer():
 
 def analyse(text: str) -> list[str]:
     words = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
-    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    words = [w.removesuffix("'s") for w in words]
     words = [w for w in words if w not in _STOPWORDS]
     return _stemmer().stemWords(words)
 

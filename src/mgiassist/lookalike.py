@@ -17,7 +17,7 @@ from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.ingest import iter_profile_paths, read_text
 from mgiassist.ingest import parse_profile as _parse
 
-__all__ = ["swap_country", "lookalike_countries", "generate_corpus"]
+__all__ = ["generate_corpus", "lookalike_countries", "swap_country"]
 
 
 def _forms(country: CountryNames) -> dict[str, str]:

@@ -11,20 +11,20 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 __all__ = [
-    "FAMILY_MGI",
-    "FAMILY_MAPPING",
-    "FAMILY_OTHER",
     "FAMILY_LABELS",
-    "POLARITY_WELL_DEVELOPED",
-    "POLARITY_FURTHER_DEVELOPMENT",
+    "FAMILY_MAPPING",
+    "FAMILY_MGI",
+    "FAMILY_OTHER",
     "POLARITIES",
-    "Footnote",
-    "Section",
-    "Profile",
+    "POLARITY_FURTHER_DEVELOPMENT",
+    "POLARITY_WELL_DEVELOPED",
     "Chunk",
     "Citation",
+    "Footnote",
     "Hit",
+    "Profile",
     "SearchResult",
+    "Section",
 ]
 
 FAMILY_MGI = "mgi-profile"

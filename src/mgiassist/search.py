@@ -34,17 +34,17 @@ from mgiassist.schema import (
 )
 
 __all__ = [
-    "MAX_QUERY_CHARS",
     "DEFAULT_ABSTAIN_THRESHOLD",
     "FUSIONS",
+    "MAX_QUERY_CHARS",
     "Filters",
     "SearchSettings",
     "Searcher",
-    "validate_query",
-    "rrf_fuse",
     "convex_fuse",
     "minmax",
+    "rrf_fuse",
     "top_k",
+    "validate_query",
 ]
 
 MAX_QUERY_CHARS = 2000
