@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mgiassist.errors import MgiassistError
 from mgiassist.evaluate import (
     BaselineRetriever,
     EvalInputError,
@@ -291,7 +292,7 @@ def test_cli_eval_prints_headline_and_one_line_errors(tmp_path, fake_index, fake
     bad.write_text("{oops\n")
     result = CliRunner().invoke(main, ["eval", str(bad), "--index", str(fake_index)])
     assert result.exit_code == 2 and "error:" in result.output and "Traceback" not in result.output
-    assert evaluate_module.EvalInputError.__mro__[1].__name__ == "MgiassistError"
+    assert issubclass(evaluate_module.EvalInputError, MgiassistError)
 
 
 @pytest.mark.integration

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from mgiassist.errors import MgiassistError, QueryError
+from mgiassist.errors import InputFileError, MgiassistError, QueryError
+from mgiassist.files import read_jsonl
 from mgiassist.schema import SearchResult
 
 __all__ = ["main"]
@@ -90,23 +91,13 @@ def _format_text(result: SearchResult) -> str:
 
 
 def _read_questions(path: Path) -> list[dict]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QueryError(f"cannot read questions file {path}: {exc}") from exc
     questions = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise QueryError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
+    for number, item in read_jsonl(path):
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise QueryError(f"{path}:{number}: needs a \"question\" string")
+            raise InputFileError(f"{path}:{number}: needs a \"question\" string")
         history = item.get("history") or []
         if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            raise QueryError(f"{path}:{number}: \"history\" must be a list of earlier questions")
+            raise InputFileError(f"{path}:{number}: \"history\" must be a list of earlier questions")
         questions.append({"id": item.get("id", number), "question": item["question"], "history": history})
     return questions
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "CorpusError",
     "FilterError",
+    "InputFileError",
     "IndexCorruptError",
     "IndexError_",
     "IndexMismatchError",
@@ -27,6 +28,10 @@ class QueryError(MgiassistError, ValueError):
 
 class FilterError(MgiassistError, ValueError):
     """A filter names a value the index does not hold."""
+
+
+class InputFileError(MgiassistError, ValueError):
+    """A file the user handed in (questions, qrels) cannot be read as given."""
 
 
 class CorpusError(MgiassistError):

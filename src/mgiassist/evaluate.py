@@ -36,7 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.errors import MgiassistError
+from mgiassist.errors import InputFileError, MgiassistError
+from mgiassist.files import read_jsonl
 
 __all__ = [
     "DEFAULT_RETRIEVERS",
@@ -91,7 +92,7 @@ _PRESETS: dict[str, dict[str, Any]] = {
 _BASELINE_DEFAULTS = {"chunk_size": 1000, "chunk_overlap": 200}
 
 
-class EvalInputError(MgiassistError, ValueError):
+class EvalInputError(InputFileError):
     """A question set, qrels file or retriever list cannot be used as given."""
 
 
@@ -204,19 +205,7 @@ def load_trec_qrels(path: Path | str) -> dict[str, dict[str, int]]:
 
 
 def _read_jsonl(path: Path) -> list[tuple[int, Any]]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalInputError(f"cannot read {path}: {exc}") from exc
-    items = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            items.append((number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise EvalInputError(f"{path}:{number}: not a JSON object ({exc.msg})") from exc
-    return items
+    return read_jsonl(path, EvalInputError)
 
 
 def _read_lookalike(path: Path) -> LookalikeCorpus | None:
