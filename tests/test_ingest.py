@@ -229,3 +229,25 @@ def test_page_references_are_not_part_of_footnote_urls(mapping):
         "http://ilo.org/wcmsp5/groups/public/---asia/---ro-bangkok/documents/publication/wcms_228484.pdf"
     ]
     assert notes[14]["text"].endswith(".pdf: 17")
+
+
+def test_pdf_profile_is_read_by_its_title_lines(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lines = ["Migration in Ghana", "Ghana engages its diaspora through a diaspora affairs office.",
+             "Remittances", "Remittances reached four percent of GDP."]
+    figure = plt.figure(figsize=(8.5, 11))
+    for i, line in enumerate(lines):
+        figure.text(0.1, 0.9 - i * 0.05, line)
+    path = tmp_path / "ghana.pdf"
+    figure.savefig(path)
+    plt.close(figure)
+    profile = parse_profile(read_text(path), path.name)
+    assert profile.country == "Ghana"
+    assert [(s.heading_path, s.text) for s in profile.sections] == [
+        (("Migration in Ghana",), "Ghana engages its diaspora through a diaspora affairs office."),
+        (("Remittances",), "Remittances reached four percent of GDP."),
+    ]

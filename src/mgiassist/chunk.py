@@ -20,7 +20,7 @@ from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
 __all__ = ["CHUNKER_VERSION", "chunk_id", "chunk_profile", "embed_prefix", "split_to_budget"]
 
 # Bumped whenever parsing, chunk boundaries or embedded text change, so old indexes are rebuilt.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 # [CLS] and [SEP] take two of the model's positions.
 _SPECIAL_TOKENS = 2

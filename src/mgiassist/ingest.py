@@ -733,6 +733,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 def parse_generic_profile(text: str, source: str, content_hash: str) -> Profile:
     lines = text.split("\n")
     markdown = any(_MD_HEADING.match(line) for line in lines)
+    no_blank_lines = all(line.strip() for line in lines[:-1])
     path: list[tuple[int, str]] = []
     sections: list[Section] = []
     buffer: list[str] = []
@@ -755,9 +756,14 @@ def parse_generic_profile(text: str, source: str, content_hash: str) -> Profile:
             not markdown
             and line.strip()
             and len(line.split()) <= 10
+            and line.strip()[:1].isupper()
             and not line.strip().endswith((".", ",", ";", ":"))
-            and (i == 0 or not lines[i - 1].strip())
-            and (i + 1 >= len(lines) or not lines[i + 1].strip())
+            and (
+                # a title line set apart by blank lines …
+                ((i == 0 or not lines[i - 1].strip()) and (i + 1 >= len(lines) or not lines[i + 1].strip()))
+                # … or, in text extracted from a PDF (no blank lines at all), one followed by a sentence
+                or (no_blank_lines and i + 1 < len(lines) and lines[i + 1].rstrip().endswith((".", "!", "?")))
+            )
         )
         if m or is_plain_heading:
             flush()
