@@ -200,9 +200,11 @@ def test_page_reply_for_errors_and_abstentions(ui_app) -> None:
             "sentences": [],
             "citations": [],
             "nearest": [],
+            "notes": ["no indexed profile covers <Kenya>"],
         }
     )
     assert "don't appear to cover" in html
+    assert '<div class="mgi-notes">no indexed profile covers &lt;Kenya&gt;</div>' in html
 
 
 def test_cached_encoder_encodes_each_text_once(fake_embedder) -> None:

@@ -189,3 +189,9 @@ def test_filtered_dense_search_is_the_same_exact_or_through_faiss(assistant, mon
     exact = ids()
     monkeypatch.setattr(search_module, "EXACT_SCAN_ROWS", 0)
     assert ids() == exact and len(exact) == 8
+
+
+def test_country_no_profile_covers_is_noted_beside_an_indexed_one(assistant):
+    result = assistant.search("How many Cambodians live in Germany?")
+    assert "no indexed profile covers Germany" in result.notes
+    assert result.hits  # still searched in Cambodia's profiles

@@ -207,6 +207,9 @@ def render_answer_html(record: dict[str, Any]) -> str:
         parts.append(
             f'<div class="mgi-searched">Searched for: {_esc(record.get("search_query", ""))}</div>'
         )
+    if record.get("notes"):
+        # e.g. "narrowed to Cambodia", "no indexed profile covers Kenya": why these passages
+        parts.append(f'<div class="mgi-notes">{_esc("; ".join(record["notes"]))}</div>')
     by_marker = {p["marker"]: p for p in record.get("citations", [])}
     if record.get("abstained") or not record.get("sentences"):
         parts.append(

@@ -326,9 +326,12 @@ class Searcher:
                 notes.append(f"narrowed to {', '.join(named)}")
         if not mask.any():
             return SearchResult(question, context.search_query, True, [], tuple(named), ("no passage matches the filters",))
-        uncovered = self._uncovered_countries(question, indexed)
+        uncovered = self._uncovered_countries(question)
         if uncovered:
             notes.append(f"no indexed profile covers {', '.join(uncovered)}")
+        # Only a question about nothing but such countries is refused; "Cambodians in Germany"
+        # is still searched in Cambodia's profiles, with the note above.
+        refuse = bool(uncovered) and not any(c in indexed for c in self.world.find(question))
 
         settings = self.settings
         depth = max(settings.depth, k)
@@ -372,7 +375,7 @@ class Searcher:
         order = top_k(fused, k, tiebreak=np.nan_to_num(dense_vector, nan=-1.0))
         best_dense = float(np.nanmax(dense_vector)) if dense_vector.size else 0.0
         threshold = self.abstain_threshold
-        abstained = best_dense < threshold or bool(uncovered)
+        abstained = best_dense < threshold or refuse
         if best_dense < threshold:
             notes.append(f"best passage similarity {best_dense:.2f} is below {threshold:.2f}")
         hits = []
@@ -398,20 +401,17 @@ class Searcher:
             notes=tuple(notes),
         )
 
-    def _uncovered_countries(self, question: str, indexed: set[str]) -> list[str]:
-        """Countries the question is about that no indexed text even mentions.
+    def _uncovered_countries(self, question: str) -> list[str]:
+        """Countries the question names that no indexed text even mentions.
 
         "Can Kenyans vote from abroad?" over an index of Cambodia only must not be answered with
         Cambodia's passages. A country that some passage names ("the MoU with Thailand") is
         still searched: the question may be about that passage.
         """
-        named = self.world.find(question)
-        if not named or any(country in indexed for country in named):
-            return []
         lexical = self.index.lexical
         return [
             country
-            for country in named
+            for country in self.world.find(question)
             if not any(lexical.mentions(alias) for alias in (country, *self.world.countries[country].aliases))
         ]
 
