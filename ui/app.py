@@ -280,8 +280,10 @@ def build_demo(page: Page) -> gr.Blocks:
         )
         return render_chat(records), records, ""
 
-    def restore(records: list[dict[str, Any]] | None) -> list[dict[str, str]]:
-        return render_chat(records)
+    def restore(records: list[dict[str, Any]] | None) -> tuple[list[dict[str, str]], Any, Any]:
+        # Asking opens only once the stored conversation is back: an answer that arrived before
+        # this restore would be overwritten by the older, restored chat.
+        return render_chat(records), gr.update(interactive=True), gr.update(interactive=True)
 
     def clear() -> tuple[list[Any], list[Any], str, None]:
         return [], [], VIEWER_EMPTY, None
@@ -383,8 +385,9 @@ def build_demo(page: Page) -> gr.Blocks:
                         scale=5,
                         lines=1,
                         max_lines=4,
+                        interactive=False,  # until the stored conversation is restored
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="mgi-send")
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="mgi-send", interactive=False)
                 gr.Examples(EXAMPLES, inputs=question, label="Example questions")
                 with gr.Row():
                     export_md = gr.Button("Export Markdown", size="sm", elem_id="mgi-export-md")
@@ -462,7 +465,7 @@ def build_demo(page: Page) -> gr.Blocks:
             trigger(
                 respond, chat_inputs, [chatbot, records_state, question], api_visibility="private"
             )
-        demo.load(restore, records_state, chatbot, api_visibility="private")
+        demo.load(restore, records_state, [chatbot, question, send], api_visibility="private")
         for trigger in (clear_btn.click, chatbot.clear):
             trigger(
                 clear,
