@@ -8,6 +8,7 @@ instead of skipping, so a CI run without a browser never passes silently.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -62,26 +63,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"the page did not answer at {url}:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("ui")
-    index = root / "index"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mgiassist.cli",
-            "index",
-            "--corpus",
-            str(REPO / "corpus"),
-            "--index",
-            str(index),
-        ],
-        check=True,
-        cwd=REPO,
-    )
+@contextlib.contextmanager
+def _running_page(index: Path, log: Path) -> Iterator[str]:
+    """The real page on a free loopback port, serving ``index``; always stopped afterwards."""
     port = _free_port()
-    log = root / "server.log"
     env = {
         **os.environ,
         "GRADIO_SERVER_NAME": "127.0.0.1",
@@ -108,6 +93,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("ui")
+    index = root / "index"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mgiassist.cli",
+            "index",
+            "--corpus",
+            str(REPO / "corpus"),
+            "--index",
+            str(index),
+        ],
+        check=True,
+        cwd=REPO,
+    )
+    with _running_page(index, root / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -292,25 +299,7 @@ def test_api_returns_answer_with_citations(server) -> None:
 
 
 def test_missing_index_shows_a_clear_message(browser, tmp_path) -> None:
-    port = _free_port()
-    log = tmp_path / "missing.log"
-    env = {
-        **os.environ,
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_SERVER_PORT": str(port),
-        "MGIASSIST_AUTH": "",
-    }
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO / "ui" / "app.py"), "--index", str(tmp_path / "no-index")],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        _wait_until_up(url, process, log)
+    with _running_page(tmp_path / "no-index", tmp_path / "missing.log") as url:
         context = browser.new_context()
         page = context.new_page()
         page.set_default_timeout(ANSWER_MS)
@@ -319,9 +308,6 @@ def test_missing_index_shows_a_clear_message(browser, tmp_path) -> None:
         _ask(page, "Can Cambodians vote from abroad?")
         assert "mgiassist index" in _last_reply(page).inner_text()
         context.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_evaluate_tab_scores_a_shipped_question_set(page) -> None:
