@@ -318,14 +318,23 @@ def _dense_index(vectors: np.ndarray, kind: str) -> faiss.Index:
 
 
 def _old_vectors(index_dir: Path, model_id: str, dimension: int) -> dict[str, np.ndarray]:
-    """Embeddings of the current index by chunk id, when it was built with the same model."""
+    """Embeddings of the current index by chunk id, when it was built with the same model.
+
+    Reads only the chunk ids and vectors: FAISS and BM25 are rebuilt anyway."""
     try:
-        old = load_index(index_dir)
-    except (IndexMissingError, IndexCorruptError, IndexMismatchError):
+        manifest = read_manifest(index_dir)
+        _check_versions(manifest, index_dir)
+        if manifest.get("model_id") != model_id or manifest.get("dimension") != dimension:
+            return {}
+        folder = _resolve_index_dir(index_dir)
+        with (folder / CHUNKS).open(encoding="utf-8") as handle:
+            ids = [json.loads(line)["chunk_id"] for line in handle if line.strip()]
+        vectors = np.load(folder / VECTORS, allow_pickle=False)
+    except (IndexMissingError, IndexCorruptError, IndexMismatchError, OSError, ValueError, KeyError):
         return {}
-    if old.model_id != model_id or old.vectors.shape[1] != dimension:
-        return {}
-    return {chunk.chunk_id: old.vectors[i] for i, chunk in enumerate(old.chunks)}
+    if vectors.ndim != 2 or len(vectors) != len(ids) or vectors.shape[1] != dimension:
+        return {}  # damaged: re-embed everything rather than reuse wrong rows
+    return dict(zip(ids, vectors))
 
 
 def _fsync_tree(folder: Path) -> None:

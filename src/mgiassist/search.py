@@ -186,6 +186,13 @@ class Searcher:
         chunks = index.chunks
         self.matcher = CountryMatcher(index.countries)
         self.world = CountryMatcher(list(all_countries()))
+        # Which countries any indexed text names, decided once per index rather than per query.
+        self._mentioned = {
+            country.name
+            for country in all_countries()
+            if any(index.lexical.mentions(alias) for alias in (country.name, *country.aliases))
+        }
+        self._indexed = {c.country for c in chunks if c.country}
         self._columns = {
             "country": np.array([c.country or "" for c in chunks], dtype=object),
             "family": np.array([c.family for c in chunks], dtype=object),
@@ -315,7 +322,7 @@ class Searcher:
         mask = self.filter_mask(filters)
         notes: list[str] = []
         explicit_country = filters is not None and bool(_as_list(filters.country))
-        indexed = set(self.facets["country"])
+        indexed = self._indexed
         named = [c for c in context.countries if c in indexed]
         if named and not explicit_country and len(indexed) > 1:
             # the country of a free-form profile is only a guess from its text: never exclude it
@@ -326,12 +333,14 @@ class Searcher:
                 notes.append(f"narrowed to {', '.join(named)}")
         if not mask.any():
             return SearchResult(question, context.search_query, True, [], tuple(named), ("no passage matches the filters",))
-        uncovered = self._uncovered_countries(question)
+        # A country no indexed text even names cannot be answered for: "Can Kenyans vote from
+        # abroad?" over Cambodia's profiles is refused, while "the MoU with Thailand" is searched.
+        # "Cambodians in Germany" is still searched in Cambodia's profiles, with a note.
+        named_anywhere = self.world.find(question)
+        uncovered = [c for c in named_anywhere if c not in self._mentioned]
         if uncovered:
             notes.append(f"no indexed profile covers {', '.join(uncovered)}")
-        # Only a question about nothing but such countries is refused; "Cambodians in Germany"
-        # is still searched in Cambodia's profiles, with the note above.
-        refuse = bool(uncovered) and not any(c in indexed for c in self.world.find(question))
+        refuse = bool(uncovered) and not any(c in indexed for c in named_anywhere)
 
         settings = self.settings
         depth = max(settings.depth, k)
@@ -400,20 +409,6 @@ class Searcher:
             countries=tuple(named),
             notes=tuple(notes),
         )
-
-    def _uncovered_countries(self, question: str) -> list[str]:
-        """Countries the question names that no indexed text even mentions.
-
-        "Can Kenyans vote from abroad?" over an index of Cambodia only must not be answered with
-        Cambodia's passages. A country that some passage names ("the MoU with Thailand") is
-        still searched: the question may be about that passage.
-        """
-        lexical = self.index.lexical
-        return [
-            country
-            for country in self.world.find(question)
-            if not any(lexical.mentions(alias) for alias in (country, *self.world.countries[country].aliases))
-        ]
 
     # -- reading the indexed profiles (for source viewers) ---------------------------------
 
