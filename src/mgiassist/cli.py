@@ -4,27 +4,67 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from mgiassist.errors import InputFileError, MgiassistError, QueryError
-from mgiassist.files import read_jsonl
+from mgiassist.files import read_jsonl_lenient
 from mgiassist.schema import SearchResult
 
 __all__ = ["main"]
 
 
+def _one_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    line = "; ".join(lines) or "failed"
+    return line[:1].lower() + line[1:] if line[:2] != line[:2].upper() else line
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {_one_line(message)}", err=True)
+    sys.exit(2)
+
+
 class _OneLineErrors(click.Group):
-    """Library errors become one line on stderr and exit status 2, never a traceback."""
+    """Every failure ends in one ``error: …`` line on stderr and exit status 2: library errors,
+    click's own usage errors, interrupts, OS errors and bugs alike; never a traceback, never
+    click's ``Aborted!``. ``MGIASSIST_DEBUG=1`` lets unexpected exceptions through."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except MgiassistError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(2)
+            _fail(str(exc))
+        except (KeyboardInterrupt, EOFError):
+            _fail("interrupted")
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+        except Exception as exc:
+            if os.environ.get("MGIASSIST_DEBUG"):
+                raise
+            first = (str(exc).strip().splitlines() or [""])[0][:300]
+            _fail(f"unexpected {type(exc).__name__}: {first} (MGIASSIST_DEBUG=1 shows the traceback;"
+                  " please report it)")
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            _fail(exc.format_message() + hint)
+        except click.ClickException as exc:
+            _fail(exc.format_message())
+        except click.Abort:
+            _fail("interrupted")
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=_OneLineErrors)
@@ -55,16 +95,20 @@ _index_option = click.option(
 @click.option("--faiss", "faiss_kind", type=click.Choice(["flat", "hnsw"]), default="flat", show_default=True,
               help="FAISS index kind; hnsw for large corpora.")
 @click.option("--force", is_flag=True, help="Re-embed every chunk even if nothing changed.")
-@click.option("--check", is_flag=True, help="Only report whether the index is missing, stale or current.")
-def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool) -> None:
-    """Build or refresh the index (only added or changed profiles are embedded)."""
+@click.option("--check", is_flag=True,
+              help="Only report whether the index is missing, damaged, stale or current (exit 1 unless current).")
+@click.option("--no-wait", is_flag=True, help="If another run is building this index, exit 2 instead of waiting.")
+def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool,
+                  no_wait: bool) -> None:
+    """Build, refresh or repair the index (only added or changed profiles are embedded)."""
     from mgiassist.index import build_index, index_status
 
     if check:
-        status = index_status(index_dir, corpus_dir, model)
+        status = index_status(index_dir, corpus_dir, model, deep=True)
         click.echo(status.message())
         sys.exit(0 if status.state == "current" else 1)
-    report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force)
+    report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
+                         wait=not no_wait, on_wait=lambda message: click.echo(f"{message}…", err=True))
     for warning in report.skipped:
         click.echo(f"warning: skipped {warning}", err=True)
     click.echo(report.summary())
@@ -91,14 +135,22 @@ def _format_text(result: SearchResult) -> str:
 
 
 def _read_questions(path: Path) -> list[dict]:
+    """One entry per non-blank line: ``{id, question, history}``, or ``{id, error}`` for a line
+    that cannot be asked (not JSON, no question string, bad history); the rest are still asked."""
     questions = []
-    for number, item in read_jsonl(path):
+    for number, item in read_jsonl_lenient(path):
+        if isinstance(item, InputFileError):
+            questions.append({"id": number, "error": str(item)})
+            continue
+        item_id = item.get("id", number) if isinstance(item, dict) else number
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise InputFileError(f"{path}:{number}: needs a \"question\" string")
+            questions.append({"id": item_id, "error": f"{path}:{number}: needs a \"question\" string"})
+            continue
         history = item.get("history") or []
         if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            raise InputFileError(f"{path}:{number}: \"history\" must be a list of earlier questions")
-        questions.append({"id": item.get("id", number), "question": item["question"], "history": history})
+            questions.append({"id": item_id, "error": f"{path}:{number}: \"history\" must be a list of earlier questions"})
+            continue
+        questions.append({"id": item_id, "question": item["question"], "history": history})
     return questions
 
 
@@ -133,24 +185,37 @@ def search_command(
     if question is not None:
         validate_query(question)  # fail before the model takes seconds to load
     assistant = Assistant.load(index_dir, model=model)
-    filters = dict(country=country, family=family, domain=domain, section=section, polarity=polarity)
+    filters = {"country": country, "family": family, "domain": domain, "section": section,
+               "polarity": polarity}
     if batch is None:
         result = assistant.search(question or "", k=k or 5, history=list(history), **filters)
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _format_text(result))
         return
+    unreadable = sum("error" in item for item in batch)
+    if unreadable:
+        click.echo(f"warning: {unreadable} of {len(batch)} lines of {questions_file} cannot be asked; "
+                   "each gets an error object", err=True)
     for item in batch:
+        _answer_batch_item(assistant, item, k or 10, filters, as_json)
+
+
+def _answer_batch_item(assistant, item: dict, k: int, filters: dict, as_json: bool) -> None:
+    result = None
+    if "error" in item:
+        payload = {"id": item["id"], "error": item["error"], "abstained": True, "results": []}
+    else:
         try:
-            result = assistant.search(item["question"], k=k or 10, history=item["history"], **filters)
+            result = assistant.search(item["question"], k=k, history=item["history"], **filters)
             payload = {"id": item["id"], **result.to_dict()}
         except QueryError as exc:
             # one bad question must not lose the rest of the batch
             payload = {"id": item["id"], "query": item["question"], "error": str(exc), "abstained": True, "results": []}
-        if as_json:
-            click.echo(json.dumps(payload, ensure_ascii=False))
-        else:
-            click.echo(f"# {item['id']}: {item['question']}")
-            click.echo(payload["error"] if "error" in payload else _format_text(result))
-            click.echo("")
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        click.echo(f"# {item['id']}: {item.get('question', '')}")
+        click.echo(f"error: {payload['error']}" if result is None else _format_text(result))
+        click.echo("")
 
 
 def _register_optional_commands() -> None:

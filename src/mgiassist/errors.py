@@ -8,6 +8,7 @@ __all__ = [
     "InputFileError",
     "IndexCorruptError",
     "IndexError_",
+    "IndexLockedError",
     "IndexMismatchError",
     "IndexMissingError",
     "IndexStaleError",
@@ -64,3 +65,7 @@ class IndexMismatchError(IndexError_):
 
 class ModelError(MgiassistError):
     """The embedding model cannot be loaded."""
+
+
+class IndexLockedError(IndexError_):
+    """Another run is building the same index (and the caller asked not to wait)."""

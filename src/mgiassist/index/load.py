@@ -1,0 +1,171 @@
+"""Loading an index, validating everything a search will rely on.
+
+Every way a folder can be damaged ends in :class:`IndexCorruptError` with a one-line reason
+naming the file (missing, empty, truncated, checksum, wrong shape or dimension, a manifest field
+of the wrong type), or :class:`IndexMismatchError` for an index of another format version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from mgiassist.countries import CountryNames
+from mgiassist.errors import IndexCorruptError
+from mgiassist.index.integrity import file_problems
+from mgiassist.index.layout import BM25_DIR, CALIBRATION, CHUNKS, DENSE, VECTORS, resolve_index_dir
+from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
+from mgiassist.lexical import LexicalIndex
+from mgiassist.schema import Chunk
+
+__all__ = ["HNSW_EF_SEARCH", "LoadedIndex", "damaged", "load_index", "valid_manifest", "write_calibration"]
+
+log = logging.getLogger("mgiassist.index")
+
+HNSW_EF_SEARCH = 128
+
+
+@dataclass
+class LoadedIndex:
+    """A loaded index: everything search needs except the model."""
+
+    path: Path
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    dense: faiss.Index
+    lexical: LexicalIndex
+    abstain_threshold: float | None = None
+
+    @property
+    def countries(self) -> list[CountryNames]:
+        return [CountryNames.from_dict(c) for c in self.manifest.get("countries", [])]
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest["model_id"]
+
+
+def damaged(index_dir: Path, problems: list[str]) -> IndexCorruptError:
+    shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+    return IndexCorruptError(f"index {index_dir} is damaged: {shown}; {REPAIR_HINT}")
+
+
+def valid_manifest(index_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """The folder and manifest of a readable index of this format, with fields of the right
+    types; raises the typed error otherwise."""
+    folder = resolve_index_dir(index_dir)
+    manifest = read_manifest(index_dir)
+    check_versions(manifest, index_dir)
+    problems = manifest_problems(manifest)
+    if problems:
+        raise damaged(index_dir, problems)
+    return folder, manifest
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+def _read_chunks(path: Path) -> list[Chunk]:
+    chunks = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                chunks.append(Chunk.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise ValueError(f"{CHUNKS} line {number} is not a valid chunk ({_first_line(exc)})") from exc
+    return chunks
+
+
+def _load_parts(folder: Path, manifest: dict[str, Any]) -> tuple[list[Chunk], np.ndarray, faiss.Index, LexicalIndex]:
+    """Read each part, naming the file that fails."""
+    parts: dict[str, Any] = {}
+    readers = (
+        (CHUNKS, lambda: _read_chunks(folder / CHUNKS)),
+        (VECTORS, lambda: np.load(folder / VECTORS, allow_pickle=False)),
+        (DENSE, lambda: faiss.read_index(str(folder / DENSE))),
+        (BM25_DIR, lambda: LexicalIndex.load(folder / BM25_DIR, manifest["chunk_count"])),
+    )
+    for name, read in readers:
+        try:
+            parts[name] = read()
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError, MemoryError) as exc:
+            message = str(exc) if isinstance(exc, ValueError) and str(exc).startswith(CHUNKS) else None
+            raise ValueError(message or f"{name} cannot be read ({_first_line(exc)})") from exc
+    return parts[CHUNKS], parts[VECTORS], parts[DENSE], parts[BM25_DIR]
+
+
+def _shape_problems(manifest: dict[str, Any], chunks: list[Chunk], vectors: np.ndarray, dense: faiss.Index) -> list[str]:
+    count, dimension = manifest["chunk_count"], manifest["dimension"]
+    problems = []
+    if len(chunks) != count:
+        problems.append(f"{CHUNKS} holds {len(chunks)} chunks, the manifest says {count}")
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape != (count, dimension):
+        problems.append(f"{VECTORS} holds a {'×'.join(map(str, vectors.shape))} {vectors.dtype} array, "
+                        f"expected {count}×{dimension} float32")
+    if dense.d != dimension:
+        problems.append(f"{DENSE} holds {dense.d}-dimensional vectors, the index {dimension}-dimensional ones")
+    if dense.ntotal != count:
+        problems.append(f"{DENSE} holds {dense.ntotal} vectors, the manifest says {count}")
+    return problems
+
+
+def load_index(index_dir: Path | str, *, verify_hashes: bool = True) -> LoadedIndex:
+    """Load and validate an index (files, checksums, shapes, dimensions)."""
+    index_dir = Path(index_dir)
+    folder, manifest = valid_manifest(index_dir)
+    problems = file_problems(folder, manifest, hashes=verify_hashes)
+    if problems:
+        raise damaged(index_dir, problems)
+    try:
+        chunks, vectors, dense, lexical = _load_parts(folder, manifest)
+    except ValueError as exc:
+        raise damaged(index_dir, [str(exc)]) from exc
+    problems = _shape_problems(manifest, chunks, vectors, dense)
+    if problems:
+        raise damaged(index_dir, problems)
+    if isinstance(dense, faiss.IndexHNSW):
+        dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", HNSW_EF_SEARCH))
+    return LoadedIndex(
+        path=folder,
+        manifest=manifest,
+        chunks=chunks,
+        vectors=vectors,
+        dense=dense,
+        lexical=lexical,
+        abstain_threshold=_read_threshold(folder / CALIBRATION),
+    )
+
+
+def _read_threshold(calibration: Path) -> float | None:
+    if not calibration.is_file():
+        return None
+    try:
+        return float(json.loads(calibration.read_text(encoding="utf-8"))["abstain_threshold"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring unreadable %s (%s)", calibration, exc)
+        return None
+
+
+def write_calibration(index_dir: Path | str, data: dict[str, Any]) -> Path:
+    """Store an abstention calibration with an index (atomically; survives rebuilds with the same
+    model). Not covered by the manifest's checksums: it may change after the build."""
+    folder = resolve_index_dir(Path(index_dir))
+    if "abstain_threshold" not in data:
+        raise ValueError("calibration needs an abstain_threshold")
+    target = folder / CALIBRATION
+    tmp = target.with_name(f"{CALIBRATION}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
