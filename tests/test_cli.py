@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -110,10 +111,88 @@ def test_index_errors(runner, tmp_path, built):
 
 
 def test_bad_questions_file(runner, built, tmp_path):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": 1, "question": "ok"}\nnot json\n')
-    result = runner.invoke(main, ["search", "--questions", str(bad), "--index", str(built)])
-    assert result.exit_code == 2 and "bad.jsonl:2: not a JSON object" in result.output
+    missing = runner.invoke(main, ["search", "--questions", str(tmp_path / "none.jsonl"), "--index", str(built)])
+    assert missing.exit_code == 2 and missing.output.startswith("error: cannot read")
+
+
+def test_batch_mode_answers_the_lines_it_can_and_names_the_others(runner, built, tmp_path):
+    questions = tmp_path / "mixed.jsonl"
+    questions.write_text(
+        json.dumps({"id": "a", "question": "What are the obstacles?"}) + "\n"
+        + "not json\n"
+        + json.dumps({"id": "n", "question": 42}) + "\n"
+        + json.dumps(["a", "list"]) + "\n"
+        + json.dumps({"id": "h", "question": "vote", "history": "not a list"}) + "\n"
+        + json.dumps({"id": "z", "question": "Can Cambodians vote from abroad?"}) + "\n"
+    )
+    result = runner.invoke(main, ["search", "--questions", str(questions), "--index", str(built), "--json", "--k", "2"])
+    assert result.exit_code == 0, result.output
+    assert "warning: 4 of 6 lines" in result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in rows] == ["a", 2, "n", 4, "h", "z"]
+    assert len(rows[0]["results"]) == 2 and len(rows[5]["results"]) == 2
+    assert "mixed.jsonl:2: not a JSON object" in rows[1]["error"]
+    assert "mixed.jsonl:3: needs a \"question\" string" in rows[2]["error"]
+    assert "needs a \"question\" string" in rows[3]["error"]
+    assert "\"history\" must be a list" in rows[4]["error"]
+    assert all(r["results"] == [] for r in rows[1:5])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "--nope"], "error: no such option '--nope'"),
+        (["bogus"], "error: no such command 'bogus'"),
+        (["search", "x", "--k", "0"], "error: invalid value for '--k'"),
+        (["index", "--faiss", "zzz"], "error: invalid value for '--faiss'"),
+    ],
+)
+def test_usage_errors_are_one_error_line(runner, args, message):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.startswith(message) and result.output.count("\n") == 1, result.output
+
+
+@pytest.mark.parametrize(
+    ("raised", "message"),
+    [
+        (EOFError(), "error: interrupted"),
+        (KeyboardInterrupt(), "error: interrupted"),
+        (PermissionError(13, "Permission denied", "index/vectors.npy"), "error: permission denied: index/vectors.npy"),
+        (AssertionError("d == self.d"), "error: unexpected AssertionError: d == self.d"),
+    ],
+)
+def test_unexpected_failures_are_one_error_line_never_a_traceback(runner, built, monkeypatch, raised, message):
+    def fail(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(mgiassist.assistant.Assistant, "load", fail)
+    result = runner.invoke(main, ["search", "vote", "--index", str(built)])
+    assert result.exit_code == 2
+    assert result.output.startswith(message) and result.output.count("\n") == 1, result.output
+    assert "Aborted" not in result.output and "Traceback" not in result.output
+
+
+def test_help_and_version_still_exit_zero(runner):
+    assert runner.invoke(main, ["--help"]).exit_code == 0
+    assert runner.invoke(main, ["search", "--help"]).exit_code == 0
+    assert runner.invoke(main, ["--version"]).exit_code == 0
+
+
+def test_no_wait_names_the_run_holding_the_lock(runner, built, corpus_copy):
+    from mgiassist.index import BuildLock
+
+    lock = BuildLock(built)
+    lock.acquire()
+    try:
+        result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(built), "--no-wait"])
+    finally:
+        lock.release()
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert result.output.startswith(f"error: index {built} is being built by another run (pid {os.getpid()} on ")
+    after = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(built), "--no-wait",
+                                 "--model", "fake-hashing-embedder"])
+    assert after.exit_code == 0 and "up to date" in after.output
 
 
 def test_skipped_profiles_are_named(runner, tmp_path, corpus_copy):

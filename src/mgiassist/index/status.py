@@ -87,7 +87,7 @@ def index_status(
     except IndexMissingError as exc:
         return IndexStatus("missing", [str(exc)])
     except IndexCorruptError as exc:
-        return IndexStatus("corrupt", [str(exc)])
+        return IndexStatus("corrupt", [str(exc).split(" is damaged: ", 1)[-1]])
     except IndexMismatchError as exc:
         return IndexStatus("mismatch", [str(exc)])
     if model is not None and model_key(model) != manifest["model_id"]:

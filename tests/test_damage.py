@@ -1,0 +1,148 @@
+"""One test per kind of damage: `index --check` names it, `search` fails with one `error:` line
+and exit 2, the page starts with a one-line reason, and `index` (without --force) repairs it.
+
+The CLI runs with the built-in hashing embedder (`--model hashing:64`), so no fake is patched in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from mgiassist.cli import main
+from mgiassist.errors import IndexCorruptError
+from mgiassist.index import index_status, load_index
+from mgiassist.live import LiveAssistant
+
+MODEL = "hashing:64"
+
+
+def _cut(path: Path, keep: float) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+
+
+def _edit_manifest(index: Path, change) -> None:
+    path = index / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def _wrong_dimension(index: Path, *, consistent_manifest: bool) -> None:
+    count = json.loads((index / "manifest.json").read_text())["chunk_count"]
+    other = faiss.IndexFlatIP(32)
+    other.add(np.eye(count, 32, dtype=np.float32))
+    faiss.write_index(other, str(index / "dense.faiss"))
+    if consistent_manifest:  # the manifest's checksum agrees: only the shape check can catch it
+        from mgiassist.index.manifest import sha256_of
+
+        size, digest = (index / "dense.faiss").stat().st_size, sha256_of(index / "dense.faiss")
+        _edit_manifest(index, lambda m: m["files"].update({"dense.faiss": {"size": size, "sha256": digest}}))
+
+
+# kind -> (how to damage the index, what `--check` and the error line must say)
+DAMAGE = {
+    "truncated vectors": (lambda i: _cut(i / "vectors.npy", 0.5), "vectors.npy is truncated"),
+    "truncated chunks": (lambda i: _cut(i / "chunks.jsonl", 0.9), "chunks.jsonl is truncated"),
+    "zero-byte vectors": (lambda i: (i / "vectors.npy").write_bytes(b""), "vectors.npy is empty (0 bytes)"),
+    "zero-byte dense": (lambda i: (i / "dense.faiss").write_bytes(b""), "dense.faiss is empty (0 bytes)"),
+    "zero-byte manifest": (lambda i: (i / "manifest.json").write_bytes(b""), "manifest.json is empty"),
+    "wrong dimension": (lambda i: _wrong_dimension(i, consistent_manifest=False), "dense.faiss"),
+    "wrong dimension, manifest agrees": (
+        lambda i: _wrong_dimension(i, consistent_manifest=True),
+        "dense.faiss holds 32-dimensional vectors, the index 64-dimensional ones",
+    ),
+    "wrong type in manifest": (
+        lambda i: _edit_manifest(i, lambda m: m.update(chunk_count=str(m["chunk_count"]))),
+        "manifest.json field chunk_count should be an integer ≥ 0, not str",
+    ),
+    "wrong type in manifest profiles": (
+        lambda i: _edit_manifest(i, lambda m: m.update(profiles=["a"])),
+        "manifest.json field profiles should be an object, not list",
+    ),
+    "missing file": (lambda i: (i / "chunks.jsonl").unlink(), "chunks.jsonl is missing"),
+    "missing bm25 file": (lambda i: (i / "bm25" / "vocab.index.json").unlink(), "bm25/vocab.index.json is missing"),
+    "flipped byte": (
+        lambda i: (i / "vectors.npy").write_bytes((i / "vectors.npy").read_bytes()[:-1] + b"\x7f"),
+        "vectors.npy does not match its SHA-256 checksum",
+    ),
+}
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def built(runner, tmp_path, corpus_copy) -> Path:
+    index = tmp_path / "index"
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index), "--model", MODEL])
+    assert result.exit_code == 0, result.output
+    return index
+
+
+def _args(corpus: Path, index: Path) -> list[str]:
+    return ["--corpus", str(corpus), "--index", str(index), "--model", MODEL]
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy):
+    damage, named = DAMAGE[kind]
+    before = load_index(built).manifest["chunk_count"]
+    damage(built)
+
+    check = runner.invoke(main, ["index", "--check", *_args(corpus_copy, built)])
+    assert check.exit_code == 1, check.output
+    assert check.output.startswith("index is corrupt: ") and named in check.output
+
+    search = runner.invoke(main, ["search", "vote abroad", "--index", str(built)])
+    assert search.exit_code == 2
+    assert search.output.count("\n") == 1 and search.output.startswith("error: "), search.output
+    assert named in search.output and "mgiassist index" in search.output
+
+    # the page starts, with the one-line reason to show as a banner
+    live = LiveAssistant(built, check_every=0)
+    assert live.assistant is None and named in live.error and "\n" not in live.error
+
+    repair = runner.invoke(main, ["index", *_args(corpus_copy, built)])  # no --force
+    assert repair.exit_code == 0, repair.output
+    assert "repaired a damaged index" in repair.output and "up to date" not in repair.output
+    assert index_status(built, corpus_copy).state == "current"
+    assert load_index(built).manifest["chunk_count"] == before
+    assert runner.invoke(main, ["search", "vote abroad", "--index", str(built)]).exit_code == 0
+    assert not [p for p in built.parent.iterdir() if ".building-" in p.name or ".previous-" in p.name
+                or ".removing-" in p.name]
+
+
+def test_repair_reuses_only_vectors_that_verify(built, corpus_copy):
+    from mgiassist.index import build_index
+
+    (built / "dense.faiss").write_bytes(b"junk")  # vectors still verify: reused
+    report = build_index(corpus_copy, built, model=MODEL, progress=False)
+    assert report.repaired and report.embedded_chunks == 0 and report.reused_chunks == report.chunk_count
+
+    _cut(built / "vectors.npy", 0.7)  # vectors damaged: every chunk embedded again
+    report = build_index(corpus_copy, built, model=MODEL, progress=False)
+    assert report.repaired and report.reused_chunks == 0 and report.embedded_chunks == report.chunk_count
+
+
+def test_index_of_an_older_format_is_rebuilt_not_called_damaged(built, corpus_copy, runner):
+    _edit_manifest(built, lambda m: m.update(format_version=1))
+    status = index_status(built, corpus_copy)
+    assert status.state == "mismatch" and "another mgiassist version" in status.message()
+    result = runner.invoke(main, ["index", *_args(corpus_copy, built)])
+    assert result.exit_code == 0 and "indexed 2 profiles" in result.output and "repaired" not in result.output
+
+
+def test_load_error_is_typed_and_one_line(built):
+    (built / "vectors.npy").write_bytes(b"")
+    with pytest.raises(IndexCorruptError) as caught:
+        load_index(built)
+    assert "\n" not in str(caught.value) and "vectors.npy is empty" in str(caught.value)
