@@ -82,7 +82,7 @@ def test_random_kills_never_break_the_index(tmp_path, corpus_copy):
           f"last point passed: {dict(stopped_at)}")
 
 
-@pytest.mark.parametrize("point", [p for p in POINTS if p != "done"])
+@pytest.mark.parametrize("point", [p for p in POINTS if p not in ("waiting", "done")])
 def test_kill_at_each_point_of_a_build(point, tmp_path, corpus_copy):
     index = tmp_path / "index"
     build_index(corpus_copy, index, embedder=HashingEmbedder(64), progress=False)

@@ -10,7 +10,7 @@ For the chaos and race tests only; they do nothing unless these variables are se
 ``MGIASSIST_TEST_SIGNAL_DIR``
     also receives ``trace-<pid>``: every point the build passed, one per line.
 
-Points, in build order: ``locked``, ``mid-write``, ``before-swap``, ``between-renames``,
+Points, in build order: ``waiting`` (only when another run holds the lock), ``locked``, ``mid-write``, ``before-swap``, ``between-renames``,
 ``during-cleanup``, ``done``.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 __all__ = ["POINTS", "checkpoint"]
 
-POINTS = ("locked", "mid-write", "before-swap", "between-renames", "during-cleanup", "done")
+POINTS = ("waiting", "locked", "mid-write", "before-swap", "between-renames", "during-cleanup", "done")
 _PAUSE_LIMIT_SECONDS = 600
 
 

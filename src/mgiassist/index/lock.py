@@ -17,6 +17,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from mgiassist.errors import IndexLockedError
+from mgiassist.index.hooks import checkpoint
 
 __all__ = ["BuildLock", "lock_path"]
 
@@ -63,6 +64,7 @@ class BuildLock:
                 raise IndexLockedError(f"{message}; wait for it to finish or run again without --no-wait") from None
             if self.on_wait is not None:
                 self.on_wait(f"{message}; waiting for it to finish")
+            checkpoint("waiting")
             lock.acquire()
         self._lock = lock
         owner = {
