@@ -75,6 +75,20 @@ DAMAGE = {
 }
 
 
+@pytest.fixture(scope="module")
+def page_class():
+    """The chat page's ``Page`` (ui/app.py runs as a script, so it is imported from its folder)."""
+    import importlib
+    import sys
+
+    ui = str(Path(__file__).resolve().parents[1] / "ui")
+    sys.path.insert(0, ui)
+    try:
+        return importlib.import_module("app").Page
+    finally:
+        sys.path.remove(ui)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
@@ -93,7 +107,7 @@ def _args(corpus: Path, index: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))
-def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy):
+def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy, page_class):
     damage, named = DAMAGE[kind]
     before = load_index(built).manifest["chunk_count"]
     damage(built)
@@ -108,6 +122,8 @@ def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy):
     assert named in search.output and "mgiassist index" in search.output
 
     # the page starts, with the one-line reason to show as a banner
+    started = page_class(built)
+    assert started.assistant is None and named in started.error and "\n" not in started.error
     live = LiveAssistant(built, check_every=0)
     assert live.assistant is None and named in live.error and "\n" not in live.error
 
