@@ -188,3 +188,34 @@ def test_hnsw_index_searches_with_filters(tmp_path, corpus_copy, fake_embedder):
 def test_missing_corpus_is_a_clear_error(tmp_path, fake_embedder):
     with pytest.raises(CorpusError, match="does not exist"):
         build_index(tmp_path / "missing", tmp_path / "index", embedder=fake_embedder, progress=False)
+
+
+def test_a_build_never_replaces_a_folder_that_is_not_an_index(tmp_path, corpus_copy, fake_embedder):
+    from mgiassist.errors import IndexError_
+
+    with pytest.raises(IndexError_, match="holds the corpus"):
+        build_index(corpus_copy, corpus_copy, embedder=fake_embedder, progress=False)
+    with pytest.raises(IndexError_, match="holds the corpus"):
+        build_index(corpus_copy, tmp_path, embedder=fake_embedder, progress=False)
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.docx").write_bytes(b"precious")
+    with pytest.raises(IndexError_, match="is not an index folder"):
+        build_index(corpus_copy, documents, embedder=fake_embedder, progress=False)
+    assert (documents / "thesis.docx").read_bytes() == b"precious"
+    assert {p.name for p in corpus_copy.iterdir()} >= {"mgi-profile-cambodia-2021.txt"}
+
+    shipped = tmp_path / "shipped"  # the repository's index/ holds only a README before the first build
+    shipped.mkdir()
+    (shipped / "README.md").write_text("The index is built here.")
+    build_index(corpus_copy, shipped, embedder=fake_embedder, progress=False)
+    assert (shipped / "README.md").is_file() and load_index(shipped).chunks
+
+
+def test_leftovers_of_dead_builds_are_removed_even_when_nothing_changed(fake_index, corpus_copy, fake_embedder):
+    dead = [fake_index.parent / f"index.{kind}-999999999-abcdef" for kind in ("building", "removing")]
+    for folder in dead:
+        folder.mkdir()
+        (folder / "vectors.npy").write_bytes(b"x" * 1000)
+    report = build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
+    assert report.up_to_date and not any(folder.exists() for folder in dead)

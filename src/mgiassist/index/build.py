@@ -331,6 +331,7 @@ def build_index(
     if faiss_kind not in FAISS_KINDS:
         raise ValueError(f"unknown FAISS index kind {faiss_kind!r}; choose one of {', '.join(FAISS_KINDS)}")
     iter_profile_paths(corpus_dir)  # a missing corpus fails before taking the lock
+    _refuse_foreign_folder(corpus_dir, index_dir)
     with BuildLock(index_dir, wait=wait, on_wait=on_wait):
         checkpoint("locked")
         _restore_interrupted_swap(index_dir)
@@ -340,6 +341,25 @@ def build_index(
     checkpoint("done")
     report.seconds = time.perf_counter() - started
     return report
+
+
+_INDEX_PARTS = (MANIFEST, CHUNKS, VECTORS, DENSE, BM25_DIR)
+
+
+def _refuse_foreign_folder(corpus_dir: Path, index_dir: Path) -> None:
+    """A build replaces the whole index folder: never let that be the corpus or a folder of
+    other files given to --index by mistake."""
+    corpus, index = corpus_dir.resolve(), index_dir.resolve()
+    if index == corpus or index in corpus.parents:
+        raise IndexError_(f"the index folder {index_dir} holds the corpus {corpus_dir}; give --index another folder")
+    if not index_dir.is_dir() or any((index_dir / part).exists() for part in _INDEX_PARTS):
+        return
+    others = sorted(p.name for p in index_dir.iterdir() if p.name != "README.md")
+    if others:
+        raise IndexError_(
+            f"{index_dir} is not an index folder (it holds {', '.join(others[:3])}{'…' if len(others) > 3 else ''}); "
+            "a build would replace it: give --index an empty or new folder"
+        )
 
 
 def _build_locked(corpus_dir: Path, index_dir: Path, model: str, embedder: Embedder | None,

@@ -21,6 +21,7 @@ from mgiassist.countries import CountryNames
 from mgiassist.errors import IndexCorruptError
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.layout import BM25_DIR, CALIBRATION, CHUNKS, DENSE, VECTORS, resolve_index_dir
+from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
 from mgiassist.lexical import LexicalIndex
 from mgiassist.schema import Chunk
@@ -161,11 +162,12 @@ def _read_threshold(calibration: Path) -> float | None:
 def write_calibration(index_dir: Path | str, data: dict[str, Any]) -> Path:
     """Store an abstention calibration with an index (atomically; survives rebuilds with the same
     model). Not covered by the manifest's checksums: it may change after the build."""
-    folder = resolve_index_dir(Path(index_dir))
     if "abstain_threshold" not in data:
         raise ValueError("calibration needs an abstain_threshold")
-    target = folder / CALIBRATION
-    tmp = target.with_name(f"{CALIBRATION}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, target)
+    with BuildLock(Path(index_dir)):  # a build running now would copy the old calibration
+        folder = resolve_index_dir(Path(index_dir))
+        target = folder / CALIBRATION
+        tmp = target.with_name(f"{CALIBRATION}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        os.replace(tmp, target)
     return target
