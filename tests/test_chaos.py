@@ -50,6 +50,7 @@ def _change_corpus(corpus, rng: random.Random, trial: int) -> list[str]:
 def _rebuild_and_check(corpus, index) -> None:
     report = build_index(corpus, index, embedder=HashingEmbedder(64), progress=False)
     assert leftovers(index) == [], leftovers(index)
+    assert not (index.parent / "index.lock.pid").exists()  # released: nobody holds the lock
     assert index_status(index, corpus).state == "current"
     assert assert_consistent_and_searchable(index) == report.chunk_count
 

@@ -219,3 +219,18 @@ def test_leftovers_of_dead_builds_are_removed_even_when_nothing_changed(fake_ind
         (folder / "vectors.npy").write_bytes(b"x" * 1000)
     report = build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)
     assert report.up_to_date and not any(folder.exists() for folder in dead)
+
+
+def test_a_swap_during_a_load_is_not_reported_as_damage(fake_index, corpus_copy, fake_embedder, monkeypatch):
+    import mgiassist.index.load as load_module
+
+    real_load_parts = load_module._load_parts
+
+    def rebuilt_meanwhile(folder, manifest):
+        if not (corpus_copy / "extra.md").exists():
+            (corpus_copy / "extra.md").write_text("# Kenya\n\nKenya has a diaspora policy.\n")
+            build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False)  # swaps the folder
+        return real_load_parts(folder, manifest)
+
+    monkeypatch.setattr(load_module, "_load_parts", rebuilt_meanwhile)
+    assert "extra.md" in {c.source for c in load_index(fake_index).chunks}

@@ -18,9 +18,9 @@ import faiss
 import numpy as np
 
 from mgiassist.countries import CountryNames
-from mgiassist.errors import IndexCorruptError
+from mgiassist.errors import IndexCorruptError, IndexMissingError
 from mgiassist.index.integrity import file_problems
-from mgiassist.index.layout import BM25_DIR, CALIBRATION, CHUNKS, DENSE, VECTORS, resolve_index_dir
+from mgiassist.index.layout import BM25_DIR, CALIBRATION, CHUNKS, DENSE, MANIFEST, VECTORS, resolve_index_dir
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
 from mgiassist.lexical import LexicalIndex
@@ -123,8 +123,29 @@ def _shape_problems(manifest: dict[str, Any], chunks: list[Chunk], vectors: np.n
 
 
 def load_index(index_dir: Path | str, *, verify_hashes: bool = True) -> LoadedIndex:
-    """Load and validate an index (files, checksums, shapes, dimensions)."""
+    """Load and validate an index (files, checksums, shapes, dimensions). A build that swaps
+    the folder away mid-read is not damage: the load starts again from the new folder."""
     index_dir = Path(index_dir)
+    for attempt in range(3):
+        before = _manifest_identity(index_dir)
+        try:
+            return _load_from(index_dir, verify_hashes)
+        except IndexCorruptError:
+            if attempt == 2 or _manifest_identity(index_dir) == before:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _manifest_identity(index_dir: Path) -> tuple[str, int, int] | None:
+    try:
+        folder = resolve_index_dir(index_dir)
+        stat = (folder / MANIFEST).stat()
+    except (IndexMissingError, OSError):
+        return None
+    return (str(folder), stat.st_ino, stat.st_mtime_ns)
+
+
+def _load_from(index_dir: Path, verify_hashes: bool) -> LoadedIndex:
     folder, manifest = valid_manifest(index_dir)
     problems = file_problems(folder, manifest, hashes=verify_hashes)
     if problems:
