@@ -22,8 +22,14 @@ MODEL = "hashing:64"
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-def start_index(corpus: Path, index: Path, *args: str, signal_dir: Path | None = None,
-                crash_at: str | None = None, pause_at: str | None = None) -> subprocess.Popen:
+def start_index(
+    corpus: Path,
+    index: Path,
+    *args: str,
+    signal_dir: Path | None = None,
+    crash_at: str | None = None,
+    pause_at: str | None = None,
+) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     for name in ("MGIASSIST_TEST_SIGNAL_DIR", "MGIASSIST_TEST_CRASH_AT", "MGIASSIST_TEST_PAUSE_AT"):
         env.pop(name, None)
@@ -33,9 +39,22 @@ def start_index(corpus: Path, index: Path, *args: str, signal_dir: Path | None =
         env["MGIASSIST_TEST_CRASH_AT"] = crash_at
     if pause_at:
         env["MGIASSIST_TEST_PAUSE_AT"] = pause_at
-    command = [sys.executable, "-m", "mgiassist.cli", "index", "--corpus", str(corpus), "--index", str(index),
-               "--model", MODEL, *args]
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "mgiassist.cli",
+        "index",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(index),
+        "--model",
+        MODEL,
+        *args,
+    ]
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def run_index(corpus: Path, index: Path, *args: str, **hooks) -> subprocess.CompletedProcess:
@@ -58,8 +77,11 @@ def trace(signal_dir: Path, pid: int) -> list[str]:
 
 
 def leftovers(index: Path) -> list[str]:
-    return sorted(p.name for p in index.parent.iterdir()
-                  if any(f"{index.name}.{kind}-" in p.name for kind in ("building", "previous", "removing")))
+    return sorted(
+        p.name
+        for p in index.parent.iterdir()
+        if any(f"{index.name}.{kind}-" in p.name for kind in ("building", "previous", "removing"))
+    )
 
 
 def assert_consistent_and_searchable(index: Path) -> int:

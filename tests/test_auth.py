@@ -39,11 +39,21 @@ def page(tmp_path_factory):
     index = tmp_path_factory.mktemp("auth") / "index"
     build_index(SEED_CORPUS, index, embedder=HashingEmbedder(64), progress=False)
     port = _free_port()
-    env = {**os.environ, "MGIASSIST_AUTH": "alice:s3cret", "GRADIO_SERVER_PORT": str(port),
-           "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_ANALYTICS_ENABLED": "False",
-           "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    server = subprocess.Popen([sys.executable, str(REPO / "ui" / "app.py"), "--index", str(index)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "MGIASSIST_AUTH": "alice:s3cret",
+        "GRADIO_SERVER_PORT": str(port),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "ui" / "app.py"), "--index", str(index)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -75,11 +85,17 @@ def test_api_and_config_are_refused_without_logging_in(page):
 
 
 def test_http_basic_auth_is_not_accepted(page):
-    assert httpx.post(page + "/gradio_api/call/ask", json=ASK, auth=("alice", "s3cret")).status_code == 401
+    assert (
+        httpx.post(page + "/gradio_api/call/ask", json=ASK, auth=("alice", "s3cret")).status_code
+        == 401
+    )
 
 
 def test_wrong_password_is_refused(page):
-    assert httpx.post(page + "/login", data={"username": "alice", "password": "nope"}).status_code == 400
+    assert (
+        httpx.post(page + "/login", data={"username": "alice", "password": "nope"}).status_code
+        == 400
+    )
 
 
 def test_form_login_opens_the_api(page):

@@ -37,7 +37,8 @@ def _change_corpus(corpus, rng: random.Random, trial: int) -> list[str]:
     if action == "add":
         (corpus / f"extra-{trial}.md").write_text(
             f"# Kenya\n\nKenya has a diaspora policy, revision {trial}.\n\n## Remittances\n\n"
-            + "Remittances fund schools and clinics. " * rng.randint(1, 40) + "\n"
+            + "Remittances fund schools and clinics. " * rng.randint(1, 40)
+            + "\n"
         )
     elif action == "change":
         target = rng.choice(extras)
@@ -72,15 +73,20 @@ def test_random_kills_never_break_the_index(tmp_path, corpus_copy):
     for trial in range(TRIALS):
         args = _change_corpus(corpus_copy, rng, trial)
         process = start_index(corpus_copy, index, *args, signal_dir=signals)
-        wait_for(lambda p=process: "locked" in trace(signals, p.pid) or p.poll() is not None, what="the lock")
+        wait_for(
+            lambda p=process: "locked" in trace(signals, p.pid) or p.poll() is not None,
+            what="the lock",
+        )
         time.sleep(rng.uniform(0, span * 1.1))
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
         stopped_at[trace(signals, process.pid)[-1] if trace(signals, process.pid) else "start"] += 1
         assert_consistent_and_searchable(index)
         _rebuild_and_check(corpus_copy, index)
-    print(f"\nchaos: {TRIALS}/{TRIALS} random SIGKILLs survived (build span {span:.2f}s); "
-          f"last point passed: {dict(stopped_at)}")
+    print(
+        f"\nchaos: {TRIALS}/{TRIALS} random SIGKILLs survived (build span {span:.2f}s); "
+        f"last point passed: {dict(stopped_at)}"
+    )
 
 
 @pytest.mark.parametrize("point", [p for p in POINTS if p not in ("waiting", "done")])

@@ -43,16 +43,27 @@ def _wrong_dimension(index: Path, *, consistent_manifest: bool) -> None:
         from mgiassist.index.manifest import sha256_of
 
         size, digest = (index / "dense.faiss").stat().st_size, sha256_of(index / "dense.faiss")
-        _edit_manifest(index, lambda m: m["files"].update({"dense.faiss": {"size": size, "sha256": digest}}))
+        _edit_manifest(
+            index, lambda m: m["files"].update({"dense.faiss": {"size": size, "sha256": digest}})
+        )
 
 
 # kind -> (how to damage the index, what `--check` and the error line must say)
 DAMAGE = {
     "truncated vectors": (lambda i: _cut(i / "vectors.npy", 0.5), "vectors.npy is truncated"),
     "truncated chunks": (lambda i: _cut(i / "chunks.jsonl", 0.9), "chunks.jsonl is truncated"),
-    "zero-byte vectors": (lambda i: (i / "vectors.npy").write_bytes(b""), "vectors.npy is empty (0 bytes)"),
-    "zero-byte dense": (lambda i: (i / "dense.faiss").write_bytes(b""), "dense.faiss is empty (0 bytes)"),
-    "zero-byte manifest": (lambda i: (i / "manifest.json").write_bytes(b""), "manifest.json is empty"),
+    "zero-byte vectors": (
+        lambda i: (i / "vectors.npy").write_bytes(b""),
+        "vectors.npy is empty (0 bytes)",
+    ),
+    "zero-byte dense": (
+        lambda i: (i / "dense.faiss").write_bytes(b""),
+        "dense.faiss is empty (0 bytes)",
+    ),
+    "zero-byte manifest": (
+        lambda i: (i / "manifest.json").write_bytes(b""),
+        "manifest.json is empty",
+    ),
     "wrong dimension": (lambda i: _wrong_dimension(i, consistent_manifest=False), "dense.faiss"),
     "wrong dimension, manifest agrees": (
         lambda i: _wrong_dimension(i, consistent_manifest=True),
@@ -67,7 +78,10 @@ DAMAGE = {
         "manifest.json field profiles should be an object, not list",
     ),
     "missing file": (lambda i: (i / "chunks.jsonl").unlink(), "chunks.jsonl is missing"),
-    "missing bm25 file": (lambda i: (i / "bm25" / "vocab.index.json").unlink(), "bm25/vocab.index.json is missing"),
+    "missing bm25 file": (
+        lambda i: (i / "bm25" / "vocab.index.json").unlink(),
+        "bm25/vocab.index.json is missing",
+    ),
     "flipped byte": (
         lambda i: (i / "vectors.npy").write_bytes((i / "vectors.npy").read_bytes()[:-1] + b"\x7f"),
         "vectors.npy does not match its SHA-256 checksum",
@@ -97,7 +111,9 @@ def runner() -> CliRunner:
 @pytest.fixture
 def built(runner, tmp_path, corpus_copy) -> Path:
     index = tmp_path / "index"
-    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index), "--model", MODEL])
+    result = runner.invoke(
+        main, ["index", "--corpus", str(corpus_copy), "--index", str(index), "--model", MODEL]
+    )
     assert result.exit_code == 0, result.output
     return index
 
@@ -133,8 +149,11 @@ def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy, 
     assert index_status(built, corpus_copy).state == "current"
     assert load_index(built).manifest["chunk_count"] == before
     assert runner.invoke(main, ["search", "vote abroad", "--index", str(built)]).exit_code == 0
-    assert not [p for p in built.parent.iterdir() if ".building-" in p.name or ".previous-" in p.name
-                or ".removing-" in p.name]
+    assert not [
+        p
+        for p in built.parent.iterdir()
+        if ".building-" in p.name or ".previous-" in p.name or ".removing-" in p.name
+    ]
 
 
 def test_repair_reuses_only_vectors_that_verify(built, corpus_copy):
@@ -142,11 +161,19 @@ def test_repair_reuses_only_vectors_that_verify(built, corpus_copy):
 
     (built / "dense.faiss").write_bytes(b"junk")  # vectors still verify: reused
     report = build_index(corpus_copy, built, model=MODEL, progress=False)
-    assert report.repaired and report.embedded_chunks == 0 and report.reused_chunks == report.chunk_count
+    assert (
+        report.repaired
+        and report.embedded_chunks == 0
+        and report.reused_chunks == report.chunk_count
+    )
 
     _cut(built / "vectors.npy", 0.7)  # vectors damaged: every chunk embedded again
     report = build_index(corpus_copy, built, model=MODEL, progress=False)
-    assert report.repaired and report.reused_chunks == 0 and report.embedded_chunks == report.chunk_count
+    assert (
+        report.repaired
+        and report.reused_chunks == 0
+        and report.embedded_chunks == report.chunk_count
+    )
 
 
 def test_index_of_an_older_format_is_rebuilt_not_called_damaged(built, corpus_copy, runner):
@@ -154,7 +181,11 @@ def test_index_of_an_older_format_is_rebuilt_not_called_damaged(built, corpus_co
     status = index_status(built, corpus_copy)
     assert status.state == "mismatch" and "another mgiassist version" in status.message()
     result = runner.invoke(main, ["index", *_args(corpus_copy, built)])
-    assert result.exit_code == 0 and "indexed 2 profiles" in result.output and "repaired" not in result.output
+    assert (
+        result.exit_code == 0
+        and "indexed 2 profiles" in result.output
+        and "repaired" not in result.output
+    )
 
 
 def test_load_error_is_typed_and_one_line(built):

@@ -26,7 +26,9 @@ def _quokka_sources(assistant) -> set[str]:
     return {h.chunk.source for h in assistant.search("quokkaville diaspora desk", k=3).hits}
 
 
-def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(fake_index, corpus_copy, caplog):
+def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(
+    fake_index, corpus_copy, caplog
+):
     embedder = FakeEmbedder()
     live = LiveAssistant(fake_index, embedder=embedder, check_every=0.02)
     assert live.error is None and live.banner is None
@@ -34,7 +36,11 @@ def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(fa
     answered, failures = [], []
 
     def ask(worker: int) -> None:
-        questions = ["Can Cambodians vote from abroad?", "migrant resource centres", "quokkaville diaspora desk"]
+        questions = [
+            "Can Cambodians vote from abroad?",
+            "migrant resource centres",
+            "quokkaville diaspora desk",
+        ]
         n = 0
         while not stop.is_set():
             try:
@@ -51,7 +57,9 @@ def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(fa
         worker.start()
     try:
         for round_ in range(3):
-            (corpus_copy / f"zanzibar-{round_}.md").write_text(NEW_PROFILE.replace("Zanzibar", f"Zanzibar{round_}"))
+            (corpus_copy / f"zanzibar-{round_}.md").write_text(
+                NEW_PROFILE.replace("Zanzibar", f"Zanzibar{round_}")
+            )
             build_index(corpus_copy, fake_index, embedder=embedder, progress=False)
             deadline = time.monotonic() + 30
             while live.reloads < round_ + 1 and time.monotonic() < deadline:
@@ -67,7 +75,9 @@ def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(fa
     assert _quokka_sources(live.get()) >= {"zanzibar-2.md"}
     assert live.get().embedder is embedder  # same model: reused, not loaded again
     assert sum("reloaded index" in r.getMessage() for r in caplog.records) == 3
-    print(f"\nlive reload: {len(answered)} answers from 4 threads across 3 rebuilds and swaps, 0 failed")
+    print(
+        f"\nlive reload: {len(answered)} answers from 4 threads across 3 rebuilds and swaps, 0 failed"
+    )
 
 
 def test_a_damaged_rebuild_leaves_the_old_index_answering(fake_index, corpus_copy, fake_embedder):
@@ -83,10 +93,16 @@ def test_a_damaged_rebuild_leaves_the_old_index_answering(fake_index, corpus_cop
     assert live.get() is not old and live.banner is None
 
 
-def test_a_page_started_without_a_usable_index_comes_alive_after_a_build(tmp_path, corpus_copy, fake_embedder):
+def test_a_page_started_without_a_usable_index_comes_alive_after_a_build(
+    tmp_path, corpus_copy, fake_embedder
+):
     index = tmp_path / "index"
     live = LiveAssistant(index, embedder=fake_embedder, check_every=0, background=False)
-    assert live.assistant is None and "no index at" in live.error and live.banner.startswith("The search index")
+    assert (
+        live.assistant is None
+        and "no index at" in live.error
+        and live.banner.startswith("The search index")
+    )
     with pytest.raises(mgiassist.errors.IndexError_, match="no index at"):
         live.get()
     build_index(corpus_copy, index, embedder=fake_embedder, progress=False)
@@ -94,7 +110,9 @@ def test_a_page_started_without_a_usable_index_comes_alive_after_a_build(tmp_pat
 
 
 def test_a_changed_corpus_shows_in_the_banner(fake_index, corpus_copy, fake_embedder):
-    live = LiveAssistant(fake_index, embedder=fake_embedder, check_every=0, corpus_every=0, background=False)
+    live = LiveAssistant(
+        fake_index, embedder=fake_embedder, check_every=0, corpus_every=0, background=False
+    )
     assert live.banner is None
     (corpus_copy / "zanzibar.md").write_text(NEW_PROFILE)
     live.maybe_refresh()
@@ -104,9 +122,13 @@ def test_a_changed_corpus_shows_in_the_banner(fake_index, corpus_copy, fake_embe
     assert live.refresh() and live.banner is None and "zanzibar.md" in _quokka_sources(live.get())
 
 
-def test_a_new_model_is_loaded_only_when_the_index_asks_for_one(fake_index, corpus_copy, monkeypatch):
+def test_a_new_model_is_loaded_only_when_the_index_asks_for_one(
+    fake_index, corpus_copy, monkeypatch
+):
     loads = []
-    monkeypatch.setattr(mgiassist.live, "load_embedder", lambda model: loads.append(model) or FakeEmbedder(64))
+    monkeypatch.setattr(
+        mgiassist.live, "load_embedder", lambda model: loads.append(model) or FakeEmbedder(64)
+    )
     live = LiveAssistant(fake_index, embedder=FakeEmbedder(), check_every=0, background=False)
     build_index(corpus_copy, fake_index, embedder=FakeEmbedder(), progress=False, force=True)
     assert live.refresh() and loads == []

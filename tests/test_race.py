@@ -36,7 +36,10 @@ def setup(tmp_path, corpus_copy):
 
 def _paused_first(corpus, index, signals) -> subprocess.Popen:
     first = start_index(corpus, index, signal_dir=signals, pause_at="mid-write")
-    wait_for(lambda: (signals / "paused-mid-write").exists() or first.poll() is not None, what="the pause")
+    wait_for(
+        lambda: (signals / "paused-mid-write").exists() or first.poll() is not None,
+        what="the pause",
+    )
     assert first.poll() is None, first.communicate()
     return first
 
@@ -78,7 +81,10 @@ def test_second_build_waits_for_the_first_then_runs(setup):
     assert first.wait(timeout=120) == 0
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
-    assert f"being built by another run (pid {first.pid} on " in err and "waiting for it to finish" in err
+    assert (
+        f"being built by another run (pid {first.pid} on " in err
+        and "waiting for it to finish" in err
+    )
     assert "up to date" in out  # the first run already indexed the change
     assert trace(signals, second.pid)[:2] == ["waiting", "locked"]
     assert leftovers(index) == [] and index_status(index, corpus).state == "current"

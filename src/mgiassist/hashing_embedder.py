@@ -31,18 +31,24 @@ class HashingEmbedder:
     def from_name(cls, model: str) -> HashingEmbedder:
         size = model.removeprefix(PREFIX)
         if not size.isdigit() or not 8 <= int(size) <= 4096:
-            raise ModelError(f"the test embedder is named hashing:<dimension>, 8 to 4096 (got {model!r})")
+            raise ModelError(
+                f"the test embedder is named hashing:<dimension>, 8 to 4096 (got {model!r})"
+            )
         return cls(int(size))
 
     def count_tokens(self, text: str) -> int:
         return len(_WORD.findall(text))
 
-    def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
+    def encode(
+        self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False
+    ) -> np.ndarray:
         texts = list(texts)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in _WORD.findall(text.lower()):
-                bucket = int.from_bytes(hashlib.blake2b(word[:5].encode(), digest_size=4).digest(), "little")
+                bucket = int.from_bytes(
+                    hashlib.blake2b(word[:5].encode(), digest_size=4).digest(), "little"
+                )
                 vectors[row, bucket % self.dimension] += 1.0
             norm = np.linalg.norm(vectors[row])
             if norm:

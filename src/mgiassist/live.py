@@ -128,11 +128,15 @@ class LiveAssistant:
         if self.error:
             return f"The search index cannot be used: {self.error}"
         if self.reload_error:
-            return (f"The rebuilt index could not be loaded ({self.reload_error}); "
-                    "still answering from the index loaded before.")
+            return (
+                f"The rebuilt index could not be loaded ({self.reload_error}); "
+                "still answering from the index loaded before."
+            )
         if self.stale_reasons:
-            return (f"The corpus changed since the index was built ({'; '.join(self.stale_reasons)}): "
-                    f"answers come from the indexed text until `mgiassist index --index {self.index_dir}` runs.")
+            return (
+                f"The corpus changed since the index was built ({'; '.join(self.stale_reasons)}): "
+                f"answers come from the indexed text until `mgiassist index --index {self.index_dir}` runs."
+            )
         return None
 
     # -- checking and reloading ----------------------------------------------------------------
@@ -156,7 +160,9 @@ class LiveAssistant:
             self._loading = True
         work = self._reload if changed else self._check_corpus
         if self.background:
-            threading.Thread(target=self._run, args=(work,), name="mgiassist-reload", daemon=True).start()
+            threading.Thread(
+                target=self._run, args=(work,), name="mgiassist-reload", daemon=True
+            ).start()
         else:
             self._run(work)
 
@@ -179,7 +185,11 @@ class LiveAssistant:
 
     def _embedder_for(self, model_id: str, dimension: int) -> Embedder:
         current = self._embedder
-        if current is not None and (self.model or model_id) == current.model_id and current.dimension == dimension:
+        if (
+            current is not None
+            and (self.model or model_id) == current.model_id
+            and current.dimension == dimension
+        ):
             return current
         return load_embedder(self.model or model_id)
 
@@ -205,8 +215,12 @@ class LiveAssistant:
             self.error = self.reload_error = None
             self.reloads += 0 if first else 1
         if not first:
-            log.info("reloaded index %s (%d chunks, built %s)", index.path, len(index.chunks),
-                     index.manifest.get("built_at", "?"))
+            log.info(
+                "reloaded index %s (%d chunks, built %s)",
+                index.path,
+                len(index.chunks),
+                index.manifest.get("built_at", "?"),
+            )
         if self.on_reload is not None:
             self.on_reload(assistant)
         self._check_corpus(force=True)
@@ -227,4 +241,8 @@ class LiveAssistant:
             return
         self.stale_reasons = status.reasons if status.state == "stale" else []
         if self.stale_reasons:
-            log.warning("corpus changed since index %s was built: %s", self.index_dir, "; ".join(self.stale_reasons))
+            log.warning(
+                "corpus changed since index %s was built: %s",
+                self.index_dir,
+                "; ".join(self.stale_reasons),
+            )

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 from tqdm.auto import tqdm
 
@@ -31,31 +30,27 @@ from mgiassist.errors import CorpusError, IndexCorruptError, IndexError_, Profil
 from mgiassist.index.hooks import checkpoint
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.layout import (
-    BM25_DIR,
     CALIBRATION,
     CHUNKS,
-    DENSE,
-    MANIFEST,
     VECTORS,
-    discard,
     previous_copies,
+    refuse_foreign_folder,
     remove_dead_leftovers,
+    restore_interrupted_swap,
     sibling,
 )
 from mgiassist.index.load import HNSW_EF_SEARCH, load_index, valid_manifest
 from mgiassist.index.lock import BuildLock
-from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION, file_records
+from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION
 from mgiassist.index.status import corpus_hashes, indexed_hashes, model_key
+from mgiassist.index.write import swap_in, write_folder
 from mgiassist.ingest import iter_profile_paths, load_profile
-from mgiassist.lexical import ANALYSER, LexicalIndex
+from mgiassist.lexical import ANALYSER
 from mgiassist.schema import Chunk, Profile
 
 __all__ = ["BuildReport", "build_index"]
 
 log = logging.getLogger("mgiassist.index")
-
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 200
 
 
 @dataclass
@@ -80,12 +75,18 @@ class BuildReport:
             f"indexed {self.profiles} profiles into {self.chunk_count} chunks in {self.index_dir}",
             f"embedded {self.embedded_chunks}, reused {self.reused_chunks}",
         ]
-        for label, names in (("added", self.added), ("changed", self.changed), ("removed", self.removed)):
+        for label, names in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("removed", self.removed),
+        ):
             if names:
                 parts.append(f"{label}: {', '.join(names)}")
         parts.append(f"{self.seconds:.1f}s")
         summary = "; ".join(parts)
-        return f"repaired a damaged index ({self.repaired}); {summary}" if self.repaired else summary
+        return (
+            f"repaired a damaged index ({self.repaired}); {summary}" if self.repaired else summary
+        )
 
 
 def _load_embedder(model: str) -> Embedder:
@@ -147,91 +148,14 @@ def _reusable_vectors(old: _OldIndex, model_id: str, dimension: int) -> dict[str
     return dict(zip(ids, vectors))
 
 
-def _restore_interrupted_swap(index_dir: Path) -> None:
-    """After a crash between the two renames, put the complete previous copy back in place."""
-    if index_dir.exists():
-        return
-    for previous in reversed(previous_copies(index_dir)):
-        if (previous / MANIFEST).is_file():
-            os.rename(previous, index_dir)
-            log.warning("restored %s from %s, left by an interrupted build", index_dir, previous.name)
-            return
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------------------------
-
-
-def _dense_index(vectors: np.ndarray, kind: str) -> faiss.Index:
-    dimension = vectors.shape[1]
-    if kind == "flat":
-        index = faiss.IndexFlatIP(dimension)
-    else:
-        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    if len(vectors):
-        index.add(vectors)
-    return index
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _write_folder(
-    building: Path, chunks: list[Chunk], vectors: np.ndarray, faiss_kind: str,
-    manifest: dict[str, Any], keep_from: Path | None, keep: tuple[str, ...],
-) -> None:
-    """Every index file, then the manifest recording their sizes and checksums, then fsync."""
-    with (building / CHUNKS).open("w", encoding="utf-8") as handle:
-        for chunk in chunks:
-            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-    np.save(building / VECTORS, vectors, allow_pickle=False)
-    checkpoint("mid-write")
-    faiss.write_index(_dense_index(vectors, faiss_kind), str(building / DENSE))
-    LexicalIndex.build([c.embed_text for c in chunks]).save(building / BM25_DIR)
-    if keep_from is not None:
-        for name in keep:
-            if (keep_from / name).is_file():
-                shutil.copy2(keep_from / name, building / name)
-    manifest["files"], manifest["arrays"] = file_records(building)
-    (building / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    _fsync_tree(building)
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new``. Between the two renames ``target`` is briefly absent, but
-    ``target.previous-*`` is complete and :func:`load_index` falls back to it."""
-    previous = sibling(target, "previous")
-    if target.exists():
-        os.rename(target, previous)
-    checkpoint("between-renames")
-    os.rename(new, target)
-    _fsync_dir(target.parent)
-    discard(previous)
-    remove_dead_leftovers(target)
-
-
 # ---------------------------------------------------------------------------------------------
 # The build
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_profiles(corpus_dir: Path, current: dict[str, str | None]) -> tuple[list[Profile], list[str], dict]:
+def _read_profiles(
+    corpus_dir: Path, current: dict[str, str | None]
+) -> tuple[list[Profile], list[str], dict]:
     profiles, skipped, skipped_files = [], [], {}
     for path in iter_profile_paths(corpus_dir):
         source = path.relative_to(corpus_dir).as_posix()
@@ -242,12 +166,19 @@ def _read_profiles(corpus_dir: Path, current: dict[str, str | None]) -> tuple[li
             skipped.append(str(exc))
             skipped_files[source] = current.get(source)
     if not profiles:
-        raise CorpusError(f"no readable profile in {corpus_dir}" + (f" ({'; '.join(skipped)})" if skipped else ""))
+        raise CorpusError(
+            f"no readable profile in {corpus_dir}" + (f" ({'; '.join(skipped)})" if skipped else "")
+        )
     return profiles, skipped, skipped_files
 
 
-def _embed(chunks: list[Chunk], embedder: Embedder, reusable: dict[str, np.ndarray],
-           batch_size: int, progress: bool) -> tuple[np.ndarray, int]:
+def _embed(
+    chunks: list[Chunk],
+    embedder: Embedder,
+    reusable: dict[str, np.ndarray],
+    batch_size: int,
+    progress: bool,
+) -> tuple[np.ndarray, int]:
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     # Longest first and in one global order: sentence-transformers pads each batch to its longest
     # text, so batches of similar length waste far less work than batches in document order.
@@ -258,16 +189,30 @@ def _embed(chunks: list[Chunk], embedder: Embedder, reusable: dict[str, np.ndarr
     for i, chunk in enumerate(chunks):
         if chunk.chunk_id in reusable:
             vectors[i] = reusable[chunk.chunk_id]
-    with tqdm(total=len(to_embed), desc="embedding chunks", unit="chunk", disable=not progress or not to_embed) as bar:
+    with tqdm(
+        total=len(to_embed),
+        desc="embedding chunks",
+        unit="chunk",
+        disable=not progress or not to_embed,
+    ) as bar:
         for start in range(0, len(to_embed), batch_size):
             batch = to_embed[start : start + batch_size]
-            vectors[batch] = embedder.encode([chunks[i].embed_text for i in batch], batch_size=batch_size)
+            vectors[batch] = embedder.encode(
+                [chunks[i].embed_text for i in batch], batch_size=batch_size
+            )
             bar.update(len(batch))
     return vectors, len(to_embed)
 
 
-def _new_manifest(corpus_dir: Path, index_dir: Path, embedder: Embedder, faiss_kind: str,
-                  profiles: list[Profile], chunks: list[Chunk], skipped_files: dict) -> dict[str, Any]:
+def _new_manifest(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    faiss_kind: str,
+    profiles: list[Profile],
+    chunks: list[Chunk],
+    skipped_files: dict,
+) -> dict[str, Any]:
     chunks_per_source = Counter(c.source for c in chunks)
     countries: dict[str, dict[str, Any]] = {}
     for profile in profiles:
@@ -329,52 +274,61 @@ def build_index(
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if faiss_kind not in FAISS_KINDS:
-        raise ValueError(f"unknown FAISS index kind {faiss_kind!r}; choose one of {', '.join(FAISS_KINDS)}")
+        raise ValueError(
+            f"unknown FAISS index kind {faiss_kind!r}; choose one of {', '.join(FAISS_KINDS)}"
+        )
     iter_profile_paths(corpus_dir)  # a missing corpus fails before taking the lock
-    _refuse_foreign_folder(corpus_dir, index_dir)
+    refuse_foreign_folder(corpus_dir, index_dir)
     with BuildLock(index_dir, wait=wait, on_wait=on_wait):
         checkpoint("locked")
-        _restore_interrupted_swap(index_dir)
+        restore_interrupted_swap(index_dir)
         remove_dead_leftovers(index_dir)
-        report = _build_locked(corpus_dir, index_dir, model, embedder, faiss_kind, batch_size,
-                               progress, force, _before_swap)
+        report = _build_locked(
+            corpus_dir,
+            index_dir,
+            model,
+            embedder,
+            faiss_kind,
+            batch_size,
+            progress,
+            force,
+            _before_swap,
+        )
     checkpoint("done")
     report.seconds = time.perf_counter() - started
     return report
 
 
-_INDEX_PARTS = (MANIFEST, CHUNKS, VECTORS, DENSE, BM25_DIR)
-
-
-def _refuse_foreign_folder(corpus_dir: Path, index_dir: Path) -> None:
-    """A build replaces the whole index folder: never let that be the corpus or a folder of
-    other files given to --index by mistake."""
-    corpus, index = corpus_dir.resolve(), index_dir.resolve()
-    if index == corpus or index in corpus.parents:
-        raise IndexError_(f"the index folder {index_dir} holds the corpus {corpus_dir}; give --index another folder")
-    if not index_dir.is_dir() or any((index_dir / part).exists() for part in _INDEX_PARTS):
-        return
-    others = sorted(p.name for p in index_dir.iterdir() if p.name != "README.md")
-    if others:
-        raise IndexError_(
-            f"{index_dir} is not an index folder (it holds {', '.join(others[:3])}{'…' if len(others) > 3 else ''}); "
-            "a build would replace it: give --index an empty or new folder"
-        )
-
-
-def _build_locked(corpus_dir: Path, index_dir: Path, model: str, embedder: Embedder | None,
-                  faiss_kind: str, batch_size: int, progress: bool, force: bool,
-                  before_swap: Callable[[Path], None] | None) -> BuildReport:
+def _build_locked(
+    corpus_dir: Path,
+    index_dir: Path,
+    model: str,
+    embedder: Embedder | None,
+    faiss_kind: str,
+    batch_size: int,
+    progress: bool,
+    force: bool,
+    before_swap: Callable[[Path], None] | None,
+) -> BuildReport:
     current = corpus_hashes(corpus_dir)
     model_id = embedder.model_id if embedder is not None else model_key(model)
     old = _old_index(index_dir)
     indexed = indexed_hashes(old.manifest) if old.manifest else {}
-    if (not force and old.manifest is not None and old.manifest["model_id"] == model_id
-            and old.manifest["faiss"] == faiss_kind and indexed == current):
+    if (
+        not force
+        and old.manifest is not None
+        and old.manifest["model_id"] == model_id
+        and old.manifest["faiss"] == faiss_kind
+        and indexed == current
+    ):
         old.problem = _verified_or_problem(index_dir)
         if old.problem is None:
-            return BuildReport(index_dir=index_dir, up_to_date=True, chunk_count=old.manifest["chunk_count"],
-                               profiles=len(old.manifest["profiles"]))
+            return BuildReport(
+                index_dir=index_dir,
+                up_to_date=True,
+                chunk_count=old.manifest["chunk_count"],
+                profiles=len(old.manifest["profiles"]),
+            )
     if old.problem:
         log.warning("%s; rebuilding it", old.problem)
 
@@ -382,22 +336,35 @@ def _build_locked(corpus_dir: Path, index_dir: Path, model: str, embedder: Embed
     profiles, skipped, skipped_files = _read_profiles(corpus_dir, current)
     chunks: list[Chunk] = []
     for profile in profiles:
-        chunks.extend(chunk_profile(profile, count_tokens=embedder.count_tokens, max_tokens=embedder.max_tokens))
+        chunks.extend(
+            chunk_profile(
+                profile, count_tokens=embedder.count_tokens, max_tokens=embedder.max_tokens
+            )
+        )
     reusable = {} if force else _reusable_vectors(old, embedder.model_id, embedder.dimension)
     vectors, embedded = _embed(chunks, embedder, reusable, batch_size, progress)
-    manifest = _new_manifest(corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files)
+    manifest = _new_manifest(
+        corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files
+    )
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     building = sibling(index_dir, "building")
     building.mkdir()
     same_model = old.manifest is not None and old.manifest["model_id"] == embedder.model_id
     try:
-        _write_folder(building, chunks, vectors, faiss_kind, manifest, old.folder or resolve_existing(index_dir),
-                      ("README.md", *((CALIBRATION,) if same_model else ())))
+        write_folder(
+            building,
+            chunks,
+            vectors,
+            faiss_kind,
+            manifest,
+            old.folder or resolve_existing(index_dir),
+            ("README.md", *((CALIBRATION,) if same_model else ())),
+        )
         if before_swap is not None:
             before_swap(building)
         checkpoint("before-swap")
-        _swap_in(building, index_dir)
+        swap_in(building, index_dir)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -409,7 +376,11 @@ def _build_locked(corpus_dir: Path, index_dir: Path, model: str, embedder: Embed
         chunk_count=len(chunks),
         profiles=len(profiles),
         added=sorted(s for s in current if s not in before and s not in skipped_files),
-        changed=sorted(s for s in current if s in before and indexed[s] != current[s] and s not in skipped_files),
+        changed=sorted(
+            s
+            for s in current
+            if s in before and indexed[s] != current[s] and s not in skipped_files
+        ),
         removed=sorted(s for s in before if s not in current),
         skipped=skipped,
         embedded_chunks=embedded,
@@ -425,4 +396,6 @@ def resolve_existing(index_dir: Path) -> Path | None:
 def _short(problem: str | None) -> str | None:
     if problem is None:
         return None
-    return problem.split(" is damaged: ", 1)[-1].removesuffix("; run `mgiassist index` to repair it")
+    return problem.split(" is damaged: ", 1)[-1].removesuffix(
+        "; run `mgiassist index` to repair it"
+    )

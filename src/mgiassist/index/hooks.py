@@ -23,7 +23,15 @@ from pathlib import Path
 
 __all__ = ["POINTS", "checkpoint"]
 
-POINTS = ("waiting", "locked", "mid-write", "before-swap", "between-renames", "during-cleanup", "done")
+POINTS = (
+    "waiting",
+    "locked",
+    "mid-write",
+    "before-swap",
+    "between-renames",
+    "during-cleanup",
+    "done",
+)
 _PAUSE_LIMIT_SECONDS = 600
 
 

@@ -32,8 +32,10 @@ def _array_problem(folder: Path, name: str, record: dict[str, Any]) -> str | Non
     except (ValueError, OSError) as exc:
         return f"{name} is not a readable array ({exc})"
     if list(shape) != record["shape"] or dtype != record["dtype"]:
-        return (f"{name} holds a {'×'.join(map(str, shape))} {dtype} array, the manifest says "
-                f"{'×'.join(map(str, record['shape']))} {record['dtype']}")
+        return (
+            f"{name} holds a {'×'.join(map(str, shape))} {dtype} array, the manifest says "
+            f"{'×'.join(map(str, record['shape']))} {record['dtype']}"
+        )
     return None
 
 
@@ -63,7 +65,9 @@ def file_problems(
         if problem is None and hashes:
             try:
                 if sha256_of(path) != record["sha256"]:
-                    problem = f"{name} does not match its SHA-256 checksum (changed since the build)"
+                    problem = (
+                        f"{name} does not match its SHA-256 checksum (changed since the build)"
+                    )
             except OSError as exc:
                 problem = f"{name} cannot be read ({exc.strerror or exc})"
         if problem:
@@ -75,5 +79,7 @@ def file_problems(
     if VECTORS not in files:
         problems.append(f"manifest.json does not list {VECTORS}")
     elif vectors is None or vectors["shape"] != expected or vectors["dtype"] != "<f4":
-        problems.append(f"manifest.json describes {VECTORS} as {vectors}, not a {expected[0]}×{expected[1]} float32 array")
+        problems.append(
+            f"manifest.json describes {VECTORS} as {vectors}, not a {expected[0]}×{expected[1]} float32 array"
+        )
     return problems

@@ -21,7 +21,7 @@ import re
 import shutil
 from pathlib import Path
 
-from mgiassist.errors import IndexMissingError
+from mgiassist.errors import IndexError_, IndexMissingError
 
 __all__ = [
     "BM25_DIR",
@@ -34,8 +34,10 @@ __all__ = [
     "leftover_folders",
     "pid_alive",
     "previous_copies",
+    "refuse_foreign_folder",
     "remove_dead_leftovers",
     "resolve_index_dir",
+    "restore_interrupted_swap",
     "sibling",
 ]
 
@@ -102,11 +104,15 @@ def resolve_index_dir(index_dir: Path) -> Path:
         return index_dir
     for previous in reversed(previous_copies(index_dir)):
         if (previous / MANIFEST).is_file():
-            log.warning("index %s was being replaced when a build stopped; using %s", index_dir, previous)
+            log.warning(
+                "index %s was being replaced when a build stopped; using %s", index_dir, previous
+            )
             return previous
     if index_dir.is_dir() and any(index_dir.iterdir()):
         return index_dir  # files without a manifest: damaged, and reported as such by the caller
-    raise IndexMissingError(f"no index at {index_dir}: build it with `mgiassist index --index {index_dir}`")
+    raise IndexMissingError(
+        f"no index at {index_dir}: build it with `mgiassist index --index {index_dir}`"
+    )
 
 
 def remove_dead_leftovers(index_dir: Path, *, keep: Path | None = None) -> list[Path]:
@@ -145,3 +151,37 @@ def discard(folder: Path) -> None:
         trash = folder
     checkpoint("during-cleanup")
     shutil.rmtree(trash, ignore_errors=True)
+
+
+_INDEX_PARTS = (MANIFEST, CHUNKS, VECTORS, DENSE, BM25_DIR)
+
+
+def refuse_foreign_folder(corpus_dir: Path, index_dir: Path) -> None:
+    """A build replaces the whole index folder: never let that be the corpus or a folder of
+    other files given to --index by mistake."""
+    corpus, index = corpus_dir.resolve(), index_dir.resolve()
+    if index == corpus or index in corpus.parents:
+        raise IndexError_(
+            f"the index folder {index_dir} holds the corpus {corpus_dir}; give --index another folder"
+        )
+    if not index_dir.is_dir() or any((index_dir / part).exists() for part in _INDEX_PARTS):
+        return
+    others = sorted(p.name for p in index_dir.iterdir() if p.name != "README.md")
+    if others:
+        raise IndexError_(
+            f"{index_dir} is not an index folder (it holds {', '.join(others[:3])}{'…' if len(others) > 3 else ''}); "
+            "a build would replace it: give --index an empty or new folder"
+        )
+
+
+def restore_interrupted_swap(index_dir: Path) -> None:
+    """After a crash between the two renames, put the complete previous copy back in place."""
+    if index_dir.exists():
+        return
+    for previous in reversed(previous_copies(index_dir)):
+        if (previous / MANIFEST).is_file():
+            os.rename(previous, index_dir)
+            log.warning(
+                "restored %s from %s, left by an interrupted build", index_dir, previous.name
+            )
+            return

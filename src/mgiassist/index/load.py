@@ -20,13 +20,28 @@ import numpy as np
 from mgiassist.countries import CountryNames
 from mgiassist.errors import IndexCorruptError, IndexMissingError
 from mgiassist.index.integrity import file_problems
-from mgiassist.index.layout import BM25_DIR, CALIBRATION, CHUNKS, DENSE, MANIFEST, VECTORS, resolve_index_dir
+from mgiassist.index.layout import (
+    BM25_DIR,
+    CALIBRATION,
+    CHUNKS,
+    DENSE,
+    MANIFEST,
+    VECTORS,
+    resolve_index_dir,
+)
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
 from mgiassist.lexical import LexicalIndex
 from mgiassist.schema import Chunk
 
-__all__ = ["HNSW_EF_SEARCH", "LoadedIndex", "damaged", "load_index", "valid_manifest", "write_calibration"]
+__all__ = [
+    "HNSW_EF_SEARCH",
+    "LoadedIndex",
+    "damaged",
+    "load_index",
+    "valid_manifest",
+    "write_calibration",
+]
 
 log = logging.getLogger("mgiassist.index")
 
@@ -55,7 +70,9 @@ class LoadedIndex:
 
 
 def damaged(index_dir: Path, problems: list[str]) -> IndexCorruptError:
-    shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+    shown = "; ".join(problems[:4]) + (
+        f"; and {len(problems) - 4} more" if len(problems) > 4 else ""
+    )
     return IndexCorruptError(f"index {index_dir} is damaged: {shown}; {REPAIR_HINT}")
 
 
@@ -85,11 +102,15 @@ def _read_chunks(path: Path) -> list[Chunk]:
             try:
                 chunks.append(Chunk.from_dict(json.loads(line)))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ValueError(f"{CHUNKS} line {number} is not a valid chunk ({_first_line(exc)})") from exc
+                raise ValueError(
+                    f"{CHUNKS} line {number} is not a valid chunk ({_first_line(exc)})"
+                ) from exc
     return chunks
 
 
-def _load_parts(folder: Path, manifest: dict[str, Any]) -> tuple[list[Chunk], np.ndarray, faiss.Index, LexicalIndex]:
+def _load_parts(
+    folder: Path, manifest: dict[str, Any]
+) -> tuple[list[Chunk], np.ndarray, faiss.Index, LexicalIndex]:
     """Read each part, naming the file that fails."""
     parts: dict[str, Any] = {}
     readers = (
@@ -101,22 +122,38 @@ def _load_parts(folder: Path, manifest: dict[str, Any]) -> tuple[list[Chunk], np
     for name, read in readers:
         try:
             parts[name] = read()
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError, MemoryError) as exc:
-            message = str(exc) if isinstance(exc, ValueError) and str(exc).startswith(CHUNKS) else None
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RuntimeError,
+            EOFError,
+            MemoryError,
+        ) as exc:
+            message = (
+                str(exc) if isinstance(exc, ValueError) and str(exc).startswith(CHUNKS) else None
+            )
             raise ValueError(message or f"{name} cannot be read ({_first_line(exc)})") from exc
     return parts[CHUNKS], parts[VECTORS], parts[DENSE], parts[BM25_DIR]
 
 
-def _shape_problems(manifest: dict[str, Any], chunks: list[Chunk], vectors: np.ndarray, dense: faiss.Index) -> list[str]:
+def _shape_problems(
+    manifest: dict[str, Any], chunks: list[Chunk], vectors: np.ndarray, dense: faiss.Index
+) -> list[str]:
     count, dimension = manifest["chunk_count"], manifest["dimension"]
     problems = []
     if len(chunks) != count:
         problems.append(f"{CHUNKS} holds {len(chunks)} chunks, the manifest says {count}")
     if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape != (count, dimension):
-        problems.append(f"{VECTORS} holds a {'×'.join(map(str, vectors.shape))} {vectors.dtype} array, "
-                        f"expected {count}×{dimension} float32")
+        problems.append(
+            f"{VECTORS} holds a {'×'.join(map(str, vectors.shape))} {vectors.dtype} array, "
+            f"expected {count}×{dimension} float32"
+        )
     if dense.d != dimension:
-        problems.append(f"{DENSE} holds {dense.d}-dimensional vectors, the index {dimension}-dimensional ones")
+        problems.append(
+            f"{DENSE} holds {dense.d}-dimensional vectors, the index {dimension}-dimensional ones"
+        )
     if dense.ntotal != count:
         problems.append(f"{DENSE} holds {dense.ntotal} vectors, the manifest says {count}")
     return problems

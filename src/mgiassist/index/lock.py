@@ -61,7 +61,9 @@ class BuildLock:
         except Timeout:
             message = f"index {self.index_dir} is being built by another run ({self.holder()})"
             if not self.wait:
-                raise IndexLockedError(f"{message}; wait for it to finish or run again without --no-wait") from None
+                raise IndexLockedError(
+                    f"{message}; wait for it to finish or run again without --no-wait"
+                ) from None
             if self.on_wait is not None:
                 self.on_wait(f"{message}; waiting for it to finish")
             checkpoint("waiting")

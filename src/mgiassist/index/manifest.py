@@ -45,10 +45,14 @@ def read_manifest(index_dir: Path | str) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise IndexCorruptError(f"index {index_dir} is damaged: manifest.json is missing; {REPAIR_HINT}") from exc
+        raise IndexCorruptError(
+            f"index {index_dir} is damaged: manifest.json is missing; {REPAIR_HINT}"
+        ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         reason = "is empty (0 bytes)" if _is_empty(path) else f"is unreadable ({exc})"
-        raise IndexCorruptError(f"index {index_dir} is damaged: manifest.json {reason}; {REPAIR_HINT}") from exc
+        raise IndexCorruptError(
+            f"index {index_dir} is damaged: manifest.json {reason}; {REPAIR_HINT}"
+        ) from exc
     if not isinstance(manifest, dict) or not _is_int(manifest.get("format_version")):
         raise IndexCorruptError(
             f"index {index_dir} is damaged: manifest.json has no integer format_version; {REPAIR_HINT}"
@@ -64,7 +68,11 @@ def _is_empty(path: Path) -> bool:
 
 
 def check_versions(manifest: dict[str, Any], index_dir: Path) -> None:
-    found = (manifest.get("format_version"), manifest.get("chunker_version"), manifest.get("analyser"))
+    found = (
+        manifest.get("format_version"),
+        manifest.get("chunker_version"),
+        manifest.get("analyser"),
+    )
     wanted = (FORMAT_VERSION, CHUNKER_VERSION, ANALYSER)
     if found != wanted:
         raise IndexMismatchError(
@@ -113,28 +121,50 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
         if name not in manifest:
             problems.append(f"manifest.json has no {name}")
         elif not test(manifest[name]):
-            problems.append(f"manifest.json field {name} should be {wanted}, not {_type_name(manifest[name])} "
-                            f"{json.dumps(manifest[name])[:40]}")
+            problems.append(
+                f"manifest.json field {name} should be {wanted}, not {_type_name(manifest[name])} "
+                f"{json.dumps(manifest[name])[:40]}"
+            )
     if problems:
         return problems
     for source, profile in manifest["profiles"].items():
-        if not (isinstance(profile, dict) and isinstance(profile.get("content_hash"), str)
-                and _is_int(profile.get("chunks"))):
-            problems.append(f"manifest.json entry profiles[{source!r}] needs a content_hash string and chunks integer")
+        if not (
+            isinstance(profile, dict)
+            and isinstance(profile.get("content_hash"), str)
+            and _is_int(profile.get("chunks"))
+        ):
+            problems.append(
+                f"manifest.json entry profiles[{source!r}] needs a content_hash string and chunks integer"
+            )
     for source, digest in manifest["skipped_files"].items():
         if digest is not None and not isinstance(digest, str):
-            problems.append(f"manifest.json entry skipped_files[{source!r}] should be a hash string or null")
-    if not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in manifest["countries"]):
+            problems.append(
+                f"manifest.json entry skipped_files[{source!r}] should be a hash string or null"
+            )
+    if not all(
+        isinstance(c, dict) and isinstance(c.get("name"), str) for c in manifest["countries"]
+    ):
         problems.append("manifest.json field countries should list objects with a name")
     for name, record in manifest["files"].items():
-        if not (isinstance(record, dict) and _is_int(record.get("size")) and isinstance(record.get("sha256"), str)
-                and _safe_relative(name)):
-            problems.append(f"manifest.json entry files[{name!r}] needs a size integer and a sha256 string")
+        if not (
+            isinstance(record, dict)
+            and _is_int(record.get("size"))
+            and isinstance(record.get("sha256"), str)
+            and _safe_relative(name)
+        ):
+            problems.append(
+                f"manifest.json entry files[{name!r}] needs a size integer and a sha256 string"
+            )
     for name, record in manifest["arrays"].items():
         shape = record.get("shape") if isinstance(record, dict) else None
-        if not (isinstance(shape, list) and all(_is_int(n) and n >= 0 for n in shape)
-                and isinstance(record.get("dtype"), str)):
-            problems.append(f"manifest.json entry arrays[{name!r}] needs a shape list and a dtype string")
+        if not (
+            isinstance(shape, list)
+            and all(_is_int(n) and n >= 0 for n in shape)
+            and isinstance(record.get("dtype"), str)
+        ):
+            problems.append(
+                f"manifest.json entry arrays[{name!r}] needs a shape list and a dtype string"
+            )
     return problems[:5]
 
 
@@ -175,7 +205,8 @@ def sha256_of(path: Path) -> str:
 def checked_files(folder: Path) -> list[Path]:
     """Every file of an index folder that the manifest covers, sorted."""
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and p.relative_to(folder).as_posix() not in UNCHECKED_FILES
     )
 

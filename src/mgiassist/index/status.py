@@ -12,7 +12,14 @@ from mgiassist.index.integrity import file_problems
 from mgiassist.index.load import damaged, load_index, valid_manifest
 from mgiassist.ingest import file_hash, iter_profile_paths
 
-__all__ = ["IndexStatus", "corpus_hashes", "differences", "index_status", "indexed_hashes", "model_key"]
+__all__ = [
+    "IndexStatus",
+    "corpus_hashes",
+    "differences",
+    "index_status",
+    "indexed_hashes",
+    "model_key",
+]
 
 
 @dataclass
@@ -29,7 +36,11 @@ class IndexStatus:
 
 
 def model_key(model: str) -> str:
-    return DEFAULT_MODEL if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}") else model
+    return (
+        DEFAULT_MODEL
+        if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}")
+        else model
+    )
 
 
 def corpus_hashes(corpus_dir: Path) -> dict[str, str | None]:
@@ -44,7 +55,9 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str | None]:
 
 
 def indexed_hashes(manifest: dict[str, Any]) -> dict[str, str | None]:
-    hashes: dict[str, str | None] = {s: p["content_hash"] for s, p in manifest.get("profiles", {}).items()}
+    hashes: dict[str, str | None] = {
+        s: p["content_hash"] for s, p in manifest.get("profiles", {}).items()
+    }
     hashes.update(manifest.get("skipped_files", {}))
     return hashes
 
@@ -61,7 +74,9 @@ def differences(indexed: dict[str, str | None], current: dict[str, str | None]) 
     reasons = []
     for label, names in (("added", added), ("changed", changed), ("removed", removed)):
         if names:
-            reasons.append(f"{len(names)} {label} ({', '.join(names[:5])}{'…' if len(names) > 5 else ''})")
+            reasons.append(
+                f"{len(names)} {label} ({', '.join(names[:5])}{'…' if len(names) > 5 else ''})"
+            )
     return reasons
 
 
