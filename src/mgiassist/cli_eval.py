@@ -27,10 +27,13 @@ __all__ = ["eval_command"]
               help="Choose the abstention threshold on these questions and store it with the index.")
 @click.option("--max-false-abstention", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="With --calibrate: the largest share of answerable questions the threshold may abstain on.")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="The part of each set to run: dev (tune on it), test (frozen: report it), or all (both, "
+              "reported side by side).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def eval_command(
     questions: tuple[Path, ...], index_dir: Path, retrievers: str, k: int, out_dir: Path | None,
-    qrels: Path | None, calibrate: bool, max_false_abstention: float, quiet: bool,
+    qrels: Path | None, calibrate: bool, max_false_abstention: float, split: str, quiet: bool,
 ) -> None:
     """Score retrievers on judged QUESTIONS (JSON-lines sets or BEIR folders)."""
     from mgiassist.evaluate import evaluate, headline_markdown
@@ -38,6 +41,7 @@ def eval_command(
     report = evaluate(
         list(questions), index_dir=index_dir, retrievers=retrievers, k=k, out_dir=out_dir,
         calibrate=calibrate, max_false_abstention=max_false_abstention, qrels=qrels, progress=not quiet,
+        split=split,
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
