@@ -39,7 +39,10 @@ _URL_TAIL = re.compile(r"(https?://|www\.)\S*$")
 _SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPTS}]+")
 
 
-def _is_bullet(text: str) -> bool:
+def _is_bullet(word: Word) -> bool:
+    text = word.text
+    if (len(text) == 1 and word.symbol) or re.fullmatch(r"\(cid:\d+\)", text):
+        return True  # a symbol-font bullet, or a glyph the font does not map to any character
     if len(text) != 1:
         return False
     code = ord(text)
@@ -56,8 +59,12 @@ class _Run:
 
     def extend(self, other: _Run, separator: str) -> None:
         base = len(self.text) + len(separator) if self.text else 0
+        end = len(self.text)
         self.text = (self.text + separator + other.text) if self.text else other.text
-        self.bold += [(s + base, e + base) for s, e in other.bold]
+        spans = [(s + base, e + base) for s, e in other.bold]
+        if spans and self.bold and self.bold[-1][1] == end and spans[0][0] == base:
+            spans[0] = (self.bold.pop()[0], spans[0][1])  # emphasis running on across the break
+        self.bold += spans
         self.markers += [(a + base, n) for a, n in other.markers]
 
 
@@ -86,11 +93,13 @@ def _line_run(line: Line, words: list[Word]) -> _Run:
     return run
 
 
-def _joiner(before: str, after: str) -> tuple[str, str]:
+def _joiner(before: str, after: str, full: bool = False) -> tuple[str, str]:
     """How a wrapped line joins the next: a link broken across lines is rejoined, a word
     hyphenated at the line end is mended, anything else gets a space."""
-    if _URL_TAIL.search(before) and after[:1] not in ("<", "(") and re.match(r"[\w/.%=&?#~-]+", after) \
-            and (re.search(r"[/.=&?_%#~-]$", before) or re.match(r"[\w-]*[/.=&?_%#~]", after)):
+    tail = _URL_TAIL.search(before)
+    if tail and after[:1] not in ("<", "(") and re.match(r"[\w/.%=&?#~-]+", after) and (
+            re.search(r"[/.=&?_%#~-]$", before) or re.match(r"[\w-]*[/.=&?_%#~]", after)
+            or before[: tail.start()].endswith("<") or full):
         return before, ""
     if re.search(r"[a-z]-$", before) and after[:1].islower():
         return before[:-1], ""
@@ -120,6 +129,8 @@ class _BlockBuilder:
         if pending is None:
             return
         run = _Run()
+        widest = max(ln.x1 for ln in pending.lines)
+        previous: Line | None = None
         for line in pending.lines:
             words = line.words
             if line is pending.lines[0] and pending.kind in ("item", "note"):
@@ -127,10 +138,11 @@ class _BlockBuilder:
             piece = _line_run(line, words)
             if not piece.text and not piece.markers:
                 continue
-            mended, separator = _joiner(run.text, piece.text) if run.text else (run.text, "")
-            if mended != run.text:
-                run.text = mended
+            full = previous is not None and previous.x1 >= widest - previous.size
+            mended, separator = _joiner(run.text, piece.text, full) if run.text else (run.text, "")
+            run.text = mended
             run.extend(piece, separator)
+            previous = line
         origin = Origin(page=pending.lines[0].page, offset=len(self.blocks))
         bold = tuple(run.bold)
         markers = tuple(run.markers)
@@ -156,8 +168,10 @@ class _BlockBuilder:
         gap = line.top - last.bottom
         if gap > 0.45 * line.size or gap < -0.5 * line.size:
             return False
-        if pending.kind in ("item", "note"):
-            return line.x0 >= pending.text_x0 - 2
+        if pending.kind == "item":  # wrapped lines hang past the bullet
+            return line.x0 > pending.lines[0].x0 + 2
+        if pending.kind == "note":  # a note wraps under its number or under its text
+            return line.x0 >= pending.lines[0].x0 - 2 and _note_number(line, self.body) is None
         return abs(line.x0 - pending.lines[0].x0) < 2.5 * line.size or abs(line.x0 - last.x0) < 2
 
     def add(self, line: Line) -> None:
@@ -170,7 +184,7 @@ class _BlockBuilder:
             self.spans.append((line, line))
             self.bullet_xs = []
             return
-        if _is_bullet(first.text) and len(line.words) > 1:
+        if _is_bullet(first) and len(line.words) > 1:
             self.flush()
             while self.bullet_xs and first.x0 < self.bullet_xs[-1] - 3:
                 self.bullet_xs.pop()
@@ -200,34 +214,50 @@ def _note_number(line: Line, body: float) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _unruled_tables(lines: list[Line], tables: dict[int, list[list[str]]]) -> list[Line]:
-    """Consecutive lines of words aligned in two or more columns become one table."""
-    def cells(line: Line) -> list[list[Word]]:
-        groups: list[list[Word]] = [[line.words[0]]]
-        for word in line.words[1:]:
-            if word.x0 - groups[-1][-1].x1 > 1.5 * line.size:
-                groups.append([word])
-            else:
-                groups[-1].append(word)
-        return groups
+def _cells(line: Line) -> list[list[Word]]:
+    groups: list[list[Word]] = [[line.words[0]]]
+    for word in line.words[1:]:
+        if word.x0 - groups[-1][-1].x1 > 0.5 * line.size and not line.is_raised(word):
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return groups
 
+
+def _row_shape(line: Line, body: float) -> list[float] | None:
+    """Where the cells of a table row start, when the line reads as one: short pieces of text
+    set apart by gaps wider than a word space (not a bullet or a note number and its text)."""
+    if _is_bullet(line.words[0]) or _note_number(line, body) is not None or line.words[0].text == _TABLE:
+        return None
+    cells = _cells(line)
+    if len(cells) < 2 or any(len(c) > 8 for c in cells):
+        return None
+    return [c[0].x0 for c in cells]
+
+
+def _aligned(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) < 3 for x, y in zip(a[1:], b[1:]))
+
+
+def _unruled_tables(lines: list[Line], tables: dict[int, list[list[str]]], body: float) -> list[Line]:
+    """Consecutive lines whose words line up in the same two or more columns become one table."""
     out: list[Line] = []
     i = 0
     while i < len(lines):
+        shape = _row_shape(lines[i], body)
         j = i
-        shape = cells(lines[i])
-        while len(shape) >= 2 and j + 1 < len(lines) and len(cells(lines[j + 1])) == len(shape) \
+        while shape is not None and j + 1 < len(lines) \
                 and (lines[j + 1].page, lines[j + 1].column) == (lines[i].page, lines[i].column) \
                 and lines[j + 1].top - lines[j].bottom < lines[i].size \
-                and abs(lines[j + 1].x0 - lines[i].x0) < 2:
+                and _aligned(shape, _row_shape(lines[j + 1], body) or []):
             j += 1
         if j > i:
-            rows = [[" ".join(w.text for w in c) for c in cells(ln)] for ln in lines[i : j + 1]]
+            rows = [[" ".join(w.text for w in c) for c in _cells(ln)] for ln in lines[i : j + 1]]
             key = len(tables)
             tables[key] = rows
             ln = lines[i]
-            out.append(Line([Word(_TABLE, ln.x0, lines[j].x1, ln.top, lines[j].bottom, float(key), False)],
-                            ln.page, ln.column, ln.column_x1))
+            out.append(Line([Word(_TABLE, ln.x0, max(x.x1 for x in lines[i : j + 1]), ln.top, lines[j].bottom,
+                                  float(key), False)], ln.page, ln.column, ln.column_x1))
             i = j + 1
             continue
         out.append(lines[i])
@@ -322,9 +352,9 @@ def read_pdf(path: Path, data: bytes, source: str) -> Document:
                            + (f" ({images} images, no text)" if images else ""))
     body = body_size(text_words)
     laid_out = [page_lines(words, n + 1, width) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
-    lines = [ln for page in drop_running_lines(laid_out, heights) for ln in page]
+    lines = [ln for page in drop_running_lines(laid_out, heights, body) for ln in page]
     builder = _BlockBuilder(body, tables)
-    for line in _unruled_tables(lines, tables):
+    for line in _unruled_tables(lines, tables, body):
         builder.add(line)
     builder.flush()
     blocks = _finish(_merge_across_breaks(builder))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 __all__ = ["Line", "Word", "body_size", "drop_running_lines", "page_lines"]
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_SYMBOL_FONT = re.compile(r"dingbat|symbol|wingding|webding", re.IGNORECASE)
 
 
 @dataclass
@@ -26,11 +27,13 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    symbol: bool = False  # set in a symbol font (Dingbats, Symbol, Wingdings): a bullet, not a letter
 
     @classmethod
     def from_plumber(cls, w: dict) -> Word:
         return cls(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], round(float(w.get("size", 0)), 1),
-                   bool(_BOLD_FONT.search(str(w.get("fontname", "")))))
+                   bool(_BOLD_FONT.search(str(w.get("fontname", "")))),
+                   bool(_SYMBOL_FONT.search(str(w.get("fontname", "")))))
 
 
 @dataclass
@@ -181,18 +184,19 @@ def _shape(text: str) -> str:
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
 
 
-def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
-    """Running headers and footers (the same words in a page's top or bottom margin on several
-    pages) and bare page numbers are not content."""
+def drop_running_lines(pages: list[list[Line]], heights: list[float], body: float) -> list[list[Line]]:
+    """Running headers and footers (the same words at the same height in a page's top or bottom
+    margin on several pages, in type no larger than the body) and bare page numbers are not
+    content."""
     def margin(line: Line, height: float) -> bool:
-        return line.bottom < height * 0.09 or line.top > height * 0.91
+        return line.size <= body * 1.05 and (line.bottom < height * 0.08 or line.top > height * 0.92)
 
     shapes = Counter()
     for lines, height in zip(pages, heights):
-        shapes.update({_shape(ln.text) for ln in lines if margin(ln, height)})
-    repeated = {s for s, n in shapes.items() if n >= 2 and len(pages) >= 2}
+        shapes.update({(_shape(ln.text), round(ln.top / 3)) for ln in lines if margin(ln, height)})
+    repeated = {s for s, n in shapes.items() if n >= 2}
     kept = []
     for lines, height in zip(pages, heights):
         kept.append([ln for ln in lines if not (margin(ln, height) and (
-            _shape(ln.text) in repeated or _PAGE_NUMBER.match(ln.text.strip())))])
+            (_shape(ln.text), round(ln.top / 3)) in repeated or _PAGE_NUMBER.match(ln.text.strip())))])
     return kept
