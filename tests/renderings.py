@@ -9,6 +9,7 @@ runs, running headers, footers and page numbers, a web page's navigation and coo
 from __future__ import annotations
 
 import html
+import itertools
 from pathlib import Path
 
 from mgiassist.ingest.blocks import (
@@ -194,7 +195,7 @@ def render_html(document: Document, path: Path, title: str = "Profile") -> Path:
 def _runs(paragraph, block: Block) -> None:
     """Runs of the block's text, emphasis in bold runs, markers as superscript digits."""
     cuts = sorted({0, len(block.text), *(a for a, _ in block.markers), *(x for span in block.bold for x in span)})
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         piece = block.text[start:end]
         if piece:
             run = paragraph.add_run(piece)

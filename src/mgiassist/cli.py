@@ -48,7 +48,7 @@ _index_option = click.option(
 
 @main.command("index")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
-              help="Folder of profiles (.txt, .md, .html, .pdf).")
+              help="Folder of profiles (.txt, .md, .html, .pdf, .docx).")
 @_index_option
 @click.option("--model", default="all-MiniLM-L6-v2", show_default=True,
               help="sentence-transformers model name or local folder.")
@@ -56,7 +56,10 @@ _index_option = click.option(
               help="FAISS index kind; hnsw for large corpora.")
 @click.option("--force", is_flag=True, help="Re-embed every chunk even if nothing changed.")
 @click.option("--check", is_flag=True, help="Only report whether the index is missing, stale or current.")
-def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool) -> None:
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Skip (with a warning) any profile file larger than this.")
+def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool,
+                  max_file_mb: float) -> None:
     """Build or refresh the index (only added or changed profiles are embedded)."""
     from mgiassist.index import build_index, index_status
 
@@ -64,7 +67,17 @@ def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str
         status = index_status(index_dir, corpus_dir, model)
         click.echo(status.message())
         sys.exit(0 if status.state == "current" else 1)
-    report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force)
+    ingest_log = logging.getLogger("mgiassist.ingest")
+    ingest_log.propagate = False  # its warnings are printed below, once each, with the report
+    try:
+        report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
+                             max_file_bytes=int(max_file_mb * 1024 * 1024))
+    finally:
+        ingest_log.propagate = True
+    for entry in report.ingestion:
+        click.echo(entry.line())
+        for warning in entry.warnings:
+            click.echo(f"  warning: {warning}", err=True)
     for warning in report.skipped:
         click.echo(f"warning: skipped {warning}", err=True)
     click.echo(report.summary())
@@ -154,6 +167,9 @@ def search_command(
 
 
 def _register_optional_commands() -> None:
+    from mgiassist.cli_inspect import inspect_command
+
+    main.add_command(inspect_command, "inspect")
     try:
         from mgiassist.cli_eval import eval_command
     except ModuleNotFoundError as exc:

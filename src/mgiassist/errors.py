@@ -5,12 +5,12 @@ from __future__ import annotations
 __all__ = [
     "CorpusError",
     "FilterError",
-    "InputFileError",
     "IndexCorruptError",
     "IndexError_",
     "IndexMismatchError",
     "IndexMissingError",
     "IndexStaleError",
+    "InputFileError",
     "MgiassistError",
     "ModelError",
     "ProfileError",

@@ -38,9 +38,8 @@ from mgiassist.errors import (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
-    ProfileError,
 )
-from mgiassist.ingest import file_hash, iter_profile_paths, load_profile
+from mgiassist.ingest import file_hash, iter_profile_paths, load_corpus
 from mgiassist.lexical import ANALYSER, LexicalIndex
 from mgiassist.schema import Chunk
 
@@ -82,6 +81,7 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    ingestion: list[Any] = field(default_factory=list)  # an IngestionReport per profile read
     embedded_chunks: int = 0
     reused_chunks: int = 0
     seconds: float = 0.0
@@ -377,6 +377,7 @@ def build_index(
     batch_size: int = 64,
     progress: bool = True,
     force: bool = False,
+    max_file_bytes: int | None = None,
     _before_swap: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Index every profile in ``corpus_dir`` into ``index_dir``.
@@ -418,19 +419,9 @@ def build_index(
 
     embedder = embedder or load_embedder(model)
     model_id = embedder.model_id
-    profiles, skipped, skipped_files = [], [], {}
-    for path in iter_profile_paths(corpus_dir):
-        source = path.relative_to(corpus_dir).as_posix()
-        try:
-            profiles.append(load_profile(path, corpus_dir))
-        except ProfileError as exc:
-            log.warning("skipped %s", exc)
-            skipped.append(str(exc))
-            skipped_files[source] = current.get(source)
-    if not profiles:
-        from mgiassist.errors import CorpusError
-
-        raise CorpusError(f"no readable profile in {corpus_dir}" + (f" ({'; '.join(skipped)})" if skipped else ""))
+    loaded = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)  # names each skipped file once
+    profiles, skipped = loaded.profiles, loaded.skipped
+    skipped_files = {source: current.get(source) for source in loaded.skipped_sources if source in current}
 
     chunks: list[Chunk] = []
     for profile in profiles:
@@ -523,6 +514,7 @@ def build_index(
         changed=sorted(s for s in current if s in before and indexed[s] != current[s] and s not in skipped_files),
         removed=sorted(s for s in before if s not in current),
         skipped=skipped,
+        ingestion=loaded.reports,
         embedded_chunks=len(to_embed),
         reused_chunks=len(chunks) - len(to_embed),
         seconds=time.perf_counter() - started,

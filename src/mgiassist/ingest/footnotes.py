@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from mgiassist.ingest.blocks import SUPERSCRIPTS, Block, FootnoteDefinition, superscript
 from mgiassist.schema import Footnote
 
-__all__ = ["FootnoteTable", "URL", "build_footnotes", "parse_definition", "with_note_prose"]
+__all__ = ["URL", "FootnoteTable", "build_footnotes", "parse_definition", "with_note_prose"]
 
 URL = re.compile(r"<?(https?://[^\s<>]+|www\.[^\s<>]+)>?")
 _SUPERSCRIPT_VALUE = {ch: str(i) for i, ch in enumerate(SUPERSCRIPTS)}

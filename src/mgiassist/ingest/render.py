@@ -3,7 +3,15 @@ text reader reads it into the same blocks."""
 
 from __future__ import annotations
 
-from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition, Heading, ListItem, Table, superscript
+from mgiassist.ingest.blocks import (
+    Block,
+    Document,
+    FootnoteDefinition,
+    Heading,
+    ListItem,
+    Table,
+    superscript,
+)
 
 __all__ = ["to_markdown"]
 

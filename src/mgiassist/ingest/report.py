@@ -74,7 +74,7 @@ def ingestion_report(profile: Profile) -> IngestionReport:
         date=profile.date,
         sections=len(profile.sections),
         findings=kinds.count("finding"),
-        footnotes=len(footnote_numbers | set(n["number"] for n in profile.metadata.get("footnotes", []))),
+        footnotes=len(footnote_numbers | {n["number"] for n in profile.metadata.get("footnotes", [])}),
         tables=kinds.count("table"),
         warnings=warnings,
     )

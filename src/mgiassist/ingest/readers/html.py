@@ -11,7 +11,6 @@ gives footnote definitions.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from pathlib import Path
 
 from mgiassist.errors import ProfileError
@@ -158,11 +157,7 @@ class _Walker:
             self.add(Paragraph(text, markers, bold, Origin(offset=len(self.blocks))), False)
 
     def add(self, block: Block, notes: bool) -> None:
-        if notes and not isinstance(block, FootnoteDefinition):
-            definition = parse_definition(block.text)
-            if definition:
-                block = FootnoteDefinition(definition[1], (), (), block.origin, number=definition[0])
-        elif isinstance(block, Paragraph):
+        if notes and not isinstance(block, FootnoteDefinition) or isinstance(block, Paragraph):
             definition = parse_definition(block.text)
             if definition:
                 block = FootnoteDefinition(definition[1], (), (), block.origin, number=definition[0])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,14 @@ from mgiassist.ingest.blocks import (
     Paragraph,
     Table,
 )
-from mgiassist.ingest.readers.pdf_layout import Line, Word, body_size, drop_running_lines, page_lines
+from mgiassist.ingest.readers.pdf_layout import (
+    Line,
+    Word,
+    body_size,
+    drop_running_lines,
+    find_gutter,
+    page_lines,
+)
 
 __all__ = ["read_pdf"]
 
@@ -151,7 +159,7 @@ class _BlockBuilder:
         elif pending.kind == "note":
             block = FootnoteDefinition(run.text, (), bold, origin, number=pending.number)
         elif pending.kind == "heading":
-            block = Heading(run.text, markers, bold, origin, level=int(round(pending.lines[0].size * 10)))
+            block = Heading(run.text, markers, bold, origin, level=round(pending.lines[0].size * 10))
         else:
             block = Paragraph(run.text, markers, bold, origin)
         if block.text.strip():
@@ -351,7 +359,9 @@ def read_pdf(path: Path, data: bytes, source: str) -> Document:
         raise ProfileError(f"{path}: no text layer (scanned?); OCR it first"
                            + (f" ({images} images, no text)" if images else ""))
     body = body_size(text_words)
-    laid_out = [page_lines(words, n + 1, width) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
+    gutters = [g for g in (find_gutter(words, width) for words, width in pages) if g is not None]  # type: ignore[misc]
+    hint = statistics.median(gutters) if gutters else None
+    laid_out = [page_lines(words, n + 1, width, hint) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
     lines = [ln for page in drop_running_lines(laid_out, heights, body) for ln in page]
     builder = _BlockBuilder(body, tables)
     for line in _unruled_tables(lines, tables, body):

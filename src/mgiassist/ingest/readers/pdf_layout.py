@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-__all__ = ["Line", "Word", "body_size", "drop_running_lines", "page_lines"]
+__all__ = ["Line", "Word", "body_size", "drop_running_lines", "find_gutter", "page_lines"]
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _SYMBOL_FONT = re.compile(r"dingbat|symbol|wingding|webding", re.IGNORECASE)
@@ -119,7 +119,7 @@ def _gutter(words: list[Word], width: float) -> float | None:
             coverage[x] += 1
     lo, hi = int(width * 0.3), int(width * 0.7)
     best = min(coverage[lo:hi])
-    left_of = lambda x: sum(1 for w in words if w.x1 <= x)  # noqa: E731
+    left_of = lambda x: sum(1 for w in words if w.x1 <= x)
     # the widest run of x positions as empty as the emptiest one; its middle is the gutter
     runs, run = [], []
     for x in range(lo, hi):
@@ -134,14 +134,25 @@ def _gutter(words: list[Word], width: float) -> float | None:
     middle = (widest[0] + widest[-1]) / 2
     left = left_of(middle)
     right = sum(1 for w in words if w.x0 >= middle)
-    if best > 2 + 0.02 * len(words) or min(left, right) < 0.2 * len(words) or len(widest) < 6:
+    if best > 2 + 0.02 * len(words) or min(left, right) < max(10, 0.08 * len(words)) or len(widest) < 6:
         return None
     return middle
 
 
-def page_lines(words: list[Word], page: int, width: float) -> list[Line]:
-    """The page's lines in reading order."""
-    gutter = _gutter(words, width)
+def _fits(words: list[Word], x: float) -> bool:
+    """Whether another page's gutter also splits this page: no line crosses it, text on both sides."""
+    crossing = sum(1 for w in words if w.x0 < x < w.x1)
+    return crossing <= 2 and sum(1 for w in words if w.x1 <= x) >= 5 and sum(1 for w in words if w.x0 >= x) >= 5
+
+
+def find_gutter(words: list[Word], width: float) -> float | None:
+    return _gutter(words, width)
+
+
+def page_lines(words: list[Word], page: int, width: float, hint: float | None = None) -> list[Line]:
+    """The page's lines in reading order; ``hint`` is the gutter of the document's other pages,
+    used when this page (a short last page) has too little text to show its own."""
+    gutter = hint if hint is not None and _fits(words, hint) else _gutter(words, width)
     if gutter is None:
         return _cluster_lines(words, page, 0, width)
     spanning = [w for w in words if w.x0 < gutter < w.x1]
