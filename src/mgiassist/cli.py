@@ -67,13 +67,15 @@ def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str
         status = index_status(index_dir, corpus_dir, model)
         click.echo(status.message())
         sys.exit(0 if status.state == "current" else 1)
-    ingest_log = logging.getLogger("mgiassist.ingest")
+    ingest_log, quiet = logging.getLogger("mgiassist.ingest"), logging.NullHandler()
+    ingest_log.addHandler(quiet)
     ingest_log.propagate = False  # its warnings are printed below, once each, with the report
     try:
         report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
                              max_file_bytes=int(max_file_mb * 1024 * 1024))
     finally:
         ingest_log.propagate = True
+        ingest_log.removeHandler(quiet)
     for entry in report.ingestion:
         click.echo(entry.line())
         for warning in entry.warnings:
