@@ -4,7 +4,14 @@ rules read wording and structure, never one file's glyphs."""
 from __future__ import annotations
 
 from mgiassist.ingest import parse_profile
-from mgiassist.ingest.blocks import Document, FootnoteDefinition, Heading, ListItem, Paragraph, Table
+from mgiassist.ingest.blocks import (
+    Document,
+    FootnoteDefinition,
+    Heading,
+    ListItem,
+    Paragraph,
+    Table,
+)
 from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, FAMILY_OTHER
 
 
@@ -127,3 +134,23 @@ def test_generic_fallback_finds_titles_set_in_body_type():
                                 Paragraph("Remittances"), Paragraph("They reached four percent.")), "g.pdf")
     assert profile.family == FAMILY_OTHER and profile.metadata["ingest"]["parser"] == "generic"
     assert [s.heading_path for s in profile.sections] == [("Migration in Ghana",), ("Remittances",)]
+
+
+def test_timeline_year_set_apart_from_its_entry():
+    profile = parse_profile(mapping(
+        Heading("Overview of the policy and legislative framework"),
+        Paragraph("2003"),
+        Paragraph("Labour MoU with Thailand calls for legal deployment.", bold=((0, 25),)),
+        Paragraph("2007 – 2009"),
+        Paragraph("Prakas 012: a taskforce."),
+    ), "chad.html")
+    entries = [s.attributes for s in profile.sections if s.kind == "timeline"]
+    assert [(e["years"], e["title"]) for e in entries] == [("2003", "Labour MoU with Thailand"),
+                                                         ("2007–2009", "Prakas 012")]
+
+
+def test_key_findings_and_domain_in_one_heading():
+    blocks = [Heading("Key findings: Partnerships") if b.text == "Whole-of-government approach" and i > 3 else b
+              for i, b in enumerate(MGI) if b.text != "Key findings" or i < 5]
+    profile = parse_profile(doc(*blocks), "chad.html")
+    assert {s.domain for s in profile.sections if s.kind == "finding"} == {"Partnerships"}

@@ -50,3 +50,11 @@ def test_page_without_main_reads_its_body():
 def test_page_with_no_article_text_is_refused():
     with pytest.raises(ProfileError, match="no article text"):
         read("<html><body><nav><a>Home</a></nav><script>x()</script></body></html>")
+
+
+def test_notes_under_a_notes_heading_and_raised_numbers_in_paragraphs():
+    blocks = read("<main><p>Voting³ abroad¹.</p><h2>Sources</h2><ol><li>https://a.org/one</li></ol>"
+                  "<p><sup>3</sup> Allowed in law: https://b.org/three</p></main>")
+    assert blocks[0].markers == ((6, 3), (13, 1))
+    notes = {b.number: b.text for b in blocks if isinstance(b, FootnoteDefinition)}
+    assert notes == {1: "https://a.org/one", 3: "Allowed in law: https://b.org/three"}

@@ -12,8 +12,7 @@ from mgiassist.ingest.readers import read_document
 
 canvas_module = pytest.importorskip("reportlab.pdfgen.canvas")
 
-WORDS = ("migration governance diaspora remittances policy labour workers rights agency national "
-         "embassy census strategy return training office").split()
+WORDS = ["migration", "governance", "diaspora", "remittances", "policy", "labour", "workers", "rights", "agency", "national", "embassy", "census", "strategy", "return", "training", "office"]
 
 
 def sentence(n: int, start: int = 0) -> str:

@@ -135,6 +135,7 @@ class Document:
     format: str
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    running: list[str] = field(default_factory=list)  # running headers/footers left out, once each
 
     def text(self) -> str:
         """All block text, for family detection and country guessing."""

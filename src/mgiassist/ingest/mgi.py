@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from mgiassist.errors import ProfileError
-from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition, ListItem, Table
+from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition, Heading, ListItem, Table
 from mgiassist.ingest.common import block_text, clean, date_in, is_title, resolve_country
 from mgiassist.schema import (
     FAMILY_MGI,
@@ -38,6 +38,7 @@ _DOMAIN_BY_ALIAS = {
 _WELL = re.compile(r"well[- ]developed areas", re.IGNORECASE)
 _FURTHER = re.compile(r"potential for further development", re.IGNORECASE)
 _KEY_FINDINGS = re.compile(r"^\s*key findings\s*:?\s*$", re.IGNORECASE)
+_KEY_FINDINGS_OF = re.compile(r"^\s*key findings\s*[:–—-]\s*(.+?)\s*$", re.IGNORECASE)
 _HEREAFTER = re.compile(
     r"(?:of\s+)?((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of|and|the|[A-Z][\w'’.-]*))*)\s*"
     r"\(hereafter(?: referred to as)?\s+([^)]+)\)",
@@ -56,8 +57,20 @@ def _closing_line(block: Block) -> bool:
     return any(date_in(line) or _TITLE.match(line) for line in block.text.split("\n"))
 
 
+def _split_combined(blocks: list[Block]) -> list[Block]:
+    """"Key findings: Partnerships" set as one heading reads as the two the template prints."""
+    out: list[Block] = []
+    for block in blocks:
+        m = _KEY_FINDINGS_OF.match(block.text)
+        if m and canonical_domain(m.group(1)):
+            out += [Heading("Key findings", origin=block.origin), Heading(m.group(1), origin=block.origin)]
+        else:
+            out.append(block)
+    return out
+
+
 def parse_mgi_document(document: Document, source: str, content_hash: str) -> Profile:
-    blocks = [b for b in document.blocks if not isinstance(b, FootnoteDefinition)]
+    blocks = _split_combined([b for b in document.blocks if not isinstance(b, FootnoteDefinition)])
     starts = [i for i, b in enumerate(blocks) if _KEY_FINDINGS.match(b.text)]
     if not starts:
         raise ProfileError(f"{source}: an MGI profile without a 'Key findings' section")
@@ -70,6 +83,8 @@ def parse_mgi_document(document: Document, source: str, content_hash: str) -> Pr
     )
     title = f"Migration Governance Profile: {title_country or (country.name if country else 'unknown country')}"
     dates = [d for b in blocks for d in map(date_in, b.text.split("\n")) if d]
+    # a date set only in the running footer
+    dates = dates or [d for line in document.running for d in [date_in(line)] if d]
 
     sections = list(_definitions(blocks[: starts[0]]))
     for start, end in zip(starts, [*starts[1:], len(blocks)]):

@@ -36,7 +36,7 @@ def file_hash(data: bytes) -> str:
 def parse_document(document: Document, source: str, content_hash: str) -> Profile:
     """Parse one document; the family is detected from its wording. The profile's
     ``metadata["ingest"]`` says which parser read it and what the reader noticed."""
-    family = detect_family(document.text())
+    family = detect_family("\n".join([document.text(), *document.running]))
     parser = _FAMILY_PARSERS.get(family)
     fallback = None
     if parser is not None:

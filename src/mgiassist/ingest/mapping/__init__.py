@@ -88,7 +88,7 @@ def credits(blocks: list[Block]) -> tuple[str | None, str | None, dict[str, str]
 
 
 def parse_mapping_document(document: Document, source: str, content_hash: str) -> Profile:
-    title_match = _TITLE.search(document.text())
+    title_match = _TITLE.search(document.text()) or _TITLE.search("\n".join(document.running))
     if not title_match:
         raise ProfileError(f"{source}: a diaspora engagement mapping without its title line")
     country = lookup_country(clean(title_match.group(1)))

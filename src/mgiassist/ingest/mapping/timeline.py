@@ -23,28 +23,36 @@ def labelled_blocks(part: str, blocks: list[Block], table: FootnoteTable) -> Ite
 
 
 def _entries(blocks: list[Block]) -> list[list[Block]]:
-    """Timeline entries open with a year (or a range); blocks after one continue it."""
+    """Timeline entries open with a year (or a range), alone or before the title; blocks after
+    one continue it."""
     entries: list[list[Block]] = []
     for block in blocks:
-        m = _YEARS.match(block.text)
-        if m and m.end() < len(block.text):
+        if _YEARS.match(block.text) and not isinstance(block, Table):
             entries.append([block])
-        elif entries and not is_title(block):
+        elif entries and not (is_title(block) and len(entries[-1]) > 1):
             entries[-1].append(block)
-    return entries
+    return [e for e in entries if len(e) > 1 or _YEARS.match(e[0].text).end() < len(e[0].text)]
+
+
+def _title(entry: list[Block], years_end: int) -> str:
+    """The emphasised title after the years, else the words up to the first colon or full stop."""
+    first = entry[0]
+    rest = first.text[years_end:].strip()
+    lead = first.lead() if rest else (entry[1].lead() if len(entry) > 1 else None)
+    if lead:
+        return lead
+    body = rest or (entry[1].text if len(entry) > 1 else "")
+    return re.split(r"(?<=\w)[.:](?:\s|$)", body, maxsplit=1)[0]
 
 
 def timeline(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[Section]:
     for entry in _entries(blocks):
-        first = entry[0]
-        m = _YEARS.match(first.text)
+        m = _YEARS.match(entry[0].text)
         start, end = m.group(1), m.group(2)
         years = f"{start}–{end}" if end else start
         marked = " ".join(" ".join(block_text(b).split()) for b in entry)
         body = _YEARS.sub("", marked, count=1)
-        lead = first.lead()
-        title = lead if lead else re.split(r"(?<=\w)[.:](?:\s|$)", first.text[m.end():], maxsplit=1)[0]
-        title = clean(title).strip(" :")
+        title = clean(_title(entry, m.end())).strip(" :")
         notes = table.cite(*entry)
         yield Section(
             heading_path=(part, f"{years} · {title}"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import (
+    SUPERSCRIPTS,
     Block,
     Document,
     FootnoteDefinition,
@@ -38,6 +39,8 @@ _NOTES_WORDING = re.compile(r"footnote|endnote|\bnotes\b|references", re.IGNOREC
 _BLOCK_TAGS = {"p", "li", "table", "pre", "blockquote", "dd", "dt", "figcaption", "address",
                "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = ("ul", "ol")
+_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
+_NOTES_HEADING = re.compile(r"^(foot|end)?notes$|^sources$|^references$", re.IGNORECASE)
 
 
 def _attr_words(el) -> str:
@@ -68,9 +71,12 @@ class _Inline:
         text = re.sub(r"\s+", " ", text)
         if not self.parts or self.parts[-1][-1:] in (" ", "\n", ""):
             text = text.lstrip(" ")
-        if text:
-            self.parts.append(text)
-            self.length += len(text)
+        for piece in re.split(f"([{SUPERSCRIPTS}]+)", text):  # markers typed as Unicode superscripts
+            if piece and piece[0] in SUPERSCRIPTS:
+                self.markers.append((self.length, int(piece.translate(_DIGITS))))
+            elif piece:
+                self.parts.append(piece)
+                self.length += len(piece)
 
     def walk(self, el) -> None:
         from bs4 import NavigableString, Tag
@@ -120,6 +126,7 @@ class _Walker:
     def __init__(self, line_starts: list[int]) -> None:
         self.blocks: list[Block] = []
         self.line_starts = line_starts
+        self.notes_heading = False  # the last heading reads "Notes", "Sources", "References"
 
     def origin(self, el) -> Origin:
         line, col = getattr(el, "sourceline", None), getattr(el, "sourcepos", None)
@@ -157,7 +164,11 @@ class _Walker:
             self.add(Paragraph(text, markers, bold, Origin(offset=len(self.blocks))), False)
 
     def add(self, block: Block, notes: bool) -> None:
-        if notes and not isinstance(block, FootnoteDefinition) or isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and block.markers and block.markers[0][0] == 0 \
+                and parse_definition(f"{block.markers[0][1]} {block.text}"):
+            # "<p><sup>3</sup> Whilst … <a>http…</a></p>": a note set with its number raised
+            block = FootnoteDefinition(block.text, (), (), block.origin, number=block.markers[0][1])
+        if (notes and not isinstance(block, FootnoteDefinition)) or isinstance(block, Paragraph):
             definition = parse_definition(block.text)
             if definition:
                 block = FootnoteDefinition(definition[1], (), (), block.origin, number=definition[0])
@@ -167,7 +178,7 @@ class _Walker:
     def element(self, el, depth: int, notes: bool) -> None:
         name = el.name
         if name in _LISTS:
-            is_notes = notes or (el.get("role") or "") == "doc-endnotes" or bool(_NOTES_WORDING.search(_attr_words(el)))
+            is_notes = notes or (name == "ol" and self.notes_heading) or (el.get("role") or "") == "doc-endnotes" or bool(_NOTES_WORDING.search(_attr_words(el)))
             start = int(el.get("start") or 1) if name == "ol" else None
             for n, item in enumerate(el.find_all("li", recursive=False)):
                 text, bold, markers = _inline(item)
@@ -181,6 +192,7 @@ class _Walker:
             return
         if name and re.fullmatch(r"h[1-6]", name):
             text, bold, markers = _inline(el)
+            self.notes_heading = bool(_NOTES_HEADING.match(text.strip()))
             self.add(Heading(text, markers, (), self.origin(el), level=int(name[1])), False)
             return
         if name == "table":

@@ -362,10 +362,13 @@ def read_pdf(path: Path, data: bytes, source: str) -> Document:
     gutters = [g for g in (find_gutter(words, width) for words, width in pages) if g is not None]  # type: ignore[misc]
     hint = statistics.median(gutters) if gutters else None
     laid_out = [page_lines(words, n + 1, width, hint) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
-    lines = [ln for page in drop_running_lines(laid_out, heights, body) for ln in page]
+    kept = drop_running_lines(laid_out, heights, body)
+    lines = [ln for page in kept for ln in page]
+    left_out = {id(ln) for page in kept for ln in page}
+    running = list(dict.fromkeys(ln.text for page in laid_out for ln in page if id(ln) not in left_out))
     builder = _BlockBuilder(body, tables)
     for line in _unruled_tables(lines, tables, body):
         builder.add(line)
     builder.flush()
     blocks = _finish(_merge_across_breaks(builder))
-    return Document(source=source, format="pdf", blocks=blocks)
+    return Document(source=source, format="pdf", blocks=blocks, running=running)
