@@ -58,3 +58,17 @@ def test_notes_under_a_notes_heading_and_raised_numbers_in_paragraphs():
     assert blocks[0].markers == ((6, 3), (13, 1))
     notes = {b.number: b.text for b in blocks if isinstance(b, FootnoteDefinition)}
     assert notes == {1: "https://a.org/one", 3: "Allowed in law: https://b.org/three"}
+
+
+def test_paragraphs_opening_with_a_bullet_are_list_items():
+    blocks = read("<main><p>– <b>At regional level</b></p><p>• Second item</p><p>-5% is a figure.</p></main>")
+    assert [(type(b).__name__, b.text) for b in blocks] == [
+        ("ListItem", "At regional level"), ("ListItem", "Second item"), ("Paragraph", "-5% is a figure.")]
+    assert blocks[0].lead() == "At regional level"
+
+
+def test_divs_used_as_paragraphs_stay_apart():
+    blocks = read("<article><div><strong>Trends</strong></div><div>First point.</div><div>Second¹².</div></article>")
+    assert [(type(b).__name__, b.text) for b in blocks] == [
+        ("Paragraph", "Trends"), ("Paragraph", "First point."), ("Paragraph", "Second.")]
+    assert blocks[2].markers == ((6, 12),)

@@ -140,6 +140,16 @@ def test_bold_short_line_is_a_heading_and_bold_lead_is_kept(tmp_path):
     assert got[1].lead() == "Lack of resources:"
 
 
+def test_bold_heading_in_body_size_is_not_run_into_the_text(tmp_path):
+    def draw(c, _):
+        text_at(c, 50, 700, "Political rights", "Helvetica-Bold")
+        text_at(c, 50, 688, "Voting from abroad is allowed.")
+        text_at(c, 50, 676, "Trends", "Helvetica-Bold")
+    got = blocks(pdf(tmp_path, draw))
+    assert [(type(b).__name__, b.text) for b in got] == [
+        ("Heading", "Political rights"), ("Paragraph", "Voting from abroad is allowed."), ("Heading", "Trends")]
+
+
 def test_image_only_pdf_needs_ocr(tmp_path):
     def draw(c, _):
         c.rect(50, 50, 400, 600, fill=1)

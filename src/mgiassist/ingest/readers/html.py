@@ -39,7 +39,9 @@ _NOTES_WORDING = re.compile(r"footnote|endnote|\bnotes\b|references", re.IGNOREC
 _BLOCK_TAGS = {"p", "li", "table", "pre", "blockquote", "dd", "dt", "figcaption", "address",
                "h1", "h2", "h3", "h4", "h5", "h6"}
 _LISTS = ("ul", "ol")
+_BOXES = {"div", "section", "article", "main", "figure", "center", "details", "summary", "fieldset", "body"}
 _DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
+_TEXT_BULLET = re.compile(r"^[•●▪◦‣∙–-]\s+(?=\S)")
 _NOTES_HEADING = re.compile(r"^(foot|end)?notes$|^sources$|^references$", re.IGNORECASE)
 
 
@@ -140,12 +142,16 @@ class _Walker:
         loose: list = []
         for child in list(el.children):
             if isinstance(child, NavigableString) or (isinstance(child, Tag) and child.name not in _BLOCK_TAGS
-                                                       and child.name not in _LISTS and not _has_blocks(child)):
+                                                       and child.name not in _LISTS and child.name not in _BOXES
+                                                       and not _has_blocks(child)):
                 loose.append(child)
                 continue
             self._loose(loose)
             loose = []
             if _is_boilerplate(child):
+                continue
+            if child.name in _BOXES and not _has_blocks(child):
+                self._loose([child])  # a box of text (a <div> used as a paragraph)
                 continue
             self.element(child, depth, notes)
         self._loose(loose)
@@ -168,6 +174,11 @@ class _Walker:
                 and parse_definition(f"{block.markers[0][1]} {block.text}"):
             # "<p><sup>3</sup> Whilst … <a>http…</a></p>": a note set with its number raised
             block = FootnoteDefinition(block.text, (), (), block.origin, number=block.markers[0][1])
+        bullet = _TEXT_BULLET.match(block.text) if type(block) is Paragraph else None
+        if bullet:  # a list typed as paragraphs opening with a bullet
+            cut = bullet.end()
+            block = ListItem(block.text[cut:], tuple((max(0, a - cut), n) for a, n in block.markers),
+                             tuple((max(0, s - cut), e - cut) for s, e in block.bold if e > cut), block.origin)
         if (notes and not isinstance(block, FootnoteDefinition)) or isinstance(block, Paragraph):
             definition = parse_definition(block.text)
             if definition:

@@ -176,6 +176,9 @@ class _BlockBuilder:
         gap = line.top - last.bottom
         if gap > 0.45 * line.size or gap < -0.5 * line.size:
             return False
+        if pending.kind == "paragraph" and (all(ln.bold for ln in pending.lines) != line.bold) \
+                and (line.bold and len(line.words) <= 12 or not line.bold):
+            return False  # a heading set in bold body type, or the text after one
         if pending.kind == "item":  # wrapped lines hang past the bullet
             return line.x0 > pending.lines[0].x0 + 2
         if pending.kind == "note":  # a note wraps under its number or under its text
