@@ -168,3 +168,16 @@ def test_truncated_pdf_is_not_readable(tmp_path):
     path.write_bytes(path.read_bytes()[:300])
     with pytest.raises(ProfileError, match="doc.pdf"):
         read_document(path)
+
+
+def test_sections_keep_the_page_they_start_on(tmp_path):
+    from mgiassist.ingest import parse_document
+
+    def draw(c, page):
+        text_at(c, 50, 815, "Migration profile · Ghana · February 2021", size=8)
+        text_at(c, 50, 760, f"Part {page + 1}", "Helvetica-Bold", 14)
+        text_at(c, 50, 740, f"Ghana text on page {page + 1}.")
+    document = read_document(pdf(tmp_path, draw, pages=2))
+    assert document.running == ["Migration profile · Ghana · February 2021"]
+    profile = parse_document(document, "ghana.pdf", "hash")
+    assert [(s.heading_path, s.origin["page"]) for s in profile.sections] == [(("Part 1",), 1), (("Part 2",), 2)]

@@ -13,6 +13,7 @@ __all__ = [
     "clean",
     "date_in",
     "is_title",
+    "origin_of",
     "resolve_country",
 ]
 
@@ -53,6 +54,13 @@ def is_title(block: Block, max_words: int = 16) -> bool:
         return False
     flat = block.text.strip()
     return 0 < len(flat.split()) <= max_words and not flat.endswith((".", ":", ";", ","))
+
+
+def origin_of(block: Block | None) -> dict | None:
+    """A block's origin as the plain record a Section keeps."""
+    if block is None:
+        return None
+    return {"page": block.origin.page, "offset": block.origin.offset}
 
 
 def is_item(block: Block) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition, Heading, Paragraph, Table
-from mgiassist.ingest.common import block_text, clean, is_title
+from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, build_footnotes
 from mgiassist.schema import FAMILY_OTHER, Profile, Section
 
@@ -57,10 +57,11 @@ def parse_generic_document(document: Document, source: str, content_hash: str) -
             last.footnotes = tuple(dict.fromkeys((*last.footnotes, *notes)))
             continue
         if isinstance(block, Table):
-            sections.append(Section(heading_path=heading_path, text=text, kind="table",
-                                    footnotes=notes, attributes={"rows": block.rows}))
+            sections.append(Section(heading_path=heading_path, text=text, kind="table", footnotes=notes,
+                                    attributes={"rows": block.rows}, origin=origin_of(block)))
         else:
-            sections.append(Section(heading_path=heading_path, text=text, kind="paragraph", footnotes=notes))
+            sections.append(Section(heading_path=heading_path, text=text, kind="paragraph", footnotes=notes,
+                                    origin=origin_of(block)))
     if not sections:
         raise ProfileError(f"{source}: no paragraph of text could be read")
     country = guess_country(document.text())

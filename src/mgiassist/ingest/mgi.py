@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition, Heading, ListItem, Table
-from mgiassist.ingest.common import block_text, clean, date_in, is_title, resolve_country
+from mgiassist.ingest.common import block_text, clean, date_in, is_title, origin_of, resolve_country
 from mgiassist.schema import (
     FAMILY_MGI,
     POLARITY_FURTHER_DEVELOPMENT,
@@ -122,6 +122,7 @@ def _definitions(blocks: list[Block]) -> Iterator[Section]:
             text=text,
             kind="definition",
             attributes={"scope": scope},
+            origin=origin_of(block),
         )
 
 
@@ -136,7 +137,7 @@ def _key_findings(blocks: list[Block]) -> Iterator[Section]:
         for block in blocks[1:]:
             if _UI_INSTRUCTION.match(block.text) or _closing_line(block):
                 continue
-            yield Section(heading_path=(name,), text=block_text(block), kind="paragraph")
+            yield Section(heading_path=(name,), text=block_text(block), kind="paragraph", origin=origin_of(block))
         return
     polarity: str | None = None
     section_name = ""
@@ -153,4 +154,5 @@ def _key_findings(blocks: list[Block]) -> Iterator[Section]:
         text = block_text(block)
         if polarity is None or not text:
             continue
-        yield Section(heading_path=(domain, section_name), text=text, kind="finding", polarity=polarity)
+        yield Section(heading_path=(domain, section_name), text=text, kind="finding", polarity=polarity,
+                      origin=origin_of(block))

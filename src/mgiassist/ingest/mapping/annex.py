@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from mgiassist.countries import lookup_country
 from mgiassist.ingest.blocks import Block, ListItem, Table
-from mgiassist.ingest.common import block_text, clean, is_title
+from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import labelled_block
 from mgiassist.ingest.mapping.spotlight import title_and_year
@@ -100,4 +100,5 @@ def _actor(part, group, level, block, activities, body, table) -> Section:
             "country": actor_country[0] if actor_country else None,
             "activities": activities,
         },
+        origin=origin_of(block),
     )

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from mgiassist.ingest.blocks import Block, Table
-from mgiassist.ingest.common import block_text, clean, is_title
+from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import labelled_block
 from mgiassist.schema import Section
@@ -29,6 +29,7 @@ def facts_and_figures(part: str, blocks: list[Block], table: FootnoteTable) -> I
             kind="table",
             footnotes=table.cite(heading, block),
             attributes={"rows": [list(row) for row in block.rows]},
+            origin=origin_of(heading or block),
         )
     yield from _figures(part, rest, table)
 
@@ -54,6 +55,7 @@ def _figures(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[S
             text=clean(f"{name}\n{text}" if not text.lower().startswith(name.lower()) else text),
             kind="figures",
             footnotes=table.cite(*group),
+            origin=origin_of(group[0]),
         )
 
 
@@ -70,6 +72,7 @@ def political_rights(part: str, blocks: list[Block], table: FootnoteTable) -> It
                 kind="right",
                 footnotes=notes,
                 attributes={"right": flat},
+                origin=origin_of(block),
             )
             continue
         yield from labelled_block(part, block, table)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mgiassist.ingest.blocks import Block
-from mgiassist.ingest.common import block_text, clean
+from mgiassist.ingest.common import block_text, clean, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.schema import Section
 
@@ -38,4 +38,5 @@ def labelled_block(
     label = label_of(blocks[0])
     notes = table.cite(*blocks)
     path = (part, label) if label else (part,)
-    yield Section(heading_path=path, text=with_note_prose(text, notes), kind=kind, footnotes=notes)
+    yield Section(heading_path=path, text=with_note_prose(text, notes), kind=kind, footnotes=notes,
+                  origin=origin_of(blocks[0]))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from mgiassist.ingest.blocks import Block, ListItem, Table
-from mgiassist.ingest.common import block_text, clean, is_title
+from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import labelled_block
 from mgiassist.schema import Section
@@ -60,4 +60,5 @@ def spotlight(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[
             kind="practice",
             footnotes=notes,
             attributes={"title": title, "year": year, "themes": themes},
+            origin=origin_of(title_block),
         )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mgiassist.ingest.blocks import Block, ListItem, Table
-from mgiassist.ingest.common import block_text, clean, is_title
+from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import label_of, labelled_block
 from mgiassist.schema import Section
@@ -60,6 +60,7 @@ def timeline(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[S
             kind="timeline",
             footnotes=notes,
             attributes={"years": years, "title": title},
+            origin=origin_of(entry[0]),
         )
 
 

@@ -361,7 +361,10 @@ def read_pdf(path: Path, data: bytes, source: str) -> Document:
     if not text_words:
         raise ProfileError(f"{path}: no text layer (scanned?); OCR it first"
                            + (f" ({images} images, no text)" if images else ""))
-    body = body_size(text_words)
+    # the body's size, from the text between the margins (running heads are often most of a page)
+    inner = [w for words, height in zip(all_words, heights) for w in words
+             if w.text != _TABLE and height * 0.08 < w.top and w.bottom < height * 0.92]
+    body = body_size(inner or text_words)
     gutters = [g for g in (find_gutter(words, width) for words, width in pages) if g is not None]  # type: ignore[misc]
     hint = statistics.median(gutters) if gutters else None
     laid_out = [page_lines(words, n + 1, width, hint) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
