@@ -157,6 +157,17 @@ def test_image_only_pdf_needs_ocr(tmp_path):
         read_document(pdf(tmp_path, draw))
 
 
+def test_a_scanned_page_among_text_pages_is_a_warning(tmp_path):
+    def draw(c, page):
+        if page == 1:
+            c.rect(50, 50, 400, 600, fill=1)
+        else:
+            text_at(c, 50, 700, f"Text on page {page + 1}.")
+    document = read_document(pdf(tmp_path, draw, pages=3))
+    assert [b.text for b in document.blocks] == ["Text on page 1.", "Text on page 3."]
+    assert document.warnings == ["page 2 without a text layer (scanned?); OCR it first"]
+
+
 def test_encrypted_pdf_is_named(tmp_path):
     path = pdf(tmp_path, lambda c, _: text_at(c, 50, 700, "Secret profile text."), encrypt="s3cret")
     with pytest.raises(ProfileError, match="encrypted"):

@@ -377,4 +377,8 @@ def read_pdf(path: Path, data: bytes, source: str) -> Document:
         builder.add(line)
     builder.flush()
     blocks = _finish(_merge_across_breaks(builder))
-    return Document(source=source, format="pdf", blocks=blocks, running=running)
+    blank = [str(n + 1) for n, words in enumerate(all_words) if not any(w.text != _TABLE for w in words)]
+    plural = len(blank) > 1
+    warnings = [f"page{'s' if plural else ''} {', '.join(blank)} without a text layer (scanned?); "
+                f"OCR {'them' if plural else 'it'} first"] if blank else []
+    return Document(source=source, format="pdf", blocks=blocks, running=running, warnings=warnings)
