@@ -379,6 +379,7 @@ def read_pdf(path: Path, data: bytes, source: str) -> Document:
     blocks = _finish(_merge_across_breaks(builder))
     blank = [str(n + 1) for n, words in enumerate(all_words) if not any(w.text != _TABLE for w in words)]
     plural = len(blank) > 1
-    warnings = [f"page{'s' if plural else ''} {', '.join(blank)} without a text layer (scanned?); "
-                f"OCR {'them' if plural else 'it'} first"] if blank else []
+    warning = (f"page{'s' if plural else ''} {', '.join(blank)} without a text layer (scanned?); "
+               f"OCR {'them' if plural else 'it'} first")
+    warnings = [warning] if blank else []
     return Document(source=source, format="pdf", blocks=blocks, running=running, warnings=warnings)
