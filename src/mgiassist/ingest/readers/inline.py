@@ -48,6 +48,8 @@ def parse_inline(raw: str) -> tuple[str, tuple[tuple[int, int], ...], tuple[tupl
 
 
 def _fold(text, bold, markers):
+    if "  " not in text and "\t" not in text and text == text.strip():  # nothing to fold
+        return text, tuple((s, e) for s, e in bold if e > s), tuple(markers)
     mapping: list[int] = []
     folded: list[str] = []
     for ch in text:
