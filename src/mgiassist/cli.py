@@ -88,7 +88,7 @@ _index_option = click.option(
 
 @main.command("index")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
-              help="Folder of profiles (.txt, .md, .html, .pdf).")
+              help="Folder of profiles (.txt, .md, .html, .pdf, .docx).")
 @_index_option
 @click.option("--model", default="all-MiniLM-L6-v2", show_default=True,
               help="sentence-transformers model name or local folder.")
@@ -98,8 +98,10 @@ _index_option = click.option(
 @click.option("--check", is_flag=True,
               help="Only report whether the index is missing, damaged, stale or current (exit 1 unless current).")
 @click.option("--no-wait", is_flag=True, help="If another run is building this index, exit 2 instead of waiting.")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Skip (with a warning) any profile file larger than this.")
 def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool,
-                  no_wait: bool) -> None:
+                  no_wait: bool, max_file_mb: float) -> None:
     """Build, refresh or repair the index (only added or changed profiles are embedded)."""
     from mgiassist.index import build_index, index_status
 
@@ -107,8 +109,20 @@ def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str
         status = index_status(index_dir, corpus_dir, model, deep=True)
         click.echo(status.message())
         sys.exit(0 if status.state == "current" else 1)
-    report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
-                         wait=not no_wait, on_wait=lambda message: click.echo(f"{message}…", err=True))
+    ingest_log, quiet = logging.getLogger("mgiassist.ingest"), logging.NullHandler()
+    ingest_log.addHandler(quiet)
+    ingest_log.propagate = False  # its warnings are printed below, once each, with the report
+    try:
+        report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
+                             max_file_bytes=int(max_file_mb * 1024 * 1024), wait=not no_wait,
+                             on_wait=lambda message: click.echo(f"{message}…", err=True))
+    finally:
+        ingest_log.propagate = True
+        ingest_log.removeHandler(quiet)
+    for entry in report.ingestion:
+        click.echo(entry.line())
+        for warning in entry.warnings:
+            click.echo(f"  warning: {warning}", err=True)
     for warning in report.skipped:
         click.echo(f"warning: skipped {warning}", err=True)
     click.echo(report.summary())
@@ -219,6 +233,9 @@ def _answer_batch_item(assistant, item: dict, k: int, filters: dict, as_json: bo
 
 
 def _register_optional_commands() -> None:
+    from mgiassist.cli_inspect import inspect_command
+
+    main.add_command(inspect_command, "inspect")
     try:
         from mgiassist.cli_eval import eval_command
     except ModuleNotFoundError as exc:

@@ -83,6 +83,8 @@ class Section(_HeadingPathMixin):
     polarity: str | None = None
     footnotes: tuple[Footnote, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict)
+    # where the section starts in its file, for a source viewer: {"page": 3 or None, "offset": n}
+    origin: dict[str, Any] | None = None
 
 
 @dataclass

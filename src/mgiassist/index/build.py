@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from mgiassist.chunk import CHUNKER_VERSION, chunk_profile
 from mgiassist.embed import DEFAULT_MODEL, Embedder
-from mgiassist.errors import CorpusError, IndexCorruptError, IndexError_, ProfileError
+from mgiassist.errors import IndexCorruptError, IndexError_
 from mgiassist.index.hooks import checkpoint
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.layout import (
@@ -44,7 +44,7 @@ from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION
 from mgiassist.index.status import corpus_hashes, indexed_hashes, model_key
 from mgiassist.index.write import swap_in, write_folder
-from mgiassist.ingest import iter_profile_paths, load_profile
+from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
 from mgiassist.lexical import ANALYSER
 from mgiassist.schema import Chunk, Profile
 
@@ -63,6 +63,7 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    ingestion: list[Any] = field(default_factory=list)  # an IngestionReport per profile read
     embedded_chunks: int = 0
     reused_chunks: int = 0
     seconds: float = 0.0
@@ -154,22 +155,13 @@ def _reusable_vectors(old: _OldIndex, model_id: str, dimension: int) -> dict[str
 
 
 def _read_profiles(
-    corpus_dir: Path, current: dict[str, str | None]
-) -> tuple[list[Profile], list[str], dict]:
-    profiles, skipped, skipped_files = [], [], {}
-    for path in iter_profile_paths(corpus_dir):
-        source = path.relative_to(corpus_dir).as_posix()
-        try:
-            profiles.append(load_profile(path, corpus_dir))
-        except ProfileError as exc:
-            log.info("skipped %s", exc)  # reported once, by the caller, from BuildReport.skipped
-            skipped.append(str(exc))
-            skipped_files[source] = current.get(source)
-    if not profiles:
-        raise CorpusError(
-            f"no readable profile in {corpus_dir}" + (f" ({'; '.join(skipped)})" if skipped else "")
-        )
-    return profiles, skipped, skipped_files
+    corpus_dir: Path, current: dict[str, str | None], max_file_bytes: int | None
+) -> tuple[CorpusLoad, dict]:
+    loaded = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)  # names each skipped file once
+    skipped_files = {
+        source: current.get(source) for source in loaded.skipped_sources if source in current
+    }
+    return loaded, skipped_files
 
 
 def _embed(
@@ -262,6 +254,7 @@ def build_index(
     force: bool = False,
     wait: bool = True,
     on_wait: Callable[[str], None] | None = None,
+    max_file_bytes: int | None = None,
     _before_swap: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Index every profile in ``corpus_dir`` into ``index_dir``.
@@ -292,6 +285,7 @@ def build_index(
             batch_size,
             progress,
             force,
+            max_file_bytes,
             _before_swap,
         )
     checkpoint("done")
@@ -308,6 +302,7 @@ def _build_locked(
     batch_size: int,
     progress: bool,
     force: bool,
+    max_file_bytes: int | None,
     before_swap: Callable[[Path], None] | None,
 ) -> BuildReport:
     current = corpus_hashes(corpus_dir)
@@ -333,7 +328,8 @@ def _build_locked(
         log.warning("%s; rebuilding it", old.problem)
 
     embedder = embedder or _load_embedder(model)
-    profiles, skipped, skipped_files = _read_profiles(corpus_dir, current)
+    loaded, skipped_files = _read_profiles(corpus_dir, current, max_file_bytes)
+    profiles, skipped = loaded.profiles, loaded.skipped
     chunks: list[Chunk] = []
     for profile in profiles:
         chunks.extend(
@@ -383,6 +379,7 @@ def _build_locked(
         ),
         removed=sorted(s for s in before if s not in current),
         skipped=skipped,
+        ingestion=loaded.reports,
         embedded_chunks=embedded,
         reused_chunks=len(chunks) - embedded,
         repaired=_short(old.problem),

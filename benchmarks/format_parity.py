@@ -1,0 +1,95 @@
+"""Retrieval per rendering: the seed profiles typeset as PDF (one and two columns), web page and
+DOCX (by ``tests/renderings.py``), each indexed with the real model and scored on a question set.
+
+Prints, per format, the structure the parser found (sections by kind, footnotes) and hit@1 /
+hit@5 / MRR@10 of one retriever; the target is every format within 0.02 of the text.
+
+    # render, index and score with the sources on PYTHONPATH
+    .venv/bin/python benchmarks/format_parity.py --work /tmp/formats
+    # score renderings made earlier with another version of the code (e.g. main, for "before")
+    PYTHONPATH=/path/to/other/src .venv/bin/python benchmarks/format_parity.py --work /tmp/formats --no-render
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FORMATS = ("text", "pdf-1col", "pdf-2col", "html", "docx")
+
+
+def render_all(work: Path, seeds: Path) -> None:
+    sys.path.insert(0, str(REPO / "tests"))
+    from renderings import render
+
+    for fmt in FORMATS:
+        folder = work / fmt / "corpus"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for seed in sorted(seeds.glob("*.txt")):
+            if fmt == "text":
+                shutil.copy(seed, folder / seed.name)
+            else:
+                render(seed.read_text(encoding="utf-8"), fmt, folder, seed.stem)
+
+
+def structure(folder: Path) -> str:
+    from mgiassist.ingest import load_corpus
+
+    loaded = load_corpus(folder)
+    kinds: Counter[str] = Counter()
+    notes = 0
+    for profile in loaded.profiles:
+        kinds.update(s.kind for s in profile.sections)
+        notes += len({f.number for s in profile.sections for f in s.footnotes})
+    shown = ", ".join(f"{k} {kinds[k]}" for k in ("finding", "timeline", "obstacle", "practice", "actor", "table",
+                                                    "right", "paragraph") if kinds[k])
+    return f"{sum(kinds.values())} sections ({shown}); {notes} cited footnotes; {len(loaded.skipped)} skipped"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True, help="Folder for renderings and indexes.")
+    parser.add_argument("--questions", type=Path, default=REPO / "eval/questions/cambodia-seeds.jsonl")
+    parser.add_argument("--retriever", default="hybrid")
+    parser.add_argument("--seeds", type=Path, default=REPO / "corpus")
+    parser.add_argument("--no-render", action="store_true", help="Reuse the renderings already in --work.")
+    args = parser.parse_args()
+
+    from mgiassist.embed import load_embedder
+    from mgiassist.errors import MgiassistError
+    from mgiassist.evaluate import evaluate
+    from mgiassist.index import build_index
+
+    if not args.no_render:
+        render_all(args.work, args.seeds)
+    embedder = load_embedder("all-MiniLM-L6-v2")
+    rows = []
+    for fmt in FORMATS:
+        corpus, index = args.work / fmt / "corpus", args.work / fmt / "index"
+        shutil.rmtree(index, ignore_errors=True)
+        try:
+            build_index(corpus, index, embedder=embedder, progress=False)
+        except MgiassistError as exc:  # an older version may not read this format at all
+            print(f"{fmt}: not indexed ({exc})", file=sys.stderr)
+            continue
+        report = evaluate([args.questions], index_dir=index, retrievers=args.retriever, embedder=embedder,
+                          progress=False)
+        name = report.retrievers[0]
+        scores = report.scores[name]
+        rows.append((fmt, scores["hit_rate@1"], scores["hit_rate@5"], scores["mrr@10"], report.median_chars[name],
+                     structure(corpus)))
+    text = rows[0]
+    print("| format | hit@1 | hit@5 | MRR@10 | Δ hit@5 / MRR vs text | median chars | structure |")
+    print("|---|---|---|---|---|---|---|")
+    for fmt, h1, h5, mrr, chars, found in rows:
+        print(f"| {fmt} | {h1:.3f} | {h5:.3f} | {mrr:.3f} | {h5 - text[2]:+.3f} / {mrr - text[3]:+.3f} "
+              f"| {chars:.0f} | {found} |")
+
+
+if __name__ == "__main__":
+    main()

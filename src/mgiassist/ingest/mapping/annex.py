@@ -1,0 +1,104 @@
+"""The annex: diaspora-related institutions by level, then diaspora organisations (name, country,
+year), each followed by its kinds of activity and a description."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mgiassist.countries import lookup_country
+from mgiassist.ingest.blocks import Block, ListItem, Table
+from mgiassist.ingest.common import block_text, clean, is_title, origin_of
+from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
+from mgiassist.ingest.mapping.labelled import labelled_block
+from mgiassist.ingest.mapping.spotlight import title_and_year
+from mgiassist.schema import Section
+
+__all__ = ["annex"]
+
+_GROUP = re.compile(r"^Diaspora (related )?(institutions|organi[sz]ations)\b", re.IGNORECASE)
+_ACTIVITIES = re.compile(r"^[\w -]+ activities$", re.IGNORECASE)
+_SUB_LEVEL = re.compile(r"^At [\w -]+ level$", re.IGNORECASE)
+
+
+def _next_level(level: list[str], item: ListItem) -> list[str]:
+    """A level opens ("National institutions") or refines the open one ("At ministerial level"):
+    by emphasis or nesting when the rendering keeps them, else by wording."""
+    name = clean(item.text)
+    emphasised = item.lead() == item.text.strip()
+    if item.depth > 0 and level:
+        return level[:1] + [name]
+    if emphasised or not level or not _SUB_LEVEL.match(name) or _SUB_LEVEL.match(level[0]):
+        return [name]
+    return level[:1] + [name]
+
+
+def _trailing_country(name: str) -> tuple[str, str] | None:
+    words = name.split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            tail = " ".join(words[-size:])
+            found = lookup_country(tail) if tail[:1].isupper() and len(tail) > 3 else None
+            if found:
+                return found.name, tail
+    return None
+
+
+def annex(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[Section]:
+    group = "Diaspora related institutions"
+    level: list[str] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        text = clean(block.text)
+        i += 1
+        if re.fullmatch(r"List of Actors", text, re.IGNORECASE) or isinstance(block, Table):
+            continue
+        if _GROUP.match(text) and is_title(block):
+            group, level = text, []
+            continue
+        if isinstance(block, ListItem):
+            level = _next_level(level, block)
+            continue
+        if not is_title(block):
+            yield from labelled_block(part, block, table)
+            continue
+        activities: list[str] = []
+        while i < len(blocks) and _ACTIVITIES.match(blocks[i].text.strip()):
+            activities.append(clean(blocks[i].text))
+            i += 1
+        body: list[Block] = []
+        while i < len(blocks) and not is_title(blocks[i]) and not isinstance(blocks[i], ListItem):
+            body.append(blocks[i])
+            i += 1
+        yield _actor(part, group, level, block, activities, body, table)
+
+
+def _actor(part, group, level, block, activities, body, table) -> Section:
+    name, year = title_and_year(block.text)
+    kind = "organisation" if "organi" in group.lower() else "institution"
+    # organisations are listed as "Name Country Year"; institutions carry no country
+    actor_country = _trailing_country(name) if kind == "organisation" else None
+    if actor_country:
+        name = name[: -len(actor_country[1])].strip(" ,")
+    heading = f"{name} ({year})" if year else name
+    notes = table.cite(block, *body)
+    description = clean(" ".join(" ".join(block_text(b).split()) for b in body))
+    facts = [f for f in (actor_country[0] if actor_country else None, year) if f]
+    lead = f"{name} ({', '.join(facts)})" if facts else name
+    detail = f" {'; '.join(activities)}." if activities else ""
+    return Section(
+        heading_path=(part, group, *level, heading) if kind == "institution" else (part, group, heading),
+        text=with_note_prose(f"{lead}.{detail} {description}".strip(), notes),
+        kind="actor",
+        footnotes=notes,
+        attributes={
+            "name": name,
+            "year": year,
+            "actor_type": kind,
+            "level": " › ".join(level) if level else None,
+            "country": actor_country[0] if actor_country else None,
+            "activities": activities,
+        },
+        origin=origin_of(block),
+    )

@@ -1,0 +1,68 @@
+"""One reader per file format; each turns a file into a :class:`~mgiassist.ingest.blocks.Document`.
+
+PDF on pdfplumber (layout: font sizes, positions), web pages on BeautifulSoup (the DOM), DOCX on
+python-docx, Markdown and text by their line conventions. Libraries are imported on first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mgiassist.errors import ProfileError
+from mgiassist.ingest.blocks import Document
+
+__all__ = ["READERS", "decode_text", "read_document"]
+
+READERS = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
+}
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    if b"\x00" in data:
+        raise ProfileError(f"{path}: looks binary (NUL bytes), not a text profile")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ProfileError(f"{path}: is neither UTF-8 nor Windows-1252 text") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+
+
+def read_document(path: Path, data: bytes | None = None, source: str | None = None) -> Document:
+    """The blocks of one file; raises :class:`ProfileError` (naming the file) when it cannot be used."""
+    path = Path(path)
+    source = source or path.name
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise ProfileError(f"{path}: the file is empty")
+    fmt = READERS.get(path.suffix.lower(), "text")
+    if fmt == "pdf":
+        from mgiassist.ingest.readers.pdf import read_pdf
+
+        document = read_pdf(path, data, source)
+    elif fmt == "docx":
+        from mgiassist.ingest.readers.docx import read_docx
+
+        document = read_docx(path, data, source)
+    elif fmt == "html":
+        from mgiassist.ingest.readers.html import read_html
+
+        document = read_html(path, decode_text(path, data), source)
+    else:
+        from mgiassist.ingest.readers.text import read_text_document
+
+        text = decode_text(path, data)
+        if not text.strip():
+            raise ProfileError(f"{path}: holds no text")
+        document = read_text_document(text, source, fmt)
+    if not any(b.text.strip() for b in document.blocks):
+        raise ProfileError(f"{path}: holds no text")
+    return document

@@ -1,0 +1,136 @@
+"""DOCX into blocks (python-docx): heading styles, list styles or numbering, tables, bold runs,
+superscript digits and Word footnote references as markers, Word footnotes (or numbered notes
+typed as paragraphs) as footnote definitions. Headers and footers live in other parts and are
+left out."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from mgiassist.errors import ProfileError
+from mgiassist.ingest.blocks import (
+    Block,
+    Document,
+    FootnoteDefinition,
+    Heading,
+    ListItem,
+    Origin,
+    Paragraph,
+    Table,
+)
+from mgiassist.ingest.footnotes import parse_definition
+
+__all__ = ["read_docx"]
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def _runs(paragraph) -> tuple[str, tuple, tuple]:
+    text, bold, markers = "", [], []
+    for run in paragraph.runs:
+        refs = run._element.findall(f"{_W}footnoteReference")
+        for ref in refs:
+            markers.append((len(text.rstrip()), int(ref.get(f"{_W}id"))))
+        piece = run.text
+        if not piece:
+            continue
+        if run.font.superscript and re.fullmatch(r"\s*\d{1,3}\s*", piece):
+            markers.append((len(text.rstrip()), int(piece)))
+            continue
+        start = len(text)
+        text += piece
+        if run.bold:
+            if bold and bold[-1][1] == start:
+                bold[-1] = (bold[-1][0], len(text))
+            else:
+                bold.append((start, len(text)))
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    clip = len(stripped)
+    return (
+        stripped,
+        tuple((max(0, s - lead), min(clip, e - lead)) for s, e in bold if min(clip, e - lead) > max(0, s - lead)),
+        tuple((min(clip, max(0, a - lead)), n) for a, n in markers),
+    )
+
+
+def _list_depth(paragraph) -> int | None:
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    num = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+    if num is not None:
+        return int(num.ilvl.val) if num.ilvl is not None else 0
+    m = re.match(r"List (?:Bullet|Number|Paragraph)(?: (\d))?$", style)
+    if m:
+        return int(m.group(1)) - 1 if m.group(1) else 0
+    return None
+
+
+def _paragraph_block(paragraph, offset: int) -> Block | None:
+    text, bold, markers = _runs(paragraph)
+    if not text and not markers:
+        return None
+    origin = Origin(offset=offset)
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    heading = re.match(r"Heading (\d)$", style)
+    if heading or style == "Title":
+        return Heading(text, markers, bold, origin, level=int(heading.group(1)) if heading else 1)
+    if markers and markers[0][0] == 0:  # a numbered note: its number set as a superscript
+        definition = parse_definition(f"{markers[0][1]} {text}")
+        if definition:
+            return FootnoteDefinition(text, (), bold, origin, number=markers[0][1])
+    definition = parse_definition(text)
+    if definition:
+        return FootnoteDefinition(definition[1], (), (), origin, number=definition[0])
+    depth = _list_depth(paragraph)
+    if depth is not None:
+        return ListItem(text, markers, bold, origin, depth=depth)
+    return Paragraph(text, markers, bold, origin)
+
+
+def _word_footnotes(document) -> list[FootnoteDefinition]:
+    """Footnotes kept by Word in their own part (``word/footnotes.xml``)."""
+    from lxml import etree
+
+    notes = []
+    for rel in document.part.rels.values():
+        if rel.reltype != _FOOTNOTES_REL:
+            continue
+        root = etree.fromstring(rel.target_part.blob)
+        for note in root.findall(f"{_W}footnote"):
+            number = int(note.get(f"{_W}id"))
+            text = " ".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in note.findall(f"{_W}p")).strip()
+            if number > 0 and text:
+                notes.append(FootnoteDefinition(text, origin=Origin(offset=-1), number=number))
+    return notes
+
+
+def read_docx(path: Path, data: bytes, source: str) -> Document:
+    import docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ProfileError(f"{path}: is not a readable DOCX ({type(exc).__name__})") from exc
+    except Exception as exc:  # python-docx raises its own types for a package that is not Word's
+        raise ProfileError(f"{path}: is not a readable DOCX ({type(exc).__name__}: {str(exc)[:100]})") from exc
+    blocks: list[Block] = []
+    for n, child in enumerate(document.element.body.iterchildren()):
+        if child.tag == f"{_W}p":
+            block = _paragraph_block(DocxParagraph(child, document), n)
+            if block is not None:
+                blocks.append(block)
+        elif child.tag == f"{_W}tbl":
+            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in DocxTable(child, document).rows]
+            rows = [r for r in rows if any(r)]
+            if rows:
+                blocks.append(Table("\n".join("\t".join(r) for r in rows), origin=Origin(offset=n), rows=rows))
+    blocks.extend(_word_footnotes(document))
+    if not any(b.text.strip() for b in blocks):
+        raise ProfileError(f"{path}: an empty DOCX (no text in its body)")
+    return Document(source=source, format="docx", blocks=blocks)

@@ -1,0 +1,385 @@
+"""PDF into blocks, from the page layout (pdfplumber, MIT).
+
+Headings are lines set larger than the body (levels by size) or short lines wholly in bold;
+raised, smaller digits are footnote markers; a line opening with a bullet glyph (including the
+private-use ones symbol fonts map bullets to) starts a list item, deeper when indented; small
+lines opening with a number are footnote definitions; ruled tables come from pdfplumber's table
+finder and unruled ones from words aligned in columns. Wrapped lines are re-flowed into
+paragraphs (hyphenation and broken links joined), two-column pages are read column by column,
+and running headers, footers and page numbers are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mgiassist.errors import ProfileError
+from mgiassist.ingest.blocks import (
+    SUPERSCRIPTS,
+    Block,
+    Document,
+    FootnoteDefinition,
+    Heading,
+    ListItem,
+    Origin,
+    Paragraph,
+    Table,
+)
+from mgiassist.ingest.readers.pdf_layout import (
+    Line,
+    Word,
+    body_size,
+    drop_running_lines,
+    find_gutter,
+    page_lines,
+)
+
+__all__ = ["read_pdf"]
+
+_BULLETS = set("•●▪◦‣∙·○■□◆◇►▶➢➤✓✔-–—*")
+_TABLE = "\x00table"
+_URL_TAIL = re.compile(r"(https?://|www\.)\S*$")
+_SUPERSCRIPT_RUN = re.compile(f"[{SUPERSCRIPTS}]+")
+
+
+def _is_bullet(word: Word) -> bool:
+    text = word.text
+    if (len(text) == 1 and word.symbol) or re.fullmatch(r"\(cid:\d+\)", text):
+        return True  # a symbol-font bullet, or a glyph the font does not map to any character
+    if len(text) != 1:
+        return False
+    code = ord(text)
+    return text in _BULLETS or 0xE000 <= code <= 0xF8FF or unicodedata.category(text) in ("Cc", "Co")
+
+
+@dataclass
+class _Run:
+    """Text with emphasis spans and markers, grown line by line."""
+
+    text: str = ""
+    bold: list[tuple[int, int]] = field(default_factory=list)
+    markers: list[tuple[int, int]] = field(default_factory=list)
+
+    def extend(self, other: _Run, separator: str) -> None:
+        base = len(self.text) + len(separator) if self.text else 0
+        end = len(self.text)
+        self.text = (self.text + separator + other.text) if self.text else other.text
+        spans = [(s + base, e + base) for s, e in other.bold]
+        if spans and self.bold and self.bold[-1][1] == end and spans[0][0] == base:
+            spans[0] = (self.bold.pop()[0], spans[0][1])  # emphasis running on across the break
+        self.bold += spans
+        self.markers += [(a + base, n) for a, n in other.markers]
+
+
+def _line_run(line: Line, words: list[Word]) -> _Run:
+    run = _Run()
+    previous: Word | None = None
+    for word in words:
+        if previous is not None and line.is_raised(word):
+            run.markers.append((len(run.text), int(word.text)))
+            previous = word
+            continue
+        glued = previous is not None and word.x0 - previous.x1 < 0.12 * line.size
+        separator = "" if glued or not run.text else " "
+        start = len(run.text) + len(separator)
+        text = word.text
+        for m in _SUPERSCRIPT_RUN.finditer(text):  # a publisher's Unicode superscript markers
+            run.markers.append((start + m.start(), int(m.group().translate(str.maketrans(SUPERSCRIPTS, "0123456789")))))
+        text = _SUPERSCRIPT_RUN.sub("", text)
+        run.text += separator + text
+        if word.bold and text:
+            if run.bold and run.bold[-1][1] in (start - len(separator), start):
+                run.bold[-1] = (run.bold[-1][0], start + len(text))
+            else:
+                run.bold.append((start, start + len(text)))
+        previous = word
+    return run
+
+
+def _joiner(before: str, after: str, full: bool = False) -> tuple[str, str]:
+    """How a wrapped line joins the next: a link broken across lines is rejoined, a word
+    hyphenated at the line end is mended, anything else gets a space."""
+    tail = _URL_TAIL.search(before)
+    if tail and after[:1] not in ("<", "(") and re.match(r"[\w/.%=&?#~-]+", after) and (
+            re.search(r"[/.=&?_%#~-]$", before) or re.match(r"[\w-]*[/.=&?_%#~]", after)
+            or before[: tail.start()].endswith("<") or full):
+        return before, ""
+    if re.search(r"[a-z]-$", before) and after[:1].islower():
+        return before[:-1], ""
+    return before, " "
+
+
+@dataclass
+class _Pending:
+    kind: str
+    lines: list[Line]
+    depth: int = 0
+    number: int = 0
+    text_x0: float = 0.0
+
+
+class _BlockBuilder:
+    def __init__(self, body: float, tables: dict[int, list[list[str]]]) -> None:
+        self.body = body
+        self.tables = tables
+        self.blocks: list[Block] = []
+        self.spans: list[tuple[Line, Line]] = []  # first and last line of each block
+        self.pending: _Pending | None = None
+        self.bullet_xs: list[float] = []
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        run = _Run()
+        widest = max(ln.x1 for ln in pending.lines)
+        previous: Line | None = None
+        for line in pending.lines:
+            words = line.words
+            if line is pending.lines[0] and pending.kind in ("item", "note"):
+                words = words[1:]  # the bullet or the note's number
+            piece = _line_run(line, words)
+            if not piece.text and not piece.markers:
+                continue
+            full = previous is not None and previous.x1 >= widest - previous.size
+            mended, separator = _joiner(run.text, piece.text, full) if run.text else (run.text, "")
+            run.text = mended
+            run.extend(piece, separator)
+            previous = line
+        origin = Origin(page=pending.lines[0].page, offset=len(self.blocks))
+        bold = tuple(run.bold)
+        markers = tuple(run.markers)
+        if pending.kind == "item":
+            block: Block = ListItem(run.text, markers, bold, origin, depth=pending.depth)
+        elif pending.kind == "note":
+            block = FootnoteDefinition(run.text, (), bold, origin, number=pending.number)
+        elif pending.kind == "heading":
+            block = Heading(run.text, markers, bold, origin, level=round(pending.lines[0].size * 10))
+        else:
+            block = Paragraph(run.text, markers, bold, origin)
+        if block.text.strip():
+            self.blocks.append(block)
+            self.spans.append((pending.lines[0], pending.lines[-1]))
+
+    def _continues(self, line: Line) -> bool:
+        pending = self.pending
+        if pending is None or pending.kind == "heading" and line.size < self.body * 1.15:
+            return False
+        last = pending.lines[-1]
+        if (last.page, last.column) != (line.page, line.column) or abs(last.size - line.size) > 0.6:
+            return False
+        gap = line.top - last.bottom
+        if gap > 0.45 * line.size or gap < -0.5 * line.size:
+            return False
+        if pending.kind == "paragraph" and (all(ln.bold for ln in pending.lines) != line.bold) \
+                and (line.bold and len(line.words) <= 12 or not line.bold):
+            return False  # a heading set in bold body type, or the text after one
+        if pending.kind == "item":  # wrapped lines hang past the bullet
+            return line.x0 > pending.lines[0].x0 + 2
+        if pending.kind == "note":  # a note wraps under its number or under its text
+            return line.x0 >= pending.lines[0].x0 - 2 and _note_number(line, self.body) is None
+        return abs(line.x0 - pending.lines[0].x0) < 2.5 * line.size or abs(line.x0 - last.x0) < 2
+
+    def add(self, line: Line) -> None:
+        first = line.words[0]
+        if first.text == _TABLE:
+            self.flush()
+            rows = self.tables[int(first.size)]
+            self.blocks.append(Table("\n".join("\t".join(r) for r in rows), (), (),
+                                     Origin(page=line.page, offset=len(self.blocks)), rows=rows))
+            self.spans.append((line, line))
+            self.bullet_xs = []
+            return
+        if _is_bullet(first) and len(line.words) > 1:
+            self.flush()
+            while self.bullet_xs and first.x0 < self.bullet_xs[-1] - 3:
+                self.bullet_xs.pop()
+            if not self.bullet_xs or first.x0 > self.bullet_xs[-1] + 3:
+                self.bullet_xs.append(first.x0)
+            self.pending = _Pending("item", [line], depth=len(self.bullet_xs) - 1, text_x0=line.words[1].x0)
+            return
+        number = _note_number(line, self.body)
+        if number is not None:
+            self.flush()
+            self.pending = _Pending("note", [line], number=number, text_x0=line.words[1].x0)
+            return
+        if self._continues(line):
+            self.pending.lines.append(line)
+            return
+        self.flush()
+        self.bullet_xs = [] if self.blocks and not isinstance(self.blocks[-1], ListItem) else self.bullet_xs
+        kind = "heading" if line.size >= self.body * 1.15 else "paragraph"
+        self.pending = _Pending(kind, [line])
+
+
+def _note_number(line: Line, body: float) -> int | None:
+    """A footnote definition line: small type opening with a (possibly raised) number."""
+    if line.size > body * 0.9 or len(line.words) < 2:
+        return None
+    m = re.fullmatch(r"(\d{1,3})[.)]?", line.words[0].text)
+    return int(m.group(1)) if m else None
+
+
+def _cells(line: Line) -> list[list[Word]]:
+    groups: list[list[Word]] = [[line.words[0]]]
+    for word in line.words[1:]:
+        if word.x0 - groups[-1][-1].x1 > 0.5 * line.size and not line.is_raised(word):
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return groups
+
+
+def _row_shape(line: Line, body: float) -> list[float] | None:
+    """Where the cells of a table row start, when the line reads as one: short pieces of text
+    set apart by gaps wider than a word space (not a bullet or a note number and its text)."""
+    if _is_bullet(line.words[0]) or _note_number(line, body) is not None or line.words[0].text == _TABLE:
+        return None
+    cells = _cells(line)
+    if len(cells) < 2 or any(len(c) > 8 for c in cells):
+        return None
+    return [c[0].x0 for c in cells]
+
+
+def _aligned(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) < 3 for x, y in zip(a[1:], b[1:]))
+
+
+def _unruled_tables(lines: list[Line], tables: dict[int, list[list[str]]], body: float) -> list[Line]:
+    """Consecutive lines whose words line up in the same two or more columns become one table."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        shape = _row_shape(lines[i], body)
+        j = i
+        while shape is not None and j + 1 < len(lines) \
+                and (lines[j + 1].page, lines[j + 1].column) == (lines[i].page, lines[i].column) \
+                and lines[j + 1].top - lines[j].bottom < lines[i].size \
+                and _aligned(shape, _row_shape(lines[j + 1], body) or []):
+            j += 1
+        if j > i:
+            rows = [[" ".join(w.text for w in c) for c in _cells(ln)] for ln in lines[i : j + 1]]
+            key = len(tables)
+            tables[key] = rows
+            ln = lines[i]
+            out.append(Line([Word(_TABLE, ln.x0, max(x.x1 for x in lines[i : j + 1]), ln.top, lines[j].bottom,
+                                  float(key), False)], ln.page, ln.column, ln.column_x1))
+            i = j + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _merge_across_breaks(builder: _BlockBuilder) -> list[Block]:
+    """A paragraph (or list item) cut by a column or page break continues in the next block."""
+    blocks, spans = builder.blocks, builder.spans
+    out: list[Block] = []
+    out_spans: list[tuple[Line, Line]] = []
+    for block, span in zip(blocks, spans):
+        host_at = len(out) - 1
+        while host_at >= 0 and isinstance(out[host_at], FootnoteDefinition):
+            host_at -= 1
+        if host_at >= 0 and type(block) is Paragraph and type(out[host_at]) in (Paragraph, ListItem):
+            host, (first, last) = out[host_at], out_spans[host_at]
+            start = span[0]
+            moved = (start.page, start.column) != (last.page, last.column)
+            full = last.x1 >= last.column_x1 - 4 * last.size or first is not last and last.x1 >= first.x1 - 2 * last.size
+            if moved and abs(start.size - last.size) < 0.6 and not host.text.rstrip().endswith((".", "!", "?", ":")) \
+                    and (block.text[:1].islower() or full):
+                run = _Run(host.text, list(host.bold), list(host.markers))
+                mended, separator = _joiner(run.text, block.text)
+                run.text = mended
+                run.extend(_Run(block.text, list(block.bold), list(block.markers)), separator)
+                host.text, host.bold, host.markers = run.text, tuple(run.bold), tuple(run.markers)
+                out_spans[host_at] = (first, span[1])
+                continue
+        out.append(block)
+        out_spans.append(span)
+    return out
+
+
+def _finish(blocks: list[Block]) -> list[Block]:
+    """Heading levels by size (largest first); a short line wholly in bold is a heading too."""
+    sizes = sorted({b.level for b in blocks if isinstance(b, Heading)}, reverse=True)
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            block.level = sizes.index(block.level) + 1
+        elif type(block) is Paragraph and block.bold and block.bold[0] == (0, len(block.text)) \
+                and len(block.text.split()) <= 12 and not block.text.endswith("."):
+            block = Heading(block.text, block.markers, block.bold, block.origin, level=len(sizes) + 1)
+        out.append(block)
+    return out
+
+
+def _open_error(path: Path, exc: Exception) -> ProfileError:
+    chain = [exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())]
+    if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in chain if e is not None):
+        return ProfileError(f"{path}: an encrypted PDF; save an unprotected copy first")
+    return ProfileError(f"{path}: is not a readable PDF ({type(exc).__name__}: {str(exc)[:120] or 'damaged'})")
+
+
+def read_pdf(path: Path, data: bytes, source: str) -> Document:
+    import pdfplumber
+
+    pages: list[list[Line]] = []
+    heights: list[float] = []
+    tables: dict[int, list[list[str]]] = {}
+    images = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            all_words: list[list[Word]] = []
+            for page in pdf.pages:
+                found = page.find_tables()
+                boxes = [t.bbox for t in found]
+                raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance=1.5, y_tolerance=2)
+                words = [Word.from_plumber(w) for w in raw if not any(
+                    b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
+                    for b in boxes)]
+                for t in found:
+                    rows = [[" ".join((c or "").split()) for c in row] for row in t.extract()]
+                    rows = [r for r in rows if any(r)]
+                    if rows:
+                        key = len(tables) + 10_000 * (len(pages) + 1)
+                        tables[key] = rows
+                        x0, top, x1, bottom = t.bbox
+                        words.append(Word(_TABLE, x0, x1, top, bottom, float(key), False))
+                images += len(page.images)
+                all_words.append(words)
+                heights.append(float(page.height))
+                pages.append([])
+                pages[-1] = (words, float(page.width))  # type: ignore[assignment]
+    except Exception as exc:  # pdfminer raises many types on damaged or encrypted input
+        raise _open_error(path, exc) from exc
+    text_words = [w for words in all_words for w in words if w.text != _TABLE]
+    if not text_words:
+        raise ProfileError(f"{path}: no text layer (scanned?); OCR it first"
+                           + (f" ({images} images, no text)" if images else ""))
+    # the body's size, from the text between the margins (running heads are often most of a page)
+    inner = [w for words, height in zip(all_words, heights) for w in words
+             if w.text != _TABLE and height * 0.08 < w.top and w.bottom < height * 0.92]
+    body = body_size(inner or text_words)
+    gutters = [g for g in (find_gutter(words, width) for words, width in pages) if g is not None]  # type: ignore[misc]
+    hint = statistics.median(gutters) if gutters else None
+    laid_out = [page_lines(words, n + 1, width, hint) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
+    kept = drop_running_lines(laid_out, heights, body)
+    lines = [ln for page in kept for ln in page]
+    left_out = {id(ln) for page in kept for ln in page}
+    running = list(dict.fromkeys(ln.text for page in laid_out for ln in page if id(ln) not in left_out))
+    builder = _BlockBuilder(body, tables)
+    for line in _unruled_tables(lines, tables, body):
+        builder.add(line)
+    builder.flush()
+    blocks = _finish(_merge_across_breaks(builder))
+    blank = [str(n + 1) for n, words in enumerate(all_words) if not any(w.text != _TABLE for w in words)]
+    plural = len(blank) > 1
+    warning = (f"page{'s' if plural else ''} {', '.join(blank)} without a text layer (scanned?); "
+               f"OCR {'them' if plural else 'it'} first")
+    warnings = [warning] if blank else []
+    return Document(source=source, format="pdf", blocks=blocks, running=running, warnings=warnings)

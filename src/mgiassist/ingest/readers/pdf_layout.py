@@ -1,0 +1,213 @@
+"""Page layout for the PDF reader: words into lines, columns in reading order, running heads.
+
+Works on pdfplumber words (text, box, font size and name). A line is the words sharing a
+baseline within one column; a two-column page is split at the widest vertical gutter no body
+word crosses, and read left column, then right, band by band between full-width lines.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+__all__ = ["Line", "Word", "body_size", "drop_running_lines", "find_gutter", "page_lines"]
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_SYMBOL_FONT = re.compile(r"dingbat|symbol|wingding|webding", re.IGNORECASE)
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    symbol: bool = False  # set in a symbol font (Dingbats, Symbol, Wingdings): a bullet, not a letter
+
+    @classmethod
+    def from_plumber(cls, w: dict) -> Word:
+        return cls(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], round(float(w.get("size", 0)), 1),
+                   bool(_BOLD_FONT.search(str(w.get("fontname", "")))),
+                   bool(_SYMBOL_FONT.search(str(w.get("fontname", "")))))
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    page: int
+    column: int = 0  # 0 full width or single column, 1 left, 2 right
+    column_x1: float = 0.0  # right edge of the column the line sits in
+    markers_at: list[int] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.main_words())
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.main_words())
+
+    def main_words(self) -> list[Word]:
+        biggest = max(w.size for w in self.words)
+        main = [w for w in self.words if w.size >= biggest * 0.85]
+        return main or self.words
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.main_words())
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.main_words() if w.text.strip())
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def is_raised(self, word: Word) -> bool:
+        """A footnote marker: digits set smaller than the line and raised above its baseline."""
+        if not re.fullmatch(r"\d{1,3}", word.text) or word.size > self.size * 0.85:
+            return False
+        return word.bottom < self.bottom - self.size * 0.15
+
+
+def body_size(words: list[Word]) -> float:
+    counts = Counter()
+    for w in words:
+        counts[w.size] += len(w.text)
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def _cluster_lines(words: list[Word], page: int, column: int, column_x1: float) -> list[Line]:
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        placed = False
+        for line in reversed(lines[-3:]):
+            top, bottom = min(w.top for w in line.words), max(w.bottom for w in line.words)
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if overlap >= 0.5 * min(word.bottom - word.top, bottom - top):
+                line.words.append(word)
+                placed = True
+                break
+        if not placed:
+            lines.append(Line([word], page, column, column_x1))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return sorted(lines, key=lambda ln: ln.top)
+
+
+def _gutter(words: list[Word], width: float) -> float | None:
+    """The x of a vertical gutter between two columns, if the page has one."""
+    if len(words) < 40:
+        return None
+    coverage = [0] * (int(width) + 2)
+    for w in words:
+        for x in range(max(0, int(w.x0) + 1), min(len(coverage), int(w.x1))):
+            coverage[x] += 1
+    lo, hi = int(width * 0.3), int(width * 0.7)
+    best = min(coverage[lo:hi])
+    left_of = lambda x: sum(1 for w in words if w.x1 <= x)
+    # the widest run of x positions as empty as the emptiest one; its middle is the gutter
+    runs, run = [], []
+    for x in range(lo, hi):
+        if coverage[x] == best:
+            run.append(x)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    widest = max(runs, key=len)
+    middle = (widest[0] + widest[-1]) / 2
+    left = left_of(middle)
+    right = sum(1 for w in words if w.x0 >= middle)
+    if best > 2 + 0.02 * len(words) or min(left, right) < max(10, 0.08 * len(words)) or len(widest) < 6:
+        return None
+    return middle
+
+
+def _fits(words: list[Word], x: float) -> bool:
+    """Whether another page's gutter also splits this page: no line crosses it, text on both sides."""
+    crossing = sum(1 for w in words if w.x0 < x < w.x1)
+    return crossing <= 2 and sum(1 for w in words if w.x1 <= x) >= 5 and sum(1 for w in words if w.x0 >= x) >= 5
+
+
+def find_gutter(words: list[Word], width: float) -> float | None:
+    return _gutter(words, width)
+
+
+def page_lines(words: list[Word], page: int, width: float, hint: float | None = None) -> list[Line]:
+    """The page's lines in reading order; ``hint`` is the gutter of the document's other pages,
+    used when this page (a short last page) has too little text to show its own."""
+    gutter = hint if hint is not None and _fits(words, hint) else _gutter(words, width)
+    if gutter is None:
+        return _cluster_lines(words, page, 0, width)
+    spanning = [w for w in words if w.x0 < gutter < w.x1]
+    left = _cluster_lines([w for w in words if w.x1 <= gutter], page, 1, gutter)
+    right = _cluster_lines([w for w in words if w.x0 >= gutter], page, 2, width)
+    full = _cluster_lines(spanning, page, 0, width)
+    # a full-width line whose words happen to leave the gutter empty: left and right halves on
+    # one baseline, in one size, with no more than a word space between them
+    for line in list(left):
+        match = next((r for r in right if abs(r.top - line.top) < 1 and abs(r.size - line.size) < 0.2
+                      and r.x0 - line.x1 < line.size * 1.5), None)
+        if match is not None:
+            left.remove(line)
+            right.remove(match)
+            full.append(Line(line.words + match.words, page, 0, width))
+    for line in list(left) + list(right):  # words on a full line's baseline belong to it
+        host = next((f for f in full if abs(f.top - line.top) < 1), None)
+        if host is not None:
+            host.words.extend(line.words)
+            (left if line in left else right).remove(line)
+    for line in full:
+        line.words.sort(key=lambda w: w.x0)
+    ordered: list[Line] = []
+    cuts = sorted(full, key=lambda ln: ln.top)
+    start = float("-inf")
+    for cut in [*cuts, None]:
+        end = cut.top if cut is not None else float("inf")
+        ordered.extend(ln for ln in left if start <= ln.top < end)
+        ordered.extend(ln for ln in right if start <= ln.top < end)
+        if cut is not None:
+            ordered.append(cut)
+            start = cut.top
+    return ordered
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
+
+
+def drop_running_lines(pages: list[list[Line]], heights: list[float], body: float) -> list[list[Line]]:
+    """Running headers and footers (the same words at the same height in a page's top or bottom
+    margin on several pages, in type no larger than the body) and bare page numbers are not
+    content."""
+    def margin(line: Line, height: float) -> bool:
+        return line.size <= body * 1.05 and (line.bottom < height * 0.08 or line.top > height * 0.92)
+
+    shapes = Counter()
+    for lines, height in zip(pages, heights):
+        shapes.update({(_shape(ln.text), round(ln.top / 3)) for ln in lines if margin(ln, height)})
+    repeated = {s for s, n in shapes.items() if n >= 2}
+    kept = []
+    for lines, height in zip(pages, heights):
+        kept.append([ln for ln in lines if not (margin(ln, height) and (
+            (_shape(ln.text), round(ln.top / 3)) in repeated or _PAGE_NUMBER.match(ln.text.strip())))])
+    return kept

@@ -1,0 +1,253 @@
+"""Test helpers that typeset a profile the way publishers do, as PDF, web page and DOCX.
+
+The input is the profile's blocks (read from its text file); each renderer sets them with the
+format's own structure: headings larger and bold, real bullets (a private-use glyph in one PDF
+layout), the table as a table, footnote markers as raised small digits / ``<sup>`` / superscript
+runs, running headers, footers and page numbers, a web page's navigation and cookie banner.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from pathlib import Path
+
+from mgiassist.ingest.blocks import (
+    Block,
+    Document,
+    FootnoteDefinition,
+    Heading,
+    ListItem,
+    Paragraph,
+    Table,
+)
+from mgiassist.ingest.footnotes import URL
+from mgiassist.ingest.readers.text import read_text_document
+
+__all__ = ["FORMATS", "render", "render_docx", "render_html", "render_pdf"]
+
+FORMATS = ("pdf-1col", "pdf-2col", "html", "docx")
+
+
+def _font_paths() -> tuple[Path, Path] | None:
+    import matplotlib
+
+    folders = [Path(matplotlib.get_data_path()) / "fonts" / "ttf", Path("/usr/share/fonts/truetype/dejavu")]
+    for folder in folders:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    return None
+
+
+def _fonts() -> tuple[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    paths = _font_paths()
+    if paths is None:  # no TTF at hand: the built-in fonts (no ♂/♀ glyphs)
+        return "Helvetica", "Helvetica-Bold"
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(paths[0])))
+        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(paths[1])))
+        pdfmetrics.registerFontFamily("DejaVu", normal="DejaVu", bold="DejaVu-Bold")
+    return "DejaVu", "DejaVu-Bold"
+
+
+def _marked(block: Block, markup: str) -> str:
+    """Block text as markup with emphasis and markers; ``markup`` is "pdf" or "html"."""
+    inserts: list[tuple[int, int, str]] = []
+    for start, end in block.bold:
+        inserts += [(start, 1, "<b>"), (end, 0, "</b>")]
+    for at, number in block.markers:
+        sup = (f'<super rise="3" size="6">{number}</super>' if markup == "pdf"
+               else f'<sup><a href="#fn{number}">{number}</a></sup>')
+        inserts.append((at, 0, sup))
+    text, out, last = block.text, [], 0
+    for at, _, piece in sorted(inserts, key=lambda x: (x[0], x[1])):
+        out.append(html.escape(text[last:at], quote=False))
+        out.append(piece)
+        last = at
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out).replace("\n", "<br/>")
+
+
+# ------------------------------------------------------------------------------------ PDF
+
+
+def render_pdf(document: Document, path: Path, columns: int = 1, running_title: str = "Profile") -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+    from reportlab.platypus import Paragraph as Para
+    from reportlab.platypus import Table as PdfTable
+
+    regular, bold = _fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12, spaceAfter=5)
+    heading = ParagraphStyle("heading", parent=body, fontName=bold, fontSize=13, leading=16, spaceBefore=8, spaceAfter=5)
+    item = ParagraphStyle("item", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3)
+    note = ParagraphStyle("note", parent=body, fontSize=7, leading=8.5, spaceAfter=2)
+    width, height = A4
+    margin, gutter = 50, 24
+    if columns == 1:
+        frames = [Frame(margin, margin, width - 2 * margin, height - 2 * margin, id="c1")]
+    else:
+        col = (width - 2 * margin - gutter) / 2
+        frames = [Frame(margin, margin, col, height - 2 * margin, id="c1"),
+                  Frame(margin + col + gutter, margin, col, height - 2 * margin, id="c2")]
+
+    def page_furniture(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(regular, 7.5)
+        canvas.drawString(margin, height - 30, f"{running_title} · EUDiF / IOM")
+        canvas.drawRightString(width - margin, 25, f"Page {doc.page}")
+        canvas.drawString(margin, 25, "www.example.org/profiles")
+        canvas.restoreState()
+
+    story = []
+    bullet = "•" if columns == 1 else "\uf0b7"  # the private-use bullet symbol fonts use
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            story.append(Para(_marked(block, "pdf"), heading))
+        elif isinstance(block, ListItem):
+            style = ParagraphStyle(f"item{block.depth}", parent=item, leftIndent=14 + 14 * block.depth,
+                                   bulletIndent=3 + 14 * block.depth)
+            story.append(Para(_marked(block, "pdf"), style, bulletText=bullet))
+        elif isinstance(block, Table):
+            if columns == 1:  # ruled, cells wrapping
+                table = PdfTable([[Para(html.escape(c), body) for c in row] for row in block.rows], hAlign="LEFT")
+                table.setStyle([("GRID", (0, 0), (-1, -1), 0.5, "#888888")])
+            else:  # unruled: words aligned in columns
+                table = PdfTable(block.rows, hAlign="LEFT", style=[("FONT", (0, 0), (-1, -1), regular, 9.5),
+                                                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+            story += [table, Spacer(1, 6)]
+        elif isinstance(block, FootnoteDefinition):
+            number = f'<super rise="2" size="5">{block.number}</super>' if columns == 2 else f"{block.number}"
+            text = html.escape(block.text, quote=False)
+            story.append(Para(f"{number} {text}", note))
+        elif isinstance(block, Paragraph):
+            story.append(Para(_marked(block, "pdf"), body))
+    doc = BaseDocTemplate(str(path), pagesize=A4, pageTemplates=[PageTemplate(frames=frames, onPage=page_furniture)])
+    doc.build(story)
+    return path
+
+
+# ------------------------------------------------------------------------------------ HTML
+
+
+def _link(text: str) -> str:
+    """Footnote text with its addresses as links (the angle brackets of the text dump dropped)."""
+    out, last = [], 0
+    for m in URL.finditer(text):
+        out.append(html.escape(text[last : m.start()], quote=False))
+        url = m.group(1)
+        out.append(f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>')
+        last = m.end()
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
+
+
+def render_html(document: Document, path: Path, title: str = "Profile") -> Path:
+    body: list[str] = []
+    notes: list[str] = []
+    open_lists = 0
+    for block in document.blocks:
+        if not isinstance(block, ListItem):
+            body.append("</ul>" * open_lists)
+            open_lists = 0
+        if isinstance(block, Heading):
+            body.append(f"<h2>{_marked(block, 'html')}</h2>")
+        elif isinstance(block, ListItem):
+            while open_lists < block.depth + 1:
+                body.append("<ul>")
+                open_lists += 1
+            while open_lists > block.depth + 1:
+                body.append("</ul>")
+                open_lists -= 1
+            body.append(f"<li>{_marked(block, 'html')}</li>")
+        elif isinstance(block, Table):
+            rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in block.rows)
+            body.append(f"<table>{rows}</table>")
+        elif isinstance(block, FootnoteDefinition):
+            notes.append(f'<li id="fn{block.number}">{_link(block.text)}</li>')
+        elif isinstance(block, Paragraph):
+            body.append(f"<p>{_marked(block, 'html')}</p>")
+    body.append("</ul>" * open_lists)
+    page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif}}</style><script>window.dataLayer=[];function gtag(){{}}</script></head>
+<body><header class="site-header"><a href="/">Home</a> <h1>Migration data portal</h1></header>
+<nav class="navbar"><ul><li><a href="/countries">Countries</a></li><li><a href="/about">About us</a></li></ul></nav>
+<div id="cookie-banner" class="cookie-consent"><p>We use cookies to improve your experience.</p><button>Accept all</button></div>
+<main><article><h1>{html.escape(title)}</h1>
+{chr(10).join(body)}
+<section class="footnotes" role="doc-endnotes"><h2>Notes</h2><ol>{''.join(notes)}</ol></section>
+</article></main>
+<aside class="sidebar"><h3>Related profiles</h3><ul><li>Other countries</li></ul></aside>
+<footer class="site-footer"><p>© 2024 Example organisation. All rights reserved.</p></footer>
+<script>console.log("analytics")</script></body></html>"""
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------ DOCX
+
+
+def _runs(paragraph, block: Block) -> None:
+    """Runs of the block's text, emphasis in bold runs, markers as superscript digits."""
+    cuts = sorted({0, len(block.text), *(a for a, _ in block.markers), *(x for span in block.bold for x in span)})
+    for start, end in itertools.pairwise(cuts):
+        piece = block.text[start:end]
+        if piece:
+            run = paragraph.add_run(piece)
+            run.bold = any(s <= start and end <= e for s, e in block.bold)
+        for at, number in block.markers:
+            if at == end:
+                marker = paragraph.add_run(str(number))
+                marker.font.superscript = True
+
+
+def render_docx(document: Document, path: Path, title: str = "Profile") -> Path:
+    import docx
+    from docx.shared import Pt
+
+    out = docx.Document()
+    out.add_heading(title, level=0)
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            _runs(out.add_heading("", level=2), block)
+        elif isinstance(block, ListItem):
+            _runs(out.add_paragraph(style="List Bullet" if block.depth == 0 else "List Bullet 2"), block)
+        elif isinstance(block, Table):
+            table = out.add_table(rows=len(block.rows), cols=max(len(r) for r in block.rows))
+            for row, cells in zip(table.rows, block.rows):
+                for cell, value in zip(row.cells, cells):
+                    cell.text = value
+        elif isinstance(block, FootnoteDefinition):
+            paragraph = out.add_paragraph()
+            number = paragraph.add_run(str(block.number))
+            number.font.superscript = True
+            text = paragraph.add_run(" " + block.text)
+            text.font.size = Pt(8)
+        elif isinstance(block, Paragraph):
+            _runs(out.add_paragraph(), block)
+    section = out.sections[0]
+    section.header.paragraphs[0].text = f"{title} · running header"
+    section.footer.paragraphs[0].text = "Page footer"
+    out.save(str(path))
+    return path
+
+
+def render(text: str, fmt: str, folder: Path, stem: str) -> Path:
+    """``text`` (a profile's text file) rendered as ``fmt`` (one of :data:`FORMATS`) in ``folder``."""
+    document = read_text_document(text, stem)
+    first = next((b.text for b in document.blocks if b.text.strip()), stem)
+    title = " ".join(first.split()[:8])
+    if fmt == "pdf-1col":
+        return render_pdf(document, folder / f"{stem}.pdf", 1, title)
+    if fmt == "pdf-2col":
+        return render_pdf(document, folder / f"{stem}.pdf", 2, title)
+    if fmt == "html":
+        return render_html(document, folder / f"{stem}.html", title)
+    if fmt == "docx":
+        return render_docx(document, folder / f"{stem}.docx", title)
+    raise ValueError(fmt)
