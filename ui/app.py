@@ -47,6 +47,7 @@ FILTERS = ("country", "family", "domain", "polarity")
 # its links (blue-500 on dark grey) fall short; links here are the theme's blue, a shade darker
 # on light and lighter on dark.
 THEME = gr.themes.Default(primary_hue="blue", secondary_hue="blue").set(
+    color_accent="*primary_600",  # the selected tab's label, among others
     button_primary_background_fill="*primary_700",
     button_primary_background_fill_hover="*primary_800",
     button_primary_background_fill_dark="*primary_600",

@@ -6,9 +6,13 @@ here is presentation; scoring, reports and plots come from the library.
 
 from __future__ import annotations
 
+import html
+import logging
+import math
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +20,49 @@ import gradio as gr
 
 from mgiassist.errors import MgiassistError
 
-__all__ = ["QUESTIONS_DIR", "build_evaluate_tab", "run_evaluation", "shipped_sets"]
+__all__ = [
+    "QUESTIONS_DIR",
+    "build_evaluate_tab",
+    "misses_html",
+    "plain_summary",
+    "run_evaluation",
+    "shipped_sets",
+    "warm_metrics",
+]
 
 QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "eval" / "questions"
-_MISS_COLUMNS = ["retriever", "id", "kind", "question", "problem", "returned instead", "expected evidence"]
 _EMBEDDERS: dict[str, Any] = {}
 _LOCK = threading.Lock()
+_WARM = threading.Event()
+_SHOWN_MISSES = 200
+log = logging.getLogger("mgiassist.ui")
+
+
+def warm_metrics() -> float:
+    """Score a three-question toy run once, so that ranx compiles its metrics (numba, about two
+    minutes on a cold machine) at start-up instead of during someone's first evaluation.
+    Returns the seconds it took."""
+    from mgiassist.evaluate import METRICS, compare_runs, ranking_metrics
+
+    start = time.monotonic()
+    try:
+        qrels = {f"q{i}": {f"d{i}": 1} for i in range(3)}
+        runs = {
+            name: {f"q{i}": {f"d{i}": 1.0 - 0.1 * j, "other": 0.5 + 0.2 * j} for i in range(3)}
+            for j, name in enumerate(("a", "b"))
+        }
+        ranking_metrics(qrels, runs["a"], list(METRICS))
+        compare_runs(qrels, runs, list(METRICS))
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up only means a slower first run
+        log.warning("warming the evaluation metrics failed: %s", exc)
+    finally:
+        _WARM.set()
+    return time.monotonic() - start
+
+
+def _warm_in_background() -> None:
+    if not _WARM.is_set():
+        threading.Thread(target=warm_metrics, name="mgiassist-warm-metrics", daemon=True).start()
 
 
 def shipped_sets(folder: Path = QUESTIONS_DIR) -> list[str]:
@@ -41,6 +82,78 @@ def _embedder(index_dir: str) -> Any:
         return _EMBEDDERS[index_dir]
 
 
+def _known(value: Any) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def _primary(report: Any) -> str:
+    names = list(report.retrievers)
+    return "hybrid" if "hybrid" in names else next((n for n in names if n != "baseline"), names[0])
+
+
+def plain_summary(report: Any) -> str:
+    """The headline in plain words, for the main retriever (hybrid when it ran)."""
+    name = _primary(report)
+    parts = []
+    hit = report.scores.get(name, {}).get("hit_rate@1")
+    if _known(hit):
+        parts.append(f"{name} puts a relevant passage first for {_pct(hit)} of answerable questions")
+    ab = report.abstention.get(name, {})
+    if ab.get("unanswerable"):
+        recall = ab.get("recall")
+        if _known(recall):
+            parts.append(f"{_pct(1 - recall)} of unanswerable questions still get an answer")
+    false = ab.get("false_abstention")
+    if _known(false):
+        parts.append(f"{_pct(false)} of answerable questions are wrongly refused")
+    return ("**In short:** " + "; ".join(parts) + ".") if parts else ""
+
+
+def _legend(report: Any) -> str:
+    letters = ", ".join(f"({chr(ord('a') + i)}) {n}" for i, n in enumerate(report.retrievers))
+    test = report.comparison.get("stat_test", "student")
+    test = "paired t-test" if test == "student" else f"{test} test"
+    max_p = report.comparison.get("max_p", 0.05)
+    return (
+        f"*Superscript letters:* a score marked with a retriever's letter is significantly better "
+        f"than that retriever's ({test}, p < {max_p}). Letters: {letters}. "
+        "*abstain P / R*: of the questions a retriever refused, how many were really unanswerable "
+        "(precision), and of the unanswerable ones, how many it refused (recall)."
+    )
+
+
+def misses_html(misses: list[dict[str, Any]]) -> str:
+    """The misses as wrapped cards (question, problem, what came back, what was expected)."""
+    if not misses:
+        return '<p class="mgi-misses-none">No misses.</p>'
+    cards = []
+    for miss in misses[:_SHOWN_MISSES]:
+        question = str(miss.get("question", ""))
+        if miss.get("history"):
+            question += f" (after: {' / '.join(miss['history'])})"
+        rows = [
+            ("Question", question),
+            ("Problem", miss.get("problem", "")),
+            ("Returned instead", miss.get("returned", "")),
+            ("Expected evidence", miss.get("expected", "")),
+        ]
+        items = "".join(
+            f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v
+        )
+        head = " · ".join(str(miss.get(k, "")) for k in ("retriever", "id", "kind"))
+        cards.append(
+            f'<div class="mgi-miss"><div class="mgi-miss-head">{html.escape(head)}</div>'
+            f"<dl>{items}</dl></div>"
+        )
+    more = len(misses) - _SHOWN_MISSES
+    tail = f"<p>…and {more} more in the report's misses file.</p>" if more > 0 else ""
+    return f'<div class="mgi-misses">{"".join(cards)}</div>{tail}'
+
+
 def run_evaluation(
     index_dir: str,
     chosen: list[str] | None,
@@ -48,8 +161,8 @@ def run_evaluation(
     retrievers: str,
     k: int,
     progress: Any = None,
-) -> tuple[str, str | None, list[list[str]], str | None]:
-    """Headline markdown, plot path, misses rows and a zip of the report, for one run."""
+) -> tuple[str, str | None, str, str | None]:
+    """Headline markdown, plot path, misses HTML and a zip of the report, for one run."""
     from mgiassist.evaluate import evaluate, headline_markdown
 
     paths = [QUESTIONS_DIR / name for name in (chosen or [])]
@@ -60,8 +173,15 @@ def run_evaluation(
     out_dir = Path(tempfile.mkdtemp(prefix="mgiassist-eval-"))
 
     def report_progress(done: int, total: int) -> None:
-        if progress is not None:
-            progress(done / max(total, 1), desc=f"{done}/{total} searches")
+        if progress is None:
+            return
+        if done < total:
+            progress(done / max(total, 1), desc=f"Searching: {done}/{total} searches")
+        elif _WARM.is_set():
+            progress(None, desc="Scoring: ranking metrics and significance tests…")
+        else:
+            progress(None, desc="Scoring: the metrics are still being prepared (first run after "
+                     "start-up, up to two minutes)…")
 
     try:
         report = evaluate(
@@ -74,14 +194,15 @@ def run_evaluation(
         (f"**{len(report.questions)} questions** ({len(report.qrels)} answerable), k = {report.k}, "
         f"abstention threshold {report.threshold:.2f}."),
         "",
+        plain_summary(report),
+        "",
         headline_markdown(report),
+        "",
+        _legend(report),
     ]
     if report.warnings:
         summary += ["", "Warnings:", *[f"- {w}" for w in report.warnings[:20]]]
-    misses = [
-        [m["retriever"], m["id"], m["kind"], m["question"], m["problem"], m["returned"], m["expected"]]
-        for m in report.misses
-    ]
+    misses = misses_html(report.misses)
     archive = shutil.make_archive(str(out_dir.parent / f"{out_dir.name}-report"), "zip", out_dir)
     return "\n".join(summary), str(out_dir / "plot.png"), misses, archive
 
@@ -92,6 +213,7 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
     if embedder is not None:
         with _LOCK:
             _EMBEDDERS.setdefault(index_dir, embedder)
+    _warm_in_background()
     gr.Markdown(
         "Score retrieval on a judged question set (see `eval/questions/README.md` for the format). "
         "Each retriever is compared with the generic baseline: 1,000-character chunks, same model, FAISS flat."
@@ -109,8 +231,9 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
         run = gr.Button("Run evaluation", variant="primary", elem_id="mgi-eval-run")
     headline = gr.Markdown(elem_id="mgi-eval-headline")
     plot = gr.Image(label="Metric by retriever", type="filepath", interactive=False, elem_id="mgi-eval-plot")
-    misses = gr.Dataframe(headers=_MISS_COLUMNS, label="Misses (top passage not relevant, or answered when it should abstain)",
-                          interactive=False, wrap=True, elem_id="mgi-eval-misses")
+    gr.Markdown("### Misses\nQuestions whose top passage was not relevant, or that were answered "
+                "when the profiles do not cover them.")
+    misses = gr.HTML("", elem_id="mgi-eval-misses")
     download = gr.File(label="Report (report.md, metrics.json, runs, plot, misses)", interactive=False,
                        elem_id="mgi-eval-download", height=90)
 

@@ -198,7 +198,9 @@ def render_answer_html(record: dict[str, Any]) -> str:
         parts.extend(_passage_html(p, highlight=False) for p in nearest)
         parts.append("</details>")
     parts.append(_follow_ups_html(record))
-    parts.append(f'<div class="mgi-plain">{_esc(answer_plain_text(record))}</div>')
+    # Newlines as character references: a raw blank line would end the chatbot's HTML block.
+    plain = _esc(answer_plain_text(record)).replace("\n", "&#10;")
+    parts.append(f'<div class="mgi-plain">{plain}</div>')
     parts.append("</div>")
     return "".join(parts)
 

@@ -45,12 +45,14 @@
   }
   window.mgiClosePanels = closePanels;
 
+  // The copy buttons sit in a panel right after their message; a reply carries its plain text
+  // in a hidden .mgi-plain block, a question is its own text.
   function plainTextNear(button) {
-    for (var node = button.parentElement; node && node.id !== 'mgi-chat'; node = node.parentElement) {
-      var found = node.querySelectorAll('.mgi-plain');
-      if (found.length) { return found[found.length - 1].textContent; }
-    }
-    return null;
+    var panel = button.closest('[class*="message-buttons"]');
+    var message = panel && panel.previousElementSibling;
+    if (!message) { return null; }
+    var plain = message.querySelector('.mgi-plain');
+    return plain ? plain.textContent : message.innerText.trim();
   }
 
   document.addEventListener('click', function (event) {
