@@ -6,6 +6,7 @@ here is presentation; scoring, reports and plots come from the library.
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 import math
@@ -126,6 +127,17 @@ def _legend(report: Any) -> str:
     )
 
 
+def _plot_html(path: str | None) -> str:
+    # An <img> with its own alt text: Gradio's image component adds an unnamed button (axe).
+    if not path or not Path(path).is_file():
+        return ""
+    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    return (
+        f'<img class="mgi-plot" src="data:image/png;base64,{data}" '
+        'alt="Bar chart: each metric by retriever (the same numbers as the table above)">'
+    )
+
+
 def misses_html(misses: list[dict[str, Any]]) -> str:
     """The misses as wrapped cards (question, problem, what came back, what was expected)."""
     if not misses:
@@ -224,13 +236,13 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
             multiselect=True, label="Question sets in eval/questions/", elem_id="mgi-eval-sets",
         )
         uploaded = gr.File(label="…or upload a question set (.jsonl)", file_types=[".jsonl"], type="filepath",
-                           elem_id="mgi-eval-upload", height=90)
+                           elem_id="mgi-eval-upload", height=130)
     with gr.Row():
         retrievers = gr.Textbox(value="bm25,dense,hybrid,baseline", label="Retrievers", elem_id="mgi-eval-retrievers")
         k = gr.Number(value=10, precision=0, minimum=1, maximum=100, label="k", elem_id="mgi-eval-k")
         run = gr.Button("Run evaluation", variant="primary", elem_id="mgi-eval-run")
     headline = gr.Markdown(elem_id="mgi-eval-headline")
-    plot = gr.Image(label="Metric by retriever", type="filepath", interactive=False, elem_id="mgi-eval-plot")
+    plot = gr.HTML("", elem_id="mgi-eval-plot")
     gr.Markdown("### Misses\nQuestions whose top passage was not relevant, or that were answered "
                 "when the profiles do not cover them.")
     misses = gr.HTML("", elem_id="mgi-eval-misses")
@@ -239,6 +251,9 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
 
     def on_run(sets: list[str] | None, upload: str | None, names: str, cutoff: float,
                progress: gr.Progress = gr.Progress()):  # noqa: B008 - gradio injects progress this way
-        return run_evaluation(index_dir, sets, upload, names, int(cutoff or 10), progress)
+        headline, plot_path, misses, archive = run_evaluation(
+            index_dir, sets, upload, names, int(cutoff or 10), progress
+        )
+        return headline, _plot_html(plot_path), misses, archive
 
     run.click(on_run, [chosen, uploaded, retrievers, k], [headline, plot, misses, download], api_visibility="private")
