@@ -43,7 +43,7 @@ def test_reply_starts_with_its_state_and_escapes_corpus_text() -> None:
     assert page.startswith('<div class="mgi-answer"><div class="mgi-state mgi-state-answered">')
     assert "<b>can</b>" not in page and "&lt;b&gt;can&lt;/b&gt;" in page
     assert "Filters: Polarity: Areas with potential for further development" in page
-    assert "Narrowed to Ghana." in page  # plain notes in plain sight
+    assert '<div class="mgi-notes">narrowed to Ghana</div>' in page  # plain notes in plain sight
     assert "<summary>Search details</summary>best passage similarity" in page  # scores folded
     assert 'href="#mgi-ask">Which areas of partnerships' in page
     assert "\n" not in page  # one HTML block for the chatbot's Markdown renderer
@@ -71,7 +71,7 @@ def test_plain_text_has_markers_citations_and_links_but_no_html() -> None:
 
 def test_errors_and_comparisons_read_as_messages() -> None:
     assert render_answer_html({"question": "", "error": "the question is empty"}) == (
-        '<div class="mgi-error">The question is empty</div>'
+        '<div class="mgi-error">⚠️ the question is empty</div>'
     )
     error = comparison_html("", "type a question to compare, then press Compare")
     assert error.startswith('<div class="mgi-error" role="alert">Type a question')

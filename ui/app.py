@@ -219,7 +219,10 @@ def build_demo(page: Page) -> gr.Blocks:
         _wire_chat(page, demo, chat, side, records_state, filters_state)
         _wire_viewer_and_compare(page, chat, side, compare, records_state)
         timer = gr.Timer(30)  # a live reload (or a stale index) changes the banner's message
-        timer.tick(lambda: _banner_html(page), None, banner, api_visibility="private")
+        timer.tick(
+            lambda: _banner_html(page), None, banner, api_visibility="private",
+            show_progress="hidden",
+        )
         _api(page)
     return demo
 

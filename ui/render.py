@@ -44,6 +44,11 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _text(text: Any) -> str:
+    """Escaped for element content (quotes stay readable in the page's source)."""
+    return html.escape(str(text), quote=False)
+
+
 def _spans(text: str, sentences: Sequence[str]) -> list[Span]:
     spans = []
     for sentence in sentences:
@@ -104,7 +109,7 @@ def _state_html(record: dict[str, Any]) -> str:
     label = STATE_LABELS.get(state, state)
     return (
         f'<div class="mgi-state mgi-state-{_esc(state)}"><strong>{_esc(label)}</strong>'
-        + (f' <span class="mgi-reason">{_esc(_sentence(reason))}</span>' if reason else "")
+        + (f' <span class="mgi-reason">{_text(_sentence(reason))}</span>' if reason else "")
         + "</div>"
     )
 
@@ -126,7 +131,7 @@ def _context_html(record: dict[str, Any]) -> str:
     technical = [n for n in notes if _TECHNICAL_NOTE.search(n)]
     if plain:
         # e.g. "narrowed to Cambodia", "no indexed profile covers Kenya": why these passages
-        parts.append(f'<div class="mgi-notes">{_esc(_sentence("; ".join(plain)))}.</div>')
+        parts.append(f'<div class="mgi-notes">{_esc("; ".join(plain))}</div>')
     if technical:
         parts.append(
             '<details class="mgi-details"><summary>Search details</summary>'
@@ -173,7 +178,7 @@ def render_answer_html(record: dict[str, Any]) -> str:
     passes it through as a single HTML block instead of reading it as Markdown.
     """
     if record.get("error"):
-        return f'<div class="mgi-error">{_esc(_sentence(record["error"]))}</div>'
+        return f'<div class="mgi-error">⚠️ {_esc(record["error"])}</div>'
     state, _ = answer_state(record)
     parts = ['<div class="mgi-answer">', _state_html(record)]
     by_marker = {p["marker"]: p for p in record.get("citations", [])}
@@ -199,7 +204,7 @@ def render_answer_html(record: dict[str, Any]) -> str:
         parts.append("</details>")
     parts.append(_follow_ups_html(record))
     # Newlines as character references: a raw blank line would end the chatbot's HTML block.
-    plain = _esc(answer_plain_text(record)).replace("\n", "&#10;")
+    plain = _text(answer_plain_text(record)).replace("\n", "&#10;")
     parts.append(f'<div class="mgi-plain">{plain}</div>')
     parts.append("</div>")
     return "".join(parts)
