@@ -34,6 +34,9 @@ __all__ = [
 QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "eval" / "questions"
 _EMBEDDERS: dict[str, Any] = {}
 _LOCK = threading.Lock()
+# One evaluation at a time per process: ranx's numba parallel functions abort the whole process
+# ("workqueue threading layer ... concurrent access") when two threads enter them at once.
+_EVAL_LOCK = threading.Lock()
 _WARM = threading.Event()
 _SHOWN_MISSES = 200
 log = logging.getLogger("mgiassist.ui")
@@ -50,6 +53,7 @@ def warm_metrics(index_dir: str | None = None, embedder: Any = None) -> float:
     start = time.monotonic()
     sets = shipped_sets()
     out_dir = Path(tempfile.mkdtemp(prefix="mgiassist-warm-"))
+    _EVAL_LOCK.acquire()
     try:
         if index_dir and embedder is not None and sets:
             evaluate(
@@ -67,6 +71,7 @@ def warm_metrics(index_dir: str | None = None, embedder: Any = None) -> float:
     except Exception as exc:  # noqa: BLE001 - a failed warm-up only means a slower first run
         log.warning("warming the evaluation metrics failed: %s", exc)
     finally:
+        _EVAL_LOCK.release()
         shutil.rmtree(out_dir, ignore_errors=True)
         _WARM.set()
     seconds = time.monotonic() - start
@@ -205,17 +210,21 @@ def run_evaluation(
             return
         if done < total:
             progress(done / max(total, 1), desc=f"Searching: {done}/{total} searches")
-        elif _WARM.is_set():
-            progress(None, desc="Scoring: ranking metrics and significance tests…")
         else:
-            progress(None, desc="Scoring: the metrics are still being prepared (first run after "
-                     "start-up, up to two minutes)…")
+            progress(None, desc="Scoring: ranking metrics and significance tests…")
 
+    if _EVAL_LOCK.acquire(blocking=False):
+        _EVAL_LOCK.release()
+    elif progress is not None:
+        progress(None, desc="Waiting: the metrics are being prepared (first run after start-up, "
+                 "up to two minutes) or another evaluation is running…")
     try:
-        report = evaluate(
-            paths, index_dir=index_dir, retrievers=retrievers or "hybrid,baseline", k=int(k), out_dir=out_dir,
-            embedder=_embedder(index_dir), progress=False, on_progress=report_progress,
-        )
+        with _EVAL_LOCK:
+            report = evaluate(
+                paths, index_dir=index_dir, retrievers=retrievers or "hybrid,baseline", k=int(k),
+                out_dir=out_dir, embedder=_embedder(index_dir), progress=False,
+                on_progress=report_progress,
+            )
     except MgiassistError as exc:
         raise gr.Error(str(exc)) from None
     summary = [
