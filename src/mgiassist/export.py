@@ -15,12 +15,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from mgiassist.answer import Answer
+from mgiassist.suggest import describe_filters
 
 __all__ = [
     "COMPARISON_CSV_FIELDS",
     "CONVERSATION_CSV_FIELDS",
     "NO_PASSAGE",
+    "STATE_LABELS",
     "ComparisonRow",
+    "answer_state",
     "compare_countries",
     "comparison_csv",
     "conversation_csv",
@@ -29,6 +32,15 @@ __all__ = [
 ]
 
 NO_PASSAGE = "no passage found"
+BOM = "\ufeff"  # spreadsheets on Windows read a CSV as UTF-8 only when it starts with one
+
+STATE_LABELS = {
+    "answered": "Answered",
+    "partial": "Partly answered",
+    "not_covered": "Not covered by the indexed profiles",
+    "error": "Not answered",
+}
+_NOT_COVERED_REASON = "The indexed profiles don't appear to cover this question."
 
 CONVERSATION_CSV_FIELDS = (
     "turn",
@@ -36,6 +48,12 @@ CONVERSATION_CSV_FIELDS = (
     "search_query",
     "answer",
     "abstained",
+    "state",
+    "reason",
+    "notes",
+    "filters",
+    "asked_at",
+    "index_version",
     "marker",
     "citation",
     "chunk_id",
@@ -61,24 +79,61 @@ def _urls(passage: dict[str, Any]) -> list[str]:
     ]
 
 
+def answer_state(record: dict[str, Any]) -> tuple[str, str]:
+    """(state, reason) of one turn: the record's own when it carries them (``answered``,
+    ``partial``, ``not_covered``), otherwise read from ``abstained`` as older records have it."""
+    if record.get("error"):
+        return "error", str(record["error"])
+    state = record.get("state")
+    if state:
+        return str(state), str(record.get("reason") or "")
+    if record.get("abstained") or not record.get("sentences", record.get("citations")):
+        return "not_covered", _NOT_COVERED_REASON
+    return "answered", ""
+
+
 def _md_escape(text: str) -> str:
     # Keep corpus text literal: a passage line starting with "#" or "-" must not become markup.
     return text.replace("\\", "\\\\").replace("\n", "  \n").replace("#", "\\#").replace("<", "&lt;")
 
 
+def _turn_facts(record: dict[str, Any]) -> list[str]:
+    state, reason = answer_state(record)
+    facts = [f"State: {STATE_LABELS.get(state, state)}" + (f" — {reason}" if reason else "")]
+    facts.append(f"Filters: {describe_filters(record.get('filters')) or 'none'}")
+    if record.get("notes"):
+        facts.append("Notes: " + "; ".join(str(n) for n in record["notes"]))
+    stamp = " · ".join(
+        p
+        for p in (
+            f"asked {record['asked_at']}" if record.get("asked_at") else "",
+            f"index {record['index_version']}" if record.get("index_version") else "",
+        )
+        if p
+    )
+    return facts + ([stamp] if stamp else [])
+
+
 def conversation_markdown(
-    records: Sequence[dict[str, Any]], *, title: str = "mgiassist conversation"
+    records: Sequence[dict[str, Any]],
+    *,
+    title: str = "mgiassist conversation",
+    exported_at: str | None = None,
 ) -> str:
-    """Every turn as a heading, its answer, then its cited passages with citations and sources."""
+    """Every turn as a heading, its state, filters and notes, its answer, then its cited
+    passages with citations and sources."""
     lines = [f"# {title}", ""]
+    if exported_at:
+        lines += [f"Exported {exported_at}.", ""]
     for turn, record in enumerate(records, start=1):
         lines += [f"## {turn}. {_md_escape(record.get('question', ''))}", ""]
+        lines += [f"- {_md_escape(fact)}" for fact in _turn_facts(record)] + [""]
         if record.get("error"):
-            lines += [f"> {_md_escape(record['error'])}", ""]
             continue
         if record.get("contextualised"):
             lines += [f"*Searched for: {_md_escape(record['search_query'])}*", ""]
-        lines += [_md_escape(record.get("answer", "")), ""]
+        if record.get("answer"):
+            lines += [_md_escape(record["answer"]), ""]
         for passage in record.get("citations", []):
             lines += [f"**[{passage['marker']}] {_md_escape(passage['label'])}**", ""]
             lines += ["> " + _md_escape(passage["text"]).replace("  \n", "  \n> "), ""]
@@ -89,9 +144,14 @@ def conversation_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def conversation_csv(records: Sequence[dict[str, Any]]) -> str:
-    """One row per cited passage (one row with empty passage fields for a turn citing nothing)."""
+def conversation_csv(records: Sequence[dict[str, Any]], *, bom: bool = True) -> str:
+    """One row per cited passage (one row with empty passage fields for a turn citing nothing).
+
+    The text starts with a byte-order mark unless ``bom`` is false, so that a spreadsheet
+    opens "·", "›" and "’" correctly."""
     out = io.StringIO()
+    if bom:
+        out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=CONVERSATION_CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for turn, record in enumerate(records, start=1):
@@ -101,6 +161,12 @@ def conversation_csv(records: Sequence[dict[str, Any]]) -> str:
             "search_query": record.get("search_query", ""),
             "answer": record.get("error") or record.get("answer", ""),
             "abstained": bool(record.get("abstained", False)),
+            "state": answer_state(record)[0],
+            "reason": answer_state(record)[1],
+            "notes": "; ".join(str(n) for n in record.get("notes") or []),
+            "filters": describe_filters(record.get("filters")),
+            "asked_at": record.get("asked_at", ""),
+            "index_version": record.get("index_version", ""),
         }
         passages = record.get("citations") or [{}]
         for passage in passages:
@@ -119,10 +185,24 @@ def conversation_csv(records: Sequence[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def conversation_json(records: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(
-        {"format": "mgiassist-conversation/1", "turns": list(records)}, ensure_ascii=False, indent=2
-    )
+def conversation_json(
+    records: Sequence[dict[str, Any]],
+    *,
+    exported_at: str | None = None,
+    index_version: str | None = None,
+) -> str:
+    """The records as they are, each with its ``state`` and ``reason`` filled in."""
+    turns = []
+    for record in records:
+        state, reason = answer_state(record)
+        turns.append({**record, "state": state, "reason": reason})
+    data: dict[str, Any] = {"format": "mgiassist-conversation/1"}
+    if exported_at:
+        data["exported_at"] = exported_at
+    if index_version:
+        data["index_version"] = index_version
+    data["turns"] = turns
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 @dataclass
@@ -178,8 +258,10 @@ def compare_countries(
     return rows
 
 
-def comparison_csv(question: str, rows: Sequence[ComparisonRow]) -> str:
+def comparison_csv(question: str, rows: Sequence[ComparisonRow], *, bom: bool = True) -> str:
     out = io.StringIO()
+    if bom:
+        out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("question", *COMPARISON_CSV_FIELDS))
     for row in rows:
