@@ -18,7 +18,7 @@ from mgiassist.answer import Answer, cached_encoder, compose_answer
 from mgiassist.assistant import Assistant
 from mgiassist.errors import MgiassistError
 from mgiassist.export import ComparisonRow, compare_countries, comparison_csv
-from mgiassist.index import index_status
+from mgiassist.live import LiveAssistant
 from mgiassist.search import MAX_QUERY_CHARS
 from mgiassist.suggest import Guide
 
@@ -43,38 +43,38 @@ class Page:
 
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
-        self.assistant: Assistant | None = None
         self.guide = Guide([])
-        self.error: str | None = None
-        self.load()
+        self._encode = None
+        # Loads now and again whenever `mgiassist index` swaps in a new index (checked between
+        # requests); a failed load keeps its one-line reason instead of raising.
+        self.live = LiveAssistant(self.index_dir, on_reload=self._use)
 
-    def load(self) -> None:
-        """(Re)load the index and its model; on failure keep the reason in ``self.error``."""
-        status = index_status(self.index_dir)
-        if status.state != "current":
-            reasons = "; ".join(status.reasons)
-            hint = (
-                f"rebuild it with `mgiassist index --index {self.index_dir}` (or `make run`) "
-                "and restart the page"
-            )
-            self.error = f"The search index at {self.index_dir} is {status.state}" + (
-                f": {reasons}" if reasons else ""
-            )
-            self.error += "." if "mgiassist index" in reasons else f" — {hint}."
-            return
-        try:
-            self.assistant = Assistant.load(self.index_dir)
-        except MgiassistError as exc:
-            self.error = f"The search index cannot be used: {exc}"
-            return
-        self.error = None
-        self._encode = cached_encoder(self.assistant.embedder.encode)
-        self.guide = Guide(self.assistant.index.chunks, self.assistant.index.manifest)
+    def _use(self, assistant: Assistant) -> None:
+        """Called on every (re)load, before the new assistant answers anything."""
+        self._encode = cached_encoder(assistant.embedder.encode)
+        self.guide = Guide(assistant.index.chunks, assistant.index.manifest)
+
+    @property
+    def assistant(self) -> Assistant | None:
+        """The current assistant; ``None`` while no index could be loaded."""
+        return self.live.assistant
+
+    @property
+    def error(self) -> str | None:
+        """Why the page cannot answer at all (no usable index), with what to do about it."""
+        reason = self.live.error
+        if reason is None:
+            return None
+        hint = "" if "mgiassist index" in reason else (
+            f" — build it with `mgiassist index --index {self.index_dir}` (or `make run`);"
+            " the page picks it up without a restart"
+        )
+        state = "is missing" if not (self.index_dir / "manifest.json").is_file() else "cannot be used"
+        return f"The search index at {self.index_dir} {state}: {reason}{hint}."
 
     def notice(self) -> str | None:
-        """The banner's message: why the index cannot be used, or None (read on every refresh,
-        so a live reload can change it)."""
-        return self.error
+        """The banner's message (read on every refresh, so a live reload can change it)."""
+        return self.error or self.live.banner
 
     @property
     def facets(self) -> dict[str, list[str]]:
