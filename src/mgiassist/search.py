@@ -31,7 +31,7 @@ from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
 
 __all__ = [
     "DEFAULT_ABSTAIN_THRESHOLD",
-    "DEFAULT_CUE_BOOSTS",
+    "DEFAULT_CUE_WEIGHTS",
     "FUSIONS",
     "MAX_QUERY_CHARS",
     "Candidates",
@@ -51,17 +51,20 @@ EXACT_SCAN_ROWS = 4096
 # Calibrated on the unanswerable questions of eval/questions (see README, "Abstention").
 DEFAULT_ABSTAIN_THRESHOLD = 0.30
 FUSIONS = ("rrf", "convex", "dense", "bm25")
-# How much a passage of the kind a cue asks for gains, as a share of the best fused score.
-DEFAULT_CUE_BOOSTS = {
-    "weaknesses": 0.0,
-    "strengths": 0.0,
-    "obstacles": 0.1,
-    "practices": 0.05,
-    "actors": 0.05,
+# Each cue of a question adds a third kind of ranking to the fusion: the passages of the kinds it
+# asks for (findings of a polarity, obstacles, actors…) by cosine, with this RRF weight.
+DEFAULT_CUE_WEIGHTS = {
+    "weaknesses": 1.0,
+    "strengths": 1.0,
+    "obstacles": 0.5,
+    "practices": 0.5,
+    "actors": 0.3,
     "timeline": 0.0,
-    "figures": 0.05,
+    "figures": 0.3,
     "rights": 0.0,
 }
+# How deep each cue ranking goes: a list question's answer is a handful of passages.
+CUE_DEPTH = 20
 
 
 @dataclass
@@ -73,7 +76,8 @@ class SearchSettings:
     alpha: float = 0.6  # for convex fusion
     depth: int = 100  # candidates taken from each retriever before fusion
     polarity_boost: float = 0.15
-    cue_boosts: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CUE_BOOSTS))
+    # RRF weight of each cue's ranking (0 turns a cue off); the polarity cues need polarity_boost > 0
+    cue_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CUE_WEIGHTS))
     expand_acronyms: bool = True
     correct_spelling: bool = True
     expand_dense: bool = True  # the dense query also gets the expansions
@@ -94,16 +98,18 @@ class Scope:
 
 @dataclass
 class Candidates:
-    """The union of both retrievers' candidates, as aligned arrays."""
+    """The union of every ranking's candidates, as aligned arrays."""
 
     ids: np.ndarray
     dense: np.ndarray
     lexical: np.ndarray
     dense_ranking: np.ndarray
     lexical_ranking: np.ndarray
+    # one ranking per cue of the question (chunk ids, best first) and its fusion weight
+    cue_rankings: list[tuple[np.ndarray, float]] = field(default_factory=list)
 
 
-_CUE_KINDS = {cue.name: cue.kinds for cue in CUES}
+_POLARITY_CUES = frozenset(cue.name for cue in CUES if cue.polarity)
 
 
 class Searcher:
@@ -134,7 +140,12 @@ class Searcher:
             self.filters.columns["country"].astype(str), return_inverse=True
         )
         self._polarity = self.filters.columns["polarity"]
-        self._kinds = np.array([c.kind for c in chunks], dtype=object)
+        kinds = np.array([c.kind for c in chunks], dtype=object)
+        # which chunks each cue asks for, decided once per index
+        self._cue_masks = {
+            cue.name: (self._polarity == cue.polarity) if cue.polarity else np.isin(kinds, cue.kinds)
+            for cue in CUES
+        }
         self._guessed_country = self.filters.columns["family"] == FAMILY_OTHER
         # One query at a time: FAISS's OpenMP threads only fight torch's for the same two cores.
         faiss.omp_set_num_threads(1)
@@ -180,7 +191,8 @@ class Searcher:
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
         lexical_all, lexical_ids = self._lexical(expansion.apply(context.search_query), scope.mask, depth)
-        candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids)
+        cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
+        candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
         fused = self._prefer(self._fuse(candidates), candidates, intent, filters)
         abstained = self._abstain(candidates, scope)
         query_terms = self._query_terms(question, expansion)
@@ -288,24 +300,46 @@ class Searcher:
         dense_scores: np.ndarray,
         lexical_all: np.ndarray,
         lexical_ids: np.ndarray,
+        cue_rankings: list[tuple[np.ndarray, float]],
     ) -> Candidates:
         ids = np.union1d(dense_ids, lexical_ids).astype(np.int64)
+        for ranking, _ in cue_rankings:
+            ids = np.union1d(ids, ranking).astype(np.int64)
         dense = np.full(len(ids), np.nan, dtype=np.float32)
         dense[np.searchsorted(ids, dense_ids)] = dense_scores
         missing = np.isnan(dense)
         if missing.any():
             # BM25-only candidates outside the dense top-depth still get their true cosine.
             dense[missing] = self.index.vectors[ids[missing]] @ query_vector
-        return Candidates(ids, dense, lexical_all[ids], dense_ids, lexical_ids)
+        return Candidates(ids, dense, lexical_all[ids], dense_ids, lexical_ids, cue_rankings)
+
+    def _cue_rankings(
+        self, query_vector: np.ndarray, mask: np.ndarray, intent: Intent, filters: Filters | None
+    ) -> list[tuple[np.ndarray, float]]:
+        """For each cue of the question, the passages it asks for that ``mask`` allows, by cosine."""
+        settings = self.settings
+        explicit_polarity = filters is not None and bool(as_list(filters.polarity))
+        rankings = []
+        for name in intent.cues:
+            weight = settings.cue_weights.get(name, 0.0)
+            is_polarity = name in _POLARITY_CUES
+            if not weight or (is_polarity and (explicit_polarity or not settings.polarity_boost)):
+                continue
+            allowed = mask & self._cue_masks[name]
+            if allowed.any():
+                ids, _ = self._dense_scores(query_vector, allowed, CUE_DEPTH)
+                rankings.append((ids, weight))
+        return rankings
 
     def _fuse(self, candidates: Candidates) -> np.ndarray:
         settings = self.settings
         if settings.fusion == "rrf":
-            fused_map = rrf_fuse(
-                [candidates.dense_ranking.tolist(), candidates.lexical_ranking.tolist()],
-                k=settings.rrf_k,
-                weights=[settings.dense_weight, settings.lexical_weight],
-            )
+            rankings = [candidates.dense_ranking, candidates.lexical_ranking]
+            weights = [settings.dense_weight, settings.lexical_weight]
+            for ranking, weight in candidates.cue_rankings:
+                rankings.append(ranking)
+                weights.append(weight)
+            fused_map = rrf_fuse([r.tolist() for r in rankings], k=settings.rrf_k, weights=weights)
             return np.array([fused_map.get(int(i), 0.0) for i in candidates.ids], dtype=np.float32)
         if settings.fusion == "convex":
             return convex_fuse(candidates.dense, candidates.lexical, alpha=settings.alpha)
@@ -316,21 +350,13 @@ class Searcher:
         raise ValueError(f"unknown fusion {settings.fusion!r}; choose one of {', '.join(FUSIONS)}")
 
     def _prefer(self, fused: np.ndarray, candidates: Candidates, intent: Intent, filters: Filters | None) -> np.ndarray:
-        """Lift the passages a cue asks for (a polarity, section kinds); explicit filters win."""
-        settings = self.settings
-        scale = float(np.abs(fused).max()) if fused.size else 0.0
-        scale = scale or 1.0
-        boost = np.zeros(len(fused), dtype=np.float32)
+        """Lift the findings of the polarity a question asks for; an explicit filter wins."""
         explicit_polarity = filters is not None and bool(as_list(filters.polarity))
-        if intent.polarity and not explicit_polarity and settings.polarity_boost:
-            boost += settings.polarity_boost * (self._polarity[candidates.ids] == intent.polarity)
-        kinds = self._kinds[candidates.ids]
-        for name in intent.cues:
-            weight = settings.cue_boosts.get(name, 0.0)
-            cue_kinds = _CUE_KINDS.get(name, ())
-            if weight and cue_kinds:
-                boost += weight * np.isin(kinds, cue_kinds)
-        return fused + scale * boost if boost.any() else fused
+        boost = self.settings.polarity_boost
+        if not intent.polarity or explicit_polarity or not boost or not fused.size:
+            return fused
+        scale = float(np.abs(fused).max()) or 1.0
+        return fused + boost * scale * (self._polarity[candidates.ids] == intent.polarity)
 
     def _abstain(self, candidates: Candidates, scope: Scope) -> bool:
         best_dense = float(np.nanmax(candidates.dense)) if candidates.dense.size else 0.0
@@ -341,7 +367,7 @@ class Searcher:
 
     def _query_terms(self, question: str, expansion: Expansion) -> set[str]:
         """The analysed content terms of the question (with its expansions)."""
-        words = content_words(question, self.world)
+        words = content_words(question)  # countries named count: they are things a passage must hold
         return set(analyse(" ".join(words) + " " + expansion.added))
 
     def _chunk_terms(self, i: int) -> frozenset[str]:
