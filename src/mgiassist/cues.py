@@ -37,13 +37,13 @@ WEAK_CUES = _words(
     r"lagging", r"underdeveloped", r"room for improvement", r"areas? to (?:improve|develop)",
 )
 STRONG_CUES = _words(
-    r"strengths?", r"strong\w*", r"well[- ]developed", r"do(?:es)? well", r"good practices?", r"good",
+    r"strengths?", r"strong\w*", r"well[- ]developed", r"do(?:es)? well", r"good(?!\s+practices?)",
     r"best", r"achievements?", r"successes", r"successful", r"works? well", r"positive", r"excel\w*",
 )
 
 CUES: tuple[Cue, ...] = (
-    Cue("weaknesses", WEAK_CUES, ("finding",), POLARITY_FURTHER_DEVELOPMENT),
-    Cue("strengths", STRONG_CUES, ("finding",), POLARITY_WELL_DEVELOPED),
+    Cue("weaknesses", WEAK_CUES, ("obstacle",), POLARITY_FURTHER_DEVELOPMENT),
+    Cue("strengths", STRONG_CUES, ("practice",), POLARITY_WELL_DEVELOPED),
     Cue(
         "obstacles",
         _words(r"obstacles?", r"barriers?", r"challenges?", r"difficult(?:y|ies)", r"hurdles?",
@@ -53,7 +53,7 @@ CUES: tuple[Cue, ...] = (
     Cue(
         "practices",
         _words(r"good practices?", r"effective practices?", r"best practices?", r"spotlight",
-               r"success stor(?:y|ies)", r"examples? of", r"initiatives?", r"programmes?", r"projects?"),
+               r"success stor(?:y|ies)", r"examples? of"),
         ("practice",),
     ),
     Cue(
@@ -72,8 +72,7 @@ CUES: tuple[Cue, ...] = (
     Cue(
         "figures",
         _words(r"how many", r"how much", r"number of", r"percent\w*", r"share", r"proportion",
-               r"statistics?", r"figures?", r"breakdown", r"split", r"gender", r"sex", r"men", r"women",
-               r"male", r"female", r"total", r"amount", r"population", r"GDP"),
+               r"statistics?", r"figures?", r"breakdown", r"split"),
         ("table", "table-row", "figures"),
     ),
     Cue(

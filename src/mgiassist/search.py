@@ -56,8 +56,8 @@ FUSIONS = ("rrf", "convex", "dense", "bm25")
 DEFAULT_CUE_WEIGHTS = {
     "weaknesses": 1.0,
     "strengths": 1.0,
-    "obstacles": 0.5,
-    "practices": 0.5,
+    "obstacles": 1.0,
+    "practices": 1.0,
     "actors": 0.3,
     "timeline": 0.0,
     "figures": 0.3,
@@ -143,7 +143,7 @@ class Searcher:
         kinds = np.array([c.kind for c in chunks], dtype=object)
         # which chunks each cue asks for, decided once per index
         self._cue_masks = {
-            cue.name: (self._polarity == cue.polarity) if cue.polarity else np.isin(kinds, cue.kinds)
+            cue.name: (self._polarity == cue.polarity) | np.isin(kinds, cue.kinds) if cue.polarity else np.isin(kinds, cue.kinds)
             for cue in CUES
         }
         self._guessed_country = self.filters.columns["family"] == FAMILY_OTHER

@@ -3,7 +3,9 @@
 "migrnats" and "remitances" find no BM25 term. A word of the question that is not in the indexed
 vocabulary is compared with the indexed words by optimal-string-alignment distance (rapidfuzz):
 at most 1 edit for words of up to 5 letters, 2 for longer ones; the closest, then the most
-frequent, wins. Words shorter than 4 letters are left alone (too many neighbours).
+frequent, wins. Words shorter than 4 letters are left alone (too many neighbours), and so are
+ordinary English words the profiles happen not to use ("hosts" is not a typo of "costs"): those are
+told by pyspellchecker's English word list, loaded once, on the first unknown word.
 """
 
 from __future__ import annotations
@@ -18,10 +20,22 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["Speller", "max_edits"]
+__all__ = ["Speller", "is_english_word", "max_edits"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 4
+
+
+@functools.lru_cache(maxsize=1)
+def _english():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english_word(word: str) -> bool:
+    """Whether ``word`` is in pyspellchecker's English word list (case aside)."""
+    return word.lower() in _english().word_frequency
 
 
 def max_edits(word: str) -> int:
@@ -62,7 +76,7 @@ class Speller:
         """The indexed word closest to ``word`` (an unknown word), or ``None``."""
         word = word.lower()
         limit = max_edits(word)
-        if not limit or word in self.counts or not self.counts:
+        if not limit or word in self.counts or not self.counts or is_english_word(word):
             return None
         matches = process.extract(word, self._words, scorer=OSA.distance, score_cutoff=limit, limit=8)
         if not matches:
