@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mgiassist.acronyms import is_acronym
@@ -63,16 +64,21 @@ class Expansion:
 
 
 def expand_query(
-    question: str, lexical: LexicalIndex, countries: CountryMatcher | None = None, *, spelling: bool = True
+    question: str,
+    lexical: LexicalIndex,
+    countries: CountryMatcher | Sequence[tuple[int, int]] | None = None,
+    *,
+    spelling: bool = True,
 ) -> Expansion:
     """Long forms for the acronyms of ``question`` and corrections for its unknown words.
 
-    Country names are never "corrected" (a country no profile names is a fact about coverage).
+    Country names (found by a matcher, or given as spans) are never "corrected": a country no
+    profile names is a fact about coverage, not a typo.
     """
     text = question
-    if countries is not None:
-        for start, end in reversed(countries.spans(text)):
-            text = text[:start] + " " + text[end:]
+    spans = countries.spans(text) if isinstance(countries, CountryMatcher) else countries or ()
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
     asked = set(content_words(text))
     acronyms: list[tuple[str, str]] = []
     corrections: list[tuple[str, str]] = []

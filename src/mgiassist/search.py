@@ -181,9 +181,10 @@ class Searcher:
     ) -> SearchResult:
         question, turns = self._validate(query, history, k)
         context = contextualise(question, turns, self.matcher)
-        expansion = self._expand(question)
+        mentions = self.world.mentions(question)  # every country the question names, indexed or not
+        expansion = self._expand(question, mentions)
         intent = detect_intent(question)
-        scope = self._scope(question, context, filters)
+        scope = self._scope(mentions, context, filters)
         if not scope.mask.any():
             return SearchResult(question, context.search_query, True, [], scope.countries,
                                 ("no passage matches the filters",))
@@ -222,14 +223,17 @@ class Searcher:
                 continue  # earlier turns are only context: one unusable turn must not block this one
         return question, turns
 
-    def _expand(self, question: str) -> Expansion:
+    def _expand(self, question: str, mentions: Sequence[tuple[int, int, str]]) -> Expansion:
         settings = self.settings
         if not (settings.expand_acronyms or settings.correct_spelling):
             return Expansion()
-        expansion = expand_query(question, self.index.lexical, self.world, spelling=settings.correct_spelling)
+        spans = [(start, end) for start, end, _ in mentions]
+        expansion = expand_query(question, self.index.lexical, spans, spelling=settings.correct_spelling)
         return expansion if settings.expand_acronyms else Expansion((), expansion.corrections)
 
-    def _scope(self, question: str, context: Contextualised, filters: Filters | None) -> Scope:
+    def _scope(
+        self, mentions: Sequence[tuple[int, int, str]], context: Contextualised, filters: Filters | None
+    ) -> Scope:
         """The filter mask, narrowed to the indexed countries the conversation names."""
         mask = self.filter_mask(filters)
         notes: list[str] = []
@@ -246,7 +250,7 @@ class Searcher:
         # A country no indexed text even names cannot be answered for: "Can Kenyans vote from
         # abroad?" over Cambodia's profiles is refused, while "the MoU with Thailand" is searched.
         # "Cambodians in Germany" is still searched in Cambodia's profiles, with a note.
-        named_anywhere = self.world.find(question)
+        named_anywhere = list(dict.fromkeys(name for _, _, name in mentions))
         uncovered = [c for c in named_anywhere if c not in self._mentioned]
         if uncovered:
             notes.append(f"no indexed profile covers {', '.join(uncovered)}")
