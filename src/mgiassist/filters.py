@@ -73,7 +73,7 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
-def _shown(values: Sequence[str], limit: int = 12) -> str:
+def _shown(values: Sequence[str], limit: int = 20) -> str:
     return ", ".join(values[:limit]) + (", …" if len(values) > limit else "") if values else "none"
 
 
