@@ -6,21 +6,39 @@ langchain-text-splitters, measuring length with the model's own tokenizer. A chu
 sections. The embedded (and BM25-indexed) text is prefixed with country, family and heading path
 so that a bare finding like "There is no national training system…" can still be found by its
 domain; the displayed text is the passage alone.
+
+The embedded text also reads symbols as words ("♂ 53.6%" → "male (men) 53.6 percent") and
+glosses the acronyms the profile defines ("MOLVT = Ministry of Labour and Vocational Training"),
+so passages that use only one of the two forms are found by either. Each row of a table becomes a
+chunk of its own, rendered for search as "France: 69,748 (Top countries of destination)", so a
+question about one row meets that row rather than a list of numbers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from mgiassist.acronyms import AcronymTable
 from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
+from mgiassist.symbols import spell_symbols
 
-__all__ = ["CHUNKER_VERSION", "chunk_id", "chunk_profile", "embed_prefix", "split_to_budget"]
+__all__ = [
+    "CHUNKER_VERSION",
+    "KIND_TABLE_ROW",
+    "chunk_id",
+    "chunk_profile",
+    "embed_prefix",
+    "render_row",
+    "split_to_budget",
+]
 
 # Bumped whenever parsing, chunk boundaries or embedded text change, so old indexes are rebuilt.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
+KIND_TABLE_ROW = "table-row"
 
 # [CLS] and [SEP] take two of the model's positions.
 _SPECIAL_TOKENS = 2
@@ -69,44 +87,117 @@ def split_to_budget(
     return pieces
 
 
+def glossary(text: str, acronyms: AcronymTable) -> str:
+    """"MOLVT = Ministry of Labour and Vocational Training" for each acronym ``text`` uses or spells out."""
+    entries: dict[str, str] = {}
+    lowered = text.lower()
+    for acronym, long_form in acronyms.defined_in(text):
+        spelled_out = long_form.lower() in lowered
+        abbreviated = re.search(rf"(?<!\w){re.escape(acronym)}(?!\w)", text, re.IGNORECASE) is not None
+        # only a passage that uses one form without the other needs the gloss
+        if spelled_out != abbreviated:
+            entries.setdefault(long_form.lower(), f"{acronym} = {long_form}")
+    return "; ".join(entries.values())
+
+
+def _cells(row: object) -> list[str]:
+    if isinstance(row, (list, tuple)):
+        return [" ".join(str(cell).split()) for cell in row if cell is not None]
+    return [" ".join(str(row).split())]
+
+
+def render_row(cells: list[str], caption: str, headers: list[str] | None = None) -> str:
+    """One table row as a sentence for search: "France: 69,748 emigrants (Top countries of destination)".
+
+    The first cell names the row; each other cell is followed by its column header when the
+    table has headers; the caption says what the numbers are.
+    """
+    label, values = cells[0], cells[1:]
+    if headers and len(headers) == len(cells):
+        values = [f"{value} {header}".strip() for value, header in zip(values, headers[1:])]
+    body = f"{label}: {', '.join(v for v in values if v)}" if values else label
+    return f"{body} ({caption})" if caption else body
+
+
+def _table_rows(section: Section) -> list[list[str]]:
+    rows = section.attributes.get("rows") if section.kind == "table" else None
+    if not isinstance(rows, list):
+        return []
+    headers = _cells(section.attributes.get("headers") or section.attributes.get("columns") or [])
+    cells = [_cells(row) for row in rows]
+    return [c for c in cells if c and any(c) and c != headers]
+
+
+def _make_chunk(
+    profile: Profile, section: Section, text: str, embed_text: str, *, kind: str, attributes: dict
+) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id(profile.source, section.heading_path, text),
+        source=profile.source,
+        family=profile.family,
+        country=profile.country,
+        country_code=profile.country_code,
+        title=profile.title,
+        date=profile.date,
+        heading_path=section.heading_path,
+        kind=kind,
+        polarity=section.polarity,
+        text=text,
+        embed_text=embed_text,
+        footnotes=section.footnotes,
+        attributes=attributes,
+    )
+
+
 def _section_chunks(
-    profile: Profile, section: Section, *, count_tokens: TokenCounter, max_tokens: int
+    profile: Profile,
+    section: Section,
+    *,
+    count_tokens: TokenCounter,
+    max_tokens: int,
+    acronyms: AcronymTable | None = None,
 ) -> list[Chunk]:
     prefix = embed_prefix(profile.country, profile.family, section.heading_path)
-    budget = max_tokens - _SPECIAL_TOKENS - count_tokens(prefix + "\n")
-    pieces = split_to_budget(section.text, count_tokens=count_tokens, budget=budget)
+    gloss = glossary(section.text, acronyms) if acronyms is not None else ""
+    if gloss:
+        prefix = f"{prefix}\n({gloss})"
+    budget = max_tokens - _SPECIAL_TOKENS - count_tokens(spell_symbols(prefix) + "\n")
+    if budget < 8:  # a glossary must never leave no room for the passage
+        prefix = embed_prefix(profile.country, profile.family, section.heading_path)
+        budget = max_tokens - _SPECIAL_TOKENS - count_tokens(spell_symbols(prefix) + "\n")
+    pieces = split_to_budget(section.text, count_tokens=lambda t: count_tokens(spell_symbols(t)), budget=budget)
     chunks = []
     for n, piece in enumerate(pieces):
         attributes = dict(section.attributes)
         if len(pieces) > 1:
             attributes["part"] = f"{n + 1}/{len(pieces)}"
         # Every part keeps the section's footnotes: the superscript may sit in another part.
-        chunks.append(
-            Chunk(
-                chunk_id=chunk_id(profile.source, section.heading_path, piece),
-                source=profile.source,
-                family=profile.family,
-                country=profile.country,
-                country_code=profile.country_code,
-                title=profile.title,
-                date=profile.date,
-                heading_path=section.heading_path,
-                kind=section.kind,
-                polarity=section.polarity,
-                text=piece,
-                embed_text=f"{prefix}\n{piece}",
-                footnotes=section.footnotes,
-                attributes=attributes,
-            )
-        )
+        embed_text = spell_symbols(f"{prefix}\n{piece}")
+        chunks.append(_make_chunk(profile, section, piece, embed_text, kind=section.kind, attributes=attributes))
+    table_id = chunks[0].chunk_id if chunks else None
+    caption = section.heading_path[-1] if section.heading_path else ""
+    headers = _cells(section.attributes.get("headers") or section.attributes.get("columns") or []) or None
+    for cells in _table_rows(section):
+        # displayed as the source lays the row out, so a quoted row ("France 69,748") is found
+        text = "\t".join(cells)
+        rendered = render_row(cells, caption, headers)
+        attributes = {"row": cells, "table_id": table_id, "caption": caption}
+        embed_text = spell_symbols(f"{embed_prefix(profile.country, profile.family, section.heading_path)}\n{rendered}")
+        chunks.append(_make_chunk(profile, section, text, embed_text, kind=KIND_TABLE_ROW, attributes=attributes))
     return chunks
 
 
 def chunk_profile(profile: Profile, *, count_tokens: TokenCounter, max_tokens: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
+    # acronyms are defined once per document and used throughout it
+    acronyms = AcronymTable.mine(" ".join(s.heading_path) + "\n" + s.text for s in profile.sections)
+    acronyms.phrases = []  # only what the profile defines is glossed; guesses are for questions
     for section in profile.sections:
-        for chunk in _section_chunks(profile, section, count_tokens=count_tokens, max_tokens=max_tokens):
+        chunks_of_section = _section_chunks(
+            profile, section, count_tokens=count_tokens, max_tokens=max_tokens, acronyms=acronyms
+        )
+        for chunk in chunks_of_section:
             if chunk.chunk_id in seen:
                 continue  # the same sentence twice under one heading adds nothing to search
             seen.add(chunk.chunk_id)

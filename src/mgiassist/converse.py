@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bm25s.stopwords import STOPWORDS_EN
 
 from mgiassist.countries import CountryMatcher
-from mgiassist.schema import POLARITY_FURTHER_DEVELOPMENT, POLARITY_WELL_DEVELOPED
+from mgiassist.cues import STRONG_CUES, WEAK_CUES, polarity_hint
 
 __all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "polarity_hint"]
 
@@ -38,28 +38,8 @@ _ANAPHORS = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|
 _ANAPHORIC_THERE = re.compile(r"\bthere\b(?!\s+(is|are|was|were|be|been|'s|any|exist))", re.IGNORECASE)
 _EXISTENTIAL_THERE = re.compile(r"\b(is|are|was|were)\s+there\b", re.IGNORECASE)
 
-_FURTHER_CUES = re.compile(
-    r"\b(weak\w*|gaps?|lack\w*|missing|shortcomings?|improve\w*|challenges?|problems?|"
-    r"further development|fall(?:s)? short|not (?:yet )?(?:well|good)|poor\w*|needs? work|worst|"
-    r"deficien\w*|limitations?)\b",
-    re.IGNORECASE,
-)
-_WELL_CUES = re.compile(
-    r"\b(strengths?|strong\w*|well[- ]developed|do(?:es)? well|good practices?|good|best|"
-    r"achievements?|successes|successful|works? well|positive)\b",
-    re.IGNORECASE,
-)
-
-
-def polarity_hint(text: str) -> str | None:
-    """Which findings a question asks for: the weak areas, the strong ones, or either."""
-    further = bool(_FURTHER_CUES.search(text))
-    well = bool(_WELL_CUES.search(text))
-    if further and not well:
-        return POLARITY_FURTHER_DEVELOPMENT
-    if well and not further:
-        return POLARITY_WELL_DEVELOPED
-    return None
+_FURTHER_CUES = WEAK_CUES
+_WELL_CUES = STRONG_CUES
 
 
 def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]:

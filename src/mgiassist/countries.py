@@ -61,7 +61,7 @@ def _demonyms(alpha_2: str) -> tuple[str, ...]:
         from countryinfo import CountryInfo
 
         info = CountryInfo(alpha_2).info()
-    except Exception:  # countryinfo raises KeyError or its own errors for unknown codes
+    except Exception:  # noqa: BLE001 - countryinfo raises KeyError or its own errors for unknown codes
         return ()
     found: list[str] = []
     demonym = (info or {}).get("demonym")
@@ -153,25 +153,21 @@ class CountryMatcher:
             else None
         )
 
-    def find(self, text: str) -> list[str]:
-        """Canonical names of the countries mentioned in ``text``, in order of first mention."""
-        found: list[tuple[int, str]] = []
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """Every mention as (start, end, canonical name), in text order."""
+        found: list[tuple[int, int, str]] = []
         if self._alias_pattern is not None:
             for match in self._alias_pattern.finditer(text):
-                found.append((match.start(), self._by_alias[match.group(1).lower()]))
+                found.append((*match.span(1), self._by_alias[match.group(1).lower()]))
         if self._code_pattern is not None:
             for match in self._code_pattern.finditer(text):
-                found.append((match.start(), self._by_code[match.group(1)]))
-        ordered: list[str] = []
-        for _, name in sorted(found):
-            if name not in ordered:
-                ordered.append(name)
-        return ordered
+                found.append((*match.span(1), self._by_code[match.group(1)]))
+        return sorted(found)
+
+    def find(self, text: str) -> list[str]:
+        """Canonical names of the countries mentioned in ``text``, in order of first mention."""
+        return list(dict.fromkeys(name for _, _, name in self.mentions(text)))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of every mention, so callers can remove them from a text."""
-        spans: list[tuple[int, int]] = []
-        for pattern in (self._alias_pattern, self._code_pattern):
-            if pattern is not None:
-                spans.extend(m.span(1) for m in pattern.finditer(text))
-        return sorted(spans)
+        return [(start, end) for start, end, _ in self.mentions(text)]

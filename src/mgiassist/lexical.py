@@ -1,12 +1,17 @@
 """BM25 over chunk texts, with bm25s (saved as JSON + .npy, no pickle).
 
-Documents and queries go through the same analyser: lower-case word tokens, English stopwords
-removed, Snowball (PyStemmer) stems, so "centres" and "centre" meet.
+Documents and queries go through the same analyser: symbols read as words ("%" → "percent"),
+lower-case word tokens, English stopwords removed, Snowball (PyStemmer) stems, so "centres" and
+"centre" meet. Beside the BM25 arrays the folder holds ``lexicon.json``: the surface words (for
+typo correction, :mod:`mgiassist.spelling`) and the acronyms defined or implied by the indexed
+texts (:mod:`mgiassist.acronyms`), mined when the index is built.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import logging
 import re
 from pathlib import Path
 
@@ -14,9 +19,16 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
-__all__ = ["ANALYSER", "LexicalIndex", "analyse"]
+from mgiassist.acronyms import AcronymTable
+from mgiassist.spelling import Speller
+from mgiassist.symbols import spell_symbols
 
-ANALYSER = "words-lower-stop_en-snowball_en-v1"
+__all__ = ["ANALYSER", "LEXICON", "LexicalIndex", "analyse", "is_stopword"]
+
+log = logging.getLogger(__name__)
+
+ANALYSER = "words-lower-stop_en-snowball_en-symbols-v2"
+LEXICON = "lexicon.json"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _STOPWORDS = frozenset(STOPWORDS_EN)
 
@@ -28,27 +40,41 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+def is_stopword(word: str) -> bool:
+    return word.lower() in _STOPWORDS
+
+
 def analyse(text: str) -> list[str]:
-    words = [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    words = [w.replace("’", "'") for w in _WORD.findall(spell_symbols(text).lower())]
     words = [w.removesuffix("'s") for w in words]
     words = [w for w in words if w not in _STOPWORDS]
     return _stemmer().stemWords(words)
 
 
 class LexicalIndex:
-    def __init__(self, retriever: bm25s.BM25, num_docs: int) -> None:
+    def __init__(
+        self,
+        retriever: bm25s.BM25,
+        num_docs: int,
+        speller: Speller | None = None,
+        acronyms: AcronymTable | None = None,
+    ) -> None:
         self._retriever = retriever
         self.num_docs = num_docs
+        self.speller = speller or Speller()
+        self.acronyms = acronyms or AcronymTable()
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
         tokens = [analyse(t) or ["\u2205"] for t in texts]  # bm25s rejects empty documents
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(tokens, show_progress=False)
-        return cls(retriever, len(texts))
+        return cls(retriever, len(texts), Speller.from_texts(texts), AcronymTable.mine(texts))
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder), allow_pickle=False)
+        lexicon = {"speller": self.speller.to_dict(), "acronyms": self.acronyms.to_dict()}
+        (Path(folder) / LEXICON).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, num_docs: int) -> LexicalIndex:
@@ -56,12 +82,30 @@ class LexicalIndex:
         found = int(retriever.scores["num_docs"])
         if found != num_docs:
             raise ValueError(f"bm25 index holds {found} documents, expected {num_docs}")
-        return cls(retriever, num_docs)
+        speller, acronyms = None, None
+        path = Path(folder) / LEXICON
+        try:
+            lexicon = json.loads(path.read_text(encoding="utf-8"))
+            speller = Speller.from_dict(lexicon["speller"])
+            acronyms = AcronymTable.from_dict(lexicon["acronyms"])
+        except FileNotFoundError:
+            pass  # an index from before lexicons: search works, without typo or acronym help
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring unreadable %s (%s); typo and acronym matching are off", path, exc)
+        return cls(retriever, num_docs, speller, acronyms)
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (one word) gives a term the index holds."""
+        terms = analyse(word)
+        return bool(terms) and all(term in self._retriever.vocab_dict for term in terms)
 
     def mentions(self, phrase: str) -> bool:
         """Whether every word of ``phrase`` occurs somewhere in the indexed texts."""
-        terms = analyse(phrase)
-        return bool(terms) and all(term in self._retriever.vocab_dict for term in terms)
+        return self.knows(phrase)
+
+    def terms(self, text: str) -> set[str]:
+        """The analysed terms of ``text`` that the index holds."""
+        return {t for t in analyse(text) if t in self._retriever.vocab_dict}
 
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every document (0 where ``mask`` is 0)."""

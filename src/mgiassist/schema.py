@@ -184,6 +184,9 @@ class Hit:
     citation: Citation
     dense_score: float = 0.0
     lexical_score: float = 0.0
+    # share of the question's content terms (analysed, with acronym/typo expansions) the passage holds
+    coverage: float = 0.0
+    matched_terms: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -203,6 +206,12 @@ class SearchResult:
     hits: list[Hit]
     countries: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # what the question's cue words ask for: {"cues": [...], "polarity": ..., "kinds": [...]}
+    intent: dict[str, Any] | None = None
+    # words added to the query: "TVET → Technical and Vocational …", "migrnats → migrants"
+    expansions: tuple[str, ...] = ()
+    # the analysed content terms of the question that Hit.coverage is measured against
+    query_terms: tuple[str, ...] = ()
 
     @property
     def contextualised(self) -> bool:

@@ -1,0 +1,99 @@
+"""The question as searched: validated, then expanded with acronym long forms and typo corrections.
+
+Expansion only adds words ("TVET" keeps "TVET" and gains "Technical and Vocational Education and
+Training"; "migrnats" keeps itself and gains "migrants"), so a query the index already reads well
+ranks as before.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mgiassist.acronyms import is_acronym
+from mgiassist.converse import content_words
+from mgiassist.countries import CountryMatcher
+from mgiassist.errors import QueryError
+from mgiassist.lexical import LexicalIndex, is_stopword
+
+__all__ = ["MAX_QUERY_CHARS", "Expansion", "expand_query", "validate_query"]
+
+MAX_QUERY_CHARS = 2000
+_TOKEN = re.compile(r"(?<![\w-])([^\W\d_]{2,})(?![\w-])", re.UNICODE)
+
+
+def validate_query(query: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """The query with whitespace folded; :class:`QueryError` for one that cannot be searched."""
+    if not isinstance(query, str):
+        raise QueryError("the question must be text")
+    if len(query) > max_chars:
+        raise QueryError(
+            f"the question is {len(query):,} characters long; the limit is {max_chars:,} — ask about one thing at a time"
+        )
+    controls = sorted({ch for ch in query if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"})
+    if controls:
+        names = ", ".join(f"U+{ord(ch):04X}" for ch in controls[:5])
+        raise QueryError(f"the question contains control characters ({names}); remove them and ask again")
+    folded = " ".join(query.split())
+    if not folded:
+        raise QueryError("the question is empty; type a question such as 'Can Cambodians vote from abroad?'")
+    if not re.search(r"\w", folded):
+        raise QueryError("the question has no words to search for")
+    return folded
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The words added to a query: acronym long forms and spelling corrections."""
+
+    acronyms: tuple[tuple[str, str], ...] = ()  # (acronym as asked, long form)
+    corrections: tuple[tuple[str, str], ...] = ()  # (word as asked, indexed word)
+
+    @property
+    def added(self) -> str:
+        words = [long for _, long in self.acronyms] + [fixed for _, fixed in self.corrections]
+        return " ".join(words)
+
+    def notes(self) -> tuple[str, ...]:
+        return tuple(f"{a} → {b}" for a, b in (*self.acronyms, *self.corrections))
+
+    def apply(self, query: str) -> str:
+        return f"{query} {self.added}" if self.added else query
+
+
+def expand_query(
+    question: str,
+    lexical: LexicalIndex,
+    countries: CountryMatcher | Sequence[tuple[int, int]] | None = None,
+    *,
+    spelling: bool = True,
+) -> Expansion:
+    """Long forms for the acronyms of ``question`` and corrections for its unknown words.
+
+    Country names (found by a matcher, or given as spans) are never "corrected": a country no
+    profile names is a fact about coverage, not a typo.
+    """
+    text = question
+    spans = countries.spans(text) if isinstance(countries, CountryMatcher) else countries or ()
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    asked = set(content_words(text))
+    acronyms: list[tuple[str, str]] = []
+    corrections: list[tuple[str, str]] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group(1)
+        if is_stopword(word):
+            continue
+        known = lexical.knows(word)
+        if is_acronym(word) or (not known and word.isalpha() and len(word) <= 6 and word in asked):
+            forms = lexical.acronyms.long_forms(word, guess=not known)
+            acronyms.extend((word, form) for form in forms if (word, form) not in acronyms)
+            if forms or is_acronym(word):
+                continue
+        if spelling and not known and word in asked:
+            fixed = lexical.speller.correct(word)
+            if fixed and (word, fixed) not in corrections:
+                corrections.append((word, fixed))
+    return Expansion(tuple(acronyms), tuple(corrections))

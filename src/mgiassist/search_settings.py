@@ -1,0 +1,50 @@
+"""The knobs of a search, with the defaults chosen on the development questions (see README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CUE_DEPTH",
+    "DEFAULT_ABSTAIN_THRESHOLD",
+    "DEFAULT_CUE_WEIGHTS",
+    "FUSIONS",
+    "SearchSettings",
+]
+
+# Calibrated on the unanswerable questions of eval/questions (see README, "Abstention").
+DEFAULT_ABSTAIN_THRESHOLD = 0.30
+FUSIONS = ("rrf", "convex", "dense", "bm25")
+# Each cue of a question adds a third kind of ranking to the fusion: the passages of the kinds it
+# asks for (findings of a polarity, obstacles, actors…) by cosine, with this RRF weight.
+DEFAULT_CUE_WEIGHTS = {
+    "weaknesses": 1.0,
+    "strengths": 1.0,
+    "obstacles": 1.0,
+    "practices": 1.0,
+    "actors": 0.3,
+    "timeline": 0.0,
+    "figures": 0.3,
+    "rights": 0.0,
+}
+# How deep each cue ranking goes: a list question's answer is a handful of passages.
+CUE_DEPTH = 20
+
+
+@dataclass
+class SearchSettings:
+    fusion: str = "rrf"
+    rrf_k: int = 10  # tuned on eval/questions: k=10 beat 20 and 60 on MRR@10 and nDCG@10
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    alpha: float = 0.6  # for convex fusion
+    depth: int = 100  # candidates taken from each retriever before fusion
+    polarity_boost: float = 0.15
+    # RRF weight of each cue's ranking (0 turns a cue off); the polarity cues need polarity_boost > 0
+    cue_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CUE_WEIGHTS))
+    expand_acronyms: bool = True
+    correct_spelling: bool = True
+    expand_dense: bool = True  # the dense query also gets the expansions
+    # None: the threshold calibrated with the index (calibration.json), else the default
+    abstain_threshold: float | None = None
+    extra: dict[str, float] = field(default_factory=dict)

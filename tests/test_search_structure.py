@@ -1,0 +1,262 @@
+"""Retrieval that reaches structured content: each rule on a tiny inline profile with the fake embedder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+from conftest import FakeEmbedder
+
+from mgiassist.acronyms import AcronymTable, find_definitions, initials_match
+from mgiassist.chunk import KIND_TABLE_ROW, chunk_profile, render_row
+from mgiassist.countries import lookup_country
+from mgiassist.cues import detect_intent
+from mgiassist.errors import FilterError
+from mgiassist.index import LoadedIndex
+from mgiassist.lexical import LexicalIndex, analyse
+from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, Profile, Section
+from mgiassist.search import Filters, Searcher, SearchSettings
+from mgiassist.spelling import Speller
+from mgiassist.symbols import spell_symbols
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def profile(*sections: Section, family: str = FAMILY_MAPPING, source: str = "kenya.txt") -> Profile:
+    return Profile(source=source, family=family, country="Kenya", country_code="KEN",
+                   title="Profile: Kenya", date="2022", content_hash=source, sections=list(sections))
+
+
+def searcher(*profiles: Profile, settings: SearchSettings | None = None, tmp_path: Path = Path("/nonexistent")) -> Searcher:
+    """A Searcher over an index built in memory (no files), with the fake embedder."""
+    embedder = FakeEmbedder()
+    chunks = [c for p in profiles for c in chunk_profile(p, count_tokens=words, max_tokens=128)]
+    vectors = embedder.encode([c.embed_text for c in chunks])
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    manifest = {"model_id": embedder.model_id, "countries": [lookup_country("Kenya").to_dict()]}
+    index = LoadedIndex(tmp_path, manifest, chunks, vectors, dense, LexicalIndex.build([c.embed_text for c in chunks]))
+    return Searcher(index, lambda text: embedder.encode([text])[0], settings)
+
+
+FILLER = [
+    Section(("Trends",), "Emigration to France grew after 1975 and many families settled near Paris.", "paragraph"),
+    Section(("Annex: list of actors", "Diaspora organisations in Europe", "Khmer Friends of France"),
+            "Khmer Friends of France (France, 1990). A cultural association in France.", "actor"),
+    Section(("Obstacles", "Lack of trust"), "Lack of trust: the diaspora distrusts state programmes.", "obstacle"),
+]
+TABLE = Section(
+    ("Facts & figures", "Top countries of destination"),
+    "Top countries of destination\nUganda\t50,000\nFrance\t12,345\nCanada\t2,000",
+    "table",
+    attributes={"rows": [["Uganda", "50,000"], ["France", "12,345"], ["Canada", "2,000"]]},
+)
+
+
+# -- tables and symbols -------------------------------------------------------------------------
+
+
+def test_each_table_row_is_a_chunk_rendered_as_a_sentence():
+    chunks = chunk_profile(profile(TABLE), count_tokens=words, max_tokens=128)
+    table, *rows = chunks
+    assert table.kind == "table" and [r.kind for r in rows] == [KIND_TABLE_ROW] * 3
+    france = rows[1]
+    assert france.text == "France\t12,345"  # displayed as the source lays it out
+    assert france.embed_text.endswith("France: 12,345 (Top countries of destination)")
+    assert france.heading_path == TABLE.heading_path and france.attributes["table_id"] == table.chunk_id
+    assert render_row(["France", "12,345"], "Top", ["Country", "emigrants"]) == "France: 12,345 emigrants (Top)"
+
+
+def test_a_question_about_one_row_finds_that_row_first():
+    search = searcher(profile(TABLE, *FILLER))
+    hit = search.search("How many Kenyans live in France?", k=3).hits[0]
+    assert hit.chunk.kind == KIND_TABLE_ROW and hit.chunk.text.startswith("France")
+
+
+def test_a_row_below_its_own_table_is_not_shown_twice():
+    search = searcher(profile(TABLE, *FILLER))
+    hits = search.search("top countries of destination Uganda France Canada", k=6).hits
+    table_rank = next(h.rank for h in hits if h.chunk.kind == "table")
+    rows = [h for h in hits if h.chunk.kind == KIND_TABLE_ROW]
+    assert all(h.rank < table_rank for h in rows)
+    assert len(hits) == 4 + len(rows)  # the table and the three other passages, whatever the rows did
+
+
+def test_symbols_are_read_as_words_for_search_only():
+    assert spell_symbols("♂ 53.6% ♀ 46.4%") == "male (men) 53.6 percent female (women) 46.4 percent"
+    assert "percent" in analyse("% of emigrants")
+    figures = Section(("Facts & figures", "Emigration"), "Emigration\n♂ 53.6%\n♀ 46.4%", "figures")
+    [chunk] = chunk_profile(profile(figures), count_tokens=words, max_tokens=128)
+    assert chunk.text == "Emigration\n♂ 53.6%\n♀ 46.4%"
+    assert "female (women) 46.4 percent" in chunk.embed_text
+    hit = searcher(profile(figures, *FILLER)).search("share of women among emigrants", k=1).hits[0]
+    assert hit.chunk.kind == "figures"
+
+
+# -- acronyms -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("The Ministry of Labour and Vocational Training (MoLVT) runs it.", ("MoLVT", "Ministry of Labour and Vocational Training")),
+        ("run by the MOI (Ministry of Interior).", ("MOI", "Ministry of Interior")),
+        ("Migrant workers resource centres (MRCs) help.", ("MRCs", "Migrant workers resource centres")),
+        ("Inter-Ministerial Taskforce for Migration (IMTM) was set up", ("IMTM", "Inter-Ministerial Taskforce for Migration")),
+    ],
+)
+def test_acronym_definitions_are_mined_in_either_order(text, pair):
+    assert find_definitions(text) == [pair]
+
+
+def test_brackets_that_are_not_definitions_are_ignored():
+    assert find_definitions("The association (France, 1980) and the plan (2014) and ACRA (2008).") == []
+    assert not initials_match("LMP", ["Policy", "on", "Labour", "Migration"], skips=1)
+
+
+def test_undefined_acronym_is_matched_to_a_capitalised_phrase_by_its_initials():
+    table = AcronymTable.mine(["2017: Technical and Vocational Education and Training policy adopted.",
+                               "The Ministry of Labour and Vocational Training (MOLVT) was created."])
+    assert table.long_forms("TVET") == ["Technical and Vocational Education and Training"]
+    assert table.long_forms("MoLVT") == ["Ministry of Labour and Vocational Training"]  # case of the definition aside
+    assert table.long_forms("XYZ") == [] and table.long_forms("TV") == []  # two letters are too short to guess
+    assert AcronymTable.from_dict(table.to_dict()) == table
+
+
+def test_acronym_in_a_question_finds_the_spelled_out_passage():
+    policy = Section(("Policy and legislative framework", "2017 · Technical and Vocational Education and Training"),
+                     "2017: Technical and Vocational Education and Training: the policy guides skills development.",
+                     "timeline")
+    search = searcher(profile(policy, *FILLER))
+    result = search.search("What is the purpose of the TVET policy?", k=3)
+    assert result.hits[0].chunk.kind == "timeline"
+    assert "TVET → Technical and Vocational Education and Training" in result.expansions
+    off = Searcher(search.index, search.encode_query, SearchSettings(expand_acronyms=False))
+    assert not off.search("What is the purpose of the TVET policy?", k=3).expansions
+
+
+def test_passage_using_only_the_acronym_is_glossed_from_the_profile_definition():
+    actor = Section(("Annex: list of actors", "Ministry of Labour and Vocational Training (MOLVT)"),
+                    "Ministry of Labour and Vocational Training (MOLVT). The primary body for labour migration.", "actor")
+    obstacle = Section(("Obstacles", "Lack of resources"), "Lack of resources: the MOLVT lacks staff.", "obstacle")
+    chunks = chunk_profile(profile(actor, obstacle), count_tokens=words, max_tokens=128)
+    glossed = next(c for c in chunks if c.kind == "obstacle")
+    assert "MOLVT = Ministry of Labour and Vocational Training" in glossed.embed_text
+    assert glossed.text == "Lack of resources: the MOLVT lacks staff."
+
+
+# -- typos --------------------------------------------------------------------------------------
+
+
+def test_unknown_words_are_corrected_to_close_indexed_words():
+    speller = Speller.from_texts(["Remittances from migrants abroad", "remittances grew"])
+    assert speller.correct("remitances") == "remittances"
+    assert speller.correct("migrnats") == "migrants"
+    assert speller.correct("abroad") is None  # known words are left alone
+    assert speller.correct("zzzzzzzz") is None and speller.correct("mgr") is None  # too far, too short
+    assert Speller.from_dict(speller.to_dict()) == speller
+
+
+def test_a_misspelt_question_finds_the_passage_and_keeps_its_own_words():
+    remittances = Section(("Facts & figures", "Remittances"), "Remittances as a share of GDP: 3.1%", "figures")
+    search = searcher(profile(remittances, *FILLER))
+    result = search.search("remitances share of gdp", k=2)
+    assert result.hits[0].chunk.kind == "figures"
+    assert "remitances → remittances" in result.expansions
+    # a country is never "corrected": no profile naming it is a fact about coverage
+    assert not [e for e in search.search("Kenyans in Germny and Germany", k=2).expansions if "german" in e.lower()]
+
+
+# -- cues ---------------------------------------------------------------------------------------
+
+
+def test_cue_words_name_polarity_and_section_kinds():
+    weak = detect_intent("What is Kenya weak at?")
+    assert weak.polarity == "further-development" and "weaknesses" in weak.cues
+    assert "obstacle" in detect_intent("What barriers hinder diaspora engagement?").kinds
+    assert "practice" in detect_intent("Give examples of good practices").kinds
+    assert "actor" in detect_intent("Which ministry handles complaints?").kinds
+    assert detect_intent("Is it good or weak?").polarity is None
+
+
+MGI = [
+    Section(("Introduction",), "This profile describes migration governance in Kenya, its areas and domains.", "paragraph"),
+    Section(("Partnerships", "Domain definition (national)"),
+            "This domain assesses migration governance partnerships of countries.", "definition"),
+    Section(("Partnerships", "Well-developed areas"), "Kenya signed labour agreements with Gulf states.",
+            "finding", polarity="well-developed"),
+    Section(("Partnerships", "Areas with potential for further development"),
+            "Kenya engages civil society only on an ad hoc basis.", "finding", polarity="further-development"),
+    Section(("Migrants' rights", "Areas with potential for further development"),
+            "Kenyans overseas cannot vote from abroad.", "finding", polarity="further-development"),
+]
+
+
+def test_weak_at_question_ranks_findings_of_that_polarity_over_introductions():
+    search = searcher(profile(*MGI, family=FAMILY_MGI))
+    hits = search.search("What is Kenya weak at in migration governance?", k=2).hits
+    assert [h.chunk.polarity for h in hits] == ["further-development"] * 2
+    result = search.search("What is Kenya weak at in migration governance?", k=2)
+    assert result.intent and result.intent["polarity"] == "further-development"
+    off = Searcher(search.index, search.encode_query, SearchSettings(polarity_boost=0.0, cue_weights={}))
+    assert off.search("What is Kenya weak at in migration governance?", k=1).hits[0].chunk.polarity is None
+
+
+def test_obstacle_cue_prefers_the_obstacles_section():
+    question = "What barriers do Kenyans in France face?"
+
+    def obstacle_rank(settings: SearchSettings) -> int:
+        hits = searcher(profile(TABLE, *FILLER), settings=settings).search(question, k=10).hits
+        return next(h.rank for h in hits if h.chunk.kind == "obstacle")
+
+    assert obstacle_rank(SearchSettings(cue_weights={"obstacles": 2.0})) < obstacle_rank(SearchSettings(cue_weights={}))
+
+
+def test_hits_report_which_question_terms_they_hold():
+    search = searcher(profile(TABLE, *FILLER))
+    result = search.search("How many emigrants in France?", k=3)
+    row = next(h for h in result.hits if h.chunk.text.startswith("France"))
+    assert "franc" in row.matched_terms and 0 < row.coverage <= 1
+    assert set(result.query_terms) >= {"franc", "emigr"}
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filtered() -> Searcher:
+    return searcher(profile(*MGI, family=FAMILY_MGI, source="mgi.txt"), profile(TABLE, *FILLER))
+
+
+def test_filter_values_match_exactly_or_by_unambiguous_prefix(filtered):
+    def domains(**kw) -> set[str]:
+        return {c.domain for c, keep in zip(filtered.index.chunks, filtered.filter_mask(Filters(**kw))) if keep}
+
+    assert domains(domain="obstacles") == {"Obstacles"}
+    assert domains(domain="OBST") == {"Obstacles"}
+    assert domains(domain="migrants rights") == {"Migrants' rights"}
+    assert domains(section="well") == {"Partnerships"}
+    assert domains(section="Diaspora organisations in Europe") == {"Annex: list of actors"}
+    assert domains(polarity="further") == {"Partnerships", "Migrants' rights"}
+    assert domains(family="mgi") == {c.domain for c in filtered.index.chunks if c.family == FAMILY_MGI}
+
+
+def test_unknown_or_ambiguous_filter_values_are_one_line_errors_listing_candidates(filtered):
+    with pytest.raises(FilterError, match=r"unknown domain 'x'; the index holds: Annex.*Obstacles") as error:
+        filtered.filter_mask(Filters(domain="x"))  # never a substring of "Annex"
+    assert "\n" not in str(error.value)
+    with pytest.raises(FilterError, match=r"ambiguous domain 'p': it could be Partnerships, Political rights"):
+        searcher(profile(*MGI, family=FAMILY_MGI), profile(Section(("Political rights",), "x", "paragraph"),
+                                                            source="b.txt")).filter_mask(Filters(domain="p"))
+    with pytest.raises(FilterError, match=r"ambiguous polarity 'w'.*further-development.*well-developed"):
+        filtered.filter_mask(Filters(polarity="w"))  # "well-developed" or "weakness"
+
+
+def test_prefix_naming_a_heading_and_those_under_it_is_not_ambiguous(filtered):
+    mask = filtered.filter_mask(Filters(section="Diaspora org"))
+    assert mask.sum() == 1 and np.flatnonzero(mask).size == 1
