@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import logging
 import sys
@@ -16,8 +18,32 @@ from mgiassist.schema import SearchResult
 __all__ = ["main"]
 
 
+# Commands whose module is imported only when the command runs (``eval`` pulls in ranx and
+# matplotlib, from the optional ``[eval]`` extra): listing them in --help costs no import.
+_LAZY_COMMANDS = {"eval": ("mgiassist.cli_eval", "eval_command")}
+# Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
+_BACKENDS = ("onnx", "torch")
+
+
 class _OneLineErrors(click.Group):
     """Library errors become one line on stderr and exit status 2, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for name, (module, _) in _LAZY_COMMANDS.items() if _module_exists(module)]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in _LAZY_COMMANDS:
+            module_name, attribute = _LAZY_COMMANDS[name]
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                return None
+            command = getattr(module, attribute)
+        return command
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -40,6 +66,19 @@ def main(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+_backend_option = click.option(
+    "--backend", type=click.Choice(_BACKENDS), default=None,
+    help="Embedding runtime: onnx (ONNX Runtime, the default) or torch (sentence-transformers);"
+    " both give the same vectors. Env MGIASSIST_BACKEND.",
+)
+
 _index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("index"),
     show_default=True, help="Index folder.",
@@ -56,7 +95,11 @@ _index_option = click.option(
               help="FAISS index kind; hnsw for large corpora.")
 @click.option("--force", is_flag=True, help="Re-embed every chunk even if nothing changed.")
 @click.option("--check", is_flag=True, help="Only report whether the index is missing, stale or current.")
-def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool) -> None:
+@_backend_option
+def index_command(
+    corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool,
+    backend: str | None,
+) -> None:
     """Build or refresh the index (only added or changed profiles are embedded)."""
     from mgiassist.index import build_index, index_status
 
@@ -64,7 +107,8 @@ def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str
         status = index_status(index_dir, corpus_dir, model)
         click.echo(status.message())
         sys.exit(0 if status.state == "current" else 1)
-    report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force)
+    options = {"backend": backend} if backend else {}
+    report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force, **options)
     for warning in report.skipped:
         click.echo(f"warning: skipped {warning}", err=True)
     click.echo(report.summary())
@@ -116,10 +160,11 @@ def _read_questions(path: Path) -> list[dict]:
 @click.option("--section", help="Only sections whose heading contains this text.")
 @click.option("--polarity", help="Only MGI findings of this polarity: well-developed or further-development.")
 @click.option("--model", default=None, help="Embedding model (defaults to the one the index was built with).")
+@_backend_option
 def search_command(
     question: str | None, index_dir: Path, k: int | None, as_json: bool, history: tuple[str, ...],
     questions_file: Path | None, country: str | None, family: str | None, domain: str | None,
-    section: str | None, polarity: str | None, model: str | None,
+    section: str | None, polarity: str | None, model: str | None, backend: str | None,
 ) -> None:
     """Search the index for QUESTION and print cited passages."""
     from mgiassist.assistant import Assistant
@@ -132,7 +177,13 @@ def search_command(
     batch = _read_questions(questions_file) if questions_file is not None else None
     if question is not None:
         validate_query(question)  # fail before the model takes seconds to load
-    assistant = Assistant.load(index_dir, model=model)
+    embedder = None
+    if backend is not None:
+        from mgiassist.embed import load_embedder
+        from mgiassist.index import read_manifest
+
+        embedder = load_embedder(model or read_manifest(index_dir)["model_id"], backend=backend)
+    assistant = Assistant.load(index_dir, model=model, embedder=embedder)
     filters = dict(country=country, family=family, domain=domain, section=section, polarity=polarity)
     if batch is None:
         result = assistant.search(question or "", k=k or 5, history=list(history), **filters)
@@ -152,18 +203,6 @@ def search_command(
             click.echo(payload["error"] if "error" in payload else _format_text(result))
             click.echo("")
 
-
-def _register_optional_commands() -> None:
-    try:
-        from mgiassist.cli_eval import eval_command
-    except ModuleNotFoundError as exc:
-        if exc.name != "mgiassist.cli_eval":
-            raise
-        return
-    main.add_command(eval_command, "eval")
-
-
-_register_optional_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,6 +7,8 @@ Layout of an index folder (no pickle anywhere)::
     vectors.npy       normalised float32 embeddings, reused by incremental builds
     dense.faiss       FAISS inner-product index (flat, or HNSW for large corpora)
     bm25/             bm25s index
+    sentences.npy     the answer step's sentence vectors, and sentences.json their texts and
+                      offsets (see mgiassist.sentence_vectors)
     calibration.json  optional abstention threshold written by ``mgiassist eval --calibrate``
 
 A build writes a complete new folder beside the old one and then swaps the two by renames; a
@@ -33,7 +35,7 @@ from tqdm.auto import tqdm
 
 from mgiassist.chunk import CHUNKER_VERSION, chunk_profile
 from mgiassist.countries import CountryNames
-from mgiassist.embed import DEFAULT_MODEL, Embedder, load_embedder
+from mgiassist.embed import DEFAULT_MODEL, Embedder, backend_of, load_embedder
 from mgiassist.errors import (
     IndexCorruptError,
     IndexMismatchError,
@@ -43,6 +45,7 @@ from mgiassist.errors import (
 from mgiassist.ingest import file_hash, iter_profile_paths, load_profile
 from mgiassist.lexical import ANALYSER, LexicalIndex
 from mgiassist.schema import Chunk
+from mgiassist.sentence_vectors import SENTENCES_JSON, build_sentence_table, load_sentence_table
 
 __all__ = [
     "FAISS_KINDS",
@@ -337,6 +340,14 @@ def _old_vectors(index_dir: Path, model_id: str, dimension: int) -> dict[str, np
     return dict(zip(ids, vectors))
 
 
+def _resolve_index_dir_or_none(index_dir: Path) -> Path:
+    """The folder the current index lives in (issue 10: where old sentence vectors are read)."""
+    try:
+        return _resolve_index_dir(index_dir)
+    except IndexMissingError:
+        return index_dir
+
+
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
@@ -377,12 +388,14 @@ def build_index(
     batch_size: int = 64,
     progress: bool = True,
     force: bool = False,
+    backend: str | None = None,
     _before_swap: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Index every profile in ``corpus_dir`` into ``index_dir``.
 
     Only added or changed profiles are embedded again; removed ones are dropped. When nothing
-    changed the model is not even loaded. ``embedder`` overrides ``model`` (tests pass a fake).
+    changed the model is not even loaded. ``embedder`` overrides ``model`` (tests pass a fake);
+    ``backend`` picks the runtime (``onnx`` or ``torch``, see :func:`mgiassist.embed.load_embedder`).
     """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
@@ -402,6 +415,7 @@ def build_index(
         and old_manifest.get("model_id") == model_id
         and old_manifest.get("faiss") == faiss_kind
         and indexed == current
+        and (_resolve_index_dir(index_dir) / SENTENCES_JSON).is_file()  # sentence vectors: issue 10
     ):
         try:
             load_index(index_dir)
@@ -416,7 +430,8 @@ def build_index(
                 seconds=time.perf_counter() - started,
             )
 
-    embedder = embedder or load_embedder(model)
+    if embedder is None:
+        embedder = load_embedder(model, backend=backend) if backend else load_embedder(model)
     model_id = embedder.model_id
     profiles, skipped, skipped_files = [], [], {}
     for path in iter_profile_paths(corpus_dir):
@@ -453,6 +468,15 @@ def build_index(
             vectors[batch] = embedder.encode([chunks[i].embed_text for i in batch], batch_size=batch_size)
             bar.update(len(batch))
 
+    # -- issue 10: the answer step's sentence vectors, reused by text from the old index --------
+    old_sentences = None if force else load_sentence_table(_resolve_index_dir_or_none(index_dir))
+    with tqdm(desc="embedding sentences", unit="sentence", disable=not progress) as bar:
+        sentences, embedded_sentences = build_sentence_table(
+            chunks, embedder, reuse=old_sentences, batch_size=batch_size, progress=bar.update
+        )
+    log.info("sentence vectors: %d sentences, %d embedded", len(sentences), embedded_sentences)
+    # -- end issue 10 ------------------------------------------------------------------------
+
     chunks_per_source = Counter(c.source for c in chunks)
     countries: dict[str, dict[str, Any]] = {}
     for profile in profiles:
@@ -469,6 +493,8 @@ def build_index(
         "faiss": faiss_kind,
         "hnsw_ef_search": HNSW_EF_SEARCH,
         "chunk_count": len(chunks),
+        "embedding_backend": backend_of(embedder),  # issue 10: onnx and torch vectors agree
+        "sentence_count": len(sentences),
         # relative to the index folder, so a cloned or moved checkout still finds its corpus
         "corpus": os.path.relpath(corpus_dir.resolve(), index_dir.resolve()),
         "profiles": {
@@ -499,6 +525,7 @@ def build_index(
         np.save(building / VECTORS, vectors, allow_pickle=False)
         faiss.write_index(_dense_index(vectors, faiss_kind), str(building / DENSE))
         LexicalIndex.build([c.embed_text for c in chunks]).save(building / BM25_DIR)
+        sentences.save(building)  # issue 10
         old_folder = index_dir if index_dir.is_dir() else None
         if old_folder is not None:
             for keep in ("README.md", *((CALIBRATION,) if old_manifest and old_manifest.get("model_id") == model_id else ())):
