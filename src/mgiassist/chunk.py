@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
 
 __all__ = ["CHUNKER_VERSION", "chunk_id", "chunk_profile", "embed_prefix", "split_to_budget"]
@@ -48,6 +46,9 @@ def split_to_budget(
         raise ValueError(f"token budget {budget} is too small to hold a passage")
     if count_tokens(text) <= budget:
         return [text]
+    # Imported here: langchain costs ~0.3 s at start-up and only index builds split text.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=budget,
         chunk_overlap=min(overlap, budget // 4),

@@ -48,6 +48,7 @@ class OnnxEmbedder:
                 " tokenizers), or use --backend torch"
             ) from exc
         self.model_id = model_key(model)
+        self.cache_dir = cache_dir
         folder = exported_model(resolve_model_path(model), cache_dir=cache_dir)
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         self.dimension = int(meta["dimension"])
