@@ -4,6 +4,8 @@ The export runs once per test session into a temporary cache (a few seconds)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import SEED_CORPUS
@@ -21,11 +23,16 @@ QUERIES = [
 ]
 
 
+def onnx_cache(tmp_path_factory) -> Path:
+    """One export cache per test session, shared by every test module that needs the export."""
+    return tmp_path_factory.getbasetemp() / "onnx-cache"
+
+
 @pytest.fixture(scope="session")
 def onnx_embedder(tmp_path_factory):
     from mgiassist.embed import OnnxEmbedder
 
-    return OnnxEmbedder(cache_dir=tmp_path_factory.mktemp("onnx-cache"))
+    return OnnxEmbedder(cache_dir=onnx_cache(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
