@@ -192,6 +192,12 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds the process has used: robust to a busy machine, unlike latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _load(url: str, sessions: int, requests: int) -> dict[str, float]:
     from load_ui import run_session
 
@@ -218,10 +224,16 @@ def serve(root: Path, index_dir: Path, backend: str, sessions: int, requests: in
             except OSError:
                 time.sleep(0.5)
         idle = _rss_mb(page.pid)
+        _load(url, 1, 3)  # warm-up: the first requests build Gradio's and the model's caches
+        cpu = _cpu_s(page.pid)
         one = _load(url, 1, requests)
+        cpu_one = _cpu_s(page.pid) - cpu
         many = _load(url, sessions, requests)
+        cpu_many = _cpu_s(page.pid) - cpu - cpu_one
         return {"rss_idle_mb": idle, "one": one, "many": many, "rss_after_mb": _rss_mb(page.pid),
-                "p95_ratio": many["p95_ms"] / one["p95_ms"]}
+                "p95_ratio": many["p95_ms"] / one["p95_ms"],
+                "server_cpu_ms_per_request": 1000 * (cpu_one + cpu_many) / max(1, one["requests"] + many["requests"]),
+                "load_average": os.getloadavg()[0]}
     finally:
         page.terminate()
         page.wait(timeout=30)
@@ -279,13 +291,13 @@ def print_tables(results: list[dict]) -> None:
             print(f"{r['size']:>6} {name:>18} p50 {q['p50_ms']:7.2f} ms  p95 {q['p95_ms']:7.2f} ms")
     print("\npage: 1 session vs N concurrent sessions (load_ui), server RSS")
     print(f"{'size':>6} {'page':>7} {'1_p50':>7} {'1_p95':>7} {'N_p50':>7} {'N_p95':>7} {'ratio':>6} "
-          f"{'errors':>6} {'rss_idle':>8} {'rss_after':>9}")
+          f"{'errors':>6} {'rss_idle':>8} {'rss_after':>9} {'cpu_ms/req':>10} {'loadavg':>7}")
     for r in results:
         for name, p in r["page"].items():
             print(f"{r['size']:>6} {name:>7} {p['one']['p50_ms']:>7.0f} {p['one']['p95_ms']:>7.0f} "
                   f"{p['many']['p50_ms']:>7.0f} {p['many']['p95_ms']:>7.0f} {p['p95_ratio']:>6.2f} "
                   f"{p['one']['errors'] + p['many']['errors']:>6} {p['rss_idle_mb']:>8.0f} "
-                  f"{p['rss_after_mb']:>9.0f}")
+                  f"{p['rss_after_mb']:>9.0f} {p['server_cpu_ms_per_request']:>10.1f} {p['load_average']:>7.1f}")
 
 
 def main(argv: list[str] | None = None, *, embedders: dict[str, Any] | None = None) -> list[dict]:
