@@ -81,7 +81,7 @@ class Recorder:
         self.model_id, self.dimension, self.max_tokens = inner.model_id, inner.dimension, inner.max_tokens
         self.backend = getattr(inner, "backend", None)
         self.calls: list[list[str]] = []
-        self.encode_s = 0.0
+        self.encode_s = self.encode_cpu_s = 0.0
         self._rng = np.random.default_rng(0)
 
     def count_tokens(self, text: str) -> int:
@@ -89,7 +89,7 @@ class Recorder:
 
     def encode(self, texts: list[str], *, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         self.calls.append(list(texts))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             if self.real:
                 return self.inner.encode(texts, batch_size=batch_size)
@@ -97,6 +97,7 @@ class Recorder:
             return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         finally:
             self.encode_s += time.perf_counter() - started
+            self.encode_cpu_s += time.process_time() - cpu
 
 
 def spread_sample(calls: list[list[str]], limit: int) -> list[list[str]]:
@@ -113,33 +114,36 @@ def measure_build(corpus: Path, index_dir: Path, embedder: Any, *, synthetic: bo
     from mgiassist.index import build_index
 
     recorder = Recorder(embedder, real=not synthetic)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = build_index(corpus, index_dir, embedder=recorder, progress=False, force=True)
-    build_s = time.perf_counter() - started
+    build_s, build_cpu_s = time.perf_counter() - started, time.process_time() - cpu
     texts = sum(len(c) for c in recorder.calls)
-    out = {"chunks": report.chunk_count, "encoded_texts": texts, "build_s": build_s}
+    out = {"chunks": report.chunk_count, "encoded_texts": texts, "build_s": build_s, "build_cpu_s": build_cpu_s}
     if synthetic:
         part = spread_sample(recorder.calls, sample)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for call in part:
             embedder.encode(call, batch_size=64)
-        per_text = (time.perf_counter() - started) / max(1, sum(len(c) for c in part))
-        out["build_s"] = build_s - recorder.encode_s + per_text * texts
+        share = texts / max(1, sum(len(c) for c in part))
+        out["build_s"] = build_s - recorder.encode_s + share * (time.perf_counter() - started)
+        out["build_cpu_s"] = build_cpu_s - recorder.encode_cpu_s + share * (time.process_time() - cpu)
         out["projected"] = True
     out["chunks_per_s"] = out["chunks"] / out["build_s"]
+    out["chunks_per_cpu_s"] = out["chunks"] / out["build_cpu_s"]
     return out
 
 
-def bare_torch(torch_embedder: Any, index_dir: Path, sample: int) -> float:
-    """chunks/s of the bare sentence-transformers encode of the index's chunk texts."""
+def bare_torch(torch_embedder: Any, index_dir: Path, sample: int) -> tuple[float, float]:
+    """chunks per second and per CPU second of the bare sentence-transformers encode of the
+    index's chunk texts."""
     with (index_dir / "chunks.jsonl").open(encoding="utf-8") as handle:
         texts = [json.loads(line)["embed_text"] for line in handle]
     if len(texts) > sample:
         texts = texts[:: max(1, round(len(texts) / sample))]
     torch_embedder._torch.set_num_threads(os.cpu_count() or 1)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     torch_embedder._model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-    return len(texts) / (time.perf_counter() - started)
+    return len(texts) / (time.perf_counter() - started), len(texts) / (time.process_time() - cpu)
 
 
 def query_encodes(embedders: dict[str, Any], count: int) -> dict[str, dict[str, float]]:
@@ -253,7 +257,7 @@ def run_size(size: str, args: argparse.Namespace, embedders: dict[str, Any], wor
         build["cli"] = cold_cli(index_dir, backend, args.cli_runs)
         result["backends"][backend] = build
         print(f"  {size} {backend}: build {build}", flush=True)
-    result["bare_torch_chunks_per_s"] = bare_torch(embedders["torch"], workdir / f"index-{size}-torch",
+    result["bare_torch_chunks_per_s"], result["bare_torch_chunks_per_cpu_s"] = bare_torch(embedders["torch"], workdir / f"index-{size}-torch",
                                                    args.build_sample)
     result["query"] = query_encodes(
         {"torch (1 thread)": (embedders["torch"], 1), "torch (2 threads)": (embedders["torch"], 2),
@@ -277,13 +281,15 @@ def run_size(size: str, args: argparse.Namespace, embedders: dict[str, Any], wor
 def print_tables(results: list[dict]) -> None:
     print("\nbuild and cold CLI (chunks/s includes the answer sentences the build now embeds)")
     print(f"{'size':>6} {'backend':>7} {'chunks':>6} {'build_s':>8} {'chunks/s':>8} {'bare_torch/s':>12} "
-          f"{'vs_bare':>7} {'cli_wall_s':>10} {'cli_cpu_s':>9}")
+          f"{'vs_bare':>7} {'per_cpu_s':>9} {'bare/cpu_s':>10} {'vs_bare':>7} {'cli_wall_s':>10} {'cli_cpu_s':>9}")
     for r in results:
         for backend, b in r["backends"].items():
             star = "*" if b.get("projected") else ""
             print(f"{r['size'] + star:>6} {backend:>7} {b['chunks']:>6} {b['build_s']:>8.2f} "
                   f"{b['chunks_per_s']:>8.1f} {r['bare_torch_chunks_per_s']:>12.1f} "
-                  f"{b['chunks_per_s'] / r['bare_torch_chunks_per_s']:>7.2f} {b['cli']['wall_s']:>10.2f} "
+                  f"{b['chunks_per_s'] / r['bare_torch_chunks_per_s']:>7.2f} {b['chunks_per_cpu_s']:>9.1f} "
+                  f"{r['bare_torch_chunks_per_cpu_s']:>10.1f} "
+                  f"{b['chunks_per_cpu_s'] / r['bare_torch_chunks_per_cpu_s']:>7.2f} {b['cli']['wall_s']:>10.2f} "
                   f"{b['cli']['cpu_s']:>9.2f}")
     print("\nquery encode (one question)")
     for r in results:
