@@ -44,6 +44,7 @@ test: install chromium
 
 bench: install
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_speed.py --sizes seeds
 
 clean:
-	rm -rf $(VENV) $(INDEX)/manifest.json $(INDEX)/chunks.jsonl $(INDEX)/vectors.npy $(INDEX)/dense.faiss $(INDEX)/bm25
+	rm -rf $(VENV) $(INDEX)/manifest.json $(INDEX)/chunks.jsonl $(INDEX)/vectors.npy $(INDEX)/dense.faiss $(INDEX)/bm25 $(INDEX)/sentences.json $(INDEX)/sentences.npy
