@@ -76,6 +76,14 @@ def test_a_failed_export_is_one_error_and_leaves_nothing(tmp_path, monkeypatch):
         onnx_export.exported_model(tmp_path / "missing", cache_dir=tmp_path / "cache")
 
 
+def test_an_unwritable_cache_is_one_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(onnx_export, "_export", lambda model_dir, target: None)
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.raises(ModelError, match="cannot write the ONNX model cache.*MGIASSIST_CACHE_DIR"):
+        onnx_export.exported_model(_fake_model_dir(tmp_path), cache_dir=blocker)
+
+
 def test_only_mean_pooling_models_are_exported(tmp_path):
     folder = _fake_model_dir(tmp_path)
     (folder / "1_Pooling").mkdir()

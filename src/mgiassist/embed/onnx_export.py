@@ -146,8 +146,14 @@ def exported_model(model_dir: str | Path, *, cache_dir: Path | None = None) -> P
     folder = (cache_dir or cache_root()) / "onnx" / export_key(model_dir)
     if (folder / META_FILE).is_file():
         return folder
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
+    except OSError as exc:
+        raise ModelError(
+            f"cannot write the ONNX model cache in {folder.parent} ({exc.strerror or exc});"
+            " set MGIASSIST_CACHE_DIR to a writable folder, or use --backend torch"
+        ) from exc
     try:
         _export(model_dir, scratch)
         try:
