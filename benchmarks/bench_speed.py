@@ -202,18 +202,19 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _load(url: str, sessions: int, requests: int) -> dict[str, float]:
+def _load(url: str, sessions: int, requests: int, client: str = "gradio") -> dict[str, float]:
     from load_ui import run_session
 
     start = threading.Barrier(sessions)
     with ThreadPoolExecutor(max_workers=sessions) as pool:
-        reports = list(pool.map(lambda n: run_session(url, n, requests, None, start), range(sessions)))
+        reports = list(pool.map(lambda n: run_session(url, n, requests, None, start, client), range(sessions)))
     latencies = [x for r in reports for x in r.latencies]
     return {"p50_ms": pct(latencies, 50) * 1000, "p95_ms": pct(latencies, 95) * 1000,
             "errors": sum(len(r.errors) for r in reports), "requests": len(latencies)}
 
 
-def serve(root: Path, index_dir: Path, backend: str, sessions: int, requests: int) -> dict[str, Any]:
+def serve(root: Path, index_dir: Path, backend: str, sessions: int, requests: int,
+          client: str = "gradio") -> dict[str, Any]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(root / "src"), "GRADIO_SERVER_PORT": str(port),
            "MGIASSIST_BACKEND": backend}
@@ -228,11 +229,11 @@ def serve(root: Path, index_dir: Path, backend: str, sessions: int, requests: in
             except OSError:
                 time.sleep(0.5)
         idle = _rss_mb(page.pid)
-        _load(url, 1, 3)  # warm-up: the first requests build Gradio's and the model's caches
+        _load(url, 1, 3, client)  # warm-up: the first requests build Gradio's and the model's caches
         cpu = _cpu_s(page.pid)
-        one = _load(url, 1, requests)
+        one = _load(url, 1, requests, client)
         cpu_one = _cpu_s(page.pid) - cpu
-        many = _load(url, sessions, requests)
+        many = _load(url, sessions, requests, client)
         cpu_many = _cpu_s(page.pid) - cpu - cpu_one
         return {"rss_idle_mb": idle, "one": one, "many": many, "rss_after_mb": _rss_mb(page.pid),
                 "p95_ratio": many["p95_ms"] / one["p95_ms"],
@@ -266,14 +267,15 @@ def run_size(size: str, args: argparse.Namespace, embedders: dict[str, Any], wor
     if args.sessions:
         for backend in embedders:
             result["page"][backend] = serve(REPO, workdir / f"index-{size}-{backend}", backend,
-                                            args.sessions, args.requests)
+                                            args.sessions, args.requests, args.client)
             print(f"  {size} page {backend}: {result['page'][backend]}", flush=True)
         if args.page_root:
             before = workdir / f"index-{size}-before"
             env = {**os.environ, "PYTHONPATH": str(args.page_root / "src")}
             subprocess.run([sys.executable, "-m", "mgiassist.cli", "index", "--corpus", str(corpus),
                             "--index", str(before)], env=env, check=True, capture_output=True)
-            result["page"]["before"] = serve(args.page_root, before, "torch", args.sessions, args.requests)
+            result["page"]["before"] = serve(args.page_root, before, "torch", args.sessions, args.requests,
+                                             args.client)
             print(f"  {size} page before: {result['page']['before']}", flush=True)
     return result
 
@@ -315,6 +317,8 @@ def main(argv: list[str] | None = None, *, embedders: dict[str, Any] | None = No
     parser.add_argument("--cli-runs", type=int, default=5)
     parser.add_argument("--sessions", type=int, default=20, help="0 skips the page")
     parser.add_argument("--requests", type=int, default=25)
+    parser.add_argument("--client", choices=["gradio", "http"], default="gradio",
+                        help="load_ui's client: gradio_client, or plain HTTP (far less client CPU)")
     parser.add_argument("--page-root", type=Path, default=None, help="another checkout's page to compare")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None)

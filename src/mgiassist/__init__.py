@@ -36,7 +36,26 @@ _EXPORTS = {
     "parse_profile": "mgiassist.ingest",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Assistant",
+    "BuildReport",
+    "Chunk",
+    "Citation",
+    "Filters",
+    "Footnote",
+    "Hit",
+    "IndexStatus",
+    "MgiassistError",
+    "Profile",
+    "SearchResult",
+    "SearchSettings",
+    "Section",
+    "build_index",
+    "index_status",
+    "load_corpus",
+    "load_index",
+    "parse_profile",
+]
 
 __version__ = "0.1.0"
 

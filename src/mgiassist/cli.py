@@ -184,7 +184,7 @@ def search_command(
 
         embedder = load_embedder(model or read_manifest(index_dir)["model_id"], backend=backend)
     assistant = Assistant.load(index_dir, model=model, embedder=embedder)
-    filters = dict(country=country, family=family, domain=domain, section=section, polarity=polarity)
+    filters = {"country": country, "family": family, "domain": domain, "section": section, "polarity": polarity}
     if batch is None:
         result = assistant.search(question or "", k=k or 5, history=list(history), **filters)
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _format_text(result))
