@@ -22,7 +22,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,ui,eval]'
 	touch $(STAMP)
 
 # Incremental: only added or changed profiles are embedded; a current index is left as it is.
@@ -44,6 +44,7 @@ test: install chromium
 
 bench: install
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_speed.py --sizes seeds
 
 clean:
-	rm -rf $(VENV) $(INDEX)/manifest.json $(INDEX)/chunks.jsonl $(INDEX)/vectors.npy $(INDEX)/dense.faiss $(INDEX)/bm25
+	rm -rf $(VENV) $(INDEX)/manifest.json $(INDEX)/chunks.jsonl $(INDEX)/vectors.npy $(INDEX)/dense.faiss $(INDEX)/bm25 $(INDEX)/sentences.json $(INDEX)/sentences.npy

@@ -60,3 +60,30 @@ def test_benchmark_runs_on_the_seeds(tmp_path: Path, capsys, real_embedder):
         assert math.isfinite(result[name]) and result[name] > 0, name
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert saved["results"][0]["chunks"] == result["chunks"]
+
+
+SPEED_SCRIPT = REPO / "benchmarks" / "bench_speed.py"
+
+
+def test_speed_benchmark_prints_build_cli_and_query_tables(
+    tmp_path: Path, tmp_path_factory, monkeypatch, capsys, real_embedder
+):
+    from test_embed_onnx import onnx_cache
+
+    from mgiassist.embed import OnnxEmbedder
+
+    spec = importlib.util.spec_from_file_location("bench_speed", SPEED_SCRIPT)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    cache = onnx_cache(tmp_path_factory)  # the session's shared export
+    embedders = {"torch": real_embedder, "onnx": OnnxEmbedder(cache_dir=cache)}
+    monkeypatch.setenv("MGIASSIST_CACHE_DIR", str(cache))  # the CLI subprocesses find it too
+    (result,) = bench.main(["--sizes", "seeds", "--queries", "3", "--cli-runs", "1", "--sessions", "0",
+                            "--workdir", str(tmp_path / "work")], embedders=embedders)
+    printed = capsys.readouterr().out
+    assert "build and cold CLI" in printed and "query encode" in printed
+    assert set(result["backends"]) == {"torch", "onnx"}
+    for backend in result["backends"].values():
+        assert backend["chunks"] > 50 and backend["encoded_texts"] > backend["chunks"]
+        assert math.isfinite(backend["chunks_per_s"]) and backend["cli"]["wall_s"] > 0
+    assert set(result["query"]) == {"torch (1 thread)", "torch (2 threads)", "onnx"}

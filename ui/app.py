@@ -402,7 +402,15 @@ def main(argv: list[str] | None = None) -> None:
         default=int(os.environ.get("MGIASSIST_CONCURRENCY", "4")),
         help="requests run at once; the rest wait in Gradio's queue (env MGIASSIST_CONCURRENCY)",
     )
+    parser.add_argument(
+        "--backend",
+        choices=["onnx", "torch"],
+        default=os.environ.get("MGIASSIST_BACKEND") or None,
+        help="embedding runtime: onnx (default) or torch; same vectors (env MGIASSIST_BACKEND)",
+    )
     args = parser.parse_args(argv)
+    if args.backend:
+        os.environ["MGIASSIST_BACKEND"] = args.backend  # read by mgiassist.embed.load_embedder
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     page = Page(args.index)  # model and index: loaded here once, never per request
     if page.error:

@@ -20,8 +20,6 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from mgiassist.acronyms import AcronymTable
 from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
 from mgiassist.symbols import spell_symbols
@@ -66,6 +64,9 @@ def split_to_budget(
         raise ValueError(f"token budget {budget} is too small to hold a passage")
     if count_tokens(text) <= budget:
         return [text]
+    # Imported here: langchain costs ~0.3 s at start-up and only index builds split text.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=budget,
         chunk_overlap=min(overlap, budget // 4),

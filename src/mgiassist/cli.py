@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import logging
 import os
@@ -29,10 +31,37 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
+# Commands whose module is imported only when the command runs (``eval`` pulls in ranx and
+# matplotlib, from the optional ``[eval]`` extra): listing them in --help costs no import.
+_LAZY_COMMANDS = {
+    "eval": ("mgiassist.cli_eval", "eval_command"),
+    "inspect": ("mgiassist.cli_inspect", "inspect_command"),
+}
+# Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
+_BACKENDS = ("onnx", "torch")
+
+
 class _OneLineErrors(click.Group):
     """Every failure ends in one ``error: …`` line on stderr and exit status 2: library errors,
     click's own usage errors, interrupts, OS errors and bugs alike; never a traceback, never
     click's ``Aborted!``. ``MGIASSIST_DEBUG=1`` lets unexpected exceptions through."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        lazy = [name for name, (module, _) in _LAZY_COMMANDS.items() if _module_exists(module)]
+        return sorted({*super().list_commands(ctx), *lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in _LAZY_COMMANDS:
+            module_name, attribute = _LAZY_COMMANDS[name]
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                return None
+            command = getattr(module, attribute)
+        return command
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -80,6 +109,19 @@ def main(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+_backend_option = click.option(
+    "--backend", type=click.Choice(_BACKENDS), default=None,
+    help="Embedding runtime: onnx (ONNX Runtime, the default) or torch (sentence-transformers);"
+    " both give the same vectors. Env MGIASSIST_BACKEND.",
+)
+
 _index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("index"),
     show_default=True, help="Index folder.",
@@ -100,8 +142,9 @@ _index_option = click.option(
 @click.option("--no-wait", is_flag=True, help="If another run is building this index, exit 2 instead of waiting.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Skip (with a warning) any profile file larger than this.")
+@_backend_option
 def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool,
-                  no_wait: bool, max_file_mb: float) -> None:
+                  no_wait: bool, max_file_mb: float, backend: str | None) -> None:
     """Build, refresh or repair the index (only added or changed profiles are embedded)."""
     from mgiassist.index import build_index, index_status
 
@@ -114,7 +157,7 @@ def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str
     ingest_log.propagate = False  # its warnings are printed below, once each, with the report
     try:
         report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
-                             max_file_bytes=int(max_file_mb * 1024 * 1024), wait=not no_wait,
+                             max_file_bytes=int(max_file_mb * 1024 * 1024), wait=not no_wait, backend=backend,
                              on_wait=lambda message: click.echo(f"{message}…", err=True))
     finally:
         ingest_log.propagate = True
@@ -182,10 +225,11 @@ def _read_questions(path: Path) -> list[dict]:
 @click.option("--section", help="Only sections whose heading contains this text.")
 @click.option("--polarity", help="Only MGI findings of this polarity: well-developed or further-development.")
 @click.option("--model", default=None, help="Embedding model (defaults to the one the index was built with).")
+@_backend_option
 def search_command(
     question: str | None, index_dir: Path, k: int | None, as_json: bool, history: tuple[str, ...],
     questions_file: Path | None, country: str | None, family: str | None, domain: str | None,
-    section: str | None, polarity: str | None, model: str | None,
+    section: str | None, polarity: str | None, model: str | None, backend: str | None,
 ) -> None:
     """Search the index for QUESTION and print cited passages."""
     from mgiassist.assistant import Assistant
@@ -198,7 +242,13 @@ def search_command(
     batch = _read_questions(questions_file) if questions_file is not None else None
     if question is not None:
         validate_query(question)  # fail before the model takes seconds to load
-    assistant = Assistant.load(index_dir, model=model)
+    embedder = None
+    if backend is not None:
+        from mgiassist.embed import load_embedder
+        from mgiassist.index import read_manifest
+
+        embedder = load_embedder(model or read_manifest(index_dir)["model_id"], backend=backend)
+    assistant = Assistant.load(index_dir, model=model, embedder=embedder)
     filters = {"country": country, "family": family, "domain": domain, "section": section,
                "polarity": polarity}
     if batch is None:
@@ -231,21 +281,6 @@ def _answer_batch_item(assistant, item: dict, k: int, filters: dict, as_json: bo
         click.echo(f"error: {payload['error']}" if result is None else _format_text(result))
         click.echo("")
 
-
-def _register_optional_commands() -> None:
-    from mgiassist.cli_inspect import inspect_command
-
-    main.add_command(inspect_command, "inspect")
-    try:
-        from mgiassist.cli_eval import eval_command
-    except ModuleNotFoundError as exc:
-        if exc.name != "mgiassist.cli_eval":
-            raise
-        return
-    main.add_command(eval_command, "eval")
-
-
-_register_optional_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

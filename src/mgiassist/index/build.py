@@ -25,7 +25,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from mgiassist.chunk import CHUNKER_VERSION, chunk_profile
-from mgiassist.embed import DEFAULT_MODEL, Embedder
+from mgiassist.embed import DEFAULT_MODEL, Embedder, backend_of
 from mgiassist.errors import IndexCorruptError, IndexError_
 from mgiassist.index.hooks import checkpoint
 from mgiassist.index.integrity import file_problems
@@ -47,6 +47,12 @@ from mgiassist.index.write import swap_in, write_folder
 from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
 from mgiassist.lexical import ANALYSER
 from mgiassist.schema import Chunk, Profile
+from mgiassist.sentence_vectors import (
+    SENTENCES_JSON,
+    SentenceTable,
+    build_sentence_table,
+    load_sentence_table,
+)
 
 __all__ = ["BuildReport", "build_index"]
 
@@ -90,10 +96,11 @@ class BuildReport:
         )
 
 
-def _load_embedder(model: str) -> Embedder:
+def _load_embedder(model: str, backend: str | None = None) -> Embedder:
     import mgiassist.index as package  # looked up at call time, so tests can stand in a fake
 
-    return package.load_embedder(model)
+    # backend passed only when asked for, so a stand-in load_embedder(model) keeps working
+    return package.load_embedder(model, backend=backend) if backend else package.load_embedder(model)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,6 +203,32 @@ def _embed(
     return vectors, len(to_embed)
 
 
+def _sentence_table(
+    chunks: list[Chunk],
+    embedder: Embedder,
+    old: _OldIndex | None,
+    batch_size: int,
+    progress: bool,
+) -> SentenceTable:
+    """The answer step's sentence vectors; those of unchanged sentences come from the old index
+    when it verified (a damaged one gives nothing to reuse)."""
+    reuse = None
+    if old is not None and old.folder is not None and not old.problem:
+        try:
+            reuse = load_sentence_table(old.folder, mmap=False)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.info("old sentence vectors not reused: %s", exc)
+    if reuse is not None and (reuse.dimension != embedder.dimension or old.manifest is None
+                              or old.manifest["model_id"] != embedder.model_id):
+        reuse = None
+    with tqdm(desc="embedding sentences", unit="sentence", disable=not progress) as bar:
+        table, embedded = build_sentence_table(
+            chunks, embedder, reuse=reuse, batch_size=batch_size, progress=bar.update
+        )
+    log.info("sentence vectors: %d sentences, %d embedded", len(table), embedded)
+    return table
+
+
 def _new_manifest(
     corpus_dir: Path,
     index_dir: Path,
@@ -204,6 +237,7 @@ def _new_manifest(
     profiles: list[Profile],
     chunks: list[Chunk],
     skipped_files: dict,
+    sentence_count: int,
 ) -> dict[str, Any]:
     chunks_per_source = Counter(c.source for c in chunks)
     countries: dict[str, dict[str, Any]] = {}
@@ -221,6 +255,8 @@ def _new_manifest(
         "faiss": faiss_kind,
         "hnsw_ef_search": HNSW_EF_SEARCH,
         "chunk_count": len(chunks),
+        "embedding_backend": backend_of(embedder),  # onnx and torch vectors agree to ~1e-7
+        "sentence_count": sentence_count,
         # relative to the index folder, so a cloned or moved checkout still finds its corpus
         "corpus": os.path.relpath(corpus_dir.resolve(), index_dir.resolve()),
         "profiles": {
@@ -255,6 +291,7 @@ def build_index(
     wait: bool = True,
     on_wait: Callable[[str], None] | None = None,
     max_file_bytes: int | None = None,
+    backend: str | None = None,
     _before_swap: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Index every profile in ``corpus_dir`` into ``index_dir``.
@@ -286,6 +323,7 @@ def build_index(
             progress,
             force,
             max_file_bytes,
+            backend,
             _before_swap,
         )
     checkpoint("done")
@@ -303,6 +341,7 @@ def _build_locked(
     progress: bool,
     force: bool,
     max_file_bytes: int | None,
+    backend: str | None,
     before_swap: Callable[[Path], None] | None,
 ) -> BuildReport:
     current = corpus_hashes(corpus_dir)
@@ -315,6 +354,8 @@ def _build_locked(
         and old.manifest["model_id"] == model_id
         and old.manifest["faiss"] == faiss_kind
         and indexed == current
+        and old.folder is not None
+        and (old.folder / SENTENCES_JSON).is_file()  # an older index gains its sentence vectors
     ):
         old.problem = _verified_or_problem(index_dir)
         if old.problem is None:
@@ -327,7 +368,7 @@ def _build_locked(
     if old.problem:
         log.warning("%s; rebuilding it", old.problem)
 
-    embedder = embedder or _load_embedder(model)
+    embedder = embedder or _load_embedder(model, backend)
     loaded, skipped_files = _read_profiles(corpus_dir, current, max_file_bytes)
     profiles, skipped = loaded.profiles, loaded.skipped
     chunks: list[Chunk] = []
@@ -339,8 +380,9 @@ def _build_locked(
         )
     reusable = {} if force else _reusable_vectors(old, embedder.model_id, embedder.dimension)
     vectors, embedded = _embed(chunks, embedder, reusable, batch_size, progress)
+    sentences = _sentence_table(chunks, embedder, None if force else old, batch_size, progress)
     manifest = _new_manifest(
-        corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files
+        corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files, len(sentences)
     )
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -354,6 +396,7 @@ def _build_locked(
             vectors,
             faiss_kind,
             manifest,
+            sentences,
             old.folder or resolve_existing(index_dir),
             ("README.md", *((CALIBRATION,) if same_model else ())),
         )

@@ -31,6 +31,7 @@ from mgiassist.index.load import HNSW_EF_SEARCH
 from mgiassist.index.manifest import file_records
 from mgiassist.lexical import LexicalIndex
 from mgiassist.schema import Chunk
+from mgiassist.sentence_vectors import SentenceTable
 
 __all__ = ["swap_in", "write_folder"]
 
@@ -73,6 +74,7 @@ def write_folder(
     vectors: np.ndarray,
     faiss_kind: str,
     manifest: dict[str, Any],
+    sentences: SentenceTable,
     keep_from: Path | None,
     keep: tuple[str, ...],
 ) -> None:
@@ -84,6 +86,7 @@ def write_folder(
     checkpoint("mid-write")
     faiss.write_index(_dense_index(vectors, faiss_kind), str(building / DENSE))
     LexicalIndex.build([c.embed_text for c in chunks]).save(building / BM25_DIR)
+    sentences.save(building)  # the answer step's sentence vectors (mgiassist.sentence_vectors)
     if keep_from is not None:
         for name in keep:
             if (keep_from / name).is_file():

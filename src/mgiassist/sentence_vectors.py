@@ -1,0 +1,190 @@
+"""Index-time sentence vectors for the answer step.
+
+:func:`mgiassist.answer.compose_answer` scores the sentences of the top passages against the
+question. Those sentences depend only on the chunk, so ``mgiassist index`` splits every chunk
+the way the answer step does (``_candidate_spans`` and ``strip_footnote_marks``, imported from
+:mod:`mgiassist.answer`), encodes each distinct sentence once and stores them with the index:
+
+    sentences.npy    float32 rows, one per distinct sentence text (memory-mapped when loaded)
+    sentences.json   {"format", "model_id", "dimension", "texts": [...],
+                      "chunks": {chunk_id: [[start, end, row], ...]}}
+
+At question time :func:`precomputed_encoder` answers from the table and encodes only what it
+does not hold, normally just the question, whose vector the search has already computed.
+Lookups go by exact text, so a table that is stale or missing costs speed, never correctness.
+Builds are incremental: sentences already in the old table keep their vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mgiassist.answer import Encoder, Span, _candidate_spans, cached_encoder, strip_footnote_marks
+from mgiassist.schema import Chunk
+
+__all__ = [
+    "SENTENCES_JSON",
+    "SENTENCES_NPY",
+    "SentenceTable",
+    "answer_encoder",
+    "build_sentence_table",
+    "chunk_sentences",
+    "load_sentence_table",
+    "precomputed_encoder",
+]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+SENTENCES_JSON = "sentences.json"
+SENTENCES_NPY = "sentences.npy"
+_BLOCK = 512  # texts per encode call, so a progress bar moves
+
+
+def chunk_sentences(chunk: Chunk) -> list[tuple[Span, str]]:
+    """The candidate sentences of ``chunk`` exactly as :func:`compose_answer` makes them."""
+    headings = (*chunk.heading_path, str(chunk.attributes.get("title", "")))
+    return [
+        (span, strip_footnote_marks(chunk.text[span.start : span.end]))
+        for span in _candidate_spans(chunk.text, headings)
+    ]
+
+
+@dataclass
+class SentenceTable:
+    """Distinct sentence texts, their vectors, and where each sits in each chunk."""
+
+    model_id: str
+    texts: list[str]
+    vectors: np.ndarray  # (len(texts), dimension) float32
+    chunks: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
+    _rows: dict[str, int] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
+
+    def row(self, text: str) -> int | None:
+        if self._rows is None:
+            self._rows = {t: i for i, t in enumerate(self.texts)}
+        return self._rows.get(text)
+
+    def sentences_of(self, chunk_id: str) -> list[tuple[Span, str]]:
+        return [(Span(s, e), self.texts[r]) for s, e, r in self.chunks.get(chunk_id, [])]
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / SENTENCES_NPY, np.ascontiguousarray(self.vectors, np.float32), allow_pickle=False)
+        payload = {
+            "format": FORMAT,
+            "model_id": self.model_id,
+            "dimension": self.dimension,
+            "texts": self.texts,
+            "chunks": {cid: [list(t) for t in spans] for cid, spans in self.chunks.items()},
+        }
+        (folder / SENTENCES_JSON).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+def load_sentence_table(folder: Path | str, *, mmap: bool = True) -> SentenceTable | None:
+    """The table stored in an index folder, or None when it is absent or unusable (the answer
+    step then encodes sentences itself, as before)."""
+    folder = Path(folder)
+    if not (folder / SENTENCES_JSON).is_file():
+        return None
+    try:
+        payload: dict[str, Any] = json.loads((folder / SENTENCES_JSON).read_text(encoding="utf-8"))
+        vectors = np.load(folder / SENTENCES_NPY, allow_pickle=False, mmap_mode="r" if mmap else None)
+        texts = list(payload["texts"])
+        chunks = {cid: [tuple(map(int, t)) for t in spans] for cid, spans in payload["chunks"].items()}
+        usable = payload.get("format") == FORMAT and vectors.ndim == 2 and len(vectors) == len(texts)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring the sentence vectors in %s (%s)", folder, exc)
+        return None
+    if not usable:
+        log.warning("ignoring the sentence vectors in %s (format or row count)", folder)
+        return None
+    return SentenceTable(str(payload.get("model_id", "")), texts, vectors, chunks)
+
+
+def build_sentence_table(
+    chunks: Sequence[Chunk],
+    embedder: Any,
+    *,
+    reuse: SentenceTable | None = None,
+    batch_size: int = 64,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[SentenceTable, int]:
+    """The table for ``chunks`` and how many sentences had to be encoded. Rows of ``reuse``
+    (the previous build, same model) are copied for texts it already holds."""
+    rows: dict[str, int] = {}
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    for chunk in chunks:
+        entries = spans.setdefault(chunk.chunk_id, [])
+        for span, text in chunk_sentences(chunk):
+            entries.append((span.start, span.end, rows.setdefault(text, len(rows))))
+    texts = list(rows)
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    usable = reuse is not None and reuse.model_id == embedder.model_id and reuse.dimension == embedder.dimension
+    missing: list[int] = []
+    for i, text in enumerate(texts):
+        old = reuse.row(text) if usable else None
+        if old is None:
+            missing.append(i)
+        else:
+            vectors[i] = reuse.vectors[old]
+    missing.sort(key=lambda i: -len(texts[i]))  # similar lengths share a batch: less padding
+    for start in range(0, len(missing), _BLOCK):
+        block = missing[start : start + _BLOCK]
+        vectors[block] = embedder.encode([texts[i] for i in block], batch_size=batch_size)
+        if progress is not None:
+            progress(len(block))
+    return SentenceTable(embedder.model_id, texts, vectors, spans), len(missing)
+
+
+def precomputed_encoder(table: SentenceTable | None, fallback: Encoder) -> Encoder:
+    """An :data:`~mgiassist.answer.Encoder` that returns stored rows for the sentences ``table``
+    holds and calls ``fallback`` once for the rest (normally only the question)."""
+
+    def encode(texts: Iterable[str]) -> np.ndarray:
+        texts = list(texts)
+        found = [table.row(t) if table is not None else None for t in texts]
+        unknown = [i for i, row in enumerate(found) if row is None]
+        fresh = np.asarray(fallback([texts[i] for i in unknown]), np.float32) if unknown else None
+        if table is None or not texts:
+            return fresh if fresh is not None else np.zeros((0, 0), np.float32)
+        width = table.dimension if fresh is None else fresh.shape[1]
+        out = np.empty((len(texts), width), dtype=np.float32)
+        known = [i for i, row in enumerate(found) if row is not None]
+        if known:
+            out[known] = table.vectors[[found[i] for i in known]]
+        if fresh is not None:
+            out[unknown] = fresh
+        return out
+
+    return encode
+
+
+def answer_encoder(assistant: Any, table: SentenceTable | None = None) -> Encoder:
+    """The encoder for :func:`compose_answer` with an :class:`~mgiassist.Assistant`: stored
+    sentence vectors, and the question's vector from the search's own cache (so an answer costs
+    no encode beyond the search's). Other unknown texts go through a text-keyed LRU cache."""
+    if table is None:
+        table = load_sentence_table(assistant.index.path)
+    others = cached_encoder(assistant.embedder.encode)
+    encode_one = getattr(assistant, "encode_query", None) or getattr(assistant, "_encode_query", None)
+
+    def fallback(texts: list[str]) -> np.ndarray:
+        if encode_one is not None and len(texts) == 1:
+            return np.asarray(encode_one(texts[0]), np.float32)[None, :]
+        return others(texts)
+
+    return precomputed_encoder(table, fallback)

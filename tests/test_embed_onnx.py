@@ -1,0 +1,81 @@
+"""The ONNX Runtime backend against sentence-transformers, on the packaged model and the seeds.
+
+The export runs once per test session into a temporary cache (a few seconds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SEED_CORPUS
+
+from mgiassist.chunk import chunk_profile
+from mgiassist.ingest import iter_profile_paths, load_profile
+
+pytestmark = pytest.mark.integration
+
+QUERIES = [
+    "Can Cambodians vote from abroad?",
+    "What services do migrant resource centres provide?",
+    "x",
+    "Über die Rücküberweisungen — what's known? " * 40,  # longer than the model's 256 tokens
+]
+
+
+def onnx_cache(tmp_path_factory) -> Path:
+    """One export cache per test session, shared by every test module that needs the export."""
+    return tmp_path_factory.getbasetemp() / "onnx-cache"
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(tmp_path_factory):
+    from mgiassist.embed import OnnxEmbedder
+
+    return OnnxEmbedder(cache_dir=onnx_cache(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def seed_texts(real_embedder) -> list[str]:
+    texts = []
+    for path in iter_profile_paths(SEED_CORPUS):
+        profile = load_profile(path, SEED_CORPUS)
+        chunks = chunk_profile(profile, count_tokens=real_embedder.count_tokens,
+                               max_tokens=real_embedder.max_tokens)
+        texts.extend(c.embed_text for c in chunks)
+    return texts
+
+
+def test_onnx_and_torch_vectors_agree_on_the_seed_chunks(onnx_embedder, real_embedder, seed_texts):
+    assert (onnx_embedder.model_id, onnx_embedder.dimension, onnx_embedder.max_tokens) == (
+        real_embedder.model_id, real_embedder.dimension, real_embedder.max_tokens)
+    onnx = onnx_embedder.encode(seed_texts, batch_size=64)
+    torch = real_embedder.encode(seed_texts, batch_size=64)
+    assert onnx.shape == torch.shape == (len(seed_texts), 384) and onnx.dtype == np.float32
+    assert float((onnx * torch).sum(axis=1).min()) >= 0.9999
+    np.testing.assert_allclose(np.linalg.norm(onnx, axis=1), 1.0, rtol=1e-5)
+
+
+def test_onnx_and_torch_agree_on_questions_and_truncation(onnx_embedder, real_embedder):
+    onnx = np.vstack([onnx_embedder.encode([q]) for q in QUERIES])
+    torch = real_embedder.encode(QUERIES)
+    assert float((onnx * torch).sum(axis=1).min()) >= 0.9999
+    # a batch gives the rows one-by-one encodes give, whatever the padding
+    np.testing.assert_allclose(onnx_embedder.encode(QUERIES * 5)[: len(QUERIES)], onnx, atol=1e-5)
+
+
+def test_onnx_counts_tokens_like_the_model_tokenizer(onnx_embedder, real_embedder, seed_texts):
+    for text in [*seed_texts[:40], *QUERIES]:
+        assert onnx_embedder.count_tokens(text) == real_embedder.count_tokens(text)
+
+
+def test_a_second_load_uses_the_cached_export(onnx_embedder, monkeypatch):
+    from mgiassist.embed import OnnxEmbedder, onnx_export
+
+    def no_export(*args):
+        raise AssertionError("exported again")
+
+    monkeypatch.setattr(onnx_export, "_export", no_export)
+    cache = onnx_embedder.cache_dir
+    again = OnnxEmbedder(cache_dir=cache)
+    np.testing.assert_allclose(again.encode(QUERIES[:1]), onnx_embedder.encode(QUERIES[:1]), atol=1e-6)
