@@ -14,12 +14,13 @@ from typing import Any
 
 from render import VIEWER_EMPTY, chunk_view_html  # a sibling module: the page runs as a script
 
-from mgiassist.answer import Answer, cached_encoder, compose_answer
+from mgiassist.answer import Answer, compose_answer
 from mgiassist.assistant import Assistant
 from mgiassist.errors import MgiassistError
 from mgiassist.export import ComparisonRow, compare_countries, comparison_csv
 from mgiassist.live import LiveAssistant
 from mgiassist.search import MAX_QUERY_CHARS
+from mgiassist.sentence_vectors import answer_encoder
 from mgiassist.suggest import Guide
 
 __all__ = ["ANY", "HISTORY_TURNS", "MAX_QUERY_CHARS", "Page", "clean_filters"]
@@ -51,7 +52,8 @@ class Page:
 
     def _use(self, assistant: Assistant) -> None:
         """Called on every (re)load, before the new assistant answers anything."""
-        self._encode = cached_encoder(assistant.embedder.encode)
+        # stored sentence vectors and the search's own query vector: an answer costs no encode
+        self._encode = answer_encoder(assistant)
         self.guide = Guide(assistant.index.chunks, assistant.index.manifest)
 
     @property
