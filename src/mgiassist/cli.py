@@ -154,6 +154,9 @@ def search_command(
 
 
 def _register_optional_commands() -> None:
+    from mgiassist.cli_ask import ask_command
+
+    main.add_command(ask_command, "ask")
     try:
         from mgiassist.cli_eval import eval_command
     except ModuleNotFoundError as exc:

@@ -1,0 +1,121 @@
+"""One chat turn: search, then a list answer, a partial one, a refusal or quoted sentences.
+
+The order matters: a list question is answered from the profile's structure whatever the
+passages say; otherwise the answerability judge decides whether the passages state the answer;
+when they do not, a table or list near the top may still say what the profile does state
+(partial); only then is the question refused (not covered), with the nearest passages folded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mgiassist.answer.compose import cited_passage, compose_answer
+from mgiassist.answer.partial import partial_answer
+from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
+from mgiassist.answer.structured import PAGE_SIZE, list_answer, list_request
+from mgiassist.answer.text import Encoder
+from mgiassist.answerability.features import analyse_question
+from mgiassist.answerability.judge import Decision, Judge
+from mgiassist.schema import SearchResult
+from mgiassist.search import Filters, Searcher
+
+__all__ = ["answer_turn", "not_covered"]
+
+_UNCOVERED = "no indexed profile covers "
+
+
+def _search_refusal_reason(result: SearchResult) -> str:
+    if not result.hits:
+        return "No passage matches the filters." if result.notes else "No passage was found."
+    for note in result.notes:
+        if note.startswith(_UNCOVERED):
+            return f"No indexed profile covers {note[len(_UNCOVERED):]}."
+    return "Nothing in the indexed profiles is close to this question."
+
+
+def not_covered(result: SearchResult, reason: str, confidence: float | None = None) -> Answer:
+    return Answer(
+        question=result.query,
+        search_query=result.search_query,
+        abstained=True,
+        sentences=[],
+        passages=[],
+        nearest=[cited_passage(hit, i) for i, hit in enumerate(result.hits, start=1)],
+        notes=list(result.notes),
+        state=NOT_COVERED,
+        reason=reason,
+        lead=NO_ANSWER,
+        confidence=confidence,
+    )
+
+
+def _model_refusal_reason(result: SearchResult, judge: Judge) -> str:
+    analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
+    unknown = [w for w in (*analysis.named, *analysis.terms) if not judge.vocabulary.mentions(w)]
+    if unknown:
+        shown = ", ".join(f"“{w}”" for w in unknown[:4])
+        return f"The profiles never mention {shown}; the passages found are related but do not answer it."
+    return "The passages found are related to the question, but none of them states the answer."
+
+
+def _list_scope(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
+    mask = searcher.filter_mask(filters)
+    countries = set(result.countries)
+    return [
+        c for c, keep in zip(searcher.index.chunks, mask)
+        if keep and (not countries or c.country in countries)
+    ]
+
+
+def answer_turn(
+    searcher: Searcher,
+    judge: Judge,
+    encode: Encoder,
+    question: str,
+    history: Sequence[str] = (),
+    *,
+    filters: Filters | None = None,
+    k: int = 5,
+    offset: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> Answer:
+    filters = filters or Filters()
+    result = searcher.search(question, k=k, history=history, filters=filters)
+    answer = _decide(searcher, judge, encode, result, filters, offset, page_size)
+    answer.filters = {
+        name: value for name, value in vars(filters).items() if value not in (None, "", [], ())
+    }
+    return answer
+
+
+def _decide(
+    searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, filters: Filters,
+    offset: int, page_size: int,
+) -> Answer:
+    if result.abstained or not result.hits:
+        return not_covered(result, _search_refusal_reason(result))
+    request = list_request(result.query, searcher.facets["domain"], judge.world)
+    if request is not None:
+        listed = list_answer(
+            request, _list_scope(searcher, filters, result), question=result.query,
+            search_query=result.search_query, offset=offset, page_size=page_size,
+        )
+        if listed is not None:
+            listed.notes = list(result.notes)
+            return listed
+    decision: Decision = judge.decide(result)
+    if not decision.answers or decision.missing_countries:
+        partial = partial_answer(result, decision.missing_countries, judge.world, searcher.section_chunks)
+        if partial is not None:
+            partial.confidence = decision.probability
+            return partial
+        if not decision.answers:
+            return not_covered(result, _model_refusal_reason(result, judge), decision.probability)
+    answer = compose_answer(result, encode)
+    if not answer.sentences:
+        return not_covered(result, "No sentence of the passages found could be quoted.")
+    answer.state, answer.abstained = ANSWERED, False
+    answer.reason = "The quoted passages state it."
+    answer.confidence = decision.probability
+    return answer
