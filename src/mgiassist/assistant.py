@@ -50,8 +50,8 @@ class Assistant:
         self.embedder = embedder
         self.searcher = Searcher(index, self._encode_query, settings)
         # The index's own answerability.json when it has one, else the model shipped with us.
-        self.judge = Judge(index, answerability or load_model(index.path))
         self._encode_sentences = cached_encoder(embedder.encode)
+        self.judge = Judge(index, answerability or load_model(index.path), self._encode_sentences)
 
     @classmethod
     def load(

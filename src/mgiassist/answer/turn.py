@@ -8,6 +8,7 @@ when they do not, a table or list near the top may still say what the profile do
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage, compose_answer
@@ -32,6 +33,12 @@ def _search_refusal_reason(result: SearchResult) -> str:
         if note.startswith(_UNCOVERED):
             return f"No indexed profile covers {note[len(_UNCOVERED):]}."
     return "Nothing in the indexed profiles is close to this question."
+
+
+def _refused_for_country(result: SearchResult, judge: Judge) -> bool:
+    """The search refused because the question names only countries no profile covers."""
+    uncovered = any(note.startswith(_UNCOVERED) for note in result.notes)
+    return uncovered and not set(judge.world.find(result.query)) & set(judge.profile_countries)
 
 
 def not_covered(result: SearchResult, reason: str, confidence: float | None = None) -> Answer:
@@ -93,9 +100,18 @@ def _decide(
     searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, filters: Filters,
     offset: int, page_size: int,
 ) -> Answer:
-    if result.abstained or not result.hits:
+    if not result.hits:
         return not_covered(result, _search_refusal_reason(result))
-    request = list_request(result.query, searcher.facets["domain"], judge.world)
+    decision: Decision = judge.decide(result)
+    if result.abstained and _refused_for_country(result, judge):
+        # "And in Germany?": no profile covers the country, but a table may still say what is given.
+        partial = partial_answer(result, decision.missing_countries, judge.world, searcher.section_chunks)
+        return partial or not_covered(result, _search_refusal_reason(result))
+    # A list question about a foreign country ("associations in the United States") is a question
+    # about that country's members of the list: the partial path below answers it.
+    request = None if decision.missing_countries else list_request(
+        result.query, searcher.facets["domain"], judge.world
+    )
     if request is not None:
         listed = list_answer(
             request, _list_scope(searcher, filters, result), question=result.query,
@@ -104,7 +120,6 @@ def _decide(
         if listed is not None:
             listed.notes = list(result.notes)
             return listed
-    decision: Decision = judge.decide(result)
     if not decision.answers or decision.missing_countries:
         partial = partial_answer(result, decision.missing_countries, judge.world, searcher.section_chunks)
         if partial is not None:
@@ -112,7 +127,8 @@ def _decide(
             return partial
         if not decision.answers:
             return not_covered(result, _model_refusal_reason(result, judge), decision.probability)
-    answer = compose_answer(result, encode)
+    # The search's own similarity floor is one signal among the judge's: past the judge, quote.
+    answer = compose_answer(dataclasses.replace(result, abstained=False), encode)
     if not answer.sentences:
         return not_covered(result, "No sentence of the passages found could be quoted.")
     answer.state, answer.abstained = ANSWERED, False

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mgiassist.answer.text import Encoder, split_sentences, strip_footnote_marks
 from mgiassist.converse import content_words
 from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
@@ -43,6 +44,13 @@ FEATURES = (
     "terms_in_top",
     "terms_in_first",
     "terms_in_corpus",
+    "missing_known_idf",
+    "rare_terms_in_sentence",
+    "sentence_top",
+    "dense_shortfall",
+    "year_missing_in_top",
+    "asks_recent",
+    "answer_type_missing_first",
     "named_missing_in_top",
     "named_missing_in_corpus",
     "country_missing_in_top",
@@ -67,8 +75,15 @@ _ASKS_ORGANISATION = re.compile(
 )
 _ASKS_PLACE = re.compile(r"^\s*where\b|\b(which|what) (countr(y|ies)|cit(y|ies)|place|region)\b", re.IGNORECASE)
 
-_NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])\d[\d,.]*\s*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+_NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d[\d,.]*\s*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"hundred|thousand|million|billion)\b", re.IGNORECASE)
+_RECENT = re.compile(
+    r"\b(last|this|next|current(ly)?|now|today|tomorrow|latest|recent(ly)?|so far|to date)\b",
+    re.IGNORECASE,
+)
+# Below this cosine the nearest passage is rarely about the question at all (the search's own
+# calibrated default); the shortfall lets a linear model treat that region differently.
+DENSE_FLOOR = 0.30
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|the|de|des|du|d')?\s*[A-Z][\w'’-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
@@ -161,8 +176,13 @@ def answer_features(
     world: CountryMatcher,
     vocabulary: CorpusVocabulary,
     profile_countries: Sequence[str] = (),
+    encode: Encoder | None = None,
 ) -> dict[str, float]:
-    """The :data:`FEATURES` of one search result over an index with this ``vocabulary``."""
+    """The :data:`FEATURES` of one search result over an index with this ``vocabulary``.
+
+    ``encode`` (texts to unit rows) scores single sentences against the question: one sentence
+    that matches says more than a long passage that is merely about the same topic.
+    """
     mentions = vocabulary.mentions
     question = result.search_query or result.query
     analysis = analyse_question(question, world, profile_countries)
@@ -177,8 +197,31 @@ def answer_features(
     lexical_top = max((h.lexical_score for h in hits), default=0.0)
     named_in_top = [n.lower() in top_text.lower() for n in analysis.named]
     top_countries = set(world.find(top_text))
+    sentences = [
+        strip_footnote_marks(t[span.start : span.end]) for t in top_texts for span in split_sentences(t)
+    ]
+    in_sentence = max(
+        (_share([t in set(analyse(x)) for t in stems], weights) for x in sentences), default=0.0
+    )
+    sentence_top = 0.0
+    if encode is not None and sentences:
+        rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
+        sentence_top = float((rows[1:] @ rows[0]).max())
+    known_missing = [w for t, w in zip(stems, weights) if t not in union and t in vocabulary.frequency]
+    years = [n for n in analysis.named if _YEAR.fullmatch(n)]
+    asked = analysis.answer_type
     return {
         "dense_top": dense[0] if dense else 0.0,
+        "missing_known_idf": max(known_missing, default=0.0),
+        "rare_terms_in_sentence": in_sentence,
+        "sentence_top": sentence_top,
+        "dense_shortfall": max(0.0, DENSE_FLOOR - (dense[0] if dense else 0.0)),
+        "year_missing_in_top": float(any(y not in top_text for y in years)),
+        "asks_recent": float(bool(_RECENT.search(question))),
+        "answer_type_missing_first": float(
+            asked is not None and bool(top_texts)
+            and not holds_answer_type(top_texts[0], asked, world)
+        ),
         "rare_terms_in_top": _share([t in union for t in stems], weights),
         "rare_terms_in_first": (
             _share([t in top_stems[0] for t in stems], weights) if top_stems else 0.0

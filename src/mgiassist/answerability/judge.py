@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from mgiassist.answer.text import Encoder
 from mgiassist.answerability.features import CorpusVocabulary, analyse_question, answer_features
 from mgiassist.answerability.model import AnswerabilityModel
 from mgiassist.countries import CountryMatcher, all_countries
@@ -25,8 +26,11 @@ class Decision:
 class Judge:
     """Decides whether a search result answers its question, for one loaded index."""
 
-    def __init__(self, index: LoadedIndex, model: AnswerabilityModel) -> None:
+    def __init__(
+        self, index: LoadedIndex, model: AnswerabilityModel, encode: Encoder | None = None
+    ) -> None:
         self.index = index
+        self.encode = encode
         self.model = model
         self.world = CountryMatcher(list(all_countries()))
         self.profile_countries = sorted({c.country for c in index.chunks if c.country})
@@ -37,7 +41,9 @@ class Judge:
         return CorpusVocabulary(c.text for c in self.index.chunks)
 
     def features(self, result: SearchResult) -> dict[str, float]:
-        return answer_features(result, self.world, self.vocabulary, self.profile_countries)
+        return answer_features(
+            result, self.world, self.vocabulary, self.profile_countries, self.encode
+        )
 
     def decide(self, result: SearchResult) -> Decision:
         values = self.features(result)
