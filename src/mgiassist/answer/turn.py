@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from mgiassist.answer.compose import cited_passage, compose_answer
 from mgiassist.answer.partial import partial_answer
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
-from mgiassist.answer.structured import PAGE_SIZE, list_answer, list_request
+from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
 from mgiassist.answer.text import Encoder
 from mgiassist.answerability.features import analyse_question
 from mgiassist.answerability.judge import Decision, Judge
 from mgiassist.schema import SearchResult
 from mgiassist.search import Filters, Searcher
 
-__all__ = ["answer_turn", "not_covered"]
+__all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
 
 _UNCOVERED = "no indexed profile covers "
 
@@ -96,6 +96,26 @@ def answer_turn(
     return answer
 
 
+def list_route(
+    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision
+) -> ListRequest | None:
+    """The list a question asks for, answered from structure rather than by the judge."""
+    # A list question about a foreign country ("associations in the United States") is a question
+    # about that country's members of the list: the partial path answers it.
+    if decision.missing_countries:
+        return None
+    return list_request(result.query, searcher.facets["domain"], judge.world)
+
+
+def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult) -> bool:
+    """Whether the turn's state comes from structure or the search, not the judge's threshold."""
+    if not result.hits:
+        return True
+    if result.abstained and _refused_for_country(result, judge):
+        return True
+    return list_route(searcher, judge, result, judge.decide(result)) is not None
+
+
 def _decide(
     searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, filters: Filters,
     offset: int, page_size: int,
@@ -107,11 +127,7 @@ def _decide(
         # "And in Germany?": no profile covers the country, but a table may still say what is given.
         partial = partial_answer(result, decision.missing_countries, judge.world, searcher.section_chunks)
         return partial or not_covered(result, _search_refusal_reason(result))
-    # A list question about a foreign country ("associations in the United States") is a question
-    # about that country's members of the list: the partial path below answers it.
-    request = None if decision.missing_countries else list_request(
-        result.query, searcher.facets["domain"], judge.world
-    )
+    request = list_route(searcher, judge, result, decision)
     if request is not None:
         listed = list_answer(
             request, _list_scope(searcher, filters, result), question=result.query,

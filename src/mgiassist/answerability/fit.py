@@ -25,7 +25,7 @@ from mgiassist.answerability.model import AnswerabilityModel, fit_logistic
 from mgiassist.errors import MgiassistError
 from mgiassist.files import read_jsonl
 
-__all__ = ["choose_threshold", "fit_answerability", "load_questions", "main", "state_report"]
+__all__ = ["choose_threshold", "cross_validated_probabilities", "fit_answerability", "load_questions", "main", "state_report"]
 
 
 def load_questions(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
@@ -59,27 +59,50 @@ def choose_threshold(
     return best
 
 
+def cross_validated_probabilities(
+    rows: Sequence[dict[str, float]], labels: Sequence[bool], *, l2: float, folds: int = 5, seed: int = 0
+) -> list[float]:
+    """Each row's probability from a model fitted on the other folds (shuffled with ``seed``)."""
+    order = np.random.default_rng(seed).permutation(len(rows))
+    probabilities = [0.0] * len(rows)
+    for fold in range(folds):
+        held = order[fold::folds]
+        kept = np.setdiff1d(order, held)
+        model = fit_logistic([rows[i] for i in kept], [labels[i] for i in kept], l2=l2)
+        for i in held:
+            probabilities[i] = model.probability(rows[i])
+    return probabilities
+
+
 def _features(assistant, questions: list[dict[str, Any]], k: int) -> list[tuple[dict, bool]]:
+    """Features of each question, and whether the judge decides it at all (list questions and
+    countries no profile covers are decided by structure, so they do not train the judge)."""
+    from mgiassist.answer.turn import decided_by_structure
+
     rows = []
     for item in questions:
         result = assistant.search(item["question"], k=k, history=item.get("history", []))
-        rows.append((assistant.judge.features(result), result.abstained))
+        judged = not decided_by_structure(assistant.searcher, assistant.judge, result)
+        rows.append((assistant.judge.features(result), judged))
     return rows
 
 
 def fit_answerability(
     assistant, questions: list[dict[str, Any]], *, split: str = "dev",
-    max_false_refusal: float = 0.02, l2: float = 1.0, k: int = 5,
+    max_false_refusal: float = 0.02, l2: float = 3.0, k: int = 5,
 ) -> AnswerabilityModel:
     """Fit on the ``split`` questions of ``questions`` with ``assistant``'s index and search."""
     fitted = [q for q in questions if q.get("split", "dev") == split]
-    rows = _features(assistant, fitted, k)
-    labels = [bool(q["answerable"]) for q in fitted]
-    model = fit_logistic([r for r, _ in rows], labels, l2=l2)
-    probabilities = [model.probability(r) for r, _ in rows]
-    model.threshold = choose_threshold(probabilities, labels, max_false_refusal, [a for _, a in rows])
+    computed = _features(assistant, fitted, k)
+    rows = [row for row, judged in computed if judged]
+    labels = [bool(q["answerable"]) for q, (_, judged) in zip(fitted, computed) if judged]
+    model = fit_logistic(rows, labels, l2=l2)
+    # The threshold is chosen on held-out probabilities: on its own training rows a model is
+    # overconfident, and a threshold set there refuses more answerable questions on new ones.
+    probabilities = cross_validated_probabilities(rows, labels, l2=l2)
+    model.threshold = choose_threshold(probabilities, labels, max_false_refusal)
     model.info = {
-        "fitted_on": split, "questions": len(fitted), "unanswerable": labels.count(False),
+        "fitted_on": split, "questions": len(rows), "unanswerable": labels.count(False),
         "max_false_refusal": max_false_refusal, "l2": l2,
     }
     return model
@@ -117,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", help="write the fitted model here (default: only report)")
     parser.add_argument("--split", default="dev", help="fit on this split")
     parser.add_argument("--max-false-refusal", type=float, default=0.02)
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--report-only", action="store_true", help="report the current model")
     args = parser.parse_args(argv)
     from mgiassist.assistant import Assistant
