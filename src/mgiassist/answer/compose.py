@@ -103,6 +103,11 @@ def compose_answer(
     candidates: list[tuple[int, Span]] = []
     for position, hit in enumerate(top):
         headings = (*hit.chunk.heading_path, str(hit.chunk.attributes.get("title", "")))
+        if hit.chunk.attributes.get("rows"):
+            # A table answers as a whole ("Thailand 689,451; France 69,748…"): its rows are too
+            # short to compete as sentences, and one row alone drops what the table is about.
+            candidates.append((position, Span(0, len(hit.chunk.text.rstrip()))))
+            continue
         candidates.extend((position, span) for span in _candidate_spans(hit.chunk.text, headings))
     texts = [strip_footnote_marks(top[p].chunk.text[s.start : s.end]) for p, s in candidates]
     vectors = np.asarray(encode([result.search_query, *texts]), dtype=np.float32)

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage
 from mgiassist.answer.records import PARTIAL, Answer, AnswerGroup, AnswerItem
+from mgiassist.answerability.features import analyse_question
 from mgiassist.countries import CountryMatcher
-from mgiassist.schema import FAMILY_LABELS, Chunk, Hit, SearchResult
+from mgiassist.lexical import analyse
+from mgiassist.schema import FAMILY_LABELS, Chunk, Citation, Hit, SearchResult
 
 __all__ = ["partial_answer"]
 
@@ -71,19 +73,36 @@ def partial_answer(
     missing: Sequence[str],
     world: CountryMatcher,
     section_chunks,
+    tables: Sequence[Chunk] = (),
 ) -> Answer | None:
     """A partial answer when a table or list near the top leaves out the countries ``missing``.
 
-    ``section_chunks(chunk_id)`` returns the chunks of a hit's section (its list's items).
+    ``section_chunks(chunk_id)`` returns the chunks of a hit's section (its list's items);
+    ``tables`` are the tables of the profiles in scope, read when the search ranked none of them
+    near the top but the question asks for a count or a place.
     """
     if not missing:
         return None
+    asks = analyse_question(result.search_query, world).answer_type
+    words = set(analyse(result.search_query))
+    found: list[tuple[int, int, Hit, str]] = []
     for hit in result.hits[:_LOOK_AT]:
-        statement = _table_statement(hit, missing, world) or _list_statement(
-            hit, section_chunks(hit.chunk.chunk_id), missing
-        )
-        if statement is None:
-            continue
+        table = _table_statement(hit, missing, world)
+        listed = None if table else _list_statement(hit, section_chunks(hit.chunk.chunk_id), missing)
+        if table or listed:
+            # A count is read from a table; members ("organisations in…") from a list whose
+            # heading shares the question's words. Otherwise the better-ranked one wins.
+            fits = asks in ("number", "place") if table else bool(words & set(analyse(
+                " ".join(hit.chunk.heading_path[:-1]))))
+            found.append((0 if fits else 1, hit.rank, hit, table or listed))
+    if not found and asks in ("number", "place"):
+        for chunk in tables:
+            hit = Hit(rank=0, score=0.0, chunk=chunk, citation=Citation.from_chunk(chunk))
+            table = _table_statement(hit, missing, world)
+            if table:
+                found.append((0, 0, hit, table))
+                break
+    for _, _, hit, statement in sorted(found, key=lambda f: f[:2])[:1]:
         passage = cited_passage(hit, 1)
         return Answer(
             question=result.query,

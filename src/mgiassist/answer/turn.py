@@ -24,6 +24,9 @@ from mgiassist.search import Filters, Searcher
 __all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
 
 _UNCOVERED = "no indexed profile covers "
+# The judge's probability above which it answers a question the search found no close passage
+# for (chosen on the dev split: it keeps off-topic questions refused, lets typos through).
+FLOOR_OVERRIDE = 0.5
 
 
 def _search_refusal_reason(result: SearchResult) -> str:
@@ -64,6 +67,10 @@ def _model_refusal_reason(result: SearchResult, judge: Judge) -> str:
         shown = ", ".join(f"“{w}”" for w in unknown[:4])
         return f"The profiles never mention {shown}; the passages found are related but do not answer it."
     return "The passages found are related to the question, but none of them states the answer."
+
+
+def _tables(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
+    return [c for c in _list_scope(searcher, filters, result) if c.attributes.get("rows")]
 
 
 def _list_scope(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
@@ -125,7 +132,10 @@ def _decide(
     decision: Decision = judge.decide(result)
     if result.abstained and _refused_for_country(result, judge):
         # "And in Germany?": no profile covers the country, but a table may still say what is given.
-        partial = partial_answer(result, decision.missing_countries, judge.world, searcher.section_chunks)
+        partial = partial_answer(
+            result, decision.missing_countries, judge.world, searcher.section_chunks,
+            _tables(searcher, filters, result),
+        )
         return partial or not_covered(result, _search_refusal_reason(result))
     request = list_route(searcher, judge, result, decision)
     if request is not None:
@@ -136,12 +146,18 @@ def _decide(
         if listed is not None:
             listed.notes = list(result.notes)
             return listed
-    if not decision.answers or decision.missing_countries:
-        partial = partial_answer(result, decision.missing_countries, judge.world, searcher.section_chunks)
+    # Below the search's similarity floor the judge must be confident to answer anyway (a typo
+    # or a paraphrase); off-topic questions stay refused.
+    refused = not decision.answers or (result.abstained and decision.probability < FLOOR_OVERRIDE)
+    if refused or decision.missing_countries:
+        partial = partial_answer(
+            result, decision.missing_countries, judge.world, searcher.section_chunks,
+            _tables(searcher, filters, result),
+        )
         if partial is not None:
             partial.confidence = decision.probability
             return partial
-        if not decision.answers:
+        if refused:
             return not_covered(result, _model_refusal_reason(result, judge), decision.probability)
     # The search's own similarity floor is one signal among the judge's: past the judge, quote.
     answer = compose_answer(dataclasses.replace(result, abstained=False), encode)

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from mgiassist.answer.turn import FLOOR_OVERRIDE
 from mgiassist.answerability.model import AnswerabilityModel, fit_logistic
 from mgiassist.errors import MgiassistError
 from mgiassist.files import read_jsonl
@@ -74,7 +75,7 @@ def cross_validated_probabilities(
     return probabilities
 
 
-def _features(assistant, questions: list[dict[str, Any]], k: int) -> list[tuple[dict, bool]]:
+def _features(assistant, questions: list[dict[str, Any]], k: int) -> list[tuple[dict, bool, bool]]:
     """Features of each question, and whether the judge decides it at all (list questions and
     countries no profile covers are decided by structure, so they do not train the judge)."""
     from mgiassist.answer.turn import decided_by_structure
@@ -83,7 +84,7 @@ def _features(assistant, questions: list[dict[str, Any]], k: int) -> list[tuple[
     for item in questions:
         result = assistant.search(item["question"], k=k, history=item.get("history", []))
         judged = not decided_by_structure(assistant.searcher, assistant.judge, result)
-        rows.append((assistant.judge.features(result), judged))
+        rows.append((assistant.judge.features(result), judged, result.abstained))
     return rows
 
 
@@ -94,13 +95,15 @@ def fit_answerability(
     """Fit on the ``split`` questions of ``questions`` with ``assistant``'s index and search."""
     fitted = [q for q in questions if q.get("split", "dev") == split]
     computed = _features(assistant, fitted, k)
-    rows = [row for row, judged in computed if judged]
-    labels = [bool(q["answerable"]) for q, (_, judged) in zip(fitted, computed) if judged]
+    rows = [row for row, judged, _ in computed if judged]
+    labels = [bool(q["answerable"]) for q, (_, judged, _) in zip(fitted, computed) if judged]
+    below_floor = [floor for _, judged, floor in computed if judged]
     model = fit_logistic(rows, labels, l2=l2)
     # The threshold is chosen on held-out probabilities: on its own training rows a model is
     # overconfident, and a threshold set there refuses more answerable questions on new ones.
     probabilities = cross_validated_probabilities(rows, labels, l2=l2)
-    model.threshold = choose_threshold(probabilities, labels, max_false_refusal)
+    refused_anyway = [f and p < FLOOR_OVERRIDE for f, p in zip(below_floor, probabilities)]
+    model.threshold = choose_threshold(probabilities, labels, max_false_refusal, refused_anyway)
     model.info = {
         "fitted_on": split, "questions": len(rows), "unanswerable": labels.count(False),
         "max_false_refusal": max_false_refusal, "l2": l2,
