@@ -95,7 +95,7 @@ def partial_answer(
             fits = asks in ("number", "place") if table else bool(words & set(analyse(
                 " ".join(hit.chunk.heading_path[:-1]))))
             found.append((0 if fits else 1, hit.rank, hit, table or listed))
-    if not found and asks in ("number", "place"):
+    if not any(f[0] == 0 for f in found) and asks in ("number", "place"):
         for chunk in tables:
             hit = Hit(rank=0, score=0.0, chunk=chunk, citation=Citation.from_chunk(chunk))
             table = _table_statement(hit, missing, world)
