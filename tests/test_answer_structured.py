@@ -115,3 +115,13 @@ def test_answer_states_travel_in_the_json() -> None:
     assert legacy.state == ANSWERED
     with pytest.raises(ValueError):
         Answer("q", "q", False, [], [], state="maybe")
+
+
+def test_list_items_are_also_sentences_for_readers_that_know_only_sentences() -> None:
+    request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
+    answer = list_answer(request, FINDINGS, question="q", search_query="q")
+    data = answer.to_dict()
+    assert [s["text"] for s in data["sentences"]] == [
+        "Nationals abroad cannot vote.", "There is no partnership with civil society."
+    ]
+    assert answer.text.count("Nationals abroad cannot vote.") == 1

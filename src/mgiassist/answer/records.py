@@ -138,7 +138,7 @@ class Answer:
             if group.title:
                 lines.append(f"{group.title}:")
             lines.extend(f"- {item.text} [{item.marker}]" for item in group.items)
-        if self.sentences:
+        if self.sentences and not self.groups:  # a list answer's sentences are its items again
             lines.append(" ".join(f"{s.text} [{s.marker}]" for s in self.sentences))
         return "\n".join(lines) if lines else NO_ANSWER
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mgiassist.answer.compose import passage_from_chunk
-from mgiassist.answer.records import ANSWERED, Answer, AnswerGroup, AnswerItem
+from mgiassist.answer.records import ANSWERED, Answer, AnswerGroup, AnswerItem, AnswerSentence
 from mgiassist.answer.text import Span, split_sentences, strip_footnote_marks
 from mgiassist.converse import content_words, polarity_hint
 from mgiassist.countries import CountryMatcher
@@ -156,6 +156,7 @@ def list_answer(
     page = items[offset : offset + page_size]
     groups: dict[str, AnswerGroup] = {}
     passages = []
+    sentences: list[AnswerSentence] = []
     for chunk in page:
         passage = passage_from_chunk(chunk, len(passages) + 1)
         text, span = _item_text(chunk)
@@ -164,6 +165,8 @@ def list_answer(
         passages.append(passage)
         title = _group_title(chunk, request, countries)
         groups.setdefault(title, AnswerGroup(title)).items.append(AnswerItem(text, passage.marker))
+        # The items as sentences too, so a reader that knows only sentences still shows them.
+        sentences.append(AnswerSentence(text, passage.marker, 0.0, span or Span(0, 0)))
     noun = _NOUNS.get((request.kind, request.polarity)) or _NOUNS.get((request.kind, None), "items")
     families = {FAMILY_LABELS.get(c.family, c.family) for c in items}
     where = " and ".join(sorted({c.country for c in items if c.country})) or "The profile"
@@ -176,7 +179,7 @@ def list_answer(
         question=question,
         search_query=search_query,
         abstained=False,
-        sentences=[],
+        sentences=sentences,
         passages=passages,
         state=ANSWERED,
         reason=f"The profile lists its {noun} under its own headings; each item is cited.",
