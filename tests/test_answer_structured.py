@@ -125,3 +125,16 @@ def test_list_items_are_also_sentences_for_readers_that_know_only_sentences() ->
         "Nationals abroad cannot vote.", "There is no partnership with civil society."
     ]
     assert answer.text.count("Nationals abroad cannot vote.") == 1
+
+
+def test_an_item_whose_value_did_not_survive_into_text_is_partial() -> None:
+    from mgiassist.answer.partial import empty_item_answer
+
+    empty = _chunk("r1", "Dual citizenship¹", ["Political rights", "Dual citizenship"], "right",
+                   family="diaspora-mapping")
+    stated = _chunk("r2", "Voting from abroad³\n³ Whilst voting is allowed, it is not implemented.",
+                    ["Political rights", "Voting from abroad"], "right", family="diaspora-mapping")
+    answer = empty_item_answer(SearchResult("q", "q", False, [_hit(empty), _hit(stated, 2)]))
+    assert answer.state == PARTIAL and answer.passages[0].chunk_id == "r1"
+    assert "lists “Dual citizenship” under Political rights, but its text gives no value" in answer.text
+    assert empty_item_answer(SearchResult("q", "q", False, [_hit(stated)])) is None

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage
 from mgiassist.answer.records import PARTIAL, Answer, AnswerGroup, AnswerItem
+from mgiassist.answer.text import strip_footnote_marks
 from mgiassist.answerability.features import analyse_question
 from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import FAMILY_LABELS, Chunk, Citation, Hit, SearchResult
 
-__all__ = ["partial_answer"]
+__all__ = ["empty_item_answer", "partial_answer"]
 
 _LOOK_AT = 5  # hits searched for a table or list that explains the gap
 
@@ -119,3 +120,41 @@ def partial_answer(
             nearest=[cited_passage(h, i) for i, h in enumerate(result.hits, start=1)],
         )
     return None
+
+
+def _is_empty_item(chunk: Chunk) -> bool:
+    """A list item whose text is only its own heading: the value was an icon or a graphic."""
+    body = strip_footnote_marks(chunk.text).strip(" .:*")
+    title = strip_footnote_marks(chunk.heading_path[-1]).strip(" .:*") if chunk.heading_path else ""
+    return bool(body) and body.lower() == title.lower()
+
+
+def empty_item_answer(result: SearchResult) -> Answer | None:
+    """Partial when the best passage names the asked item but states nothing about it.
+
+    "Does Cambodia allow dual citizenship?" finds the mapping's "Dual citizenship" item, whose
+    yes/no was an icon that no text rendering keeps: the honest reply says the profile lists the
+    item and gives no value, rather than quoting the nearest sentence that happens to match.
+    """
+    if not result.hits or not _is_empty_item(result.hits[0].chunk):
+        return None
+    hit = result.hits[0]
+    title = strip_footnote_marks(hit.chunk.heading_path[-1])
+    passage = cited_passage(hit, 1)
+    statement = (
+        f"The {_family(hit.chunk)} lists “{title}” under {hit.chunk.domain}, "
+        "but its text gives no value for it."
+    )
+    return Answer(
+        question=result.query,
+        search_query=result.search_query,
+        abstained=True,
+        sentences=[],
+        passages=[passage],
+        notes=list(result.notes),
+        state=PARTIAL,
+        reason=f"The profile names “{title}” but does not state it in its text.",
+        lead="The profiles don't state this.",
+        groups=[AnswerGroup("", [AnswerItem(statement, passage.marker)])],
+        nearest=[cited_passage(h, i) for i, h in enumerate(result.hits, start=1)],
+    )

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage, compose_answer
-from mgiassist.answer.partial import partial_answer
+from mgiassist.answer.partial import empty_item_answer, partial_answer
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
 from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
 from mgiassist.answer.text import Encoder
@@ -120,6 +120,8 @@ def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult)
         return True
     if result.abstained and _refused_for_country(result, judge):
         return True
+    if empty_item_answer(result) is not None:
+        return True
     return list_route(searcher, judge, result, judge.decide(result)) is not None
 
 
@@ -146,6 +148,10 @@ def _decide(
         if listed is not None:
             listed.notes = list(result.notes)
             return listed
+    empty = empty_item_answer(result)
+    if empty is not None:
+        empty.confidence = decision.probability
+        return empty
     # Below the search's similarity floor the judge must be confident to answer anyway (a typo
     # or a paraphrase); off-topic questions stay refused.
     refused = not decision.answers or (result.abstained and decision.probability < FLOOR_OVERRIDE)
