@@ -120,8 +120,6 @@ def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult)
         return True
     if result.abstained and _refused_for_country(result, judge):
         return True
-    if empty_item_answer(result) is not None:
-        return True
     return list_route(searcher, judge, result, judge.decide(result)) is not None
 
 
@@ -148,10 +146,6 @@ def _decide(
         if listed is not None:
             listed.notes = list(result.notes)
             return listed
-    empty = empty_item_answer(result)
-    if empty is not None:
-        empty.confidence = decision.probability
-        return empty
     # Below the search's similarity floor the judge must be confident to answer anyway (a typo
     # or a paraphrase); off-topic questions stay refused.
     refused = not decision.answers or (result.abstained and decision.probability < FLOOR_OVERRIDE)
@@ -164,6 +158,12 @@ def _decide(
             partial.confidence = decision.probability
             return partial
         if refused:
+            # An item the profile names without a value (an icon lost in rendering) is a
+            # better reply than a refusal; it never turns an answer into a refusal.
+            empty = empty_item_answer(result)
+            if empty is not None:
+                empty.confidence = decision.probability
+                return empty
             return not_covered(result, _model_refusal_reason(result, judge), decision.probability)
     # The search's own similarity floor is one signal among the judge's: past the judge, quote.
     answer = compose_answer(dataclasses.replace(result, abstained=False), encode)
