@@ -54,7 +54,7 @@ def test_ask_text_states_the_state_on_the_first_line(runner, built):
     result = runner.invoke(main, ["ask", "What are the obstacles?", "--index", str(built)])
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
-    assert first.startswith("Answered from the indexed profiles.")
+    assert first.startswith("Answered: The profile lists its obstacles")
     assert "Lack of resources" in result.output
     assert "\n[1] Cambodia · Diaspora engagement mapping" in result.output
 
@@ -65,6 +65,8 @@ def test_ask_history_and_country_refusal(runner, built):
     assert payload["state"] == "not_covered"
     assert payload["reason"] == "No indexed profile covers Kenya."
     assert payload["citations"] == [] and payload["answer"]
+    text = runner.invoke(main, ["ask", "Can Kenyans vote from abroad?", "--index", str(built)])
+    assert text.output.splitlines()[0] == "Not covered: No indexed profile covers Kenya."
     follow = runner.invoke(main, ["ask", "Who runs them?", "--index", str(built), "--json",
                                   "--history", "What do migrant resource centres offer?"])
     assert json.loads(follow.output)["search_query"] == "Who runs them? migrant resource centres offer"

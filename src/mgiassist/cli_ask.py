@@ -16,16 +16,13 @@ from mgiassist.answer import ANSWERED, NOT_COVERED, Answer
 
 __all__ = ["ask_command", "format_answer"]
 
-_STATE_LINES = {
-    ANSWERED: "Answered from the indexed profiles.",
-    "partial": "Partly answered: the profiles do not state exactly this.",
-    NOT_COVERED: "Not covered by the indexed profiles.",
-}
+_STATE_LINES = {ANSWERED: "Answered", "partial": "Partly answered", NOT_COVERED: "Not covered"}
 
 
 def format_answer(answer: Answer) -> str:
     """The reply as text: the state in plain words, the answer, then the citations."""
-    lines = [_STATE_LINES[answer.state] + (f" {answer.reason}" if answer.reason else "")]
+    state = _STATE_LINES[answer.state]
+    lines = [f"{state}: {answer.reason}" if answer.reason else f"{state}."]
     if answer.contextualised:
         lines.append(f"Searched for: {answer.search_query}")
     lines += ["", answer.text]

@@ -114,7 +114,7 @@ def partial_answer(
             notes=list(result.notes),
             state=PARTIAL,
             reason=f"The profiles do not give this for {' or '.join(missing)}; "
-            "they state what is shown instead.",
+            "the reply says what they list instead.",
             lead=f"The profiles don't state this for {' or '.join(missing)}.",
             groups=[AnswerGroup("", [AnswerItem(statement, passage.marker)])],
             nearest=[cited_passage(h, i) for i, h in enumerate(result.hits, start=1)],
