@@ -14,13 +14,12 @@ from typing import Any
 
 from render import VIEWER_EMPTY, chunk_view_html  # a sibling module: the page runs as a script
 
-from mgiassist.answer import Answer, compose_answer
+from mgiassist.answer import Answer
 from mgiassist.assistant import Assistant
 from mgiassist.errors import MgiassistError
 from mgiassist.export import ComparisonRow, compare_countries, comparison_csv
 from mgiassist.live import LiveAssistant
 from mgiassist.search import MAX_QUERY_CHARS
-from mgiassist.sentence_vectors import answer_encoder
 from mgiassist.suggest import Guide
 
 __all__ = ["ANY", "HISTORY_TURNS", "MAX_QUERY_CHARS", "Page", "clean_filters"]
@@ -45,15 +44,12 @@ class Page:
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
         self.guide = Guide([])
-        self._encode = None
         # Loads now and again whenever `mgiassist index` swaps in a new index (checked between
         # requests); a failed load keeps its one-line reason instead of raising.
         self.live = LiveAssistant(self.index_dir, on_reload=self._use)
 
     def _use(self, assistant: Assistant) -> None:
         """Called on every (re)load, before the new assistant answers anything."""
-        # stored sentence vectors and the search's own query vector: an answer costs no encode
-        self._encode = answer_encoder(assistant)
         self.guide = Guide(assistant.index.chunks, assistant.index.manifest)
 
     @property
@@ -89,8 +85,7 @@ class Page:
     ) -> Answer:
         if self.assistant is None:
             raise MgiassistError(self.error or "the index is not loaded")
-        result = self.assistant.search(question, k=k, history=history[-HISTORY_TURNS:], **filters)
-        return compose_answer(result, self._encode)
+        return self.assistant.answer(question, history[-HISTORY_TURNS:], k=k, **filters)
 
     def record(
         self, question: str, history: list[str], filters: dict[str, str | None]

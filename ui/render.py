@@ -150,6 +150,22 @@ def _follow_ups_html(record: dict[str, Any]) -> str:
     return f'<div class="mgi-follow"><div>You could also ask:</div><ul>{links}</ul></div>'
 
 
+def _groups_html(groups: Sequence[dict[str, Any]], by_marker: dict[Any, dict[str, Any]]) -> str:
+    """A list answer in the profile's own order: one heading per domain or section, each item
+    with the marker of the passage it comes from."""
+    parts = ['<div class="mgi-groups">']
+    for group in groups:
+        if group.get("title"):
+            parts.append(f'<p class="mgi-group-title"><strong>{_esc(group["title"])}</strong></p>')
+        items = []
+        for item in group.get("items", []):
+            marker = _cite_link(by_marker.get(item["marker"], {}), f"[{_esc(item['marker'])}]", "mgi-marker")
+            items.append(f"<li>{_esc(item['text'])} {marker}</li>")
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
 def answer_plain_text(record: dict[str, Any]) -> str:
     """The reply as plain text for the clipboard: state, answer with its markers, then the
     numbered citations, each with its source links."""
@@ -182,7 +198,13 @@ def render_answer_html(record: dict[str, Any]) -> str:
     state, _ = answer_state(record)
     parts = ['<div class="mgi-answer">', _state_html(record)]
     by_marker = {p["marker"]: p for p in record.get("citations", [])}
-    if state != "not_covered" and record.get("sentences"):
+    lead = record.get("lead")
+    if state != "not_covered" and lead:
+        parts.append(f'<p class="mgi-lead">{_esc(lead)}</p>')
+    groups = record.get("groups") or []
+    if state != "not_covered" and groups:
+        parts.append(_groups_html(groups, by_marker))
+    elif state != "not_covered" and record.get("sentences"):
         sentences = []
         for sentence in record["sentences"]:
             passage = by_marker.get(sentence["marker"], {})

@@ -14,6 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from mgiassist.answer import Answer, Encoder
+from mgiassist.answer.structured import PAGE_SIZE
+from mgiassist.answer.turn import answer_turn
+from mgiassist.answerability.judge import Judge
+from mgiassist.answerability.model import AnswerabilityModel, load_model
 from mgiassist.embed import Embedder, load_embedder
 from mgiassist.errors import IndexMismatchError, IndexStaleError
 from mgiassist.index import LoadedIndex, index_status, load_index
@@ -24,7 +29,13 @@ __all__ = ["Assistant"]
 
 
 class Assistant:
-    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: SearchSettings | None = None) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        settings: SearchSettings | None = None,
+        answerability: AnswerabilityModel | None = None,
+    ) -> None:
         if embedder.model_id != index.model_id:
             raise IndexMismatchError(
                 f"index {index.path} was built with {index.model_id}, not {embedder.model_id}: "
@@ -38,6 +49,9 @@ class Assistant:
         self.index = index
         self.embedder = embedder
         self.searcher = Searcher(index, self._encode_query, settings)
+        # The index's own answerability.json when it has one, else the model shipped with us.
+        self._sentence_encoder: Encoder | None = None
+        self.judge = Judge(index, answerability or load_model(index.path), self._encode_sentences)
 
     @classmethod
     def load(
@@ -62,6 +76,16 @@ class Assistant:
         if embedder is None:
             embedder = load_embedder(model or index.model_id)
         return cls(index, embedder, settings)
+
+    def _encode_sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors stored with the index (``sentences.npy``) and the search's own cached
+        query vector, so an answer costs no encode beyond the search's; built on first use so a
+        plain search never reads the sentence table."""
+        if self._sentence_encoder is None:
+            from mgiassist.sentence_vectors import answer_encoder
+
+            self._sentence_encoder = answer_encoder(self)
+        return self._sentence_encoder(texts)
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one assistant lives as long as the process
     def _encode_cached(self, text: str) -> bytes:
@@ -92,6 +116,30 @@ class Assistant:
     ) -> SearchResult:
         filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity)
         return self.searcher.search(question, k=k, history=history, filters=filters)
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[str] = (),
+        *,
+        country: str | Sequence[str] | None = None,
+        family: str | Sequence[str] | None = None,
+        domain: str | Sequence[str] | None = None,
+        polarity: str | Sequence[str] | None = None,
+        section: str | Sequence[str] | None = None,
+        k: int = 5,
+        offset: int = 0,
+        page_size: int = PAGE_SIZE,
+    ) -> Answer:
+        """One chat turn: search, decide the state, compose the reply with its citations.
+
+        ``offset`` pages through a long list answer (``answer.more["offset"]`` is the next page).
+        """
+        filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity)
+        return answer_turn(
+            self.searcher, self.judge, self._encode_sentences, question, history,
+            filters=filters, k=k, offset=offset, page_size=page_size,
+        )
 
     def chunk(self, chunk_id: str) -> Chunk:
         return self.searcher.chunk(chunk_id)

@@ -36,6 +36,7 @@ def _fail(message: str) -> NoReturn:
 _LAZY_COMMANDS = {
     "eval": ("mgiassist.cli_eval", "eval_command"),
     "inspect": ("mgiassist.cli_inspect", "inspect_command"),
+    "ask": ("mgiassist.cli_ask", "ask_command"),
 }
 # Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
 _BACKENDS = ("onnx", "torch")

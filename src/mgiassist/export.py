@@ -86,7 +86,9 @@ def answer_state(record: dict[str, Any]) -> tuple[str, str]:
         return "error", str(record["error"])
     state = record.get("state")
     if state:
-        return str(state), str(record.get("reason") or "")
+        reason = str(record.get("reason") or "")
+        # a refusal always says why, even from a record that carries its state but no reason
+        return str(state), reason or (_NOT_COVERED_REASON if state == "not_covered" else "")
     if record.get("abstained") or not record.get("sentences", record.get("citations")):
         return "not_covered", _NOT_COVERED_REASON
     return "answered", ""

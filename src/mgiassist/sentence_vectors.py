@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.answer import Encoder, Span, _candidate_spans, cached_encoder, strip_footnote_marks
+# the answer package's own modules, not its __init__: the index build imports this module
+from mgiassist.answer.compose import _candidate_spans
+from mgiassist.answer.text import Encoder, Span, cached_encoder, strip_footnote_marks
 from mgiassist.schema import Chunk
 
 __all__ = [

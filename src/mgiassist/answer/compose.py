@@ -1,0 +1,143 @@
+"""A short extractive answer with citation markers, built from the top passages of a search.
+
+No language model writes anything: the answer is made of sentences copied from the passages,
+chosen by their embedding similarity to the question, each followed by a marker ``[n]`` that
+points to the cited passage it came from. The core needs only a function that turns a list of
+texts into normalised rows (``assistant.embedder.encode`` in the page, a fake one in tests).
+
+>>> answer = compose_answer(result, assistant.embedder.encode)
+>>> answer.text
+'Cambodians overseas cannot vote from abroad. [1] …'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from mgiassist.answer.records import Answer, AnswerSentence, CitedPassage
+from mgiassist.answer.text import Encoder, Span, split_sentences, strip_footnote_marks
+from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+
+__all__ = ["cited_passage", "compose_answer", "passage_from_chunk"]
+
+_MIN_WORDS = 4
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", strip_footnote_marks(text).lower()).split())
+
+
+def _candidate_spans(text: str, headings: Sequence[str] = ()) -> list[Span]:
+    spans = split_sentences(text)
+    # Headings and table cells ("Dual citizenship¹", "Migrant workers resource centres (2013).")
+    # repeat the question's words without answering it; keep them only when nothing else is left.
+    titles = {_normalise(h) for h in headings if h}
+    long = [
+        s
+        for s in spans
+        if len(strip_footnote_marks(text[s.start : s.end]).split()) >= _MIN_WORDS
+        and _normalise(text[s.start : s.end]) not in titles
+    ]
+    return long or spans
+
+
+def cited_passage(hit: Hit, marker: int) -> CitedPassage:
+    return CitedPassage(
+        marker=marker,
+        rank=hit.rank,
+        chunk_id=hit.chunk.chunk_id,
+        label=hit.citation.label(),
+        citation=hit.citation.to_dict(),
+        text=hit.chunk.text,
+        score=float(hit.score),
+    )
+
+
+def passage_from_chunk(chunk: Chunk, marker: int, *, rank: int = 0) -> CitedPassage:
+    """A chunk cited because of where it sits in the profile (a list item), not a search rank."""
+    citation = Citation.from_chunk(chunk)
+    return CitedPassage(
+        marker=marker,
+        rank=rank,
+        chunk_id=chunk.chunk_id,
+        label=citation.label(),
+        citation=citation.to_dict(),
+        text=chunk.text,
+    )
+
+
+def compose_answer(
+    result: SearchResult,
+    encode: Encoder,
+    *,
+    passages: int = 3,
+    max_sentences: int = 3,
+    per_passage: int = 2,
+    margin: float = 0.2,
+) -> Answer:
+    """Pick up to ``max_sentences`` sentences from the top ``passages`` hits of ``result``.
+
+    A sentence is kept when its cosine similarity to the (contextualised) question is within
+    ``margin`` of the best sentence, so a clear single answer is not padded with weak ones, and
+    at most ``per_passage`` sentences come from one passage, so the answer is not one passage retold.
+    Markers are numbered in the order passages are first cited; only cited passages are returned,
+    so every marker points to a passage that is shown. An abstaining result yields no sentences
+    and its hits as ``nearest``.
+    """
+    base = Answer(
+        question=result.query,
+        search_query=result.search_query,
+        abstained=result.abstained or not result.hits,
+        sentences=[],
+        passages=[],
+        notes=list(result.notes),
+    )
+    if base.abstained:
+        base.nearest = [cited_passage(hit, i) for i, hit in enumerate(result.hits, start=1)]
+        return base
+
+    top = result.hits[: max(1, passages)]
+    candidates: list[tuple[int, Span]] = []
+    for position, hit in enumerate(top):
+        headings = (*hit.chunk.heading_path, str(hit.chunk.attributes.get("title", "")))
+        if hit.chunk.attributes.get("rows"):
+            # A table answers as a whole ("Thailand 689,451; France 69,748…"): its rows are too
+            # short to compete as sentences, and one row alone drops what the table is about.
+            candidates.append((position, Span(0, len(hit.chunk.text.rstrip()))))
+            continue
+        candidates.extend((position, span) for span in _candidate_spans(hit.chunk.text, headings))
+    texts = [strip_footnote_marks(top[p].chunk.text[s.start : s.end]) for p, s in candidates]
+    vectors = np.asarray(encode([result.search_query, *texts]), dtype=np.float32)
+    scores = vectors[1:] @ vectors[0]
+
+    # Ties go to the better-ranked passage and then to the earlier sentence: stable sort on -score.
+    order = sorted(range(len(candidates)), key=lambda i: (-float(scores[i]), candidates[i][0], i))
+    best = float(scores[order[0]]) if order else 0.0
+    chosen: list[int] = []
+    seen_texts: set[str] = set()
+    for i in order:
+        if len(chosen) >= max_sentences or float(scores[i]) < best - margin:
+            break
+        key = texts[i].lower()
+        if sum(1 for j in chosen if candidates[j][0] == candidates[i][0]) >= per_passage:
+            continue
+        if key in seen_texts:  # the same sentence repeated in two profiles adds nothing
+            continue
+        seen_texts.add(key)
+        chosen.append(i)
+
+    markers: dict[int, CitedPassage] = {}
+    for i in chosen:
+        position, span = candidates[i]
+        if position not in markers:
+            markers[position] = cited_passage(top[position], len(markers) + 1)
+        passage = markers[position]
+        passage.highlights.append(span)
+        base.sentences.append(AnswerSentence(texts[i], passage.marker, float(scores[i]), span))
+    for passage in markers.values():
+        passage.highlights.sort(key=lambda s: s.start)
+    base.passages = sorted(markers.values(), key=lambda p: p.marker)
+    return base

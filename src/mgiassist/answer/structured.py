@@ -1,0 +1,189 @@
+"""List questions answered with the profile's own list: strengths, gaps, obstacles, practices…
+
+"What is Cambodia weak at in migration governance?" is not a search for similar sentences: the
+MGI profile lists its areas with potential for further development, domain by domain. A list
+question is recognised by its shape (a list noun or a strengths/weaknesses cue and little else),
+and answered from chunk metadata — ``kind``, ``polarity`` and ``heading_path`` set by the parser
+from the template's structure — never from the wording of one profile.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mgiassist.answer.compose import passage_from_chunk
+from mgiassist.answer.records import ANSWERED, Answer, AnswerGroup, AnswerItem, AnswerSentence
+from mgiassist.answer.text import Span, split_sentences, strip_footnote_marks
+from mgiassist.converse import content_words, polarity_hint
+from mgiassist.countries import CountryMatcher
+from mgiassist.lexical import analyse
+from mgiassist.schema import (
+    FAMILY_LABELS,
+    POLARITY_FURTHER_DEVELOPMENT,
+    POLARITY_WELL_DEVELOPED,
+    Chunk,
+)
+
+__all__ = ["PAGE_SIZE", "ListRequest", "list_answer", "list_request"]
+
+PAGE_SIZE = 10
+_ITEM_CHARS = 240
+
+# Which chunk kind a list noun asks for. Kinds are the parser's structural labels.
+_KIND_CUES = (
+    ("obstacle", re.compile(r"\b(obstacles?|barriers?|hurdles?|impediments?|constraints?)\b", re.IGNORECASE)),
+    ("practice", re.compile(r"\b(practices|initiatives|spotlights?|good practice)\b", re.IGNORECASE)),
+    ("actor", re.compile(r"\b(actors|institutions|stakeholders|organi[sz]ations|associations|"
+                         r"bodies|annex)\b", re.IGNORECASE)),
+    ("timeline", re.compile(r"\b(timeline|chronolog\w*|milestones|policy (history|framework)|"
+                            r"legislative framework|laws and policies|policies and laws)\b", re.IGNORECASE)),
+)
+_LIST_SHAPE = re.compile(
+    r"^\s*(what|which|where|list|name|give|show|tell|summari[sz]e|overview|in what)\b|"
+    r"\b(weak\w*|strengths?|gaps?|obstacles|practices|actors|timeline)\b", re.IGNORECASE
+)
+# Words that say nothing beyond "the list": they may accompany a list cue freely.
+_GENERIC = set(analyse(
+    "main key areas area migration governance profile profiles mapping diaspora engagement "
+    "policy policies all every overall general country national government major good weak "
+    "strong strength strengths weakness weaknesses gap gaps current currently perform performs "
+    "doing fall falls short better improve improvement improvements potential further "
+    "development developed well identified according list top biggest greatest"
+))
+_NOUNS = {
+    ("finding", POLARITY_FURTHER_DEVELOPMENT): "areas with potential for further development",
+    ("finding", POLARITY_WELL_DEVELOPED): "well-developed areas",
+    ("obstacle", None): "obstacles",
+    ("practice", None): "effective practices",
+    ("actor", None): "actors",
+    ("timeline", None): "policy milestones",
+}
+
+
+@dataclass
+class ListRequest:
+    kind: str
+    polarity: str | None = None
+    domain: str | None = None  # restrict to this domain (a heading_path[0] value)
+
+
+def _domain_for(words: Sequence[str], domains: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The domain whose name holds the leftover words, and the words no domain explains."""
+    stems = [s for w in words for s in analyse(w) if s not in _GENERIC]
+    if not stems:
+        return None, []
+    for domain in domains:
+        named = set(analyse(domain)) - _GENERIC
+        if named and set(stems) <= named:
+            return domain, []
+    return None, stems
+
+
+def list_request(
+    question: str, domains: Sequence[str], matcher: CountryMatcher | None = None
+) -> ListRequest | None:
+    """The list ``question`` asks for, or None for a question about one specific thing."""
+    if not _LIST_SHAPE.search(question):
+        return None
+    kind, polarity = None, None
+    for name, cue in _KIND_CUES:
+        if cue.search(question):
+            kind = name
+            break
+    stripped = question
+    for _, cue in _KIND_CUES:
+        stripped = cue.sub(" ", stripped)
+    if kind is None:
+        polarity = polarity_hint(question)
+        if polarity is None:
+            return None
+        kind = "finding"
+    domain, leftover = _domain_for(content_words(stripped, matcher), domains)
+    if leftover:
+        return None  # "What obstacles does the Ministry of Labour face?" asks about one thing
+    return ListRequest(kind, polarity, domain)
+
+
+def _item_text(chunk: Chunk) -> tuple[str, Span | None]:
+    """The item as one line: its own title and first sentence (findings: the sentence alone)."""
+    spans = split_sentences(chunk.text)
+    title = chunk.heading_path[-1] if chunk.kind != "finding" and chunk.heading_path else ""
+    title = strip_footnote_marks(title)
+    first = None
+    for span in spans:
+        sentence = strip_footnote_marks(chunk.text[span.start : span.end])
+        if sentence.rstrip(".:") and sentence.rstrip(".:") not in title:
+            first = span
+            break
+    sentence = strip_footnote_marks(chunk.text[first.start : first.end]) if first else ""
+    if title and sentence.lower().startswith(title.lower().split(" · ")[-1].lower()):
+        title = ""  # the sentence already names the item ("Lack of resources: The ministry…")
+    text = " — ".join(p for p in (title, sentence) if p)
+    if len(text) > _ITEM_CHARS:
+        text = text[: _ITEM_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return text, first
+
+
+def _group_title(chunk: Chunk, request: ListRequest, countries: int) -> str:
+    if request.kind == "actor" and len(chunk.heading_path) > 1:
+        title = chunk.heading_path[1]
+    else:
+        title = chunk.heading_path[0] if chunk.heading_path else ""
+    return f"{chunk.country} · {title}" if countries > 1 and chunk.country else title
+
+
+def list_answer(
+    request: ListRequest,
+    chunks: Sequence[Chunk],
+    *,
+    question: str,
+    search_query: str,
+    offset: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> Answer | None:
+    """The profile's own list for ``request`` among ``chunks`` (already filtered), one page of it."""
+    items = [
+        c for c in chunks
+        if c.kind == request.kind
+        and (request.polarity is None or c.polarity == request.polarity)
+        and (request.domain is None or c.domain == request.domain)
+    ]
+    if not items:
+        return None
+    countries = len({c.country for c in items})
+    page = items[offset : offset + page_size]
+    groups: dict[str, AnswerGroup] = {}
+    passages = []
+    sentences: list[AnswerSentence] = []
+    for chunk in page:
+        passage = passage_from_chunk(chunk, len(passages) + 1)
+        text, span = _item_text(chunk)
+        if span is not None:
+            passage.highlights.append(span)
+        passages.append(passage)
+        title = _group_title(chunk, request, countries)
+        groups.setdefault(title, AnswerGroup(title)).items.append(AnswerItem(text, passage.marker))
+        # The items as sentences too, so a reader that knows only sentences still shows them.
+        sentences.append(AnswerSentence(text, passage.marker, 0.0, span or Span(0, 0)))
+    noun = _NOUNS.get((request.kind, request.polarity)) or _NOUNS.get((request.kind, None), "items")
+    families = {FAMILY_LABELS.get(c.family, c.family) for c in items}
+    where = " and ".join(sorted({c.country for c in items if c.country})) or "The profile"
+    source = f"{where}'s {' and '.join(sorted(families))}" if where != "The profile" else where
+    scope = f" in {request.domain}" if request.domain else ""
+    shown = f" (showing {offset + 1}–{offset + len(page)})" if len(items) > len(page) else ""
+    lead = f"{source} lists {len(items)} {noun}{scope}{shown}:"
+    remaining = len(items) - offset - len(page)
+    return Answer(
+        question=question,
+        search_query=search_query,
+        abstained=False,
+        sentences=sentences,
+        passages=passages,
+        state=ANSWERED,
+        reason=f"The profile lists its {noun} under its own headings; each item is cited.",
+        lead=lead,
+        groups=list(groups.values()),
+        more={"offset": offset + len(page), "remaining": remaining} if remaining > 0 else None,
+    )

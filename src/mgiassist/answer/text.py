@@ -1,0 +1,141 @@
+"""Text pieces of an answer: sentence spans, footnote marks, HTML highlighting, an encode cache."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Encoder",
+    "Span",
+    "cached_encoder",
+    "highlight_html",
+    "split_sentences",
+    "strip_footnote_marks",
+]
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+# Footnote references are printed as superscript digits glued to the word ("abroad²"); they
+# belong in the passage (they match its footnote list) but read as noise inside the answer.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FOOTNOTE_MARKS = re.compile(f"[{_SUPERSCRIPTS}]+")
+# A sentence ends at . ! ? (optionally followed by a closing quote/bracket and footnote marks)
+# when the next one starts with an upper-case letter, a digit or an opening quote/bracket.
+_SENTENCE_END = re.compile(rf"(?<=[.!?])[\"”’)\]]?[{_SUPERSCRIPTS}]*\s+(?=[A-Z0-9\"“‘(\[])")
+# Abbreviations that end with a period but rarely end a sentence in these profiles.
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "No.",
+    "no.",
+    "Art.",
+    "art.",
+    "Mr.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "vs.",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets ``[start, end)`` of a sentence inside a passage's text."""
+
+    start: int
+    end: int
+
+
+def strip_footnote_marks(text: str) -> str:
+    return " ".join(_FOOTNOTE_MARKS.sub("", text).split())
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text``: lines first (tables, lists, headings), then sentence ends."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        offset += len(line) + 1
+        cursor = 0
+        for match in _SENTENCE_END.finditer(line):
+            head = line[cursor : match.start()]
+            if head.rstrip().endswith(_ABBREVIATIONS):
+                continue
+            end = match.start() + len(match.group(0).rstrip())
+            spans.append(Span(start + cursor, start + end))
+            cursor = match.end()
+        spans.append(Span(start + cursor, start + len(line.rstrip())))
+    # Trim leading blanks so a highlight never starts with whitespace, and drop empty spans.
+    trimmed = []
+    for span in spans:
+        piece = text[span.start : span.end]
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            trimmed.append(Span(span.start + lead, span.end))
+    return trimmed
+
+
+def cached_encoder(encode: Encoder, *, maxsize: int = 20_000) -> Encoder:
+    """``encode`` with a thread-safe LRU cache per text.
+
+    Passage sentences come back question after question; encoding only the new ones makes
+    the answer step several times cheaper. Rows are stored as copies, so callers may modify
+    what they get back.
+    """
+    cache: OrderedDict[str, np.ndarray] = OrderedDict()
+    lock = threading.Lock()
+
+    def encode_cached(texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        found: dict[str, np.ndarray] = {}
+        with lock:
+            for text in texts:
+                if text in cache:
+                    cache.move_to_end(text)
+                    found[text] = cache[text]
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            # Encoded outside the lock: two threads may encode the same text, which is harmless.
+            fresh = np.asarray(encode(missing), dtype=np.float32)
+            with lock:
+                for text, row in zip(missing, fresh):
+                    found[text] = cache[text] = row.copy()
+                while len(cache) > maxsize:
+                    cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=True)
+
+    return encode_cached
+
+
+def highlight_html(
+    text: str, spans: Sequence[Span] = (), *, css_class: str = "answer-sentence"
+) -> str:
+    """``text`` HTML-escaped, with each span wrapped in ``<mark>`` and line breaks kept.
+
+    Escaping happens piece by piece *before* the marks are added, so markup in a profile (a
+    ``<script>`` tag, say) is shown as text and offsets never fall inside an entity.
+    """
+    pieces: list[str] = []
+    cursor = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        start, end = max(span.start, cursor), min(span.end, len(text))
+        if start >= end:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(
+            f'<mark class="{html.escape(css_class)}">{html.escape(text[start:end])}</mark>'
+        )
+        cursor = end
+    pieces.append(html.escape(text[cursor:]))
+    return "".join(pieces).replace("\n", "<br>")

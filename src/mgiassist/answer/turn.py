@@ -1,0 +1,175 @@
+"""One chat turn: search, then a list answer, a partial one, a refusal or quoted sentences.
+
+The order matters: a list question is answered from the profile's structure whatever the
+passages say; otherwise the answerability judge decides whether the passages state the answer;
+when they do not, a table or list near the top may still say what the profile does state
+(partial); only then is the question refused (not covered), with the nearest passages folded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from mgiassist.answer.compose import cited_passage, compose_answer
+from mgiassist.answer.partial import empty_item_answer, partial_answer
+from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
+from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
+from mgiassist.answer.text import Encoder
+from mgiassist.answerability.features import analyse_question
+from mgiassist.answerability.judge import Decision, Judge
+from mgiassist.schema import SearchResult
+from mgiassist.search import Filters, Searcher
+
+__all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
+
+_UNCOVERED = "no indexed profile covers "
+# The judge's probability above which it answers a question the search found no close passage
+# for (chosen on the dev split: it keeps off-topic questions refused, lets typos through).
+FLOOR_OVERRIDE = 0.5
+
+
+def _search_refusal_reason(result: SearchResult) -> str:
+    if not result.hits:
+        return "No passage matches the filters." if result.notes else "No passage was found."
+    for note in result.notes:
+        if note.startswith(_UNCOVERED):
+            return f"No indexed profile covers {note[len(_UNCOVERED):]}."
+    return "Nothing in the indexed profiles is close to this question."
+
+
+def _refused_for_country(result: SearchResult, judge: Judge) -> bool:
+    """The search refused because the question names only countries no profile covers."""
+    uncovered = any(note.startswith(_UNCOVERED) for note in result.notes)
+    return uncovered and not set(judge.world.find(result.query)) & set(judge.profile_countries)
+
+
+def not_covered(result: SearchResult, reason: str, confidence: float | None = None) -> Answer:
+    return Answer(
+        question=result.query,
+        search_query=result.search_query,
+        abstained=True,
+        sentences=[],
+        passages=[],
+        nearest=[cited_passage(hit, i) for i, hit in enumerate(result.hits, start=1)],
+        notes=list(result.notes),
+        state=NOT_COVERED,
+        reason=reason,
+        lead=NO_ANSWER,
+        confidence=confidence,
+    )
+
+
+def _model_refusal_reason(result: SearchResult, judge: Judge) -> str:
+    analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
+    unknown = [w for w in (*analysis.named, *analysis.terms) if not judge.vocabulary.mentions(w)]
+    if unknown:
+        shown = ", ".join(f"“{w}”" for w in unknown[:4])
+        return f"The profiles never mention {shown}; the passages found are related but do not answer it."
+    return "The passages found are related to the question, but none of them states the answer."
+
+
+def _tables(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
+    return [c for c in _list_scope(searcher, filters, result) if c.attributes.get("rows")]
+
+
+def _list_scope(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
+    mask = searcher.filter_mask(filters)
+    countries = set(result.countries)
+    return [
+        c for c, keep in zip(searcher.index.chunks, mask)
+        if keep and (not countries or c.country in countries)
+    ]
+
+
+def answer_turn(
+    searcher: Searcher,
+    judge: Judge,
+    encode: Encoder,
+    question: str,
+    history: Sequence[str] = (),
+    *,
+    filters: Filters | None = None,
+    k: int = 5,
+    offset: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> Answer:
+    filters = filters or Filters()
+    result = searcher.search(question, k=k, history=history, filters=filters)
+    answer = _decide(searcher, judge, encode, result, filters, offset, page_size)
+    answer.filters = {
+        name: value for name, value in vars(filters).items() if value not in (None, "", [], ())
+    }
+    return answer
+
+
+def list_route(
+    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision
+) -> ListRequest | None:
+    """The list a question asks for, answered from structure rather than by the judge."""
+    # A list question about a foreign country ("associations in the United States") is a question
+    # about that country's members of the list: the partial path answers it.
+    if decision.missing_countries:
+        return None
+    return list_request(result.query, searcher.facets["domain"], judge.world)
+
+
+def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult) -> bool:
+    """Whether the turn's state comes from structure or the search, not the judge's threshold."""
+    if not result.hits:
+        return True
+    if result.abstained and _refused_for_country(result, judge):
+        return True
+    return list_route(searcher, judge, result, judge.decide(result)) is not None
+
+
+def _decide(
+    searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, filters: Filters,
+    offset: int, page_size: int,
+) -> Answer:
+    if not result.hits:
+        return not_covered(result, _search_refusal_reason(result))
+    decision: Decision = judge.decide(result)
+    if result.abstained and _refused_for_country(result, judge):
+        # "And in Germany?": no profile covers the country, but a table may still say what is given.
+        partial = partial_answer(
+            result, decision.missing_countries, judge.world, searcher.section_chunks,
+            _tables(searcher, filters, result),
+        )
+        return partial or not_covered(result, _search_refusal_reason(result))
+    request = list_route(searcher, judge, result, decision)
+    if request is not None:
+        listed = list_answer(
+            request, _list_scope(searcher, filters, result), question=result.query,
+            search_query=result.search_query, offset=offset, page_size=page_size,
+        )
+        if listed is not None:
+            listed.notes = list(result.notes)
+            return listed
+    # Below the search's similarity floor the judge must be confident to answer anyway (a typo
+    # or a paraphrase); off-topic questions stay refused.
+    refused = not decision.answers or (result.abstained and decision.probability < FLOOR_OVERRIDE)
+    if refused or decision.missing_countries:
+        partial = partial_answer(
+            result, decision.missing_countries, judge.world, searcher.section_chunks,
+            _tables(searcher, filters, result),
+        )
+        if partial is not None:
+            partial.confidence = decision.probability
+            return partial
+        if refused:
+            # An item the profile names without a value (an icon lost in rendering) is a
+            # better reply than a refusal; it never turns an answer into a refusal.
+            empty = empty_item_answer(result)
+            if empty is not None:
+                empty.confidence = decision.probability
+                return empty
+            return not_covered(result, _model_refusal_reason(result, judge), decision.probability)
+    # The search's own similarity floor is one signal among the judge's: past the judge, quote.
+    answer = compose_answer(dataclasses.replace(result, abstained=False), encode)
+    if not answer.sentences:
+        return not_covered(result, "No sentence of the passages found could be quoted.")
+    answer.state, answer.abstained = ANSWERED, False
+    answer.reason = "The quoted passages state it."
+    answer.confidence = decision.probability
+    return answer

@@ -1,0 +1,19 @@
+"""Answerability: whether the passages found answer the question, as a calibrated decision."""
+
+from mgiassist.answerability.features import (
+    FEATURES,
+    CorpusVocabulary,
+    QuestionAnalysis,
+    analyse_question,
+    answer_features,
+    holds_answer_type,
+)
+
+__all__ = [
+    "FEATURES",
+    "CorpusVocabulary",
+    "QuestionAnalysis",
+    "analyse_question",
+    "answer_features",
+    "holds_answer_type",
+]

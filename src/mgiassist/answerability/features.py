@@ -1,0 +1,242 @@
+"""Signals that separate "the passages are related" from "the passages answer it".
+
+A near-topic question the profiles do not answer ("How many Cambodians live in Germany?") finds
+passages about Cambodian emigrants with a high cosine, so similarity alone cannot refuse it.
+What gives it away is structural: a named thing (Germany) that no passage near the top mentions,
+content words the corpus never uses ("bonds"), or the kind of answer asked for (a number) absent
+from the passages. Every signal here reads only a :class:`SearchResult` and the index's
+vocabulary, so it works on any profile, any rendering and any retrieval settings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mgiassist.answer.text import Encoder, split_sentences, strip_footnote_marks
+from mgiassist.converse import content_words
+from mgiassist.countries import CountryMatcher
+from mgiassist.lexical import analyse
+from mgiassist.schema import SearchResult
+
+__all__ = [
+    "ANSWER_TYPES",
+    "FEATURES",
+    "CorpusVocabulary",
+    "QuestionAnalysis",
+    "analyse_question",
+    "answer_features",
+    "holds_answer_type",
+]
+
+# The names of the features, in the order of the model's coefficients.
+FEATURES = (
+    "dense_top",
+    "rare_terms_in_top",
+    "rare_terms_in_first",
+    "dense_margin",
+    "lexical_top",
+    "terms_in_top",
+    "terms_in_first",
+    "terms_in_corpus",
+    "missing_known_idf",
+    "rare_terms_in_sentence",
+    "sentence_top",
+    "dense_shortfall",
+    "year_missing_in_top",
+    "asks_recent",
+    "answer_type_missing_first",
+    "named_missing_in_top",
+    "named_missing_in_corpus",
+    "country_missing_in_top",
+    "answer_type_missing",
+)
+TOP_PASSAGES = 3
+
+ANSWER_TYPES = ("number", "date", "organisation", "place")
+_ASKS_NUMBER = re.compile(
+    r"\b(how (many|much)|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
+    r"which (share|percentage|proportion)|percent(age)?|figures?)\b",
+    re.IGNORECASE,
+)
+_ASKS_DATE = re.compile(
+    r"\b(when|what year|which year|since when|in what year|what date|how long ago)\b", re.IGNORECASE
+)
+_ASKS_ORGANISATION = re.compile(
+    r"^\s*(who\b|whom\b)|\b(which|what) (body|bodies|ministry|ministries|institution|institutions|"
+    r"organi[sz]ations?|agency|agencies|department|departments|fund|association|associations|"
+    r"group|groups|authority|authorities|office|offices|committee|taskforce|board)\b",
+    re.IGNORECASE,
+)
+_ASKS_PLACE = re.compile(r"^\s*where\b|\b(which|what) (countr(y|ies)|cit(y|ies)|place|region)\b", re.IGNORECASE)
+
+_NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d[\d,.]*\s*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"hundred|thousand|million|billion)\b", re.IGNORECASE)
+_RECENT = re.compile(
+    r"\b(last|this|next|current(ly)?|now|today|tomorrow|latest|recent(ly)?|so far|to date)\b",
+    re.IGNORECASE,
+)
+# Below this cosine the nearest passage is rarely about the question at all (the search's own
+# calibrated default); the shortfall lets a linear model treat that region differently.
+DENSE_FLOOR = 0.30
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|the|de|des|du|d')?\s*[A-Z][\w'’-]+)+")
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+_CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
+
+
+class CorpusVocabulary:
+    """Which stems the indexed texts use, and how rare each is (its inverse document frequency)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.frequency: Counter[str] = Counter()
+        self.documents = 0
+        for text in texts:
+            self.documents += 1
+            self.frequency.update(set(analyse(text)))
+
+    def mentions(self, word: str) -> bool:
+        stems = analyse(word)
+        return bool(stems) and all(stem in self.frequency for stem in stems)
+
+    def idf(self, stem: str) -> float:
+        """Smoothed IDF; a stem no text uses weighs the most."""
+        return math.log((self.documents + 1) / (self.frequency.get(stem, 0) + 0.5))
+
+
+@dataclass
+class QuestionAnalysis:
+    terms: list[str]  # the content words, one per stem
+    named: list[str] = field(default_factory=list)  # acronyms, proper names, years, numbers
+    countries: list[str] = field(default_factory=list)  # countries named that no profile is about
+    answer_type: str | None = None
+
+
+def _answer_type(question: str) -> str | None:
+    if _ASKS_NUMBER.search(question):
+        return "number"
+    if _ASKS_DATE.search(question):
+        return "date"
+    if _ASKS_ORGANISATION.search(question):
+        return "organisation"
+    if _ASKS_PLACE.search(question):
+        return "place"
+    return None
+
+
+def analyse_question(
+    question: str, world: CountryMatcher, profile_countries: Sequence[str] = ()
+) -> QuestionAnalysis:
+    """Content stems, named things, foreign countries and the kind of answer ``question`` asks."""
+    countries = [c for c in world.find(question) if c not in set(profile_countries)]
+    without_countries = question
+    for start, end in reversed(world.spans(question)):
+        without_countries = without_countries[:start] + " " + without_countries[end:]
+    by_stem: dict[str, str] = {}
+    for word in content_words(without_countries):
+        stems = analyse(word)
+        if stems:
+            by_stem.setdefault(stems[0], word)
+    terms = list(by_stem.values())
+    named: list[str] = []
+    for pattern in (_ACRONYM, _CAPITALISED, _YEAR):
+        for match in pattern.finditer(without_countries):
+            word = match.group(0)
+            if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
+                named.append(word)
+    return QuestionAnalysis(terms, named, countries, _answer_type(question))
+
+
+def holds_answer_type(text: str, answer_type: str | None, world: CountryMatcher) -> bool:
+    """Whether ``text`` holds an answer of the asked kind (a number for "how many"…)."""
+    if answer_type is None:
+        return True
+    if answer_type == "number":
+        return bool(_NUMBER.search(text))
+    if answer_type == "date":
+        return bool(_YEAR.search(text))
+    if answer_type == "organisation":
+        return bool(_NAME.search(text) or re.search(r"\b[A-Z]{2,}\b", text))
+    return bool(world.find(text)) or bool(_NAME.search(text))
+
+
+def _share(found: Sequence[bool], weights: Sequence[float] | None = None) -> float:
+    if not len(found):
+        return 1.0
+    return float(np.average(np.asarray(found, dtype=float), weights=weights))
+
+
+def answer_features(
+    result: SearchResult,
+    world: CountryMatcher,
+    vocabulary: CorpusVocabulary,
+    profile_countries: Sequence[str] = (),
+    encode: Encoder | None = None,
+) -> dict[str, float]:
+    """The :data:`FEATURES` of one search result over an index with this ``vocabulary``.
+
+    ``encode`` (texts to unit rows) scores single sentences against the question: one sentence
+    that matches says more than a long passage that is merely about the same topic.
+    """
+    mentions = vocabulary.mentions
+    question = result.search_query or result.query
+    analysis = analyse_question(question, world, profile_countries)
+    hits = result.hits
+    stems = [analyse(t)[0] for t in analysis.terms]
+    weights = [vocabulary.idf(t) for t in stems]
+    dense = sorted((h.dense_score for h in hits), reverse=True)
+    top_texts = [h.chunk.text for h in hits[:TOP_PASSAGES]]
+    top_stems = [set(analyse(t)) for t in top_texts]
+    union = set().union(*top_stems) if top_stems else set()
+    top_text = "\n".join(top_texts)
+    lexical_top = max((h.lexical_score for h in hits), default=0.0)
+    named_in_top = [n.lower() in top_text.lower() for n in analysis.named]
+    top_countries = set(world.find(top_text))
+    sentences = [
+        strip_footnote_marks(t[span.start : span.end]) for t in top_texts for span in split_sentences(t)
+    ]
+    in_sentence = max(
+        (_share([t in set(analyse(x)) for t in stems], weights) for x in sentences), default=0.0
+    )
+    sentence_top = 0.0
+    if encode is not None and sentences:
+        rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
+        sentence_top = float((rows[1:] @ rows[0]).max())
+    known_missing = [w for t, w in zip(stems, weights) if t not in union and t in vocabulary.frequency]
+    years = [n for n in analysis.named if _YEAR.fullmatch(n)]
+    asked = analysis.answer_type
+    return {
+        "dense_top": dense[0] if dense else 0.0,
+        "missing_known_idf": max(known_missing, default=0.0),
+        "rare_terms_in_sentence": in_sentence,
+        "sentence_top": sentence_top,
+        "dense_shortfall": max(0.0, DENSE_FLOOR - (dense[0] if dense else 0.0)),
+        "year_missing_in_top": float(any(y not in top_text for y in years)),
+        "asks_recent": float(bool(_RECENT.search(question))),
+        "answer_type_missing_first": float(
+            asked is not None and bool(top_texts)
+            and not holds_answer_type(top_texts[0], asked, world)
+        ),
+        "rare_terms_in_top": _share([t in union for t in stems], weights),
+        "rare_terms_in_first": (
+            _share([t in top_stems[0] for t in stems], weights) if top_stems else 0.0
+        ),
+        "dense_margin": dense[0] - dense[1] if len(dense) > 1 else 0.0,
+        # BM25 grows with the number of query terms: per term, it compares across questions.
+        "lexical_top": math.log1p(lexical_top / max(1, len(analysis.terms))),
+        "terms_in_top": _share([t in union for t in stems]),
+        "terms_in_first": _share([t in top_stems[0] for t in stems]) if top_stems else 0.0,
+        "terms_in_corpus": _share([mentions(t) for t in analysis.terms]),
+        "named_missing_in_top": 1.0 - _share(named_in_top),
+        "named_missing_in_corpus": float(any(not mentions(n) for n in analysis.named)),
+        "country_missing_in_top": float(any(c not in top_countries for c in analysis.countries)),
+        "answer_type_missing": float(
+            analysis.answer_type is not None
+            and not any(holds_answer_type(t, analysis.answer_type, world) for t in top_texts)
+        ),
+    }

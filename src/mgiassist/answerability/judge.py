@@ -1,0 +1,58 @@
+"""The answerability decision for one index: features of a search result, then the model."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mgiassist.answer.text import Encoder
+from mgiassist.answerability.features import CorpusVocabulary, analyse_question, answer_features
+from mgiassist.answerability.model import AnswerabilityModel
+from mgiassist.countries import CountryMatcher, all_countries
+from mgiassist.schema import SearchResult
+
+if TYPE_CHECKING:  # the index imports the answer step; at run time the judge only reads it
+    from mgiassist.index import LoadedIndex
+
+__all__ = ["Decision", "Judge"]
+
+
+@dataclass
+class Decision:
+    answers: bool
+    probability: float
+    features: dict[str, float]
+    missing_countries: list[str]  # countries the question names that no top passage mentions
+
+
+class Judge:
+    """Decides whether a search result answers its question, for one loaded index."""
+
+    def __init__(
+        self, index: LoadedIndex, model: AnswerabilityModel, encode: Encoder | None = None
+    ) -> None:
+        self.index = index
+        self.encode = encode
+        self.model = model
+        self.world = CountryMatcher(list(all_countries()))
+        self.profile_countries = sorted({c.country for c in index.chunks if c.country})
+
+    @functools.cached_property
+    def vocabulary(self) -> CorpusVocabulary:
+        # Built on the first question, not at load time: a page starts without this cost.
+        return CorpusVocabulary(c.text for c in self.index.chunks)
+
+    def features(self, result: SearchResult) -> dict[str, float]:
+        return answer_features(
+            result, self.world, self.vocabulary, self.profile_countries, self.encode
+        )
+
+    def decide(self, result: SearchResult) -> Decision:
+        values = self.features(result)
+        probability = self.model.probability(values)
+        analysis = analyse_question(result.search_query, self.world, self.profile_countries)
+        top = "\n".join(h.chunk.text for h in result.hits[:3])
+        shown = set(self.world.find(top))
+        missing = [c for c in analysis.countries if c not in shown]
+        return Decision(probability >= self.model.threshold, probability, values, missing)

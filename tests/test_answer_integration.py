@@ -1,0 +1,104 @@
+"""Answer states with the real packaged model over the seed profiles (one chat turn each)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED_CORPUS
+
+from mgiassist.assistant import Assistant
+from mgiassist.index import build_index
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, real_embedder) -> Assistant:
+    index_dir = tmp_path_factory.mktemp("answers") / "index"
+    build_index(SEED_CORPUS, index_dir, embedder=real_embedder, progress=False)
+    return Assistant.load(index_dir, embedder=real_embedder)
+
+
+def test_a_destination_the_table_does_not_list_is_partial_and_names_the_listed_ones(assistant):
+    answer = assistant.answer("How many Cambodians live in Germany?")
+    assert answer.state in {"partial", "not_covered"} and answer.abstained
+    assert answer.state == "partial"
+    first, *rest = answer.text.splitlines()
+    assert "Germany" in first and "don't state" in first
+    statement = " ".join(rest)
+    for country in ("Thailand", "United States of America", "France", "Australia", "Canada"):
+        assert country in statement
+    assert "Germany is not among them" in statement
+    assert answer.passages and answer.passages[0].citation["domain"] == "Facts & figures"
+    assert "similarity" not in answer.reason
+
+
+def test_weak_at_lists_the_further_development_findings_by_domain(assistant):
+    answer = assistant.answer("What is Cambodia weak at in migration governance?")
+    assert answer.state == "answered"
+    chunks = {p.chunk_id: assistant.chunk(p.chunk_id) for p in answer.passages}
+    assert chunks and all(c.polarity == "further-development" for c in chunks.values())
+    titles = [g.title for g in answer.groups]
+    assert len(titles) >= 5 and len(set(titles)) == len(titles)
+    assert "Migrants' rights" in titles and "Partnerships" in titles
+    markers = [i.marker for g in answer.groups for i in g.items]
+    assert markers == list(range(1, len(answer.passages) + 1))  # every item cited, in order
+    assert "Cambodians overseas cannot vote from abroad." in answer.text
+
+
+def test_one_domain_gets_only_that_domains_findings(assistant):
+    answer = assistant.answer("What are Cambodia's strengths in partnerships?")
+    assert answer.state == "answered"
+    assert [g.title for g in answer.groups] == ["Partnerships"]
+    assert all(assistant.chunk(p.chunk_id).polarity == "well-developed" for p in answer.passages)
+
+
+def test_long_lists_page(assistant):
+    first = assistant.answer("Who are the actors listed in the annex?", page_size=5)
+    assert first.state == "answered" and len(first.passages) == 5 and first.more["remaining"] > 0
+    second = assistant.answer("Who are the actors listed in the annex?", page_size=5, offset=5)
+    assert {p.chunk_id for p in first.passages}.isdisjoint(p.chunk_id for p in second.passages)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many traffickers were convicted in Cambodia last year?",
+        "Who won the 2022 football World Cup?",
+        pytest.param(
+            "Does Cambodia issue diaspora bonds?",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known gap: the dev-fitted judge gives it 0.19, just above its 0.165 "
+                "threshold ('bonds' is unknown to the corpus, as are many paraphrase words)",
+            ),
+        ),
+    ],
+)
+def test_near_topic_and_off_topic_unanswerables_are_not_covered(assistant, question):
+    answer = assistant.answer(question)
+    assert answer.state == "not_covered"
+    assert answer.passages == [] and answer.sentences == []
+    assert answer.nearest  # offered folded, never as the answer
+    assert answer.text.startswith("The indexed profiles don't")
+
+
+def test_an_organisation_country_missing_from_the_annex_is_partial(assistant):
+    answer = assistant.answer("Which Cambodian diaspora organisations operate in the United Kingdom?")
+    assert answer.state == "partial"
+    assert "France" in answer.text and "United Kingdom" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, evidence",
+    [
+        ("Can Cambodians vote from abroad?", "vote from abroad"),
+        ("What are the top countries of destination for Cambodian emigrants?", "Thailand"),
+        ("Which fund pays pensions to regular workers whatever their nationality?",
+         "National Social Security Fund"),
+    ],
+)
+def test_answerable_questions_stay_answered(assistant, question, evidence):
+    answer = assistant.answer(question)
+    assert answer.state == "answered", answer.reason
+    assert evidence in " ".join(p.text for p in answer.passages)
+    assert answer.to_dict()["abstained"] is False

@@ -1,0 +1,140 @@
+"""List answers from the profile's structure, partial answers from tables and lists, states."""
+
+from __future__ import annotations
+
+import pytest
+
+from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
+from mgiassist.answer.partial import partial_answer
+from mgiassist.answer.structured import list_answer, list_request
+from mgiassist.countries import CountryMatcher, all_countries
+from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+
+WORLD = CountryMatcher(list(all_countries()))
+DOMAINS = ["Migrants' rights", "Partnerships", "Obstacles", "Annex: list of actors"]
+
+
+def _chunk(cid, text, heading, kind="paragraph", polarity=None, family="mgi-profile", **attributes):
+    return Chunk(cid, f"{family}.txt", family, "Kenya", "KEN", "Profile", "2021",
+                 tuple(heading), kind, polarity, text, text, (), attributes)
+
+
+FINDINGS = [
+    _chunk("f1", "Migrants have equal access to health care.", ["Migrants' rights", "Well-developed areas"],
+           "finding", "well-developed"),
+    _chunk("f2", "Nationals abroad cannot vote. Registration is closed.",
+           ["Migrants' rights", "Areas with potential for further development"], "finding", "further-development"),
+    _chunk("f3", "There is no partnership with civil society.",
+           ["Partnerships", "Areas with potential for further development"], "finding", "further-development"),
+    _chunk("o1", "Lack of resources: the ministry lacks staff.", ["Obstacles", "Lack of resources"], "obstacle",
+           family="diaspora-mapping"),
+]
+
+
+@pytest.mark.parametrize(
+    "question, kind, polarity, domain",
+    [
+        ("What is Kenya weak at in migration governance?", "finding", "further-development", None),
+        ("What are the strengths in partnerships?", "finding", "well-developed", "Partnerships"),
+        ("Where are the gaps?", "finding", "further-development", None),
+        ("What are the obstacles to diaspora engagement?", "obstacle", None, None),
+    ],
+)
+def test_list_questions_are_recognised(question, kind, polarity, domain) -> None:
+    request = list_request(question, DOMAINS, WORLD)
+    assert request is not None
+    assert (request.kind, request.polarity, request.domain) == (kind, polarity, domain)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Can nationals abroad vote?", "What obstacles does the Ministry of Labour face?",
+     "Which body issues passports?"],
+)
+def test_specific_questions_are_not_list_questions(question) -> None:
+    assert list_request(question, DOMAINS, WORLD) is None
+
+
+def test_list_answer_groups_by_domain_and_cites_every_item() -> None:
+    request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
+    answer = list_answer(request, FINDINGS, question="q", search_query="q")
+    assert answer.state == ANSWERED and not answer.abstained
+    assert [g.title for g in answer.groups] == ["Migrants' rights", "Partnerships"]
+    assert [i.text for i in answer.groups[0].items] == ["Nationals abroad cannot vote."]
+    assert [p.chunk_id for p in answer.passages] == ["f2", "f3"]
+    assert answer.text.splitlines()[0].startswith("Kenya's MGI profile lists 2 areas with potential")
+    assert "- There is no partnership with civil society. [2]" in answer.text
+    assert answer.passages[0].highlighted_sentences() == ["Nationals abroad cannot vote."]
+
+
+def test_long_lists_page() -> None:
+    request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
+    first = list_answer(request, FINDINGS, question="q", search_query="q", page_size=1)
+    assert first.more == {"offset": 1, "remaining": 1} and len(first.passages) == 1
+    second = list_answer(request, FINDINGS, question="q", search_query="q", offset=1, page_size=1)
+    assert second.more is None and second.passages[0].chunk_id == "f3"
+    assert second.to_dict()["more"] is None and first.to_dict()["more"]["remaining"] == 1
+
+
+def _hit(chunk, rank=1):
+    return Hit(rank, 1.0, chunk, Citation.from_chunk(chunk), dense_score=0.6)
+
+
+def test_partial_answer_names_what_a_table_of_countries_lists() -> None:
+    table = _chunk("t1", "Top countries of destination\nThailand\t689,451\nFrance\t69,748",
+                   ["Facts & figures", "Top countries of destination"], "table", family="diaspora-mapping",
+                   rows=[["Thailand", "689,451"], ["France", "69,748"]])
+    result = SearchResult("How many live in Germany?", "How many live in Germany?", False, [_hit(table)])
+    answer = partial_answer(result, ["Germany"], WORLD, lambda cid: [table])
+    assert answer.state == PARTIAL and answer.abstained
+    assert answer.text.splitlines()[0] == "The profiles don't state this for Germany."
+    assert ("The diaspora engagement mapping lists the top countries of destination — Thailand, France; "
+            "Germany is not among them. [1]") in answer.text
+    assert answer.to_dict()["citations"][0]["chunk_id"] == "t1"
+    assert partial_answer(result, ["France"], WORLD, lambda cid: [table]) is None
+
+
+def test_partial_answer_from_a_list_whose_items_carry_a_country() -> None:
+    actors = [
+        _chunk(f"a{i}", f"Association {i} (France).", ["Annex: list of actors", "Diaspora organisations in Europe",
+                                                      f"Association {i}"], "actor", family="diaspora-mapping",
+               country="France")
+        for i in range(3)
+    ]
+    result = SearchResult("q", "q", False, [_hit(actors[0])])
+    answer = partial_answer(result, ["United Kingdom"], WORLD, lambda cid: actors)
+    assert "lists diaspora organisations in Europe in France (3); none in United Kingdom." in answer.text
+
+
+def test_answer_states_travel_in_the_json() -> None:
+    refused = Answer("q", "q", True, [], [], state=NOT_COVERED, reason="No indexed profile covers Kenya.")
+    data = refused.to_dict()
+    assert data["state"] == "not_covered" and data["abstained"] is True
+    assert data["answer"] == NO_ANSWER and data["reason"] == "No indexed profile covers Kenya."
+    legacy = Answer("q", "q", False, [], [])  # built without a state: derived from abstained
+    assert legacy.state == ANSWERED
+    with pytest.raises(ValueError):
+        Answer("q", "q", False, [], [], state="maybe")
+
+
+def test_list_items_are_also_sentences_for_readers_that_know_only_sentences() -> None:
+    request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
+    answer = list_answer(request, FINDINGS, question="q", search_query="q")
+    data = answer.to_dict()
+    assert [s["text"] for s in data["sentences"]] == [
+        "Nationals abroad cannot vote.", "There is no partnership with civil society."
+    ]
+    assert answer.text.count("Nationals abroad cannot vote.") == 1
+
+
+def test_an_item_whose_value_did_not_survive_into_text_is_partial() -> None:
+    from mgiassist.answer.partial import empty_item_answer
+
+    empty = _chunk("r1", "Dual citizenship¹", ["Political rights", "Dual citizenship"], "right",
+                   family="diaspora-mapping")
+    stated = _chunk("r2", "Voting from abroad³\n³ Whilst voting is allowed, it is not implemented.",
+                    ["Political rights", "Voting from abroad"], "right", family="diaspora-mapping")
+    answer = empty_item_answer(SearchResult("q", "q", False, [_hit(empty), _hit(stated, 2)]))
+    assert answer.state == PARTIAL and answer.passages[0].chunk_id == "r1"
+    assert "lists “Dual citizenship” under Political rights, but its text gives no value" in answer.text
+    assert empty_item_answer(SearchResult("q", "q", False, [_hit(stated)])) is None

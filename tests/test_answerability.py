@@ -1,0 +1,110 @@
+"""The answerability features and model: tiny inline results, no embedding model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mgiassist.answerability import (
+    CorpusVocabulary,
+    analyse_question,
+    answer_features,
+    holds_answer_type,
+)
+from mgiassist.answerability.fit import choose_threshold
+from mgiassist.answerability.model import (
+    INDEX_MODEL_FILE,
+    AnswerabilityModel,
+    fit_logistic,
+    load_model,
+)
+from mgiassist.countries import CountryMatcher, all_countries
+from mgiassist.errors import InputFileError
+from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+
+WORLD = CountryMatcher(list(all_countries()))
+TEXTS = [
+    "Top countries of destination\nThailand\t689,451\nFrance\t69,748",
+    "The Ministry of Interior provides passports to Cambodians.",
+    "Cambodians overseas cannot vote from abroad.",
+]
+
+
+def _result(question: str, *texts: str, dense: float = 0.6) -> SearchResult:
+    hits = []
+    for rank, text in enumerate(texts, start=1):
+        chunk = Chunk(f"c{rank}", "m.txt", "diaspora-mapping", "Cambodia", "KHM", "T", None,
+                      ("Facts & figures",), "paragraph", None, text, text)
+        hits.append(Hit(rank, 1.0 / rank, chunk, Citation.from_chunk(chunk),
+                        dense_score=dense - 0.1 * rank, lexical_score=2.0))
+    return SearchResult(question, question, False, hits)
+
+
+def test_question_analysis_finds_foreign_countries_names_years_and_answer_type() -> None:
+    analysis = analyse_question("How many Cambodians lived in Germany in 2010 per the ILO?", WORLD,
+                                ["Cambodia"])
+    assert analysis.countries == ["Germany"]
+    assert "2010" in analysis.named and "ILO" in analysis.named
+    assert analysis.answer_type == "number"
+    assert analyse_question("When was it founded?", WORLD).answer_type == "date"
+    assert analyse_question("Which ministry issues passports?", WORLD).answer_type == "organisation"
+    assert analyse_question("Can Cambodians vote from abroad?", WORLD).answer_type is None
+
+
+def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
+    assert holds_answer_type("France 69,748", "number", WORLD)
+    assert not holds_answer_type("The plan was adopted in 2019.", "number", WORLD)
+    assert holds_answer_type("The plan was adopted in 2019.", "date", WORLD)
+    assert holds_answer_type("The Ministry of Interior issues them.", "organisation", WORLD)
+
+
+def test_features_separate_an_unstated_country_and_unknown_words() -> None:
+    vocabulary = CorpusVocabulary(TEXTS)
+    assert vocabulary.mentions("passports") and not vocabulary.mentions("bonds")
+    assert vocabulary.idf("bond") > vocabulary.idf("cambodian")
+    stated = answer_features(_result("How many Cambodians live in France?", TEXTS[0]), WORLD,
+                             vocabulary, ["Cambodia"])
+    absent = answer_features(_result("How many Cambodians live in Germany?", TEXTS[0]), WORLD,
+                             vocabulary, ["Cambodia"])
+    assert stated["country_missing_in_top"] == 0.0 and absent["country_missing_in_top"] == 1.0
+    bonds = answer_features(_result("Does Cambodia issue diaspora bonds?", TEXTS[2]), WORLD,
+                            vocabulary, ["Cambodia"])
+    assert bonds["terms_in_corpus"] < 1.0
+    assert stated["answer_type_missing"] == 0.0
+    assert answer_features(_result("How many people vote from abroad?", TEXTS[2]), WORLD,
+                           vocabulary)["answer_type_missing"] == 1.0
+
+
+def test_fit_logistic_ranks_and_round_trips_as_json(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    rows = [{"dense_top": float(v)} for v in rng.normal(0.6, 0.1, 40)] + [
+        {"dense_top": float(v)} for v in rng.normal(0.3, 0.1, 20)
+    ]
+    labels = [True] * 40 + [False] * 20
+    model = fit_logistic(rows, labels, features=("dense_top",))
+    assert model.probability({"dense_top": 0.8}) > 0.5 > model.probability({"dense_top": 0.1})
+    path = model.save(tmp_path / INDEX_MODEL_FILE)
+    assert "pickle" not in path.read_text() and json.loads(path.read_text())["features"] == ["dense_top"]
+    again = load_model(tmp_path)  # an index folder's own model overrides the shipped one
+    assert again.probability({"dense_top": 0.8}) == pytest.approx(model.probability({"dense_top": 0.8}))
+    with pytest.raises(ValueError):
+        fit_logistic(rows[:5], [True] * 5, features=("dense_top",))
+
+
+def test_load_model_reports_a_broken_index_model_in_one_line(tmp_path) -> None:
+    (tmp_path / INDEX_MODEL_FILE).write_text('{"format": "something-else"}')
+    with pytest.raises(InputFileError, match="answerability"):
+        load_model(tmp_path)
+    shipped = load_model(None)
+    assert isinstance(shipped, AnswerabilityModel) and shipped.features
+
+
+def test_choose_threshold_keeps_false_refusals_within_budget() -> None:
+    probabilities = [0.9, 0.8, 0.7, 0.2, 0.6, 0.1, 0.05]
+    labels = [True, True, True, True, False, False, False]
+    assert choose_threshold(probabilities, labels, 0.0) == 0.2
+    assert choose_threshold(probabilities, labels, 0.25) == 0.7
+    refused_anyway = [True, False, False, False, False, False, False]
+    assert choose_threshold(probabilities, labels, 0.25, refused_anyway) == 0.2

@@ -1,0 +1,92 @@
+"""``mgiassist ask``: the JSON contract, the text layout and one-line errors (fake embedder)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import FakeEmbedder
+
+import mgiassist.assistant
+import mgiassist.index
+from mgiassist.cli import main
+
+CONTRACT = {"question", "search_query", "state", "reason", "answer", "citations", "filters"}
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    monkeypatch.setattr(mgiassist.index, "load_embedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr(mgiassist.assistant, "load_embedder", lambda model=None: FakeEmbedder())
+    return CliRunner()
+
+
+@pytest.fixture
+def built(runner, tmp_path, corpus_copy):
+    index_dir = tmp_path / "index"
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index_dir),
+                                  "--model", "fake-hashing-embedder"])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+def test_ask_json_contract(runner, built):
+    result = runner.invoke(main, ["ask", "Can Cambodians vote from abroad?", "--index", str(built),
+                                  "--json", "--family", "mgi-profile"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert CONTRACT <= set(payload)
+    assert payload["state"] in {"answered", "partial", "not_covered"}
+    assert payload["abstained"] == (payload["state"] != "answered")
+    assert payload["filters"] == {"family": "mgi-profile"}
+    assert payload["reason"] and "0." not in payload["reason"]  # plain words, no scores
+    for citation in payload["citations"]:
+        assert {"marker", "chunk_id", "text", "citation", "label", "highlights"} <= set(citation)
+        assert set(citation["citation"]) == {
+            "country", "family", "title", "date", "domain", "section", "source", "footnotes"
+        }
+    markers = [c["marker"] for c in payload["citations"]]
+    assert markers == list(range(1, len(markers) + 1))
+
+
+def test_ask_text_states_the_state_on_the_first_line(runner, built):
+    result = runner.invoke(main, ["ask", "What are the obstacles?", "--index", str(built)])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Answered: The profile lists its obstacles")
+    assert "Lack of resources" in result.output
+    assert "\n[1] Cambodia · Diaspora engagement mapping" in result.output
+
+
+def test_ask_history_and_country_refusal(runner, built):
+    result = runner.invoke(main, ["ask", "Can Kenyans vote from abroad?", "--index", str(built), "--json"])
+    payload = json.loads(result.output)
+    assert payload["state"] == "not_covered"
+    assert payload["reason"] == "No indexed profile covers Kenya."
+    assert payload["citations"] == [] and payload["answer"]
+    text = runner.invoke(main, ["ask", "Can Kenyans vote from abroad?", "--index", str(built)])
+    assert text.output.splitlines()[0] == "Not covered: No indexed profile covers Kenya."
+    follow = runner.invoke(main, ["ask", "Who runs them?", "--index", str(built), "--json",
+                                  "--history", "What do migrant resource centres offer?"])
+    assert json.loads(follow.output)["search_query"] == "Who runs them? migrant resource centres offer"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["   "], "error: the question is empty"),
+        (["vote", "--country", "Atlantis"], "error: unknown country 'Atlantis'"),
+        (["vote", "--polarity", "sideways"], "error: unknown polarity 'sideways'"),
+    ],
+)
+def test_ask_bad_input_is_one_error_line_exit_2(runner, built, args, message):
+    result = runner.invoke(main, ["ask", *args, "--index", str(built)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_ask_missing_index_is_one_error_line(runner, tmp_path):
+    result = runner.invoke(main, ["ask", "vote", "--index", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and result.output.startswith("error: ")
