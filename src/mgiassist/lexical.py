@@ -26,6 +26,9 @@ from mgiassist.symbols import spell_symbols
 __all__ = ["ANALYSER", "LEXICON", "LexicalIndex", "analyse", "is_stopword"]
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, which would print "DEBUG: Building index…"
+# through any root handler; its progress is not news to our users.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 ANALYSER = "words-lower-stop_en-snowball_en-symbols-v2"
 LEXICON = "lexicon.json"

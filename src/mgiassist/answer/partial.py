@@ -104,22 +104,34 @@ def partial_answer(
                 found.append((0, 0, hit, table))
                 break
     for _, _, hit, statement in sorted(found, key=lambda f: f[:2])[:1]:
-        passage = cited_passage(hit, 1)
-        return Answer(
-            question=result.query,
-            search_query=result.search_query,
-            abstained=True,
-            sentences=[],
-            passages=[passage],
-            notes=list(result.notes),
-            state=PARTIAL,
+        return _partial(
+            result,
+            hit,
+            statement,
             reason=f"The profiles do not give this for {' or '.join(missing)}; "
             "the reply says what they list instead.",
             lead=f"The profiles don't state this for {' or '.join(missing)}.",
-            groups=[AnswerGroup("", [AnswerItem(statement, passage.marker)])],
-            nearest=[cited_passage(h, i) for i, h in enumerate(result.hits, start=1)],
         )
     return None
+
+
+def _partial(result: SearchResult, hit: Hit, statement: str, *, reason: str, lead: str) -> Answer:
+    """A partial reply: one statement of what the profile does say, citing ``hit``; the search's
+    hits are offered folded as the nearest passages."""
+    passage = cited_passage(hit, 1)
+    return Answer(
+        question=result.query,
+        search_query=result.search_query,
+        abstained=True,
+        sentences=[],
+        passages=[passage],
+        notes=list(result.notes),
+        state=PARTIAL,
+        reason=reason,
+        lead=lead,
+        groups=[AnswerGroup("", [AnswerItem(statement, passage.marker)])],
+        nearest=[cited_passage(h, i) for i, h in enumerate(result.hits, start=1)],
+    )
 
 
 def _is_empty_item(chunk: Chunk) -> bool:
@@ -140,21 +152,14 @@ def empty_item_answer(result: SearchResult) -> Answer | None:
         return None
     hit = result.hits[0]
     title = strip_footnote_marks(hit.chunk.heading_path[-1])
-    passage = cited_passage(hit, 1)
     statement = (
         f"The {_family(hit.chunk)} lists “{title}” under {hit.chunk.domain}, "
         "but its text gives no value for it."
     )
-    return Answer(
-        question=result.query,
-        search_query=result.search_query,
-        abstained=True,
-        sentences=[],
-        passages=[passage],
-        notes=list(result.notes),
-        state=PARTIAL,
+    return _partial(
+        result,
+        hit,
+        statement,
         reason=f"The profile names “{title}” but does not state it in its text.",
         lead="The profiles don't state this.",
-        groups=[AnswerGroup("", [AnswerItem(statement, passage.marker)])],
-        nearest=[cited_passage(h, i) for i, h in enumerate(result.hits, start=1)],
     )
