@@ -68,8 +68,8 @@ def test_long_lists_page(assistant):
             "Does Cambodia issue diaspora bonds?",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="known gap: the dev-fitted judge gives it 0.19, just above its 0.165 "
-                "threshold ('bonds' is unknown to the corpus, as are many paraphrase words)",
+                reason="known gap: the dev-fitted judge scores it just above its threshold "
+                "('bonds' is unknown to the corpus, as are many paraphrase words)",
             ),
         ),
     ],
