@@ -255,8 +255,27 @@ def test_answer_cites_a_profile_with_footnote_link_and_follow_up(page) -> None:
     assert any(
         c.startswith("[") and "Cambodia" in c for c in reply.locator(".mgi-cite").all_inner_texts()
     )
-    # The new reply is shown from its start: its state line is in view, not scrolled past.
-    top = reply.locator(".mgi-state").evaluate("e => e.getBoundingClientRect().top")
+    # The new reply is shown from its start: its state line is in view, not scrolled past. The
+    # page scrolls once the reply is rendered (a few hundred ms later on a busy machine): wait
+    # for it, then check where it ended.
+    from playwright.sync_api import Error as PlaywrightError
+
+    state_line = reply.locator(".mgi-state")
+    try:
+        state_line.evaluate(
+            """e => new Promise((done, fail) => {
+                const until = Date.now() + 5000;
+                (function check() {
+                    const top = e.getBoundingClientRect().top;
+                    if (top >= 0 && top < window.innerHeight * 0.6) { done(); }
+                    else if (Date.now() > until) { fail(new Error('not scrolled')); }
+                    else { setTimeout(check, 50); }
+                })();
+            })"""
+        )
+    except PlaywrightError:
+        pass  # the assertion below reports where it is
+    top = state_line.evaluate("e => e.getBoundingClientRect().top")
     chat = page.locator("#mgi-chat").evaluate("e => e.getBoundingClientRect().top")
     assert chat <= top < 1000 * 0.6
 
