@@ -243,3 +243,16 @@ def test_a_swap_during_a_load_is_not_reported_as_damage(fake_index, corpus_copy,
 
     monkeypatch.setattr(load_module, "_load_parts", rebuilt_meanwhile)
     assert "extra.md" in {c.source for c in load_index(fake_index).chunks}
+
+
+def test_a_readme_only_index_folder_is_missing_not_damaged(tmp_path, corpus_copy, fake_embedder):
+    """A fresh checkout's index/ holds only its README: the first build is a build, not a repair,
+    and the status says "missing" rather than "damaged"."""
+    shipped = tmp_path / "index"
+    shipped.mkdir()
+    (shipped / "README.md").write_text("The index is built here.")
+    assert index_status(shipped).state == "missing"
+    report = build_index(corpus_copy, shipped, embedder=fake_embedder, progress=False)
+    assert not report.repaired and "repaired" not in report.summary()
+    (shipped / "manifest.json").unlink()  # other index files remain: that is damage
+    assert index_status(shipped).state != "missing"

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from mgiassist.chunk import CHUNKER_VERSION
-from mgiassist.errors import IndexCorruptError, IndexMismatchError
+from mgiassist.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from mgiassist.index.layout import MANIFEST, UNCHECKED_FILES, resolve_index_dir
 from mgiassist.lexical import ANALYSER
 
@@ -37,6 +37,15 @@ FAISS_KINDS = ("flat", "hnsw")
 REPAIR_HINT = "run `mgiassist index` to repair it"
 
 
+def _holds_no_index_file(folder: Path) -> bool:
+    """True for a folder with nothing a build writes (a README, a .gitkeep, hidden files)."""
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return False
+    return all(name == "README.md" or name.startswith(".") for name in names)
+
+
 def read_manifest(index_dir: Path | str) -> dict[str, Any]:
     """The parsed manifest (any version); :class:`IndexCorruptError` when it cannot be read."""
     index_dir = Path(index_dir)
@@ -45,6 +54,11 @@ def read_manifest(index_dir: Path | str) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
+        if _holds_no_index_file(folder):
+            # a fresh checkout's index/ holds only its README: nothing was built yet
+            raise IndexMissingError(
+                f"no index at {index_dir}: build it with `mgiassist index --index {index_dir}`"
+            ) from exc
         raise IndexCorruptError(
             f"index {index_dir} is damaged: manifest.json is missing; {REPAIR_HINT}"
         ) from exc
