@@ -83,9 +83,10 @@ class Page:
     def answer(
         self, question: str, history: list[str], filters: dict[str, str | None], k: int = 5
     ) -> Answer:
-        if self.assistant is None:
+        assistant = self.assistant  # once: a live reload may swap it between two reads
+        if assistant is None:
             raise MgiassistError(self.error or "the index is not loaded")
-        return self.assistant.answer(question, history[-HISTORY_TURNS:], k=k, **filters)
+        return assistant.answer(question, history[-HISTORY_TURNS:], k=k, **filters)
 
     def record(
         self, question: str, history: list[str], filters: dict[str, str | None]
