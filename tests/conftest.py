@@ -73,3 +73,29 @@ def real_embedder():
     from mgiassist.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """The CLI (click's CliRunner) with the fake embedder standing in for every model load."""
+    from click.testing import CliRunner
+
+    import mgiassist.assistant
+    import mgiassist.index
+
+    monkeypatch.setattr(mgiassist.index, "load_embedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr(mgiassist.assistant, "load_embedder", lambda model=None: FakeEmbedder())
+    return CliRunner()
+
+
+@pytest.fixture
+def built(runner, tmp_path: Path, corpus_copy: Path) -> Path:
+    """An index of the seed corpus built through the CLI with the fake embedder."""
+    from mgiassist.cli import main
+
+    index_dir = tmp_path / "index"
+    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index_dir),
+                                  "--model", "fake-hashing-embedder"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 2 profiles" in result.output
+    return index_dir

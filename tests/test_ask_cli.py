@@ -5,30 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
-from conftest import FakeEmbedder
 
-import mgiassist.assistant
-import mgiassist.index
 from mgiassist.cli import main
 
 CONTRACT = {"question", "search_query", "state", "reason", "answer", "citations", "filters"}
-
-
-@pytest.fixture
-def runner(monkeypatch) -> CliRunner:
-    monkeypatch.setattr(mgiassist.index, "load_embedder", lambda model=None: FakeEmbedder())
-    monkeypatch.setattr(mgiassist.assistant, "load_embedder", lambda model=None: FakeEmbedder())
-    return CliRunner()
-
-
-@pytest.fixture
-def built(runner, tmp_path, corpus_copy):
-    index_dir = tmp_path / "index"
-    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index_dir),
-                                  "--model", "fake-hashing-embedder"])
-    assert result.exit_code == 0, result.output
-    return index_dir
 
 
 def test_ask_json_contract(runner, built):

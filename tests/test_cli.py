@@ -4,30 +4,10 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
-from conftest import FakeEmbedder
 
 import mgiassist.assistant
 import mgiassist.index
 from mgiassist.cli import main
-
-
-@pytest.fixture
-def runner(monkeypatch) -> CliRunner:
-    """The CLI with the fake embedder standing in for every model load."""
-    monkeypatch.setattr(mgiassist.index, "load_embedder", lambda model=None: FakeEmbedder())
-    monkeypatch.setattr(mgiassist.assistant, "load_embedder", lambda model=None: FakeEmbedder())
-    return CliRunner()
-
-
-@pytest.fixture
-def built(runner, tmp_path, corpus_copy):
-    index_dir = tmp_path / "index"
-    result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index_dir),
-                                  "--model", "fake-hashing-embedder"])
-    assert result.exit_code == 0, result.output
-    assert "indexed 2 profiles" in result.output
-    return index_dir
 
 
 def test_index_twice_reports_up_to_date(runner, built, corpus_copy):

@@ -51,7 +51,12 @@ class Assistant:
         self.searcher = Searcher(index, self._encode_query, settings)
         # The index's own answerability.json when it has one, else the model shipped with us.
         self._sentence_encoder: Encoder | None = None
-        self.judge = Judge(index, answerability or load_model(index.path), self._encode_sentences)
+        self.judge = Judge(
+            index,
+            answerability or load_model(index.path),
+            self._encode_sentences,
+            world=self.searcher.world,
+        )
 
     @classmethod
     def load(

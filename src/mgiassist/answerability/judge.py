@@ -30,12 +30,17 @@ class Judge:
     """Decides whether a search result answers its question, for one loaded index."""
 
     def __init__(
-        self, index: LoadedIndex, model: AnswerabilityModel, encode: Encoder | None = None
+        self,
+        index: LoadedIndex,
+        model: AnswerabilityModel,
+        encode: Encoder | None = None,
+        world: CountryMatcher | None = None,
     ) -> None:
         self.index = index
         self.encode = encode
         self.model = model
-        self.world = CountryMatcher(list(all_countries()))
+        # every country's names: the searcher's matcher when given (built once per assistant)
+        self.world = world or CountryMatcher(list(all_countries()))
         self.profile_countries = sorted({c.country for c in index.chunks if c.country})
 
     @functools.cached_property
