@@ -112,6 +112,29 @@ def test_compose_answer_dedupes_repeated_sentences(fake_embedder) -> None:
     assert [s.text for s in answer.sentences].count(same) == 1
 
 
+def test_a_figures_question_naming_a_table_row_is_answered_by_that_row(fake_embedder) -> None:
+    """The row leads (read as "Label: value (caption)") even when longer sentences share more
+    words with the question; without the figures cue it only competes on similarity."""
+    question = "How many emigrants from the country live in Norway?"
+    result = _result(
+        question,
+        "Emigrants from the country live in many places and the number of emigrants grew.",
+        "The country counts its emigrants in the census of the country.",
+        "Norway\t12,345",
+    )
+    row = result.hits[2].chunk
+    row.kind = "table-row"
+    row.attributes = {"row": ["Norway", "12,345"], "caption": "Top countries of destination"}
+    result.intent = {"cues": ["figures"], "polarity": None, "kinds": ["table-row"]}
+    answer = compose_answer(result, fake_embedder.encode)
+    assert answer.sentences[0].text == "Norway: 12,345 (Top countries of destination)"
+    assert answer.passages[answer.sentences[0].marker - 1].chunk_id == row.chunk_id
+
+    result.intent = None
+    plain = compose_answer(result, fake_embedder.encode)
+    assert plain.sentences[0].text != "Norway: 12,345 (Top countries of destination)"
+
+
 def test_abstaining_result_gives_no_answer_and_nearest_passages(fake_embedder) -> None:
     result = _result(
         "What is the capital of France?", "France hosts 69,748 Cambodians.", abstained=True

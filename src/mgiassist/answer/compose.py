@@ -19,6 +19,7 @@ import numpy as np
 
 from mgiassist.answer.records import Answer, AnswerSentence, CitedPassage
 from mgiassist.answer.text import Encoder, Span, split_sentences, strip_footnote_marks
+from mgiassist.chunk import render_row
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 
 __all__ = ["cited_passage", "compose_answer", "passage_from_chunk"]
@@ -28,6 +29,27 @@ _MIN_WORDS = 4
 
 def _normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", strip_footnote_marks(text).lower()).split())
+
+
+def _row_of(chunk: Chunk) -> list[str] | None:
+    """The cells of a table-row passage (see mgiassist.chunk), or None."""
+    row = chunk.attributes.get("row")
+    return [str(cell) for cell in row] if isinstance(row, list) and row else None
+
+
+def _candidate_text(chunk: Chunk, span: Span) -> str:
+    """What a candidate says: the passage's own words, or for a table row the row as a sentence
+    ("France: 69,748 (Top countries of destination)"), as the search reads it."""
+    row = _row_of(chunk)
+    if row is not None:
+        return render_row(row, str(chunk.attributes.get("caption") or ""))
+    return strip_footnote_marks(chunk.text[span.start : span.end])
+
+
+def _names_row(question: str, chunk: Chunk) -> bool:
+    row = _row_of(chunk)
+    label = row[0].strip() if row else ""
+    return bool(label) and re.search(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.IGNORECASE) is not None
 
 
 def _candidate_spans(text: str, headings: Sequence[str] = ()) -> list[Span]:
@@ -103,15 +125,21 @@ def compose_answer(
     candidates: list[tuple[int, Span]] = []
     for position, hit in enumerate(top):
         headings = (*hit.chunk.heading_path, str(hit.chunk.attributes.get("title", "")))
-        if hit.chunk.attributes.get("rows"):
-            # A table answers as a whole ("Thailand 689,451; France 69,748…"): its rows are too
-            # short to compete as sentences, and one row alone drops what the table is about.
+        if hit.chunk.attributes.get("rows") or _row_of(hit.chunk):
+            # A table answers as a whole ("Thailand 689,451; France 69,748…"), and so does one of
+            # its rows: both are too short to compete as sentences by their words alone.
             candidates.append((position, Span(0, len(hit.chunk.text.rstrip()))))
             continue
         candidates.extend((position, span) for span in _candidate_spans(hit.chunk.text, headings))
-    texts = [strip_footnote_marks(top[p].chunk.text[s.start : s.end]) for p, s in candidates]
+    texts = [_candidate_text(top[p].chunk, s) for p, s in candidates]
     vectors = np.asarray(encode([result.search_query, *texts]), dtype=np.float32)
     scores = vectors[1:] @ vectors[0]
+    # A figures question naming a table row's label ("How many … live in France?") is answered
+    # by that row: it leads, whatever the wording's similarity to longer sentences.
+    if "figures" in (result.intent or {}).get("cues", ()):
+        for i, (position, _) in enumerate(candidates):
+            if _names_row(result.search_query, top[position].chunk):
+                scores[i] = float(scores.max()) + 0.01
 
     # Ties go to the better-ranked passage and then to the earlier sentence: stable sort on -score.
     order = sorted(range(len(candidates)), key=lambda i: (-float(scores[i]), candidates[i][0], i))
