@@ -1,7 +1,7 @@
 """Hybrid search over a loaded index: dense (FAISS) and BM25 fused, filtered, with abstention.
 
 :meth:`Searcher.search` is a short sequence of named steps, each a small method on plain arrays:
-validate → contextualise → expand (acronyms, typos) → read cues → scope (filters, countries named)
+validate → contextualise → expand (acronyms, typos) → read cues and the question's language → scope (filters, countries named)
 → dense → lexical → fuse → prefer the cued passages → abstain? → hits. The ranking pieces
 (:func:`rrf_fuse`, :func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher`
 needs only a loaded index and a function that embeds one query, so it is tested with a fake
@@ -25,7 +25,15 @@ from mgiassist.errors import FilterError, QueryError
 from mgiassist.filters import FilterResolver, Filters, as_list
 from mgiassist.index import LoadedIndex
 from mgiassist.lexical import analyse
-from mgiassist.query import MAX_QUERY_CHARS, Expansion, expand_query, validate_query
+from mgiassist.query import (
+    MAX_QUERY_CHARS,
+    OTHER_SCRIPT,
+    Expansion,
+    expand_query,
+    question_language,
+    validate_query,
+    without_stopwords,
+)
 from mgiassist.ranking import convex_fuse, minmax, rrf_fuse, top_k
 from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
 from mgiassist.search_settings import (
@@ -153,14 +161,19 @@ class Searcher:
         mentions = self.world.mentions(question)  # every country the question names, indexed or not
         expansion = self._expand(question, mentions)
         intent = detect_intent(question)
+        language = question_language(question)
         scope = self._scope(mentions, context, filters)
+        if language:
+            scope.notes.append(f"the question reads as {language.replace('-', ' ')}; the profiles are in English, "
+                               "so only names and words the two share can match")
         if not scope.mask.any():
             return SearchResult(question, context.search_query, True, [], scope.countries,
                                 ("no passage matches the filters",))
         query_vector = self._encode(context.search_query, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
-        lexical_all, lexical_ids = self._lexical(expansion.apply(context.search_query), scope.mask, depth)
+        lexical_query = self._lexical_query(context.search_query, expansion, language)
+        lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth)
         cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
         candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
         fused = self._prefer(self._fuse(candidates), candidates, intent, filters)
@@ -258,6 +271,14 @@ class Searcher:
             scores, ids = self.index.dense.search(query_vector, depth)
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
+
+    def _lexical_query(self, search_query: str, expansion: Expansion, language: str | None) -> str:
+        """The BM25 query: the expanded question, less the function words of a foreign language
+        (English analysis would keep "de" and "les" and match them in French names)."""
+        text = expansion.apply(search_query)
+        if language and language != OTHER_SCRIPT and self.settings.foreign_stopwords:
+            text = without_stopwords(text, language)
+        return text
 
     def _lexical(self, query: str, mask: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """BM25 scores of every chunk, and the ``depth`` best among those ``mask`` allows."""

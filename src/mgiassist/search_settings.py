@@ -45,6 +45,8 @@ class SearchSettings:
     expand_acronyms: bool = True
     correct_spelling: bool = True
     expand_dense: bool = True  # the dense query also gets the expansions
+    # a question in another language is searched by BM25 without that language's function words
+    foreign_stopwords: bool = True
     # None: the threshold calibrated with the index (calibration.json), else the default
     abstain_threshold: float | None = None
     extra: dict[str, float] = field(default_factory=dict)
