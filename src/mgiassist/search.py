@@ -1,11 +1,12 @@
 """Hybrid search over a loaded index: dense (FAISS) and BM25 fused, filtered, with abstention.
 
 :meth:`Searcher.search` is a short sequence of named steps, each a small method on plain arrays:
-validate → contextualise → expand (acronyms, typos) → read cues and the question's language → scope (filters, countries named)
-→ dense → lexical → fuse → a channel's clear winner first → prefer the cued passages → abstain? → hits. The ranking pieces
-(:func:`rrf_fuse`, :func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher`
-needs only a loaded index and a function that embeds one query, so it is tested with a fake
-embedder; :class:`mgiassist.assistant.Assistant` adds the real model.
+validate → contextualise → expand (acronyms, typos) → read cues and the question's language →
+scope (filters, countries named) → dense → lexical → fuse → a channel's clear winner first →
+prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
+:func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher` needs only a
+loaded index and a function that embeds one query, so it is tested with a fake embedder;
+:class:`mgiassist.assistant.Assistant` adds the real model.
 """
 
 from __future__ import annotations
@@ -377,7 +378,7 @@ class Searcher:
             return fused
         rows = np.searchsorted(candidates.ids, np.unique(leaders))
         fused = fused.copy()
-        # just above the best: the fused scale (which answer states read) stays as it was
+        # just above the best, so the fused scores keep the scale they are shown with
         fused[rows] += float(fused.max() - fused[rows].min()) + 1e-3
         return fused
 
