@@ -435,6 +435,13 @@ def main(argv: list[str] | None = None) -> None:
         help="requests run at once; the rest wait in Gradio's queue (env MGIASSIST_CONCURRENCY)",
     )
     parser.add_argument(
+        "--api-concurrency",
+        type=int,
+        default=int(os.environ.get("MGIASSIST_API_CONCURRENCY", "0")) or os.cpu_count() or 2,
+        help="turns POST /api/ask runs at once (default: one per core; the answer is mostly "
+        "Python holding the GIL, so more threads only take turns) (env MGIASSIST_API_CONCURRENCY)",
+    )
+    parser.add_argument(
         "--backend",
         choices=["onnx", "torch"],
         default=os.environ.get("MGIASSIST_BACKEND") or None,
@@ -451,7 +458,7 @@ def main(argv: list[str] | None = None) -> None:
     demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=256)
     demo.launch(
         # FastAPI's own `routes` argument: the lean route is there before the first request.
-        app_kwargs={"routes": [lean_ask_route(page, max(1, args.concurrency))]},
+        app_kwargs={"routes": [lean_ask_route(page, max(1, args.api_concurrency))]},
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         auth=_auth(),
