@@ -1,8 +1,14 @@
-"""Load check for the chat page: concurrent sessions through the Gradio API on loopback.
+"""Load check for the chat page: concurrent sessions through the page's APIs on loopback.
 
 Not a test: it prints what it saw. Start the page first (``python ui/app.py``), then::
 
-    python benchmarks/load_ui.py [--url http://127.0.0.1:7860/] [--sessions 20] [--requests 5]
+    python benchmarks/load_ui.py [--url http://127.0.0.1:7860/] [--sessions 20] [--requests 5] \
+        [--client gradio|http|api] [--pid SERVER_PID]
+
+One run makes two passes against the same server: one session alone (the single-user latency),
+then ``--sessions`` sessions at once, closed loop with no think time; it prints both p50/p95 and
+the ratio of the p95s. With ``--pid`` (the server's process id, Linux) it also prints the
+server's CPU per request and its resident memory after each pass.
 
 Each session is its own ``gradio_client.Client`` (its own session hash and queue entries) and
 asks a bounded number of questions — follow-ups carry the session's earlier questions as history,
@@ -13,12 +19,16 @@ POST, then the server-sent result) with one keep-alive ``httpx`` connection per 
 the load generator far less CPU than ``gradio_client`` (about 68 ms of client CPU per request
 against 12 ms in the server, measured): on a two-core machine the default client otherwise
 competes with the server it measures.
+
+``--client api`` posts to the page's lean JSON route ``/api/ask`` (one request per question, no
+queue, no event stream; see docs/serving.md), also on one keep-alive connection per session.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import threading
@@ -26,7 +36,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-__all__ = ["OPENERS", "QUESTIONS", "SessionReport", "main", "percentile", "run_session"]
+__all__ = [
+    "OPENERS", "QUESTIONS", "ApiAsk", "HttpAsk", "PassReport", "SessionReport", "main", "percentile",
+    "run_pass", "run_session",
+]
 
 QUESTIONS = [
     "Can Cambodians vote from abroad?",
@@ -75,9 +88,28 @@ class HttpAsk:
         raise RuntimeError("the result stream ended without a result")
 
 
+class ApiAsk:
+    """The page's lean ``POST /api/ask``: one request, the answer as JSON (or ``{"error"}``)."""
+
+    def __init__(self, url: str, auth: tuple[str, str] | None) -> None:
+        import httpx
+
+        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=300)
+        if auth:
+            self._http.post("/login", data={"username": auth[0], "password": auth[1]}).raise_for_status()
+
+    def predict(self, question: str, history: list[str], api_name: str = "/ask") -> dict:
+        response = self._http.post("/api/ask", json={"question": question, "history": history})
+        if response.status_code != 200:
+            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+        return response.json()
+
+
 def _connect(url: str, auth: tuple[str, str] | None, kind: str):
     if kind == "http":
         return HttpAsk(url, auth)
+    if kind == "api":
+        return ApiAsk(url, auth)
     from gradio_client import Client
 
     return Client(url, verbose=False, auth=auth)
@@ -125,40 +157,126 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def _server_cpu_s(pid: int | None) -> float:
+    """User + system CPU seconds the server has used (Linux ``/proc``); NaN without a pid."""
+    if pid is None:
+        return float("nan")
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_rss_mb(pid: int | None) -> float:
+    if pid is None:
+        return float("nan")
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class PassReport:
+    """One pass: every session's latencies and errors, the wall time, the server's share."""
+
+    sessions: int
+    latencies: list[float]
+    errors: list[str]
+    wall: float
+    server_cpu_s: float
+    server_rss_mb: float
+
+    def line(self, label: str) -> str:
+        ms = [x * 1000 for x in self.latencies]
+        text = (
+            f"{label}: sessions={self.sessions} completed={len(ms)} errors={len(self.errors)} "
+            f"wall={self.wall:.1f}s"
+        )
+        if ms:
+            text += (
+                f" p50={percentile(ms, 0.5):.0f}ms p95={percentile(ms, 0.95):.0f}ms "
+                f"max={max(ms):.0f}ms mean={statistics.mean(ms):.0f}ms"
+            )
+        if self.server_cpu_s == self.server_cpu_s and ms:  # not NaN: a --pid was given
+            text += (
+                f" server_cpu/request={self.server_cpu_s / len(ms) * 1000:.1f}ms "
+                f"server_rss={self.server_rss_mb:.0f}MB"
+            )
+        return text
+
+
+def run_pass(
+    url: str, sessions: int, requests: int, auth: tuple[str, str] | None, client: str,
+    pid: int | None = None, first_session: int = 0,
+) -> PassReport:
+    """``sessions`` sessions asking ``requests`` questions each, all starting at once."""
+    start = threading.Barrier(sessions)
+    cpu = _server_cpu_s(pid)
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=sessions) as pool:
+        futures = [
+            pool.submit(run_session, url, first_session + n, requests, auth, start, client)
+            for n in range(sessions)
+        ]
+        reports = [f.result() for f in futures]
+    wall = time.perf_counter() - began
+    return PassReport(
+        sessions=sessions,
+        latencies=[x for r in reports for x in r.latencies],
+        errors=[e for r in reports for e in r.errors],
+        wall=wall,
+        server_cpu_s=_server_cpu_s(pid) - cpu,
+        server_rss_mb=_server_rss_mb(pid),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:7860/")
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=20, help="sessions of the concurrent pass")
     parser.add_argument("--requests", type=int, default=5, help="questions per session (bounded)")
     parser.add_argument(
         "--auth", default="", help='"user:password" when the page uses MGIASSIST_AUTH'
     )
     parser.add_argument(
-        "--client", choices=["gradio", "http"], default="gradio",
-        help="gradio_client (default), or plain HTTP calls that cost the load generator less CPU",
+        "--client", choices=["gradio", "http", "api"], default="gradio",
+        help="gradio_client (default); plain HTTP to Gradio's /ask (far less load-generator CPU); "
+        "or the page's lean JSON route /api/ask",
+    )
+    parser.add_argument("--pid", type=int, help="the server's process id: print its CPU and RSS")
+    parser.add_argument(
+        "--no-warmup", action="store_true", help="skip the untimed warm-up (every session's "
+        "questions asked once, one session at a time)",
+    )
+    parser.add_argument(
+        "--no-single", action="store_true", help="skip the single-user pass (concurrent pass only)"
     )
     args = parser.parse_args(argv)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
 
-    start = threading.Barrier(args.sessions)
-    began = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.sessions) as pool:
-        futures = [
-            pool.submit(run_session, args.url, n, args.requests, auth, start, args.client)
-            for n in range(args.sessions)
-        ]
-        reports = [f.result() for f in futures]
-    wall = time.perf_counter() - began
-
-    latencies = [x for r in reports for x in r.latencies]
-    errors = [e for r in reports for e in r.errors]
-    print(f"sessions={args.sessions} requests/session={args.requests} url={args.url} client={args.client}")
-    print(f"completed={len(latencies)} errors={len(errors)} wall={wall:.1f}s")
-    if latencies:
-        print(
-            f"latency p50={percentile(latencies, 0.5) * 1000:.0f}ms p95={percentile(latencies, 0.95) * 1000:.0f}ms "
-            f"max={max(latencies) * 1000:.0f}ms mean={statistics.mean(latencies) * 1000:.0f}ms"
-        )
+    print(
+        f"url={args.url} client={args.client} sessions={args.sessions} "
+        f"requests/session={args.requests}"
+    )
+    passes: list[tuple[str, PassReport]] = []
+    if not args.no_warmup:
+        # The workload once, one session at a time: both timed passes then find the server's
+        # caches (query vectors) equally warm, so their ratio compares like with like.
+        for number in range(args.sessions):
+            run_pass(args.url, 1, args.requests, auth, args.client, None, first_session=number)
+    if not args.no_single:
+        passes.append(("single", run_pass(args.url, 1, args.requests, auth, args.client, args.pid)))
+    passes.append(
+        (f"{args.sessions}x{args.requests}",
+         run_pass(args.url, args.sessions, args.requests, auth, args.client, args.pid))
+    )
+    for label, report in passes:
+        print(report.line(label))
+    if len(passes) == 2 and passes[0][1].latencies and passes[1][1].latencies:
+        one, many = (percentile(r.latencies, 0.95) for _, r in passes)
+        print(f"p95 ratio ({args.sessions} sessions / 1 session) = {many / one:.1f}")
+    errors = [e for _, r in passes for e in r.errors]
     for error in errors[:20]:
         print("error:", error)
     if len(errors) > 20:

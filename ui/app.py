@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
+import inspect
 import logging
 import os
 import sys
@@ -36,9 +37,13 @@ from render import (
 
 from mgiassist.export import conversation_csv, conversation_json, conversation_markdown
 from mgiassist.schema import FAMILY_LABELS
+from mgiassist.serve import AskRequest, ask_route
 from mgiassist.suggest import POLARITY_LABELS
 
-__all__ = ["Page", "build_demo", "main", "render_answer_html", "render_chat"]
+__all__ = [
+    "Page", "build_demo", "gradio_logged_in", "lean_ask_route", "main", "render_answer_html",
+    "render_chat",
+]
 
 log = logging.getLogger("mgiassist.ui")
 HEAD = f"<script>\n{(HERE / 'scripts.js').read_text(encoding='utf-8')}\n</script>"
@@ -379,6 +384,33 @@ def _write_download(name: str, text: str) -> str:
     return str(path)
 
 
+def lean_ask_route(page: Page, limit: int):
+    """``POST /api/ask`` (:mod:`mgiassist.serve`): the turn :meth:`Page.answer` gives the chat,
+    as the JSON ``mgiassist ask --json`` prints, behind the page's own login."""
+
+    def answer(request: AskRequest) -> dict[str, Any]:
+        return page.answer(request.question, request.history, request.filters).to_dict()
+
+    return ask_route(answer, limit=limit, authorised=gradio_logged_in)
+
+
+async def gradio_logged_in(request) -> bool:
+    """Gradio's own check (its ``/gradio_api/login_check``): with ``auth`` set, a session
+    cookie from ``POST /login`` is needed. ``request.app`` is the page's Gradio app."""
+    app = request.app
+    if getattr(app, "auth", None) is None and getattr(app, "auth_dependency", None) is None:
+        return True
+    if app.auth_dependency is not None:
+        user = app.auth_dependency(request)
+        if inspect.isawaitable(user):
+            user = await user
+        return user is not None
+    token = request.cookies.get(f"access-token-{app.cookie_id}") or request.cookies.get(
+        f"access-token-unsecure-{app.cookie_id}"
+    )
+    return app.tokens.get(token) is not None
+
+
 def _auth() -> tuple[str, str] | None:
     raw = os.environ.get("MGIASSIST_AUTH", "")
     if not raw:
@@ -403,6 +435,13 @@ def main(argv: list[str] | None = None) -> None:
         help="requests run at once; the rest wait in Gradio's queue (env MGIASSIST_CONCURRENCY)",
     )
     parser.add_argument(
+        "--api-concurrency",
+        type=int,
+        default=int(os.environ.get("MGIASSIST_API_CONCURRENCY", "0")) or None,
+        help="turns POST /api/ask runs at once, the rest wait in order (default: --concurrency; "
+        "measured best of 1, 2 and 4 on two cores) (env MGIASSIST_API_CONCURRENCY)",
+    )
+    parser.add_argument(
         "--backend",
         choices=["onnx", "torch"],
         default=os.environ.get("MGIASSIST_BACKEND") or None,
@@ -418,6 +457,8 @@ def main(argv: list[str] | None = None) -> None:
     demo = build_demo(page)
     demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=256)
     demo.launch(
+        # FastAPI's own `routes` argument: the lean route is there before the first request.
+        app_kwargs={"routes": [lean_ask_route(page, max(1, args.api_concurrency or args.concurrency))]},
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         auth=_auth(),

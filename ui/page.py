@@ -16,7 +16,7 @@ from render import VIEWER_EMPTY, chunk_view_html  # a sibling module: the page r
 
 from mgiassist.answer import Answer
 from mgiassist.assistant import Assistant
-from mgiassist.errors import MgiassistError
+from mgiassist.errors import IndexMissingError, MgiassistError
 from mgiassist.export import ComparisonRow, compare_countries, comparison_csv
 from mgiassist.live import LiveAssistant
 from mgiassist.search import MAX_QUERY_CHARS
@@ -85,7 +85,7 @@ class Page:
     ) -> Answer:
         assistant = self.assistant  # once: a live reload may swap it between two reads
         if assistant is None:
-            raise MgiassistError(self.error or "the index is not loaded")
+            raise IndexMissingError(self.error or "the index is not loaded")
         return assistant.answer(question, history[-HISTORY_TURNS:], k=k, **filters)
 
     def record(
