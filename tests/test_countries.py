@@ -1,0 +1,52 @@
+"""CountryMatcher: word-start matching gives what one case-insensitive regex of every alias gives."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mgiassist.countries import CountryMatcher, all_countries, lookup_country
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _every_country() -> CountryMatcher:
+    return CountryMatcher(list(all_countries()))
+
+
+def test_names_demonyms_and_codes_are_found_in_text_order() -> None:
+    matcher = CountryMatcher([lookup_country("Cambodia"), lookup_country("Thailand")])
+    text = "Cambodians in Thailand; the Kingdom of Cambodia (KHM) and THA, but not 'Cambodiana'."
+    assert matcher.find(text) == ["Cambodia", "Thailand"]
+    mentions = matcher.mentions(text)
+    assert [text[start:end] for start, end, _ in mentions] == [
+        "Cambodians", "Thailand", "Kingdom of Cambodia", "KHM", "THA",
+    ]
+
+
+def test_the_longest_alias_at_a_word_wins() -> None:
+    matcher = CountryMatcher([lookup_country("Guinea"), lookup_country("Guinea-Bissau")])
+    assert matcher.find("Migrants from Guinea-Bissau and Guinea") == ["Guinea-Bissau", "Guinea"]
+
+
+def test_a_capitalised_alias_whose_lower_case_differs_is_resolved_not_a_crash() -> None:
+    # The regex folds "KIBRIS" onto the alias "kıbrıs" (dotless i) while str.lower() gives
+    # "kibris": the matcher must name the country instead of failing on the lookup.
+    matcher = _every_country()
+    assert matcher.find("Can KIBRIS nationals vote from abroad?") == ["Cyprus"]
+    # "İ" lower-cases to two characters, which sends the text down the regex path.
+    assert matcher.find("Can KIBRIS nationals vote? İSTANBUL asks too.") == ["Cyprus"]
+
+
+def test_word_start_matching_equals_the_regex_on_real_texts() -> None:
+    matcher = _every_country()
+    texts = [line for path in sorted((ROOT / "corpus").glob("*.txt")) for line in path.read_text().splitlines()]
+    for path in sorted((ROOT / "eval" / "questions").glob("*.jsonl")):
+        texts += [json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip()]
+    assert len(texts) > 300
+    for text in texts:
+        pattern_only = sorted(
+            matcher._alias_mentions_by_pattern(text)
+            + [(*m.span(1), matcher._by_code[m.group(1)]) for m in matcher._code_pattern.finditer(text)]
+        )
+        assert matcher.mentions(text) == pattern_only, text
