@@ -6,7 +6,8 @@ Not a test: it prints what it saw. Start the page first (``python ui/app.py``), 
         [--client gradio|http|api] [--pid SERVER_PID]
 
 One run makes two passes against the same server: one session alone (the single-user latency),
-then ``--sessions`` sessions at once, closed loop with no think time; it prints both p50/p95 and
+then ``--sessions`` sessions at once, closed loop with no think time unless ``--think`` gives a
+mean pause between a session's questions (people read the answer before asking again); it prints both p50/p95 and
 the ratio of the p95s. With ``--pid`` (the server's process id, Linux) it also prints the
 server's CPU per request and its resident memory after each pass.
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import sys
 import threading
@@ -117,9 +119,12 @@ def _connect(url: str, auth: tuple[str, str] | None, kind: str):
 
 def run_session(
     url: str, number: int, requests: int, auth: tuple[str, str] | None, start: threading.Barrier,
-    client_kind: str = "gradio",
+    client_kind: str = "gradio", think_seconds: float = 0.0,
 ) -> SessionReport:
     report = SessionReport()
+    # A person reads the answer before asking again: pauses drawn from an exponential with the
+    # given mean, seeded per session so runs repeat.
+    pauses = random.Random(number)
     client = None
     try:
         client = _connect(url, auth, client_kind)
@@ -132,6 +137,8 @@ def run_session(
         return report
     history: list[str] = []
     for i in range(requests):
+        if think_seconds > 0 and i > 0:
+            time.sleep(pauses.expovariate(1.0 / think_seconds))
         question = OPENERS[(number * 3 + i) % len(OPENERS)] + QUESTIONS[(number + i) % len(QUESTIONS)]
         began = time.perf_counter()
         try:
@@ -208,7 +215,7 @@ class PassReport:
 
 def run_pass(
     url: str, sessions: int, requests: int, auth: tuple[str, str] | None, client: str,
-    pid: int | None = None, first_session: int = 0,
+    pid: int | None = None, first_session: int = 0, think_seconds: float = 0.0,
 ) -> PassReport:
     """``sessions`` sessions asking ``requests`` questions each, all starting at once."""
     start = threading.Barrier(sessions)
@@ -216,7 +223,9 @@ def run_pass(
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         futures = [
-            pool.submit(run_session, url, first_session + n, requests, auth, start, client)
+            pool.submit(
+                run_session, url, first_session + n, requests, auth, start, client, think_seconds
+            )
             for n in range(sessions)
         ]
         reports = [f.result() for f in futures]
@@ -252,12 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-single", action="store_true", help="skip the single-user pass (concurrent pass only)"
     )
+    parser.add_argument(
+        "--think", type=float, default=0.0, metavar="SECONDS",
+        help="mean pause between a session's questions (exponential; default 0: closed loop)",
+    )
     args = parser.parse_args(argv)
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
 
     print(
         f"url={args.url} client={args.client} sessions={args.sessions} "
-        f"requests/session={args.requests}"
+        f"requests/session={args.requests} think={args.think}s"
     )
     passes: list[tuple[str, PassReport]] = []
     if not args.no_warmup:
@@ -266,10 +279,14 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(args.sessions):
             run_pass(args.url, 1, args.requests, auth, args.client, None, first_session=number)
     if not args.no_single:
-        passes.append(("single", run_pass(args.url, 1, args.requests, auth, args.client, args.pid)))
+        passes.append(
+            ("single", run_pass(args.url, 1, args.requests, auth, args.client, args.pid,
+                                think_seconds=args.think))
+        )
     passes.append(
         (f"{args.sessions}x{args.requests}",
-         run_pass(args.url, args.sessions, args.requests, auth, args.client, args.pid))
+         run_pass(args.url, args.sessions, args.requests, auth, args.client, args.pid,
+                  think_seconds=args.think))
     )
     for label, report in passes:
         print(report.line(label))
