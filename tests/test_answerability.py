@@ -108,3 +108,46 @@ def test_choose_threshold_keeps_false_refusals_within_budget() -> None:
     assert choose_threshold(probabilities, labels, 0.25) == 0.7
     refused_anyway = [True, False, False, False, False, False, False]
     assert choose_threshold(probabilities, labels, 0.25, refused_anyway) == 0.2
+
+
+def test_unknown_words_are_asked_things_not_typos_acronyms_or_foreign_words() -> None:
+    texts = [*TEXTS, "The Technical and Vocational Education and Training policy builds skills."]
+    vocabulary = CorpusVocabulary(texts)
+    assert vocabulary.knows("pasports")  # a misspelling of a word the texts use
+    assert vocabulary.knows("TVET")  # the initials of a phrase the texts use
+    assert vocabulary.unknown(["budget", "Frankfurt", "2010", "salaire", "passports"]) == [
+        "budget", "Frankfurt", "2010"
+    ]
+
+
+def test_features_see_an_unknown_asked_thing_a_missing_year_and_the_asked_kind() -> None:
+    vocabulary = CorpusVocabulary(TEXTS)
+    stated = answer_features(_result("How many Cambodians are in France?", TEXTS[0]), WORLD,
+                             vocabulary, ["Cambodia"])
+    budget = answer_features(_result("What is the budget of the Ministry of Interior?", TEXTS[1]),
+                             WORLD, vocabulary, ["Cambodia"])
+    assert stated["unknown_share"] == 0.0 and budget["unknown_share"] > 0.0
+    # "many" frames the question; it is not a thing the profiles fail to mention
+    assert answer_features(_result("How many passports?", TEXTS[1]), WORLD,
+                           vocabulary)["unknown_share"] == 0.0
+    year = answer_features(_result("How many Cambodians were in France in 2010?", TEXTS[0]), WORLD,
+                           vocabulary, ["Cambodia"])
+    assert year["year_missing_in_corpus"] == 1.0 and stated["year_missing_in_corpus"] == 0.0
+    # the sentence closest to the question holds no number although another passage does
+    count = answer_features(_result("How many Cambodians vote from abroad?", TEXTS[2], TEXTS[0]),
+                            WORLD, vocabulary, ["Cambodia"])
+    assert count["best_sentence_type_missing"] == 1.0 and count["answer_type_missing"] == 0.0
+    assert stated["best_sentence_type_missing"] == 0.0
+
+
+def test_answerable_weight_moves_the_fit_not_the_probability_scale() -> None:
+    rng = np.random.default_rng(1)
+    rows = [{"x": float(v)} for v in rng.normal(1.0, 1.0, 60)] + [
+        {"x": float(v)} for v in rng.normal(-1.0, 1.0, 30)
+    ]
+    labels = [True] * 60 + [False] * 30
+    plain = fit_logistic(rows, labels, features=("x",))
+    weighted = fit_logistic(rows, labels, features=("x",), answerable_weight=3.0)
+    # the intercept is taken back by log(weight): the midpoint stays near the balanced one
+    assert abs(weighted.probability({"x": 0.0}) - plain.probability({"x": 0.0})) < 0.1
+    assert weighted.coef[0] != pytest.approx(plain.coef[0])

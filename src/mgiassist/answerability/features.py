@@ -18,43 +18,58 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mgiassist.acronyms import AcronymTable, is_acronym
 from mgiassist.answer.text import Encoder, split_sentences, strip_footnote_marks
 from mgiassist.converse import content_words
 from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import SearchResult
+from mgiassist.spelling import Speller, is_english_word
 
 __all__ = [
     "ANSWER_TYPES",
+    "DIAGNOSTICS",
     "FEATURES",
     "CorpusVocabulary",
     "QuestionAnalysis",
     "analyse_question",
     "answer_features",
+    "asked_about",
     "holds_answer_type",
 ]
 
-# The names of the features, in the order of the model's coefficients.
+# The names of the features the model weighs, in the order of its coefficients. They favour
+# lexical, entity and answer-type evidence (which terms and named things the passages and the
+# corpus use, whether a sentence holds the kind of answer asked for) over raw scores, so that a
+# retrieval change that shifts cosines a little does not move the decision much.
 FEATURES = (
-    "dense_top",
-    "rare_terms_in_top",
     "rare_terms_in_first",
-    "dense_margin",
-    "lexical_top",
-    "terms_in_top",
     "terms_in_first",
+    "rare_terms_in_sentence",
+    "unknown_share",
+    "best_sentence_type_missing",
+    "year_missing_in_corpus",
+    "asks_recent",
+    "country_missing_in_top",
+    "dense_margin",
+    "sentence_top",
+    "dense_top",
+)
+# Computed beside FEATURES for diagnosis (``Decision.features``), not weighed by the model.
+DIAGNOSTICS = (
+    "rare_terms_in_top",
+    "terms_in_top",
     "terms_in_corpus",
     "missing_known_idf",
-    "rare_terms_in_sentence",
-    "sentence_top",
     "dense_shortfall",
     "year_missing_in_top",
-    "asks_recent",
     "answer_type_missing_first",
+    "answer_type_missing",
     "named_missing_in_top",
     "named_missing_in_corpus",
-    "country_missing_in_top",
-    "answer_type_missing",
+    "unknown_terms",
+    "english_share",
+    "lexical_top",
 )
 TOP_PASSAGES = 3
 
@@ -87,6 +102,9 @@ DENSE_FLOOR = 0.30
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|the|de|des|du|d')?\s*[A-Z][\w'’-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Words that frame the question ("how many") rather than name what it is about.
+_SCAFFOLDING = frozenset({"many", "much", "long", "kind", "type", "sort"})
 _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
 
 
@@ -94,11 +112,31 @@ class CorpusVocabulary:
     """Which stems the indexed texts use, and how rare each is (its inverse document frequency)."""
 
     def __init__(self, texts: Iterable[str]) -> None:
+        texts = list(texts)
         self.frequency: Counter[str] = Counter()
         self.documents = 0
         for text in texts:
             self.documents += 1
             self.frequency.update(set(analyse(text)))
+        # A misspelt word or an acronym of a phrase the texts use is not a thing they never mention.
+        self.speller = Speller.from_texts(texts)
+        self.acronyms = AcronymTable.mine(texts)
+
+    def knows(self, word: str) -> bool:
+        """Whether the texts use ``word``, a close misspelling of one of theirs, or its long form."""
+        if self.mentions(word):
+            return True
+        if is_acronym(word) and self.acronyms.long_forms(word):
+            return True
+        return self.speller.correct(word) is not None
+
+    def unknown(self, words: Iterable[str]) -> list[str]:
+        """The ``words`` the texts never use that are English words, names or years: things asked
+        about that no profile mentions (a foreign-language word is not evidence of that)."""
+        return [
+            w for w in words
+            if not self.knows(w) and (is_english_word(w) or w[:1].isupper() or _YEAR.fullmatch(w))
+        ]
 
     def mentions(self, word: str) -> bool:
         stems = analyse(word)
@@ -150,6 +188,11 @@ def analyse_question(
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
     return QuestionAnalysis(terms, named, countries, _answer_type(question))
+
+
+def asked_about(analysis: QuestionAnalysis) -> list[str]:
+    """The content words that name what is asked about, without the question's frame ("many")."""
+    return [t for t in analysis.terms if t.lower() not in _SCAFFOLDING]
 
 
 def holds_answer_type(text: str, answer_type: str | None, world: CountryMatcher) -> bool:
@@ -210,6 +253,18 @@ def answer_features(
     known_missing = [w for t, w in zip(stems, weights) if t not in union and t in vocabulary.frequency]
     years = [n for n in analysis.named if _YEAR.fullmatch(n)]
     asked = analysis.answer_type
+    asked_terms = asked_about(analysis)
+    unknown = vocabulary.unknown(dict.fromkeys([*asked_terms, *analysis.named]))
+    tokens = _WORD.findall(question)
+    # The sentence that covers most of the question (its rare words, then the countries it names)
+    # is where the answer should be; "how many" answered by a sentence with no number is a sign.
+    named_countries = world.find(question)
+    best_sentence = max(
+        sentences,
+        key=lambda x: (_share([t in set(analyse(x)) for t in stems], weights),
+                       sum(c in world.find(x) for c in named_countries)),
+        default="",
+    )
     return {
         "dense_top": dense[0] if dense else 0.0,
         "missing_known_idf": max(known_missing, default=0.0),
@@ -239,4 +294,11 @@ def answer_features(
             analysis.answer_type is not None
             and not any(holds_answer_type(t, analysis.answer_type, world) for t in top_texts)
         ),
+        "unknown_terms": float(len(unknown)),
+        "unknown_share": len(unknown) / max(1, len(asked_terms)),
+        "english_share": _share([is_english_word(t) for t in tokens]) if tokens else 1.0,
+        "best_sentence_type_missing": float(
+            asked is not None and not holds_answer_type(best_sentence, asked, world)
+        ),
+        "year_missing_in_corpus": float(any(not vocabulary.mentions(y) for y in years)),
     }
