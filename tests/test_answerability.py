@@ -151,3 +151,17 @@ def test_answerable_weight_moves_the_fit_not_the_probability_scale() -> None:
     # the intercept is taken back by log(weight): the midpoint stays near the balanced one
     assert abs(weighted.probability({"x": 0.0}) - plain.probability({"x": 0.0})) < 0.1
     assert weighted.coef[0] != pytest.approx(plain.coef[0])
+
+
+def test_a_misspelt_term_and_a_table_rows_heading_count_as_coverage() -> None:
+    row = "Thailand\t689,451"
+    vocabulary = CorpusVocabulary([*TEXTS, row])
+    result = _result("passports ministry", TEXTS[1])
+    misspelt = _result("pasports ministry", TEXTS[1])
+    features = answer_features(result, WORLD, vocabulary)
+    assert answer_features(misspelt, WORLD, vocabulary)["terms_in_first"] == features["terms_in_first"] == 1.0
+    plain = _result("destination", row)
+    headed = _result("destination", row)
+    headed.hits[0].chunk.heading_path = ("Facts & figures", "Top countries of destination")
+    assert answer_features(plain, WORLD, vocabulary)["terms_in_first"] == 0.0
+    assert answer_features(headed, WORLD, vocabulary)["terms_in_first"] == 1.0
