@@ -3,10 +3,17 @@
 Expansion only adds words ("TVET" keeps "TVET" and gains "Technical and Vocational Education and
 Training"; "migrnats" keeps itself and gains "migrants"), so a query the index already reads well
 ranks as before.
+
+A question in another language than the profiles' English is recognised by its function words
+(the stopword lists bm25s ships for 13 languages) and searched without them: English analysis
+keeps "de", "les", "la", which otherwise match the French or Spanish names of diaspora
+associations rather than what was asked. There is no translation: a bi-encoder trained on English
+and shared names are all that still match, and the search says so in a note.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,10 +25,61 @@ from mgiassist.countries import CountryMatcher
 from mgiassist.errors import QueryError
 from mgiassist.lexical import LexicalIndex, is_stopword
 
-__all__ = ["MAX_QUERY_CHARS", "Expansion", "expand_query", "validate_query"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "Expansion",
+    "expand_query",
+    "question_language",
+    "validate_query",
+    "without_stopwords",
+]
 
 MAX_QUERY_CHARS = 2000
 _TOKEN = re.compile(r"(?<![\w-])([^\W\d_]{2,})(?![\w-])", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+# No stopword list, but no Latin letters either (Khmer, Thai…): not the profiles' language.
+OTHER_SCRIPT = "other-script"
+# A question needs this many function words of one language, and more than its English ones,
+# to be read as that language: one "de" or "con" in an English question is a name or a word.
+MIN_FOREIGN_STOPWORDS = 2
+
+
+@functools.lru_cache(maxsize=1)
+def _stopword_lists() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """English function words, and each other language's (less the words English shares)."""
+    from bm25s import stopwords
+
+    english = frozenset(stopwords.STOPWORDS_EN) | frozenset(stopwords.STOPWORDS_EN_PLUS)
+    others = {
+        name.removeprefix("STOPWORDS_").lower(): frozenset(getattr(stopwords, name)) - english
+        for name in sorted(dir(stopwords))
+        if name.startswith("STOPWORDS_") and name not in ("STOPWORDS_EN", "STOPWORDS_EN_PLUS")
+    }
+    return english, {name: words for name, words in others.items() if words}
+
+
+def question_language(question: str) -> str | None:
+    """None for an English question; else the language whose function words it uses most
+    ("french", "spanish"…), or :data:`OTHER_SCRIPT` for one written without Latin letters."""
+    words = [w.lower() for w in _LETTERS.findall(question)]
+    if not words:
+        return None
+    if not any(_LATIN.match(w) for w in words):
+        return OTHER_SCRIPT
+    english, others = _stopword_lists()
+    counts = {name: sum(w in stop for w in words) for name, stop in others.items()}
+    best = max(counts, key=lambda name: (counts[name], name))
+    if counts[best] < MIN_FOREIGN_STOPWORDS or counts[best] <= sum(w in english for w in words):
+        return None
+    return best
+
+
+def without_stopwords(text: str, language: str) -> str:
+    """``text``'s words less the function words of ``language`` ("l'étranger" → "étranger")."""
+    stop = _stopword_lists()[1].get(language, frozenset())
+    return " ".join(w for w in _WORDS.findall(text) if w.lower() not in stop)
 
 
 def validate_query(query: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:

@@ -1,11 +1,12 @@
 """Hybrid search over a loaded index: dense (FAISS) and BM25 fused, filtered, with abstention.
 
 :meth:`Searcher.search` is a short sequence of named steps, each a small method on plain arrays:
-validate → contextualise → expand (acronyms, typos) → read cues → scope (filters, countries named)
-→ dense → lexical → fuse → prefer the cued passages → abstain? → hits. The ranking pieces
-(:func:`rrf_fuse`, :func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher`
-needs only a loaded index and a function that embeds one query, so it is tested with a fake
-embedder; :class:`mgiassist.assistant.Assistant` adds the real model.
+validate → contextualise → expand (acronyms, typos) → read cues and the question's language →
+scope (filters, countries named) → dense → lexical → fuse → a channel's clear winner first →
+prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
+:func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher` needs only a
+loaded index and a function that embeds one query, so it is tested with a fake embedder;
+:class:`mgiassist.assistant.Assistant` adds the real model.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from mgiassist.errors import FilterError, QueryError
 from mgiassist.filters import FilterResolver, Filters, as_list
 from mgiassist.index import LoadedIndex
 from mgiassist.lexical import analyse
-from mgiassist.query import MAX_QUERY_CHARS, Expansion, expand_query, validate_query
+from mgiassist.query import (
+    MAX_QUERY_CHARS,
+    OTHER_SCRIPT,
+    Expansion,
+    expand_query,
+    question_language,
+    validate_query,
+    without_stopwords,
+)
 from mgiassist.ranking import convex_fuse, minmax, rrf_fuse, top_k
 from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
 from mgiassist.search_settings import (
@@ -153,17 +162,23 @@ class Searcher:
         mentions = self.world.mentions(question)  # every country the question names, indexed or not
         expansion = self._expand(question, mentions)
         intent = detect_intent(question)
+        language = question_language(question)
         scope = self._scope(mentions, context, filters)
+        if language:
+            scope.notes.append(f"the question reads as {language.replace('-', ' ')}; the profiles are in English, "
+                               "so only names and words the two share can match")
         if not scope.mask.any():
             return SearchResult(question, context.search_query, True, [], scope.countries,
                                 ("no passage matches the filters",))
         query_vector = self._encode(context.search_query, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
-        lexical_all, lexical_ids = self._lexical(expansion.apply(context.search_query), scope.mask, depth)
+        lexical_query = self._lexical_query(context.search_query, expansion, language)
+        lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth)
         cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
         candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
-        fused = self._prefer(self._fuse(candidates), candidates, intent, filters)
+        fused = self._clear_leaders(self._fuse(candidates), candidates, dense_scores)
+        fused = self._prefer(fused, candidates, intent, filters)
         abstained = self._abstain(candidates, scope)
         query_terms = self._query_terms(question, expansion)
         hits = self._hits(candidates, fused, k, query_terms)
@@ -259,6 +274,14 @@ class Searcher:
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
 
+    def _lexical_query(self, search_query: str, expansion: Expansion, language: str | None) -> str:
+        """The BM25 query: the expanded question, less the function words of a foreign language
+        (English analysis would keep "de" and "les" and match them in French names)."""
+        text = expansion.apply(search_query)
+        if language and language != OTHER_SCRIPT and self.settings.foreign_stopwords:
+            text = without_stopwords(text, language)
+        return text
+
     def _lexical(self, query: str, mask: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """BM25 scores of every chunk, and the ``depth`` best among those ``mask`` allows."""
         unfiltered = bool(mask.all())
@@ -330,6 +353,34 @@ class Searcher:
             return fused
         scale = float(np.abs(fused).max()) or 1.0
         return fused + boost * scale * (self._polarity[candidates.ids] == intent.polarity)
+
+    def _clear_leaders(self, fused: np.ndarray, candidates: Candidates, dense_scores: np.ndarray) -> np.ndarray:
+        """Rank first the passage a channel puts clearly ahead of its runner-up: by cosine
+        (``dense_lead_margin``) or by BM25 score (``lexical_lead_ratio``). Rank fusion forgets
+        margins; on the development questions a clear dense winner was right 50 times in 51 and a
+        clear BM25 winner 68 in 69, where fusion got 46 and 65 (a paraphrase sharing few words
+        with its passage lost to BM25's partial matches; a quoted name, to look-alike meanings).
+        Two leaders keep their fused order. Before :meth:`_prefer`, so a finding of the polarity
+        asked for still goes above them."""
+        settings = self.settings
+        if settings.fusion == "bm25" or not fused.size:
+            return fused
+        leaders: list[int] = []
+        margin = settings.dense_lead_margin
+        if margin and len(dense_scores) >= 2 and float(dense_scores[0] - dense_scores[1]) >= margin:
+            leaders.append(int(candidates.dense_ranking[0]))
+        ratio = settings.lexical_lead_ratio
+        if ratio and settings.fusion != "dense" and len(candidates.lexical_ranking) >= 2:
+            best, second = candidates.lexical[np.searchsorted(candidates.ids, candidates.lexical_ranking[:2])]
+            if second > 0 and best >= ratio * second:
+                leaders.append(int(candidates.lexical_ranking[0]))
+        if not leaders:
+            return fused
+        rows = np.searchsorted(candidates.ids, np.unique(leaders))
+        fused = fused.copy()
+        # just above the best, so the fused scores keep the scale they are shown with
+        fused[rows] += float(fused.max() - fused[rows].min()) + 1e-3
+        return fused
 
     def _abstain(self, candidates: Candidates, scope: Scope) -> bool:
         best_dense = float(np.nanmax(candidates.dense)) if candidates.dense.size else 0.0

@@ -40,11 +40,20 @@ class SearchSettings:
     alpha: float = 0.6  # for convex fusion
     depth: int = 100  # candidates taken from each retriever before fusion
     polarity_boost: float = 0.15
+    # A channel's best passage is ranked first when it leads the runner-up clearly (0 = off): by
+    # this much cosine (dense; for all-MiniLM-L6-v2 — another model's cosines need their own)…
+    # Chosen on the dev questions: 0.05-0.10 is one plateau (5-fold CV), this is its middle.
+    dense_lead_margin: float = 0.08
+    # …or by this factor of BM25 score; 5-fold CV on dev chose 1.5 in every fold (1.4 lets wrong
+    # leaders in, 1.7-3.0 gain a third as much).
+    lexical_lead_ratio: float = 1.5
     # RRF weight of each cue's ranking (0 turns a cue off); the polarity cues need polarity_boost > 0
     cue_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CUE_WEIGHTS))
     expand_acronyms: bool = True
     correct_spelling: bool = True
     expand_dense: bool = True  # the dense query also gets the expansions
+    # a question in another language is searched by BM25 without that language's function words
+    foreign_stopwords: bool = True
     # None: the threshold calibrated with the index (calibration.json), else the default
     abstain_threshold: float | None = None
     extra: dict[str, float] = field(default_factory=dict)
