@@ -13,7 +13,7 @@ from mgiassist.answerability import (
     answer_features,
     holds_answer_type,
 )
-from mgiassist.answerability.fit import choose_threshold
+from mgiassist.answerability.fit import choose_threshold, cross_validated_probabilities
 from mgiassist.answerability.model import (
     INDEX_MODEL_FILE,
     AnswerabilityModel,
@@ -165,3 +165,13 @@ def test_a_misspelt_term_and_a_table_rows_heading_count_as_coverage() -> None:
     headed.hits[0].chunk.heading_path = ("Facts & figures", "Top countries of destination")
     assert answer_features(plain, WORLD, vocabulary)["terms_in_first"] == 0.0
     assert answer_features(headed, WORLD, vocabulary)["terms_in_first"] == 1.0
+
+
+def test_cross_validated_probabilities_repeat_exactly_for_a_seed() -> None:
+    rng = np.random.default_rng(2)
+    rows = [{"x": float(v)} for v in rng.normal(0.0, 1.0, 30)]
+    labels = [r["x"] + float(rng.normal(0.0, 1.0)) > 0 for r in rows]
+    first = cross_validated_probabilities(rows, labels, l2=1.0, seed=3, answerable_weight=3.0)
+    again = cross_validated_probabilities(rows, labels, l2=1.0, seed=3, answerable_weight=3.0)
+    other = cross_validated_probabilities(rows, labels, l2=1.0, seed=4, answerable_weight=3.0)
+    assert first == again and first != other

@@ -5,8 +5,9 @@
 
 Questions are JSON lines with ``question``, ``answerable`` and optionally ``history``, ``split``
 ("dev" or "test"; none counts as dev) and ``kind``. Only ``--split`` (dev) questions are fitted
-on; the report gives, per split and kind, the share of unanswerable questions recognised (state
-other than answered) and of answerable ones refused, through the whole :meth:`Assistant.answer`.
+on; the report gives, per kind, the share of unanswerable questions recognised (state other than
+answered) and of answerable ones refused, through the whole :meth:`Assistant.answer`, for the
+fitted split only unless ``--report-split test`` (or ``all``) asks for the frozen part.
 """
 
 from __future__ import annotations
@@ -159,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--answerable-weight", type=float, default=3.0,
                         help="cost of refusing an answerable question relative to missing an unanswerable one")
     parser.add_argument("--report-only", action="store_true", help="report the current model")
+    parser.add_argument("--report-split", default=None,
+                        help="report this split ('all' for every split; default: the fitted one), "
+                             "so that refitting does not show the frozen test part each time")
     args = parser.parse_args(argv)
     from mgiassist.assistant import Assistant
 
@@ -173,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.out:
                 model.save(args.out)
                 print(f"model written to {args.out}", file=sys.stderr)
-        print(json.dumps(state_report(assistant, questions), indent=2))
+        shown = args.report_split or args.split
+        reported = [q for q in questions if shown == "all" or q.get("split", "dev") == shown]
+        print(json.dumps(state_report(assistant, reported), indent=2))
     except MgiassistError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
