@@ -13,7 +13,7 @@ from mgiassist.answerability import (
     answer_features,
     holds_answer_type,
 )
-from mgiassist.answerability.fit import choose_threshold
+from mgiassist.answerability.fit import choose_threshold, cross_validated_probabilities
 from mgiassist.answerability.model import (
     INDEX_MODEL_FILE,
     AnswerabilityModel,
@@ -108,3 +108,70 @@ def test_choose_threshold_keeps_false_refusals_within_budget() -> None:
     assert choose_threshold(probabilities, labels, 0.25) == 0.7
     refused_anyway = [True, False, False, False, False, False, False]
     assert choose_threshold(probabilities, labels, 0.25, refused_anyway) == 0.2
+
+
+def test_unknown_words_are_asked_things_not_typos_acronyms_or_foreign_words() -> None:
+    texts = [*TEXTS, "The Technical and Vocational Education and Training policy builds skills."]
+    vocabulary = CorpusVocabulary(texts)
+    assert vocabulary.knows("pasports")  # a misspelling of a word the texts use
+    assert vocabulary.knows("TVET")  # the initials of a phrase the texts use
+    assert vocabulary.unknown(["budget", "Frankfurt", "2010", "salaire", "passports"]) == [
+        "budget", "Frankfurt", "2010"
+    ]
+
+
+def test_features_see_an_unknown_asked_thing_a_missing_year_and_the_asked_kind() -> None:
+    vocabulary = CorpusVocabulary(TEXTS)
+    stated = answer_features(_result("How many Cambodians are in France?", TEXTS[0]), WORLD,
+                             vocabulary, ["Cambodia"])
+    budget = answer_features(_result("What is the budget of the Ministry of Interior?", TEXTS[1]),
+                             WORLD, vocabulary, ["Cambodia"])
+    assert stated["unknown_share"] == 0.0 and budget["unknown_share"] > 0.0
+    # "many" frames the question; it is not a thing the profiles fail to mention
+    assert answer_features(_result("How many passports?", TEXTS[1]), WORLD,
+                           vocabulary)["unknown_share"] == 0.0
+    year = answer_features(_result("How many Cambodians were in France in 2010?", TEXTS[0]), WORLD,
+                           vocabulary, ["Cambodia"])
+    assert year["year_missing_in_corpus"] == 1.0 and stated["year_missing_in_corpus"] == 0.0
+    # the sentence closest to the question holds no number although another passage does
+    count = answer_features(_result("How many Cambodians vote from abroad?", TEXTS[2], TEXTS[0]),
+                            WORLD, vocabulary, ["Cambodia"])
+    assert count["best_sentence_type_missing"] == 1.0 and count["answer_type_missing"] == 0.0
+    assert stated["best_sentence_type_missing"] == 0.0
+
+
+def test_answerable_weight_moves_the_fit_not_the_probability_scale() -> None:
+    rng = np.random.default_rng(1)
+    rows = [{"x": float(v)} for v in rng.normal(1.0, 1.0, 60)] + [
+        {"x": float(v)} for v in rng.normal(-1.0, 1.0, 30)
+    ]
+    labels = [True] * 60 + [False] * 30
+    plain = fit_logistic(rows, labels, features=("x",))
+    weighted = fit_logistic(rows, labels, features=("x",), answerable_weight=3.0)
+    # the intercept is taken back by log(weight): the midpoint stays near the balanced one
+    assert abs(weighted.probability({"x": 0.0}) - plain.probability({"x": 0.0})) < 0.1
+    assert weighted.coef[0] != pytest.approx(plain.coef[0])
+
+
+def test_a_misspelt_term_and_a_table_rows_heading_count_as_coverage() -> None:
+    row = "Thailand\t689,451"
+    vocabulary = CorpusVocabulary([*TEXTS, row])
+    result = _result("passports ministry", TEXTS[1])
+    misspelt = _result("pasports ministry", TEXTS[1])
+    features = answer_features(result, WORLD, vocabulary)
+    assert answer_features(misspelt, WORLD, vocabulary)["terms_in_first"] == features["terms_in_first"] == 1.0
+    plain = _result("destination", row)
+    headed = _result("destination", row)
+    headed.hits[0].chunk.heading_path = ("Facts & figures", "Top countries of destination")
+    assert answer_features(plain, WORLD, vocabulary)["terms_in_first"] == 0.0
+    assert answer_features(headed, WORLD, vocabulary)["terms_in_first"] == 1.0
+
+
+def test_cross_validated_probabilities_repeat_exactly_for_a_seed() -> None:
+    rng = np.random.default_rng(2)
+    rows = [{"x": float(v)} for v in rng.normal(0.0, 1.0, 30)]
+    labels = [r["x"] + float(rng.normal(0.0, 1.0)) > 0 for r in rows]
+    first = cross_validated_probabilities(rows, labels, l2=1.0, seed=3, answerable_weight=3.0)
+    again = cross_validated_probabilities(rows, labels, l2=1.0, seed=3, answerable_weight=3.0)
+    other = cross_validated_probabilities(rows, labels, l2=1.0, seed=4, answerable_weight=3.0)
+    assert first == again and first != other

@@ -16,7 +16,7 @@ from mgiassist.answer.partial import empty_item_answer, partial_answer
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
 from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
 from mgiassist.answer.text import Encoder
-from mgiassist.answerability.features import analyse_question
+from mgiassist.answerability.features import analyse_question, asked_about
 from mgiassist.answerability.judge import Decision, Judge
 from mgiassist.schema import SearchResult
 from mgiassist.search import Filters, Searcher
@@ -62,7 +62,7 @@ def not_covered(result: SearchResult, reason: str, confidence: float | None = No
 
 def _model_refusal_reason(result: SearchResult, judge: Judge) -> str:
     analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
-    unknown = [w for w in (*analysis.named, *analysis.terms) if not judge.vocabulary.mentions(w)]
+    unknown = judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
     if unknown:
         shown = ", ".join(f"“{w}”" for w in unknown[:4])
         return f"The profiles never mention {shown}; the passages found are related but do not answer it."

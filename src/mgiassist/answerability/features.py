@@ -18,43 +18,58 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mgiassist.acronyms import AcronymTable, is_acronym
 from mgiassist.answer.text import Encoder, split_sentences, strip_footnote_marks
 from mgiassist.converse import content_words
 from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import SearchResult
+from mgiassist.spelling import Speller, is_english_word
 
 __all__ = [
     "ANSWER_TYPES",
+    "DIAGNOSTICS",
     "FEATURES",
     "CorpusVocabulary",
     "QuestionAnalysis",
     "analyse_question",
     "answer_features",
+    "asked_about",
     "holds_answer_type",
 ]
 
-# The names of the features, in the order of the model's coefficients.
+# The names of the features the model weighs, in the order of its coefficients. They favour
+# lexical, entity and answer-type evidence (which terms and named things the passages and the
+# corpus use, whether a sentence holds the kind of answer asked for) over raw scores, so that a
+# retrieval change that shifts cosines a little does not move the decision much.
 FEATURES = (
-    "dense_top",
-    "rare_terms_in_top",
     "rare_terms_in_first",
-    "dense_margin",
-    "lexical_top",
-    "terms_in_top",
     "terms_in_first",
+    "rare_terms_in_sentence",
+    "unknown_share",
+    "best_sentence_type_missing",
+    "year_missing_in_corpus",
+    "asks_recent",
+    "country_missing_in_top",
+    "dense_margin",
+    "sentence_top",
+    "dense_top",
+)
+# Computed beside FEATURES for diagnosis (``Decision.features``), not weighed by the model.
+DIAGNOSTICS = (
+    "rare_terms_in_top",
+    "terms_in_top",
     "terms_in_corpus",
     "missing_known_idf",
-    "rare_terms_in_sentence",
-    "sentence_top",
     "dense_shortfall",
     "year_missing_in_top",
-    "asks_recent",
     "answer_type_missing_first",
+    "answer_type_missing",
     "named_missing_in_top",
     "named_missing_in_corpus",
-    "country_missing_in_top",
-    "answer_type_missing",
+    "unknown_terms",
+    "english_share",
+    "lexical_top",
 )
 TOP_PASSAGES = 3
 
@@ -87,6 +102,10 @@ DENSE_FLOOR = 0.30
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|the|de|des|du|d')?\s*[A-Z][\w'’-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_COUNTRY_TERM = "country:"  # never a stem: stems have no colon
+# Words that frame the question ("how many") rather than name what it is about.
+_SCAFFOLDING = frozenset({"many", "much", "long", "kind", "type", "sort"})
 _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
 
 
@@ -94,11 +113,37 @@ class CorpusVocabulary:
     """Which stems the indexed texts use, and how rare each is (its inverse document frequency)."""
 
     def __init__(self, texts: Iterable[str]) -> None:
+        texts = list(texts)
         self.frequency: Counter[str] = Counter()
         self.documents = 0
         for text in texts:
             self.documents += 1
             self.frequency.update(set(analyse(text)))
+        # A misspelt word or an acronym of a phrase the texts use is not a thing they never mention.
+        self.speller = Speller.from_texts(texts)
+        self.acronyms = AcronymTable.mine(texts)
+
+    def corrected(self, word: str) -> str:
+        """``word``, or the indexed word it is a misspelling of."""
+        if self.mentions(word):
+            return word
+        return self.speller.correct(word) or word
+
+    def knows(self, word: str) -> bool:
+        """Whether the texts use ``word``, a close misspelling of one of theirs, or its long form."""
+        if self.mentions(word):
+            return True
+        if is_acronym(word) and self.acronyms.long_forms(word):
+            return True
+        return self.speller.correct(word) is not None
+
+    def unknown(self, words: Iterable[str]) -> list[str]:
+        """The ``words`` the texts never use that are English words, names or years: things asked
+        about that no profile mentions (a foreign-language word is not evidence of that)."""
+        return [
+            w for w in words
+            if not self.knows(w) and (is_english_word(w) or w[:1].isupper() or _YEAR.fullmatch(w))
+        ]
 
     def mentions(self, word: str) -> bool:
         stems = analyse(word)
@@ -152,6 +197,11 @@ def analyse_question(
     return QuestionAnalysis(terms, named, countries, _answer_type(question))
 
 
+def asked_about(analysis: QuestionAnalysis) -> list[str]:
+    """The content words that name what is asked about, without the question's frame ("many")."""
+    return [t for t in analysis.terms if t.lower() not in _SCAFFOLDING]
+
+
 def holds_answer_type(text: str, answer_type: str | None, world: CountryMatcher) -> bool:
     """Whether ``text`` holds an answer of the asked kind (a number for "how many"…)."""
     if answer_type is None:
@@ -171,6 +221,90 @@ def _share(found: Sequence[bool], weights: Sequence[float] | None = None) -> flo
     return float(np.average(np.asarray(found, dtype=float), weights=weights))
 
 
+@dataclass
+class _Terms:
+    """The question's terms as the passages are searched for them, with their IDF weights; a
+    passage's countries are terms too (``country:France``)."""
+
+    stems: list[str]
+    weights: list[float]
+    world: CountryMatcher
+
+    def of(self, text: str) -> set[str]:
+        return set(analyse(text)) | {_COUNTRY_TERM + c for c in self.world.find(text)}
+
+    def share_in(self, found: set[str], *, weighted: bool = True) -> float:
+        return _share([t in found for t in self.stems], self.weights if weighted else None)
+
+
+def _question_terms(
+    analysis: QuestionAnalysis, vocabulary: CorpusVocabulary, world: CountryMatcher
+) -> _Terms:
+    # A misspelt word counts as the word it stands for ("emigrnts" is "emigrants"). (Foreign
+    # countries are left to ``country_missing_in_top``: as terms too, they moved dev numbers down.)
+    stems = [analyse(vocabulary.corrected(t))[0] for t in analysis.terms]
+    weights = [vocabulary.idf(t) for t in stems]
+    return _Terms(stems, weights, world)
+
+
+def _sentence_features(
+    question: str, analysis: QuestionAnalysis, terms: _Terms, top_texts: list[str],
+    encode: Encoder | None,
+) -> dict[str, float]:
+    """Evidence from single sentences: one that matches says more than a long passage that is
+    merely about the same topic, and it should hold the kind of answer asked for."""
+    sentences = [
+        strip_footnote_marks(t[span.start : span.end]) for t in top_texts for span in split_sentences(t)
+    ]
+    found = [terms.of(x) for x in sentences]
+    sentence_top = 0.0
+    if encode is not None and sentences:
+        rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
+        sentence_top = float((rows[1:] @ rows[0]).max())
+    # The sentence that covers most of the question (its rare words, then the countries it names)
+    # is where the answer should be; "how many" answered by a sentence with no number is a sign.
+    named_countries = terms.world.find(question)
+    best_sentence = max(
+        zip(sentences, found),
+        key=lambda pair: (terms.share_in(pair[1]),
+                          sum(c in terms.world.find(pair[0]) for c in named_countries)),
+        default=("", set()),
+    )[0]
+    asked = analysis.answer_type
+    return {
+        "rare_terms_in_sentence": max((terms.share_in(f) for f in found), default=0.0),
+        "sentence_top": sentence_top,
+        "best_sentence_type_missing": float(
+            asked is not None and not holds_answer_type(best_sentence, asked, terms.world)
+        ),
+    }
+
+
+def _absence_features(
+    question: str, analysis: QuestionAnalysis, vocabulary: CorpusVocabulary, top_text: str,
+    world: CountryMatcher,
+) -> dict[str, float]:
+    """Named things, years and asked-about words that the passages or the whole corpus lack."""
+    mentions = vocabulary.mentions
+    asked_terms = asked_about(analysis)
+    unknown = vocabulary.unknown(dict.fromkeys([*asked_terms, *analysis.named]))
+    years = [n for n in analysis.named if _YEAR.fullmatch(n)]
+    top_countries = set(world.find(top_text))
+    tokens = _WORD.findall(question)
+    return {
+        "terms_in_corpus": _share([mentions(t) for t in analysis.terms]),
+        "named_missing_in_top": 1.0 - _share([n.lower() in top_text.lower() for n in analysis.named]),
+        "named_missing_in_corpus": float(any(not mentions(n) for n in analysis.named)),
+        "country_missing_in_top": float(any(c not in top_countries for c in analysis.countries)),
+        "year_missing_in_top": float(any(y not in top_text for y in years)),
+        "year_missing_in_corpus": float(any(not mentions(y) for y in years)),
+        "asks_recent": float(bool(_RECENT.search(question))),
+        "unknown_terms": float(len(unknown)),
+        "unknown_share": len(unknown) / max(1, len(asked_terms)),
+        "english_share": _share([is_english_word(t) for t in tokens]) if tokens else 1.0,
+    }
+
+
 def answer_features(
     result: SearchResult,
     world: CountryMatcher,
@@ -178,65 +312,43 @@ def answer_features(
     profile_countries: Sequence[str] = (),
     encode: Encoder | None = None,
 ) -> dict[str, float]:
-    """The :data:`FEATURES` of one search result over an index with this ``vocabulary``.
-
-    ``encode`` (texts to unit rows) scores single sentences against the question: one sentence
-    that matches says more than a long passage that is merely about the same topic.
-    """
-    mentions = vocabulary.mentions
+    """The :data:`FEATURES` (and :data:`DIAGNOSTICS`) of one search result over an index with
+    this ``vocabulary``; ``encode`` (texts to unit rows) scores single sentences against the
+    question."""
     question = result.search_query or result.query
     analysis = analyse_question(question, world, profile_countries)
     hits = result.hits
-    stems = [analyse(t)[0] for t in analysis.terms]
-    weights = [vocabulary.idf(t) for t in stems]
+    terms = _question_terms(analysis, vocabulary, world)
     dense = sorted((h.dense_score for h in hits), reverse=True)
     top_texts = [h.chunk.text for h in hits[:TOP_PASSAGES]]
-    top_stems = [set(analyse(t)) for t in top_texts]
-    union = set().union(*top_stems) if top_stems else set()
+    # a passage's own heading says what it is about (a table row under "Top countries of destination")
+    top_terms = [terms.of(f"{h.chunk.heading_path[-1] if h.chunk.heading_path else ''}\n{h.chunk.text}")
+                 for h in hits[:TOP_PASSAGES]]
+    union = set().union(*top_terms) if top_terms else set()
+    first = top_terms[0] if top_terms else None
     top_text = "\n".join(top_texts)
-    lexical_top = max((h.lexical_score for h in hits), default=0.0)
-    named_in_top = [n.lower() in top_text.lower() for n in analysis.named]
-    top_countries = set(world.find(top_text))
-    sentences = [
-        strip_footnote_marks(t[span.start : span.end]) for t in top_texts for span in split_sentences(t)
+    known_missing = [
+        w for t, w in zip(terms.stems, terms.weights) if t not in union and t in vocabulary.frequency
     ]
-    in_sentence = max(
-        (_share([t in set(analyse(x)) for t in stems], weights) for x in sentences), default=0.0
-    )
-    sentence_top = 0.0
-    if encode is not None and sentences:
-        rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
-        sentence_top = float((rows[1:] @ rows[0]).max())
-    known_missing = [w for t, w in zip(stems, weights) if t not in union and t in vocabulary.frequency]
-    years = [n for n in analysis.named if _YEAR.fullmatch(n)]
     asked = analysis.answer_type
+    lexical_top = max((h.lexical_score for h in hits), default=0.0)
     return {
         "dense_top": dense[0] if dense else 0.0,
-        "missing_known_idf": max(known_missing, default=0.0),
-        "rare_terms_in_sentence": in_sentence,
-        "sentence_top": sentence_top,
-        "dense_shortfall": max(0.0, DENSE_FLOOR - (dense[0] if dense else 0.0)),
-        "year_missing_in_top": float(any(y not in top_text for y in years)),
-        "asks_recent": float(bool(_RECENT.search(question))),
-        "answer_type_missing_first": float(
-            asked is not None and bool(top_texts)
-            and not holds_answer_type(top_texts[0], asked, world)
-        ),
-        "rare_terms_in_top": _share([t in union for t in stems], weights),
-        "rare_terms_in_first": (
-            _share([t in top_stems[0] for t in stems], weights) if top_stems else 0.0
-        ),
         "dense_margin": dense[0] - dense[1] if len(dense) > 1 else 0.0,
+        "dense_shortfall": max(0.0, DENSE_FLOOR - (dense[0] if dense else 0.0)),
         # BM25 grows with the number of query terms: per term, it compares across questions.
         "lexical_top": math.log1p(lexical_top / max(1, len(analysis.terms))),
-        "terms_in_top": _share([t in union for t in stems]),
-        "terms_in_first": _share([t in top_stems[0] for t in stems]) if top_stems else 0.0,
-        "terms_in_corpus": _share([mentions(t) for t in analysis.terms]),
-        "named_missing_in_top": 1.0 - _share(named_in_top),
-        "named_missing_in_corpus": float(any(not mentions(n) for n in analysis.named)),
-        "country_missing_in_top": float(any(c not in top_countries for c in analysis.countries)),
-        "answer_type_missing": float(
-            analysis.answer_type is not None
-            and not any(holds_answer_type(t, analysis.answer_type, world) for t in top_texts)
+        "rare_terms_in_top": terms.share_in(union),
+        "rare_terms_in_first": terms.share_in(first) if first is not None else 0.0,
+        "terms_in_top": terms.share_in(union, weighted=False),
+        "terms_in_first": terms.share_in(first, weighted=False) if first is not None else 0.0,
+        "missing_known_idf": max(known_missing, default=0.0),
+        "answer_type_missing_first": float(
+            asked is not None and bool(top_texts) and not holds_answer_type(top_texts[0], asked, world)
         ),
+        "answer_type_missing": float(
+            asked is not None and not any(holds_answer_type(t, asked, world) for t in top_texts)
+        ),
+        **_sentence_features(question, analysis, terms, top_texts, encode),
+        **_absence_features(question, analysis, vocabulary, top_text, world),
     }

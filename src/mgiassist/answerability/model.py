@@ -82,11 +82,14 @@ def fit_logistic(
     features: Sequence[str] = FEATURES,
     l2: float = 1.0,
     iterations: int = 50,
+    answerable_weight: float = 1.0,
 ) -> AnswerabilityModel:
     """L2-regularised logistic regression by Newton's method on standardised features.
 
     Classes are weighted to balance (answerable questions outnumber unanswerable ones), so the
-    probability ranks well; the refusal threshold is chosen afterwards.
+    probability ranks well; the refusal threshold is chosen afterwards. ``answerable_weight``
+    above 1 makes wrongly refusing an answerable question cost more than missing an unanswerable
+    one, which focuses the fit on the low-refusal region the threshold is chosen in.
     """
     x = np.array([[float(r.get(f, 0.0)) for f in features] for r in rows])
     y = np.asarray(labels, dtype=float)
@@ -95,7 +98,7 @@ def fit_logistic(
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    weights = np.where(y == 1, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    weights = np.where(y == 1, answerable_weight * 0.5 / y.mean(), 0.5 / (1 - y.mean()))
     beta = np.zeros(z.shape[1])
     penalty = np.full(z.shape[1], l2)
     penalty[-1] = 0.0  # the intercept is not shrunk
@@ -107,7 +110,10 @@ def fit_logistic(
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return AnswerabilityModel(tuple(features), mean, scale, beta[:-1], float(beta[-1]), 0.5)
+    # The weighting moves the intercept by about log(answerable_weight); taking it back keeps the
+    # probabilities on the balanced scale that fixed cut-offs (``FLOOR_OVERRIDE``) are read on.
+    intercept = float(beta[-1]) - math.log(answerable_weight)
+    return AnswerabilityModel(tuple(features), mean, scale, beta[:-1], intercept, 0.5)
 
 
 def load_model(index_dir: str | Path | None = None) -> AnswerabilityModel:
