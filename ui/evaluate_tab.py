@@ -42,48 +42,29 @@ _SHOWN_MISSES = 200
 log = logging.getLogger("mgiassist.ui")
 
 
-def warm_metrics(index_dir: str | None = None, embedder: Any = None) -> float:
-    """Run one small evaluation at start-up (the first shipped question set, bm25 and dense, no
-    calibration, nothing written to the index), so that ranx compiles its metrics and data
-    structures (numba: one to three minutes on a cold machine) before anyone presses "Run
-    evaluation". Only the real code path compiles every specialisation a run needs. Without an
-    index or a question set, a toy run warms the metrics alone. Returns the seconds it took."""
-    from mgiassist.evaluate import METRICS, compare_runs, evaluate, ranking_metrics
+def warm_metrics(index_dir: str | None = None) -> float:
+    """Compile ranx's metrics before anyone presses "Run evaluation", in a child process
+    (:mod:`mgiassist.evaluate.warm`): numba's on-disk cache is filled there, so the page loads
+    compiled code on its first evaluation without holding numba and LLVM (~200 MB) until then.
+    Evaluations wait for it (one at a time). Returns the seconds it took."""
+    from mgiassist.evaluate.warm import warm_in_child
 
     start = time.monotonic()
     sets = shipped_sets()
-    out_dir = Path(tempfile.mkdtemp(prefix="mgiassist-warm-"))
-    _EVAL_LOCK.acquire()
-    try:
-        if index_dir and embedder is not None and sets:
-            evaluate(
-                [QUESTIONS_DIR / sets[0]], index_dir=index_dir, retrievers="bm25,dense", k=10,
-                out_dir=out_dir, embedder=embedder, progress=False,
-            )
-        else:
-            qrels = {f"q{i}": {f"d{i}": 1} for i in range(3)}
-            runs = {
-                name: {f"q{i}": {f"d{i}": 1.0 - 0.1 * j, "other": 0.5 + 0.2 * j} for i in range(3)}
-                for j, name in enumerate(("a", "b"))
-            }
-            ranking_metrics(qrels, runs["a"], list(METRICS))
-            compare_runs(qrels, runs, list(METRICS))
-    except Exception as exc:  # noqa: BLE001 - a failed warm-up only means a slower first run
-        log.warning("warming the evaluation metrics failed: %s", exc)
-    finally:
-        _EVAL_LOCK.release()
-        shutil.rmtree(out_dir, ignore_errors=True)
-        _WARM.set()
+    with _EVAL_LOCK:
+        try:
+            warm_in_child(index_dir, str(QUESTIONS_DIR / sets[0]) if index_dir and sets else None)
+        finally:
+            _WARM.set()
     seconds = time.monotonic() - start
     log.info("evaluation metrics ready (%.0f s)", seconds)
     return seconds
 
 
-def _warm_in_background(index_dir: str, embedder: Any) -> None:
+def _warm_in_background(index_dir: str) -> None:
     if not _WARM.is_set():
         threading.Thread(
-            target=warm_metrics, args=(index_dir, embedder), name="mgiassist-warm-metrics",
-            daemon=True,
+            target=warm_metrics, args=(index_dir,), name="mgiassist-warm-metrics", daemon=True,
         ).start()
 
 
@@ -250,7 +231,7 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
     if embedder is not None:
         with _LOCK:
             _EMBEDDERS.setdefault(index_dir, embedder)
-    _warm_in_background(index_dir, embedder)
+    _warm_in_background(index_dir)
     gr.Markdown(
         "Score retrieval on a judged question set (see `eval/questions/README.md` for the format). "
         "Each retriever is compared with the generic baseline: 1,000-character chunks, same model, FAISS flat."
