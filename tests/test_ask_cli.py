@@ -70,3 +70,15 @@ def test_ask_bad_input_is_one_error_line_exit_2(runner, built, args, message):
 def test_ask_missing_index_is_one_error_line(runner, tmp_path):
     result = runner.invoke(main, ["ask", "vote", "--index", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and result.output.startswith("error: ")
+
+
+def test_an_answer_to_a_question_in_another_language_says_so_on_its_first_line(runner, built):
+    asked = "Les Cambodgiens de l'étranger peuvent-ils voter aux élections ?"
+    result = runner.invoke(main, ["ask", asked, "--index", str(built), "--json"])
+    payload = json.loads(result.output)
+    assert payload["state"] == "answered"
+    assert payload["reason"].startswith("The question reads as French and the profiles are in English")
+    assert any(note.startswith("the question reads as french") for note in payload["notes"])
+    english = json.loads(runner.invoke(main, ["ask", "Can Cambodians vote from abroad?", "--index",
+                                              str(built), "--json"]).output)
+    assert "reads as" not in english["reason"]

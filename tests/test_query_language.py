@@ -43,3 +43,11 @@ def test_a_foreign_question_meets_the_passage_by_its_content_words_not_its_artic
     off = searcher(profile(VOTE, FRENCH_NAME, FILLER), settings=SearchSettings(fusion="bm25", foreign_stopwords=False))
     assert off.search(question, k=2).hits[0].chunk.kind == "actor"  # "les", "de" matched the French name
     assert not any("reads as" in note for note in on.search("Can citizens abroad vote?", k=2).notes)
+
+
+def test_the_language_note_names_its_language_for_the_answer_step():
+    from mgiassist.query import language_note, noted_language
+
+    assert noted_language(["no passage matches", language_note("french")]) == "french"
+    assert noted_language([language_note(OTHER_SCRIPT)]) == "other script"
+    assert noted_language(["the question names Kenya"]) is None

@@ -31,6 +31,7 @@ from mgiassist.query import (
     OTHER_SCRIPT,
     Expansion,
     expand_query,
+    language_note,
     question_language,
     validate_query,
     without_stopwords,
@@ -165,8 +166,7 @@ class Searcher:
         language = question_language(question)
         scope = self._scope(mentions, context, filters)
         if language:
-            scope.notes.append(f"the question reads as {language.replace('-', ' ')}; the profiles are in English, "
-                               "so only names and words the two share can match")
+            scope.notes.append(language_note(language))
         if not scope.mask.any():
             return SearchResult(question, context.search_query, True, [], scope.countries,
                                 ("no passage matches the filters",))

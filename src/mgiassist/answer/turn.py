@@ -18,6 +18,7 @@ from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, lis
 from mgiassist.answer.text import Encoder
 from mgiassist.answerability.features import analyse_question, asked_about
 from mgiassist.answerability.judge import Decision, Judge
+from mgiassist.query import noted_language
 from mgiassist.schema import SearchResult
 from mgiassist.search import Filters, Searcher
 
@@ -42,6 +43,12 @@ def _refused_for_country(result: SearchResult, judge: Judge) -> bool:
     """The search refused because the question names only countries no profile covers."""
     uncovered = any(note.startswith(_UNCOVERED) for note in result.notes)
     return uncovered and not set(judge.world.find(result.query)) & set(judge.profile_countries)
+
+
+def _language_caution(language: str) -> str:
+    written = "is written in another script" if language == "other script" else f"reads as {language.title()}"
+    return (f"The question {written} and the profiles are in English: these passages share its "
+            "names and words; check that they answer it.")
 
 
 def not_covered(result: SearchResult, reason: str, confidence: float | None = None) -> Answer:
@@ -170,6 +177,9 @@ def _decide(
     if not answer.sentences:
         return not_covered(result, "No sentence of the passages found could be quoted.")
     answer.state, answer.abstained = ANSWERED, False
-    answer.reason = "The quoted passages state it."
+    language = noted_language(result.notes)
+    # The model reads English only: a question in another language meets the passages through
+    # shared names and words, which is often the wrong passage. Say so on the first line.
+    answer.reason = _language_caution(language) if language else "The quoted passages state it."
     answer.confidence = decision.probability
     return answer
