@@ -135,3 +135,17 @@ def test_query_batcher_passes_errors_to_every_waiting_caller():
     with pytest.raises(ModelError, match="model unloaded"):
         batcher.encode(["a question"])
     assert batcher.count_tokens("two words") == 2
+
+
+def test_build_batches_group_similar_lengths_within_a_token_budget():
+    from mgiassist.embed.onnx_backend import token_batches
+
+    lengths = [10, 300, 40, 12, 41, 11, 39]
+    batches = token_batches(lengths, max_texts=3, budget=128)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    assert batches[0] == [1]  # longer than the budget: alone
+    for batch in batches:
+        assert len(batch) <= 3
+        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 128
+    assert [lengths[b[0]] for b in batches] == sorted((lengths[b[0]] for b in batches), reverse=True)
+    assert token_batches([], max_texts=4, budget=64) == []

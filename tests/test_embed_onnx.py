@@ -79,3 +79,12 @@ def test_a_second_load_uses_the_cached_export(onnx_embedder, monkeypatch):
     cache = onnx_embedder.cache_dir
     again = OnnxEmbedder(cache_dir=cache)
     np.testing.assert_allclose(again.encode(QUERIES[:1]), onnx_embedder.encode(QUERIES[:1]), atol=1e-6)
+
+
+def test_a_build_sized_encode_gives_each_text_its_own_vector(onnx_embedder, seed_texts):
+    # mixed lengths: long chunks, their first sentences, a one-word text; batching and padding
+    # by token budget must not change any row
+    texts = [*seed_texts[:30], *(t.split(". ")[0] for t in seed_texts[:30]), "x"]
+    batched = onnx_embedder.encode(texts, batch_size=64)
+    one_by_one = np.vstack([onnx_embedder.encode([t]) for t in texts])
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-5)

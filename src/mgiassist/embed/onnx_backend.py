@@ -19,12 +19,16 @@ from mgiassist.embed.base import model_key, resolve_model_path
 from mgiassist.embed.onnx_export import META_FILE, MODEL_FILE, exported_model
 from mgiassist.errors import ModelError
 
-__all__ = ["OnnxEmbedder"]
+__all__ = ["TOKEN_BUDGET", "OnnxEmbedder", "token_batches"]
 
 # Up to this many texts is a question-time encode and runs inline on the caller's thread.
 QUERY_BATCH = 8
-# Sub-batches of length-sorted texts: small enough that padding wastes little.
-_SUB_BATCH = 32
+# A batch (an index build) runs as sub-batches of texts of similar token length, each at most
+# this many padded tokens and ``batch_size`` texts. Padding is not the main cost: larger runs
+# cost more CPU per token because the activations outgrow the core's cache. On the seeds' 233
+# build texts, one run per text cost 3.4 CPU-s, runs of ≤ 256 tokens 3.0, ≤ 512 3.05, and the
+# former fixed 32 texts per run ~5 (docs/speed.md).
+TOKEN_BUDGET = 256
 
 
 class OnnxEmbedder:
@@ -57,10 +61,11 @@ class OnnxEmbedder:
         self._counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._counter.no_truncation()
         self._counter.no_padding()
+        # truncated, never padded (the file may ask for fixed padding): batches pad themselves
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=self.max_tokens)
-        pad_id = self._tokenizer.token_to_id("[PAD]") or 0
-        self._tokenizer.enable_padding(pad_id=pad_id, pad_token="[PAD]")
+        self._tokenizer.no_padding()
+        self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -79,13 +84,19 @@ class OnnxEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self._counter.encode(text, add_special_tokens=False).ids)
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _run(self, encodings: list) -> np.ndarray:
+        """Vectors for tokenised texts, padded here to the longest of them."""
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        types = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+            types[row, : len(encoding.ids)] = encoding.type_ids
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
-            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            feeds["token_type_ids"] = types
         (hidden,) = self._session.run(None, feeds)
         # sentence-transformers' mean pooling, then its Normalize module
         weights = mask[:, :, None].astype(np.float32)
@@ -105,13 +116,28 @@ class OnnxEmbedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(texts)
         if len(texts) <= QUERY_BATCH:
-            return self._run(texts)
-        size = max(1, min(batch_size, _SUB_BATCH))
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        batches = [order[s : s + size] for s in range(0, len(order), size)]
+            return self._run(encodings)
+        batches = token_batches([len(e.ids) for e in encodings], max(1, batch_size), TOKEN_BUDGET)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        runs = self._executor().map(lambda batch: self._run([texts[i] for i in batch]), batches)
+        runs = self._executor().map(lambda batch: self._run([encodings[i] for i in batch]), batches)
         for batch, vectors in zip(batches, runs):
             out[batch] = vectors
         return out
+
+
+def token_batches(lengths: list[int], max_texts: int, budget: int) -> list[list[int]]:
+    """Indexes into ``lengths`` grouped longest first: each group holds at most ``max_texts``
+    texts and, padded to its longest, at most ``budget`` tokens (a longer text goes alone)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        if current and (len(current) >= max_texts or (len(current) + 1) * lengths[current[0]] > budget):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
