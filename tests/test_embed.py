@@ -149,3 +149,60 @@ def test_build_batches_group_similar_lengths_within_a_token_budget():
         assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 128
     assert [lengths[b[0]] for b in batches] == sorted((lengths[b[0]] for b in batches), reverse=True)
     assert token_batches([], max_texts=4, budget=64) == []
+
+
+def test_an_int8_model_id_loads_int8_and_refuses_another_explicit_backend(monkeypatch):
+    monkeypatch.setenv("MGIASSIST_BACKEND", "onnx")  # the index's id wins over the environment
+    monkeypatch.setattr(embed, "OnnxEmbedder", lambda model, int8=False: ("onnx", model, int8))
+    monkeypatch.setattr(embed, "SentenceTransformerEmbedder", lambda model: ("torch", model))
+    assert load_embedder("all-MiniLM-L6-v2@int8") == ("onnx", "all-MiniLM-L6-v2", True)
+    assert load_embedder("all-MiniLM-L6-v2", backend="onnx-int8") == ("onnx", "all-MiniLM-L6-v2", True)
+    assert load_embedder("all-MiniLM-L6-v2") == ("onnx", "all-MiniLM-L6-v2", False)
+    with pytest.raises(ModelError, match="int8 model: use --backend onnx-int8"):
+        load_embedder("all-MiniLM-L6-v2@int8", backend="torch")
+
+
+def test_an_int8_build_has_its_own_model_id():
+    from mgiassist.embed import index_model_id
+
+    assert index_model_id("sentence-transformers/all-MiniLM-L6-v2", "onnx-int8") == "all-MiniLM-L6-v2@int8"
+    assert index_model_id("all-MiniLM-L6-v2@int8", "onnx-int8") == "all-MiniLM-L6-v2@int8"
+    assert index_model_id("all-MiniLM-L6-v2", "onnx") == index_model_id("all-MiniLM-L6-v2", "torch")
+    assert index_model_id("all-MiniLM-L6-v2", "torch") == "all-MiniLM-L6-v2"
+
+
+class _Int8Fake(FakeEmbedder):
+    model_id = "fake-hashing-embedder@int8"
+    backend = "onnx-int8"
+
+
+def test_an_int8_rebuild_records_its_backend_and_reuses_no_fp32_vector(tmp_path, corpus_copy):
+    import json
+
+    from mgiassist.index import build_index
+
+    index = tmp_path / "index"
+    build_index(corpus_copy, index, embedder=FakeEmbedder(), progress=False)
+    int8 = _Int8Fake()
+    report = build_index(corpus_copy, index, embedder=int8, progress=False)
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["model_id"], manifest["embedding_backend"]) == ("fake-hashing-embedder@int8", "onnx-int8")
+    assert report.embedded_chunks == report.chunk_count > 0 and report.reused_chunks == 0
+    sentences = json.loads((index / "sentences.json").read_text(encoding="utf-8"))
+    assert sentences["model_id"] == "fake-hashing-embedder@int8"
+    assert set(sentences["texts"]) <= set(int8.encoded)  # every sentence vector is int8's own
+
+
+def test_a_failed_quantisation_is_one_error_and_leaves_nothing(tmp_path, monkeypatch):
+    import onnxruntime.quantization
+
+    (tmp_path / onnx_export.MODEL_FILE).write_bytes(b"not a model")
+
+    def broken(source, target, **options):
+        target.write_bytes(b"half")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", broken)
+    with pytest.raises(ModelError, match="cannot quantise .* to int8 .*disk full.*--backend onnx"):
+        onnx_export.quantized_model(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [onnx_export.MODEL_FILE]

@@ -16,13 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from mgiassist.embed.base import model_key, resolve_model_path
-from mgiassist.embed.onnx_export import META_FILE, MODEL_FILE, exported_model
+from mgiassist.embed.onnx_export import META_FILE, MODEL_FILE, exported_model, quantized_model
 from mgiassist.errors import ModelError
 
-__all__ = ["TOKEN_BUDGET", "OnnxEmbedder", "token_batches"]
+__all__ = ["INT8_BACKEND", "INT8_SUFFIX", "TOKEN_BUDGET", "OnnxEmbedder", "token_batches"]
 
 # Up to this many texts is a question-time encode and runs inline on the caller's thread.
 QUERY_BATCH = 8
+INT8_BACKEND = "onnx-int8"
+INT8_SUFFIX = "@int8"  # appended to the model id of an int8 embedder (and its indexes)
 # A batch (an index build) runs as sub-batches of texts of similar token length, each at most
 # this many padded tokens and ``batch_size`` texts. Padding is not the main cost: larger runs
 # cost more CPU per token because the activations outgrow the core's cache. On the seeds' 233
@@ -42,7 +44,7 @@ class OnnxEmbedder:
     backend = "onnx"
 
     def __init__(self, model: str = "all-MiniLM-L6-v2", *, cache_dir: Path | None = None,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, int8: bool = False) -> None:
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -51,9 +53,18 @@ class OnnxEmbedder:
                 "the onnx backend needs onnxruntime and tokenizers (pip install onnxruntime"
                 " tokenizers), or use --backend torch"
             ) from exc
+        if model.endswith(INT8_SUFFIX):  # an int8 index's model id
+            model, int8 = model.removesuffix(INT8_SUFFIX), True
         self.model_id = model_key(model)
         self.cache_dir = cache_dir
         folder = exported_model(resolve_model_path(model), cache_dir=cache_dir)
+        model_file = folder / MODEL_FILE
+        if int8:
+            # int8 vectors are close to fp32 ones but not interchangeable: another model id, so
+            # an int8 index is never searched with fp32 question vectors, nor the reverse
+            self.backend = INT8_BACKEND
+            self.model_id = f"{self.model_id}{INT8_SUFFIX}"
+            model_file = quantized_model(folder)
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         self.dimension = int(meta["dimension"])
         self.max_tokens = int(meta["max_tokens"])
@@ -73,7 +84,7 @@ class OnnxEmbedder:
         options.log_severity_level = 3
         try:
             self._session = onnxruntime.InferenceSession(
-                str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+                str(model_file), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # a damaged cache file: say where it is
             raise ModelError(f"cannot load the ONNX model in {folder} ({exc}); delete that folder") from exc
