@@ -107,3 +107,13 @@ def test_int8_is_its_own_model_close_to_fp32(onnx_embedder, seed_texts, monkeypa
     monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", no_quantisation)
     again = OnnxEmbedder(f"{onnx_embedder.model_id}@int8", cache_dir=onnx_embedder.cache_dir)
     np.testing.assert_allclose(again.encode(texts[:2]), int8.encode(texts[:2]), atol=1e-6)
+
+
+def test_remembered_token_counts_stay_right_and_bounded(onnx_embedder, real_embedder, seed_texts, monkeypatch):
+    from mgiassist.embed import onnx_backend
+
+    monkeypatch.setattr(onnx_backend, "_COUNT_CACHE", 5)
+    texts = seed_texts[:12]
+    for text in [*texts, *texts]:  # the second pass is partly remembered, partly cleared
+        assert onnx_embedder.count_tokens(text) == real_embedder.count_tokens(text)
+        assert len(onnx_embedder._token_counts) <= 5
