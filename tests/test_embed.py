@@ -206,3 +206,22 @@ def test_a_failed_quantisation_is_one_error_and_leaves_nothing(tmp_path, monkeyp
     with pytest.raises(ModelError, match="cannot quantise .* to int8 .*disk full.*--backend onnx"):
         onnx_export.quantized_model(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [onnx_export.MODEL_FILE]
+
+
+def test_a_build_encodes_each_distinct_chunk_text_once(tmp_path, corpus_copy):
+    import shutil
+
+    from mgiassist.index import build_index, load_index
+
+    first = next(p for p in sorted(corpus_copy.iterdir()) if p.name.startswith("mgi-"))
+    shutil.copy2(first, corpus_copy / f"copy-of-{first.name}")  # another file, the same text
+    embedder = FakeEmbedder()
+    report = build_index(corpus_copy, tmp_path / "index", embedder=embedder, progress=False)
+    index = load_index(tmp_path / "index")
+    texts = [c.embed_text for c in index.chunks]
+    assert len(set(texts)) < len(texts) == report.chunk_count == report.embedded_chunks
+    chunk_texts = [t for t in embedder.encoded if t in set(texts)]
+    assert sorted(chunk_texts) == sorted(set(texts))  # each distinct text once
+    rows = {t: i for i, t in enumerate(texts)}
+    for i, text in enumerate(texts):  # and every chunk has its text's vector
+        np.testing.assert_array_equal(index.vectors[i], index.vectors[rows[text]])

@@ -178,29 +178,30 @@ def _embed(
     batch_size: int,
     progress: bool,
 ) -> tuple[np.ndarray, int]:
+    """Vectors for ``chunks`` and how many chunks were not reused. Chunks with the same text
+    (boilerplate shared by profiles, editions of one profile) are encoded once."""
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    # Longest first and in one global order: sentence-transformers pads each batch to its longest
-    # text, so batches of similar length waste far less work than batches in document order.
-    to_embed = sorted(
-        (i for i, chunk in enumerate(chunks) if chunk.chunk_id not in reusable),
-        key=lambda i: -len(chunks[i].embed_text),
-    )
+    rows_of: dict[str, list[int]] = {}
     for i, chunk in enumerate(chunks):
         if chunk.chunk_id in reusable:
             vectors[i] = reusable[chunk.chunk_id]
+        else:
+            rows_of.setdefault(chunk.embed_text, []).append(i)
+    # Longest first and in one global order: sentence-transformers pads each batch to its longest
+    # text, so batches of similar length waste far less work than batches in document order.
+    texts = sorted(rows_of, key=len, reverse=True)
     with tqdm(
-        total=len(to_embed),
+        total=len(texts),
         desc="embedding chunks",
         unit="chunk",
-        disable=not progress or not to_embed,
+        disable=not progress or not texts,
     ) as bar:
-        for start in range(0, len(to_embed), batch_size):
-            batch = to_embed[start : start + batch_size]
-            vectors[batch] = embedder.encode(
-                [chunks[i].embed_text for i in batch], batch_size=batch_size
-            )
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start : start + batch_size]
+            for text, vector in zip(batch, embedder.encode(batch, batch_size=batch_size)):
+                vectors[rows_of[text]] = vector
             bar.update(len(batch))
-    return vectors, len(to_embed)
+    return vectors, sum(len(rows) for rows in rows_of.values())
 
 
 def _sentence_table(
