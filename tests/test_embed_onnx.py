@@ -79,3 +79,42 @@ def test_a_second_load_uses_the_cached_export(onnx_embedder, monkeypatch):
     cache = onnx_embedder.cache_dir
     again = OnnxEmbedder(cache_dir=cache)
     np.testing.assert_allclose(again.encode(QUERIES[:1]), onnx_embedder.encode(QUERIES[:1]), atol=1e-6)
+
+
+def test_a_build_sized_encode_gives_each_text_its_own_vector(onnx_embedder, seed_texts):
+    # mixed lengths: long chunks, their first sentences, a one-word text; batching and padding
+    # by token budget must not change any row
+    texts = [*seed_texts[:30], *(t.split(". ")[0] for t in seed_texts[:30]), "x"]
+    batched = onnx_embedder.encode(texts, batch_size=64)
+    one_by_one = np.vstack([onnx_embedder.encode([t]) for t in texts])
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
+
+
+def test_int8_is_its_own_model_close_to_fp32(onnx_embedder, seed_texts, monkeypatch):
+    import onnxruntime.quantization
+
+    from mgiassist.embed import OnnxEmbedder
+
+    int8 = OnnxEmbedder(cache_dir=onnx_embedder.cache_dir, int8=True)
+    assert (int8.model_id, int8.backend) == (f"{onnx_embedder.model_id}@int8", "onnx-int8")
+    texts = seed_texts[:40]
+    cosine = (int8.encode(texts, batch_size=64) * onnx_embedder.encode(texts, batch_size=64)).sum(axis=1)
+    assert 0.95 <= float(cosine.min()) and float(cosine.max()) < 0.99999  # close, not the same
+
+    def no_quantisation(*args, **options):
+        raise AssertionError("quantised again")
+
+    monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", no_quantisation)
+    again = OnnxEmbedder(f"{onnx_embedder.model_id}@int8", cache_dir=onnx_embedder.cache_dir)
+    np.testing.assert_allclose(again.encode(texts[:2]), int8.encode(texts[:2]), atol=1e-6)
+
+
+def test_remembered_token_counts_stay_right_and_bounded(onnx_embedder, real_embedder, seed_texts, monkeypatch):
+    from mgiassist.embed import OnnxEmbedder, onnx_backend
+
+    monkeypatch.setattr(onnx_backend, "_COUNT_CACHE", 5)
+    fresh = OnnxEmbedder(cache_dir=onnx_embedder.cache_dir)  # the session's has counts already
+    texts = seed_texts[:12]
+    for text in [*texts, *texts[6:], *texts]:  # partly remembered, partly cleared and counted again
+        assert fresh.count_tokens(text) == real_embedder.count_tokens(text)
+        assert 0 < len(fresh._token_counts) <= 5

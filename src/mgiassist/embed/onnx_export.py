@@ -19,11 +19,22 @@ from typing import Any
 
 from mgiassist.errors import ModelError
 
-__all__ = ["EXPORT_VERSION", "MODEL_FILE", "cache_root", "export_key", "exported_model"]
+__all__ = [
+    "EXPORT_VERSION",
+    "MODEL_FILE",
+    "QUANTIZED_FILE",
+    "cache_root",
+    "export_key",
+    "exported_model",
+    "quantized_model",
+]
 
 EXPORT_VERSION = 1  # bump when the exported graph or the files beside it change
 MODEL_FILE = "model.onnx"
 META_FILE = "export.json"
+# int8 weights beside the fp32 export; the name carries the recipe's version, so a changed
+# recipe is a new file (the folder's digest already covers the weights and the exporter)
+QUANTIZED_FILE = "model-int8-v1.onnx"
 _OPSET = 17
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 
@@ -170,3 +181,26 @@ def exported_model(model_dir: str | Path, *, cache_dir: Path | None = None) -> P
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return folder
+
+
+def quantized_model(folder: Path) -> Path:
+    """``folder``'s export with int8 weights (dynamic quantisation, per channel, MatMul only:
+    per-tensor weights moved vectors too far), made once beside the fp32 model."""
+    target = folder / QUANTIZED_FILE
+    if target.is_file():
+        return target
+    scratch = folder / f".{QUANTIZED_FILE}.{os.getpid()}.tmp"
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(folder / MODEL_FILE, scratch, per_channel=True,
+                         op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8)
+        os.replace(scratch, target)  # atomic: a concurrent quantisation writes the same bytes
+    except Exception as exc:  # ImportError, onnx errors, a full disk: one line for the user
+        raise ModelError(
+            f"cannot quantise {folder / MODEL_FILE} to int8 ({type(exc).__name__}: {exc});"
+            " use --backend onnx"
+        ) from exc
+    finally:
+        scratch.unlink(missing_ok=True)
+    return target

@@ -25,7 +25,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from mgiassist.chunk import CHUNKER_VERSION, chunk_profile
-from mgiassist.embed import DEFAULT_MODEL, Embedder, backend_of
+from mgiassist.embed import DEFAULT_MODEL, Embedder, backend_of, index_model_id
 from mgiassist.errors import IndexCorruptError, IndexError_
 from mgiassist.index.hooks import checkpoint
 from mgiassist.index.integrity import file_problems
@@ -42,7 +42,7 @@ from mgiassist.index.layout import (
 from mgiassist.index.load import HNSW_EF_SEARCH, load_index, valid_manifest
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION
-from mgiassist.index.status import corpus_hashes, indexed_hashes, model_key
+from mgiassist.index.status import corpus_hashes, indexed_hashes
 from mgiassist.index.write import swap_in, write_folder
 from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
 from mgiassist.lexical import ANALYSER
@@ -178,29 +178,30 @@ def _embed(
     batch_size: int,
     progress: bool,
 ) -> tuple[np.ndarray, int]:
+    """Vectors for ``chunks`` and how many chunks were not reused. Chunks with the same text
+    (boilerplate shared by profiles, editions of one profile) are encoded once."""
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    # Longest first and in one global order: sentence-transformers pads each batch to its longest
-    # text, so batches of similar length waste far less work than batches in document order.
-    to_embed = sorted(
-        (i for i, chunk in enumerate(chunks) if chunk.chunk_id not in reusable),
-        key=lambda i: -len(chunks[i].embed_text),
-    )
+    rows_of: dict[str, list[int]] = {}
     for i, chunk in enumerate(chunks):
         if chunk.chunk_id in reusable:
             vectors[i] = reusable[chunk.chunk_id]
+        else:
+            rows_of.setdefault(chunk.embed_text, []).append(i)
+    # Longest first and in one global order: sentence-transformers pads each batch to its longest
+    # text, so batches of similar length waste far less work than batches in document order.
+    texts = sorted(rows_of, key=len, reverse=True)
     with tqdm(
-        total=len(to_embed),
+        total=len(texts),
         desc="embedding chunks",
         unit="chunk",
-        disable=not progress or not to_embed,
+        disable=not progress or not texts,
     ) as bar:
-        for start in range(0, len(to_embed), batch_size):
-            batch = to_embed[start : start + batch_size]
-            vectors[batch] = embedder.encode(
-                [chunks[i].embed_text for i in batch], batch_size=batch_size
-            )
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start : start + batch_size]
+            for text, vector in zip(batch, embedder.encode(batch, batch_size=batch_size)):
+                vectors[rows_of[text]] = vector
             bar.update(len(batch))
-    return vectors, len(to_embed)
+    return vectors, sum(len(rows) for rows in rows_of.values())
 
 
 def _sentence_table(
@@ -255,7 +256,8 @@ def _new_manifest(
         "faiss": faiss_kind,
         "hnsw_ef_search": HNSW_EF_SEARCH,
         "chunk_count": len(chunks),
-        "embedding_backend": backend_of(embedder),  # onnx and torch vectors agree to ~1e-7
+        # onnx and torch vectors agree to ~1e-7; onnx-int8's differ and carry "@int8" in model_id
+        "embedding_backend": backend_of(embedder),
         "sentence_count": sentence_count,
         # relative to the index folder, so a cloned or moved checkout still finds its corpus
         "corpus": os.path.relpath(corpus_dir.resolve(), index_dir.resolve()),
@@ -345,7 +347,8 @@ def _build_locked(
     before_swap: Callable[[Path], None] | None,
 ) -> BuildReport:
     current = corpus_hashes(corpus_dir)
-    model_id = embedder.model_id if embedder is not None else model_key(model)
+    # int8 is its own model id: an int8 build never counts an fp32 index as up to date
+    model_id = embedder.model_id if embedder is not None else index_model_id(model, backend)
     old = _old_index(index_dir)
     indexed = indexed_hashes(old.manifest) if old.manifest else {}
     if (
