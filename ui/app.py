@@ -35,6 +35,7 @@ from render import (
     welcome_markdown,
 )
 
+from mgiassist.embed import BACKENDS
 from mgiassist.export import conversation_csv, conversation_json, conversation_markdown
 from mgiassist.schema import FAMILY_LABELS
 from mgiassist.serve import AskRequest, ask_route
@@ -443,9 +444,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--backend",
-        choices=["onnx", "torch"],
+        choices=list(BACKENDS),
         default=os.environ.get("MGIASSIST_BACKEND") or None,
-        help="embedding runtime: onnx (default) or torch; same vectors (env MGIASSIST_BACKEND)",
+        help="embedding runtime: onnx (default) or torch, same vectors; or onnx-int8, the "
+        "quantised model an int8 index needs (env MGIASSIST_BACKEND)",
     )
     args = parser.parse_args(argv)
     if args.backend:

@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import click
 
+from mgiassist.embed import BACKENDS
 from mgiassist.errors import InputFileError, MgiassistError, QueryError
 from mgiassist.files import read_jsonl_lenient
 from mgiassist.schema import SearchResult
@@ -39,7 +40,6 @@ _LAZY_COMMANDS = {
     "ask": ("mgiassist.cli_ask", "ask_command"),
 }
 # Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
-_BACKENDS = ("onnx", "torch")
 
 
 class _OneLineErrors(click.Group):
@@ -118,9 +118,10 @@ def _module_exists(name: str) -> bool:
 
 
 _backend_option = click.option(
-    "--backend", type=click.Choice(_BACKENDS), default=None,
-    help="Embedding runtime: onnx (ONNX Runtime, the default) or torch (sentence-transformers);"
-    " both give the same vectors. Env MGIASSIST_BACKEND.",
+    "--backend", type=click.Choice(BACKENDS), default=None,
+    help="Embedding runtime: onnx (ONNX Runtime, the default) or torch (sentence-transformers),"
+    " which give the same vectors; or onnx-int8 (quantised, faster, slightly lower quality; an"
+    " index built with it is searched with it). Env MGIASSIST_BACKEND.",
 )
 
 _index_option = click.option(
