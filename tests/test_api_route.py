@@ -212,3 +212,30 @@ def test_with_auth_on_the_route_needs_the_page_login(hashing_index):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.mark.slow
+def test_the_page_keeps_at_most_session_capacity_sessions(hashing_index):
+    # Every API call without a session is a session of its own; Gradio kept 10,000 of them by
+    # default (~125 KB each), so the server's memory grew with every request.
+    from app import build_demo, launch_options, parse_args
+    from page import Page
+    from test_auth import _free_port
+
+    args = parse_args(["--index", str(hashing_index), "--session-capacity", "3"])
+    page = Page(hashing_index)
+    demo = build_demo(page)
+    demo.queue()
+    options = {**launch_options(args, page), "server_port": _free_port(), "auth": None,
+               "prevent_thread_lock": True, "quiet": True}
+    demo.launch(**options)
+    try:
+        with httpx.Client(base_url=demo.local_url.rstrip("/"), timeout=60) as http:
+            for n in range(8):
+                posted = http.post("/gradio_api/call/ask", json={"data": [f"{QUESTION} ({n})", [], "", "", "", ""]})
+                event = posted.json()["event_id"]
+                streamed = http.get(f"/gradio_api/call/ask/{event}").text
+                assert "event: complete" in streamed
+        assert 1 <= len(demo.state_holder.session_data) <= 3
+    finally:
+        demo.close()

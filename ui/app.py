@@ -422,7 +422,7 @@ def _auth() -> tuple[str, str] | None:
     return user, password
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve the mgiassist chat page.")
     parser.add_argument(
         "--index",
@@ -449,7 +449,36 @@ def main(argv: list[str] | None = None) -> None:
         help="embedding runtime: onnx (default) or torch, same vectors; or onnx-int8, the "
         "quantised model an int8 index needs (env MGIASSIST_BACKEND)",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--session-capacity", type=int,
+        default=int(os.environ.get("MGIASSIST_SESSION_CAPACITY") or 500),
+        help="chat sessions whose state (conversation, filters) the server keeps; the least "
+        "recently used beyond it are dropped (env MGIASSIST_SESSION_CAPACITY)",
+    )
+    return parser.parse_args(argv)
+
+
+def launch_options(args: argparse.Namespace, page: Page) -> dict[str, Any]:
+    """The keyword arguments of ``demo.launch`` for these command-line options."""
+    return {
+        # FastAPI's own `routes` argument: the lean route is there before the first request.
+        "app_kwargs": {"routes": [lean_ask_route(page, max(1, args.api_concurrency or args.concurrency))]},
+        "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        "auth": _auth(),
+        "css_paths": [HERE / "style.css"],
+        "head": HEAD,
+        "theme": THEME,
+        "footer_links": ["api"],
+        "show_error": False,
+        # Gradio keeps every session's state (10,000 by default, ~125 KB each here: an API call
+        # without a session is a session of its own), so memory grew with every request.
+        "state_session_capacity": max(1, args.session_capacity),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     if args.backend:
         os.environ["MGIASSIST_BACKEND"] = args.backend  # read by mgiassist.embed.load_embedder
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -458,18 +487,7 @@ def main(argv: list[str] | None = None) -> None:
         log.warning("%s", page.error)
     demo = build_demo(page)
     demo.queue(default_concurrency_limit=max(1, args.concurrency), max_size=256)
-    demo.launch(
-        # FastAPI's own `routes` argument: the lean route is there before the first request.
-        app_kwargs={"routes": [lean_ask_route(page, max(1, args.api_concurrency or args.concurrency))]},
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        auth=_auth(),
-        css_paths=[HERE / "style.css"],
-        head=HEAD,
-        theme=THEME,
-        footer_links=["api"],
-        show_error=False,
-    )
+    demo.launch(**launch_options(args, page))
 
 
 if __name__ == "__main__":
