@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import threading
 import time
@@ -24,12 +22,13 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 
+from page_server import free_port, running_page
+
 from mgiassist.errors import FilterError
 from mgiassist.hashing_embedder import HashingEmbedder
 from mgiassist.index import build_index
 from mgiassist.serve import ASK_PATH, AskRequest, ask_route, parse_ask
 
-REPO = Path(__file__).resolve().parents[1]
 QUESTION = "Can Cambodians vote from abroad?"
 STATES = {"answered", "partial", "not_covered"}
 
@@ -171,33 +170,7 @@ def test_at_most_limit_turns_run_at_once_off_the_event_loop(limit):
 
 @pytest.mark.slow
 def test_with_auth_on_the_route_needs_the_page_login(hashing_index):
-    from test_auth import _free_port
-
-    port = _free_port()
-    env = {
-        **os.environ,
-        "MGIASSIST_AUTH": "alice:s3cret",
-        "GRADIO_SERVER_PORT": str(port),
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, str(REPO / "ui" / "app.py"), "--index", str(hashing_index)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the page did not start: {server.stderr.read()[-2000:]}")
-            try:
-                httpx.get(url + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the page did not answer within 120 s"
-                time.sleep(0.3)
+    with running_page(hashing_index, MGIASSIST_AUTH="alice:s3cret") as url:
         refused = httpx.post(url + ASK_PATH, json={"question": QUESTION})
         assert refused.status_code == 401 and "log" in refused.json()["error"]
         assert httpx.post(url + ASK_PATH, json={"question": QUESTION}, auth=("alice", "s3cret")).status_code == 401
@@ -205,13 +178,6 @@ def test_with_auth_on_the_route_needs_the_page_login(hashing_index):
             assert http.post("/login", data={"username": "alice", "password": "s3cret"}).status_code == 200
             answered = http.post(ASK_PATH, json={"question": QUESTION})
             assert answered.status_code == 200 and answered.json()["state"] in STATES
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.mark.slow
@@ -220,13 +186,12 @@ def test_the_page_keeps_at_most_session_capacity_sessions(hashing_index):
     # default (~125 KB each), so the server's memory grew with every request.
     from app import build_demo, launch_options, parse_args
     from page import Page
-    from test_auth import _free_port
 
     args = parse_args(["--index", str(hashing_index), "--session-capacity", "3"])
     page = Page(hashing_index)
     demo = build_demo(page)
     demo.queue()
-    options = {**launch_options(args, page), "server_port": _free_port(), "auth": None,
+    options = {**launch_options(args, page), "server_port": free_port(), "auth": None,
                "prevent_thread_lock": True, "quiet": True}
     demo.launch(**options)
     try:

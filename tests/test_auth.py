@@ -7,29 +7,16 @@ embedder, so no model is loaded.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import httpx
 import pytest
+from page_server import running_page
 
 from mgiassist.hashing_embedder import HashingEmbedder
 from mgiassist.index import build_index
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
 ASK = {"data": ["Can Cambodians vote from abroad?", [], "", "", "", ""]}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -38,43 +25,8 @@ def page(tmp_path_factory):
 
     index = tmp_path_factory.mktemp("auth") / "index"
     build_index(SEED_CORPUS, index, embedder=HashingEmbedder(64), progress=False)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "MGIASSIST_AUTH": "alice:s3cret",
-        "GRADIO_SERVER_PORT": str(port),
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, str(REPO / "ui" / "app.py"), "--index", str(index)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the page did not start: {server.stderr.read()[-2000:]}")
-            try:
-                httpx.get(url + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the page did not answer within 120 s")
-                time.sleep(0.3)
+    with running_page(index, MGIASSIST_AUTH="alice:s3cret") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_api_and_config_are_refused_without_logging_in(page):
