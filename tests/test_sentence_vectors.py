@@ -68,6 +68,18 @@ def test_table_dedupes_texts_and_reuses_old_rows():
     assert encoded == 3  # vectors of another model are never reused
 
 
+def test_titles_and_cells_the_answer_step_skips_are_stored_for_the_judge():
+    chunk = _chunk("a", "Political rights\nKenyans abroad can vote² in presidential elections.")
+    table, _ = build_sentence_table([chunk], FakeEmbedder())
+    # not a sentence of the answer (it repeats the heading), but the judge scores it
+    assert [t for _, t in table.sentences_of("a")] == ["Kenyans abroad can vote in presidential elections."]
+    assert table.row("Political rights") is not None
+    judged = FakeEmbedder()
+    encode = precomputed_encoder(table, judged.encode)
+    encode(["Political rights", "Kenyans abroad can vote in presidential elections."])
+    assert judged.encoded == []
+
+
 def test_precomputed_encoder_encodes_only_unknown_texts():
     embedder = FakeEmbedder()
     table, _ = build_sentence_table([_chunk("a", "Kenyans abroad can vote from abroad.")], embedder)

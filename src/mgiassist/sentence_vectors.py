@@ -28,7 +28,13 @@ import numpy as np
 
 # the answer package's own modules, not its __init__: the index build imports this module
 from mgiassist.answer.compose import _candidate_spans
-from mgiassist.answer.text import Encoder, Span, cached_encoder, strip_footnote_marks
+from mgiassist.answer.text import (
+    Encoder,
+    Span,
+    cached_encoder,
+    split_sentences,
+    strip_footnote_marks,
+)
 from mgiassist.schema import Chunk
 
 __all__ = [
@@ -133,6 +139,12 @@ def build_sentence_table(
         entries = spans.setdefault(chunk.chunk_id, [])
         for span, text in chunk_sentences(chunk):
             entries.append((span.start, span.end, rows.setdefault(text, len(rows))))
+    # The answerability judge scores every sentence, titles and table cells too ("The Employment
+    # Permit Scheme (2006)."), which the answer step leaves out: stored as well, they cost the
+    # build a few short texts and save a turn its second encode.
+    for chunk in chunks:
+        for span in split_sentences(chunk.text):
+            rows.setdefault(strip_footnote_marks(chunk.text[span.start : span.end]), len(rows))
     texts = list(rows)
     vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
     usable = reuse is not None and reuse.model_id == embedder.model_id and reuse.dimension == embedder.dimension
