@@ -105,6 +105,19 @@ def test_compose_answer_caps_sentences_per_passage_and_drops_headings(fake_embed
     assert all("(2013)" not in s.text for s in answer.sentences)
 
 
+def test_a_figures_label_is_quoted_with_the_values_printed_under_it(fake_embedder) -> None:
+    block = ("Emigration\n% of emigrants in total population\n♂ 53.6%\n♀ 46.4%\n"
+             "% of which in the EU\n♂ 46.5%\n♀ 53.5%")
+    answer = compose_answer(_result("emigrants in total population", block), fake_embedder.encode,
+                            max_sentences=1)
+    [sentence] = answer.sentences
+    assert " ".join(sentence.text.split()) == "% of emigrants in total population ♂ 53.6% ♀ 46.4%"
+    # a finished sentence keeps its own span: a number after it is not its value
+    prose = _result("remittances", "Remittances rose sharply after the crisis. 2019\nOther text here.")
+    quoted = compose_answer(prose, fake_embedder.encode, max_sentences=1, margin=1.0).sentences
+    assert quoted[0].text == "Remittances rose sharply after the crisis."
+
+
 def test_compose_answer_dedupes_repeated_sentences(fake_embedder) -> None:
     same = "Cambodians overseas cannot vote from abroad."
     result = _result("vote from abroad", same, same)
