@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mgiassist.errors import CorpusError, ProfileError
 from mgiassist.ingest.parse import file_hash, parse_document
-from mgiassist.ingest.readers import READERS, decode_text, read_document
+from mgiassist.ingest.readers import READERS, file_bytes, file_text, read_document
 from mgiassist.ingest.render import to_markdown
 from mgiassist.ingest.report import IngestionReport, ingestion_report
 from mgiassist.schema import Profile
@@ -95,16 +95,7 @@ def read_text(path: Path) -> str:
     :class:`ProfileError` when it cannot be used."""
     path = Path(path)
     if READERS.get(path.suffix.lower(), "text") in ("text", "markdown"):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-        if not data.strip():
-            raise ProfileError(f"{path}: the file is empty")
-        text = decode_text(path, data)
-        if not text.strip():
-            raise ProfileError(f"{path}: holds no text")
-        return text
+        return file_text(path)
     return to_markdown(read_document(path))
 
 
@@ -118,10 +109,7 @@ def load_profile(path: Path, corpus_dir: Path, max_file_bytes: int | None = None
     if limit and size > limit:
         raise ProfileError(f"{path}: {size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit per file "
                            "(raise it with --max-file-mb)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    data = file_bytes(path)
     document = read_document(path, data, source)
     return parse_document(document, source, file_hash(data))
 

@@ -11,12 +11,31 @@ from pathlib import Path
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Document
 
-__all__ = ["READERS", "decode_text", "read_document"]
+__all__ = ["READERS", "decode_text", "file_bytes", "file_text", "read_document"]
 
 READERS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
     ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
 }
+
+
+def file_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, or :class:`ProfileError` naming the file."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def file_text(path: Path, data: bytes | None = None) -> str:
+    """The decoded text of a text or Markdown file; :class:`ProfileError` when it has none."""
+    data = file_bytes(path) if data is None else data
+    if not data.strip():
+        raise ProfileError(f"{path}: the file is empty")
+    text = decode_text(path, data)
+    if not text.strip():
+        raise ProfileError(f"{path}: holds no text")
+    return text
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -37,10 +56,7 @@ def read_document(path: Path, data: bytes | None = None, source: str | None = No
     path = Path(path)
     source = source or path.name
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        data = file_bytes(path)
     if not data.strip():
         raise ProfileError(f"{path}: the file is empty")
     fmt = READERS.get(path.suffix.lower(), "text")
@@ -59,10 +75,7 @@ def read_document(path: Path, data: bytes | None = None, source: str | None = No
     else:
         from mgiassist.ingest.readers.text import read_text_document
 
-        text = decode_text(path, data)
-        if not text.strip():
-            raise ProfileError(f"{path}: holds no text")
-        document = read_text_document(text, source, fmt)
+        document = read_text_document(file_text(path, data), source, fmt)
     if not any(b.text.strip() for b in document.blocks):
         raise ProfileError(f"{path}: holds no text")
     return document
