@@ -60,6 +60,56 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     assert holds_answer_type("The Ministry of Interior issues them.", "organisation", WORLD)
 
 
+@pytest.mark.parametrize(("question", "kind"), [
+    # a quantity asked for by its name, not only by "how many"
+    ("What is the fee for a work permit for foreigners?", "number"),
+    ("What is Cambodia's net migration rate?", "number"),
+    ("What is today's riel to dollar exchange rate?", "number"),
+    ("How much does a passport cost?", "number"),
+    # "how much" and "when" inside a question are clauses, not what is asked
+    ("Does the country measure how much the labour market needs immigrant workers?", None),
+    ("Is birthplace recorded when the population is counted?", None),
+    ("When a crisis unfolds, do information systems consider migrants?", None),
+    ("When and why was the collective set up?", "date"),
+    ("inter ministerial taskforce when created", "date"),
+    # someone by name, not the body they lead
+    ("Who is the director of the General Department of Immigration?", "person"),
+    ("Who heads the labour ministry?", "person"),
+    ("Who runs the Migration Governance Indicators?", "organisation"),
+    ("What is the capital of Thailand?", "place"),
+    ("What is the purpose of the TVET policy?", None),
+])
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None) -> None:
+    assert analyse_question(question, WORLD).answer_type == kind
+
+
+def test_what_the_question_names_is_not_its_answer() -> None:
+    director = "Who is the director of the General Department of Immigration?"
+    assert not holds_answer_type("The General Department of Immigration manages borders.", "person",
+                                 WORLD, director)
+    assert holds_answer_type("The department is headed by Sok Dara.", "person", WORLD, director)
+    assert not holds_answer_type("It is headed by the Ministry of Interior.", "person", WORLD, director)
+    which = "In which countries are Cambodian labour attachés posted?"
+    home = "The plan created the role of labour attaché in Cambodian embassies."
+    assert not holds_answer_type(home, "place", WORLD, which, ["Cambodia"])
+    assert holds_answer_type("Attachés serve in Thailand and Malaysia.", "place", WORLD, which, ["Cambodia"])
+    assert not holds_answer_type("About 15 workers left.", "number", WORLD, "Did 15 workers leave?")
+    assert not holds_answer_type("It was renewed in 2015.", "date", WORLD, "What changed in 2015?")
+    assert not holds_answer_type("The Ministry of Interior issues them.", "organisation", WORLD,
+                                 "What does the Ministry of Interior issue?")
+
+
+def test_an_annex_entrys_heading_names_the_body_its_sentences_describe() -> None:
+    text = "It coordinates migration issues and advises the government."
+    question = "Which body coordinates migration issues?"
+    vocabulary = CorpusVocabulary([text])
+    plain = _result(question, text)
+    headed = _result(question, text)
+    headed.hits[0].chunk.heading_path = ("Annex", "Inter-Ministerial Taskforce on Migration")
+    assert answer_features(plain, WORLD, vocabulary)["best_sentence_type_missing"] == 1.0
+    assert answer_features(headed, WORLD, vocabulary)["best_sentence_type_missing"] == 0.0
+
+
 def test_features_separate_an_unstated_country_and_unknown_words() -> None:
     vocabulary = CorpusVocabulary(TEXTS)
     assert vocabulary.mentions("passports") and not vocabulary.mentions("bonds")

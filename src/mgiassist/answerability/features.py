@@ -73,14 +73,35 @@ DIAGNOSTICS = (
 )
 TOP_PASSAGES = 3
 
-ANSWER_TYPES = ("number", "date", "organisation", "place")
+ANSWER_TYPES = ("number", "date", "person", "organisation", "place")
+# A quantity asked for by name ("What is the fee for…", "What is Cambodia's net migration rate?").
+_QUANTITY = (r"budget|fees?|costs?|prices?|age|population|salar(?:y|ies)|wages?|rates?|amount|number|"
+             r"size|share|percentage|proportion|total|sum|level|count|duration")
 _ASKS_NUMBER = re.compile(
-    r"\b(how (many|much)|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
-    r"which (share|percentage|proportion)|percent(age)?|figures?)\b",
+    r"\b(how many|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
+    r"which (share|percentage|proportion)|percent(age)?|figures?)\b"
+    # "how much" opens a question; inside one ("measure how much the market needs") it is a clause
+    r"|(?:^|[,;:]\s*|\band\s+)how much\b"
+    rf"|\bwhat(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
+    rf"(?:[\w-]+\s+){{0,4}}?(?:{_QUANTITY})\b",
     re.IGNORECASE,
 )
+# "when" asks for a date as the question's first word or before a verb ("when was it founded",
+# "taskforce when created"); "when a crisis unfolds, do…" and "recorded when the population is
+# counted" are clauses, not questions about a date.
 _ASKS_DATE = re.compile(
-    r"\b(when|what year|which year|since when|in what year|what date|how long ago)\b", re.IGNORECASE
+    r"\bwhen\s+(and|did|was|were|will|does|do|has|have|had|is|are|created|founded|established|"
+    r"adopted|signed|set up|launched|introduced|renewed)\b|\bwhen\s*\??\s*$|"
+    r"\b(what year|which year|since when|in what year|what date|how long ago)\b",
+    re.IGNORECASE,
+)
+# Someone by name, not a body: "Who is the director of…", "Who heads the ministry?".
+_ASKS_PERSON = re.compile(
+    r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+)?(?:[\w-]+\s+)?"
+    r"(?:director|head|minister|chair(?:man|woman|person)?|president|ambassador|secretary|leader|"
+    r"founder|spokes(?:man|woman|person))\b|^\s*who\s+(?:heads|leads|chairs|directs)\b|"
+    r"\bname of the (?:director|head|minister|chair|president|ambassador)\b",
+    re.IGNORECASE,
 )
 _ASKS_ORGANISATION = re.compile(
     r"^\s*(who\b|whom\b)|\b(which|what) (body|bodies|ministry|ministries|institution|institutions|"
@@ -88,7 +109,17 @@ _ASKS_ORGANISATION = re.compile(
     r"group|groups|authority|authorities|office|offices|committee|taskforce|board)\b",
     re.IGNORECASE,
 )
-_ASKS_PLACE = re.compile(r"^\s*where\b|\b(which|what) (countr(y|ies)|cit(y|ies)|place|region)\b", re.IGNORECASE)
+_ASKS_COUNTRY = re.compile(r"\b(which|what) countr(y|ies)\b", re.IGNORECASE)
+_ASKS_PLACE = re.compile(
+    r"^\s*where\b|\b(which|what) (countr(y|ies)|cit(y|ies)|place|region)\b|\bcapital (city )?of\b", re.IGNORECASE
+)
+# A person's name: after a title, or after "headed by" when it is not a body's name.
+_PERSON = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Excellency|Minister|Director|Ambassador|Secretary)\.?\s+"
+    r"[A-Z][a-z]+|\b(?:headed|led|chaired|directed|run|founded) by\s+(?!(?:the|The)\b)"
+    r"(?!(?:Ministry|Department|Committee|Council|Office|Agency|General|National|Government)\b)"
+    r"[A-Z][a-z]+\s+[A-Z][a-z]+"
+)
 
 _NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d[\d,.]*\s*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"hundred|thousand|million|billion)\b", re.IGNORECASE)
@@ -167,6 +198,8 @@ def _answer_type(question: str) -> str | None:
         return "number"
     if _ASKS_DATE.search(question):
         return "date"
+    if _ASKS_PERSON.search(question):
+        return "person"
     if _ASKS_ORGANISATION.search(question):
         return "organisation"
     if _ASKS_PLACE.search(question):
@@ -202,17 +235,37 @@ def asked_about(analysis: QuestionAnalysis) -> list[str]:
     return [t for t in analysis.terms if t.lower() not in _SCAFFOLDING]
 
 
-def holds_answer_type(text: str, answer_type: str | None, world: CountryMatcher) -> bool:
-    """Whether ``text`` holds an answer of the asked kind (a number for "how many"…)."""
+def _without_article(name: str) -> str:
+    return re.sub(r"^(?:The|A|An)\s+", "", name)
+
+
+def holds_answer_type(
+    text: str, answer_type: str | None, world: CountryMatcher, given: str = "",
+    context_countries: Sequence[str] = (),
+) -> bool:
+    """Whether ``text`` holds an answer of the asked kind (a number for "how many"…).
+
+    What the question itself ``given`` names is not an answer to it: the year in "What happened
+    after 2015?", the body in "Who is the director of the General Department of Immigration?", and
+    neither is the country a profile is about (``context_countries``) for "In which countries…".
+    """
     if answer_type is None:
         return True
     if answer_type == "number":
-        return bool(_NUMBER.search(text))
+        stated = {m.group(0).strip().lower() for m in _NUMBER.finditer(given)}
+        return any(m.group(0).strip().lower() not in stated for m in _NUMBER.finditer(text))
     if answer_type == "date":
-        return bool(_YEAR.search(text))
+        return any(m.group(0) not in given for m in _YEAR.finditer(text))
+    if answer_type == "person":
+        return bool(_PERSON.search(text))
     if answer_type == "organisation":
-        return bool(_NAME.search(text) or re.search(r"\b[A-Z]{2,}\b", text))
-    return bool(world.find(text)) or bool(_NAME.search(text))
+        names = [m.group(0) for m in _NAME.finditer(text)] + re.findall(r"\b[A-Z]{2,}\b", text)
+        return any(_without_article(name).lower() not in given.lower() for name in names)
+    excluded = set(context_countries) | set(world.find(given))
+    other_country = any(c not in excluded for c in world.find(text))
+    if _ASKS_COUNTRY.search(given):
+        return other_country
+    return other_country or bool(_NAME.search(text))
 
 
 def _share(found: Sequence[bool], weights: Sequence[float] | None = None) -> float:
@@ -249,13 +302,15 @@ def _question_terms(
 
 def _sentence_features(
     question: str, analysis: QuestionAnalysis, terms: _Terms, top_texts: list[str],
-    encode: Encoder | None,
+    top_headings: list[str], encode: Encoder | None, profile_countries: Sequence[str],
 ) -> dict[str, float]:
     """Evidence from single sentences: one that matches says more than a long passage that is
     merely about the same topic, and it should hold the kind of answer asked for."""
-    sentences = [
-        strip_footnote_marks(t[span.start : span.end]) for t in top_texts for span in split_sentences(t)
-    ]
+    sentences, headings = [], []
+    for text, heading in zip(top_texts, top_headings):
+        for span in split_sentences(text):
+            sentences.append(strip_footnote_marks(text[span.start : span.end]))
+            headings.append(heading)
     found = [terms.of(x) for x in sentences]
     sentence_top = 0.0
     if encode is not None and sentences:
@@ -264,18 +319,22 @@ def _sentence_features(
     # The sentence that covers most of the question (its rare words, then the countries it names)
     # is where the answer should be; "how many" answered by a sentence with no number is a sign.
     named_countries = terms.world.find(question)
-    best_sentence = max(
-        zip(sentences, found),
-        key=lambda pair: (terms.share_in(pair[1]),
-                          sum(c in terms.world.find(pair[0]) for c in named_countries)),
-        default=("", set()),
-    )[0]
+    best = max(
+        range(len(sentences)),
+        key=lambda i: (terms.share_in(found[i]),
+                       sum(c in terms.world.find(sentences[i]) for c in named_countries)),
+        default=None,
+    )
+    # A sentence of an annex entry or a table row says its subject in the heading above it
+    # ("Ministry of Labour (1993)" over "It has five sub-departments").
+    best_sentence = "" if best is None else f"{headings[best]}\n{sentences[best]}"
     asked = analysis.answer_type
     return {
         "rare_terms_in_sentence": max((terms.share_in(f) for f in found), default=0.0),
         "sentence_top": sentence_top,
         "best_sentence_type_missing": float(
-            asked is not None and not holds_answer_type(best_sentence, asked, terms.world)
+            asked is not None
+            and not holds_answer_type(best_sentence, asked, terms.world, question, profile_countries)
         ),
     }
 
@@ -321,9 +380,9 @@ def answer_features(
     terms = _question_terms(analysis, vocabulary, world)
     dense = sorted((h.dense_score for h in hits), reverse=True)
     top_texts = [h.chunk.text for h in hits[:TOP_PASSAGES]]
+    top_headings = [h.chunk.heading_path[-1] if h.chunk.heading_path else "" for h in hits[:TOP_PASSAGES]]
     # a passage's own heading says what it is about (a table row under "Top countries of destination")
-    top_terms = [terms.of(f"{h.chunk.heading_path[-1] if h.chunk.heading_path else ''}\n{h.chunk.text}")
-                 for h in hits[:TOP_PASSAGES]]
+    top_terms = [terms.of(f"{heading}\n{text}") for heading, text in zip(top_headings, top_texts)]
     union = set().union(*top_terms) if top_terms else set()
     first = top_terms[0] if top_terms else None
     top_text = "\n".join(top_texts)
@@ -344,11 +403,13 @@ def answer_features(
         "terms_in_first": terms.share_in(first, weighted=False) if first is not None else 0.0,
         "missing_known_idf": max(known_missing, default=0.0),
         "answer_type_missing_first": float(
-            asked is not None and bool(top_texts) and not holds_answer_type(top_texts[0], asked, world)
+            asked is not None and bool(top_texts)
+            and not holds_answer_type(top_texts[0], asked, world, question, profile_countries)
         ),
         "answer_type_missing": float(
-            asked is not None and not any(holds_answer_type(t, asked, world) for t in top_texts)
+            asked is not None
+            and not any(holds_answer_type(t, asked, world, question, profile_countries) for t in top_texts)
         ),
-        **_sentence_features(question, analysis, terms, top_texts, encode),
+        **_sentence_features(question, analysis, terms, top_texts, top_headings, encode, profile_countries),
         **_absence_features(question, analysis, vocabulary, top_text, world),
     }
