@@ -256,3 +256,19 @@ def test_cached_encoder_encodes_each_text_once(fake_embedder) -> None:
     encode(["c d"])
     assert fake_embedder.encoded == ["a b", "c d", "e f", "c d"]
     assert encode([]).shape[0] == 0
+
+
+def test_a_sentence_opening_with_it_is_led_by_the_name_of_the_entry_it_describes(fake_embedder) -> None:
+    name = "Inter-Ministerial Taskforce for Migration (IMTM) (2007)"
+    entry = f"{name}. The IMTM was created in 2007. It coordinates migration issues and advises the government."
+    result = _result("coordinates migration issues advises government", entry)
+    result.hits[0].chunk.heading_path = ("Annex: list of actors", name)
+    [sentence] = compose_answer(result, fake_embedder.encode, max_sentences=1).sentences
+    assert sentence.text == f"{name} — It coordinates migration issues and advises the government."
+    # the highlight stays on the passage's own words
+    assert entry[sentence.span.start : sentence.span.end].startswith("It coordinates")
+    # a finding under a section heading has no entry name to lend
+    finding = _result("coordinates migration issues advises government",
+                      "The plan is new. It coordinates migration issues and advises the government.")
+    [plain] = compose_answer(finding, fake_embedder.encode, max_sentences=1).sentences
+    assert plain.text.startswith("It coordinates")

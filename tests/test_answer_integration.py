@@ -141,3 +141,26 @@ def test_an_unanswerable_reason_names_the_asked_thing_not_the_question_frame(ass
 def test_unseen_answerable_wordings_stay_answered(assistant, question):
     answer = assistant.answer(question)
     assert answer.state == "answered" and answer.passages
+
+
+# Wordings in no question file: the passages are about the asked thing, but the sentence closest to
+# the question lacks the kind of answer asked for (a figure, a place other than the profile's own
+# country), and the reason says which.
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("How much does a work permit cost for a foreign worker?", "figure"),
+        ("In which countries does Cambodia have labour attachés?", "place"),
+    ],
+)
+def test_a_question_whose_kind_of_answer_the_passages_lack_is_not_covered(assistant, question, kind):
+    answer = assistant.answer(question)
+    assert answer.state == "not_covered" and answer.sentences == []
+    assert f"gives no {kind}" in answer.reason
+
+
+def test_an_annex_sentence_opening_with_it_names_its_entry(assistant):
+    answer = assistant.answer("What body coordinates migration matters and makes recommendations to government?")
+    assert answer.state == "answered"
+    assert answer.sentences[0].text.startswith("Inter-Ministerial Taskforce for Migration")
+    assert "It coordinates migration issues" in answer.sentences[0].text

@@ -66,6 +66,8 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     ("What is Cambodia's net migration rate?", "number"),
     ("What is today's riel to dollar exchange rate?", "number"),
     ("How much does a passport cost?", "number"),
+    ("How old must a worker be to go abroad?", "number"),
+    ("How long ago was it founded?", "date"),
     # "how much" and "when" inside a question are clauses, not what is asked
     ("Does the country measure how much the labour market needs immigrant workers?", None),
     ("Is birthplace recorded when the population is counted?", None),

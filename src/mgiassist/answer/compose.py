@@ -46,6 +46,22 @@ def _candidate_text(chunk: Chunk, span: Span) -> str:
     return strip_footnote_marks(chunk.text[span.start : span.end])
 
 
+# A sentence that opens with one of these leans on the one before for its subject.
+_LEANING = re.compile(r"^(?:It|Its|This|These|They|Their|He|She|The (?:association|organisation|"
+                      r"organization|body|unit|department|ministry|fund|group|committee|board))\b")
+
+
+def _with_subject(chunk: Chunk, span: Span, text: str) -> str:
+    """``text``, led by the name of the entry it describes when it opens with "It…" ("It
+    coordinates migration issues" under "Inter-Ministerial Taskforce for Migration (IMTM)
+    (2007)"): quoted alone, the sentence would not say who. Only an entry that opens with its
+    own name (an annex actor, a spotlight practice) has one to give."""
+    name = chunk.heading_path[-1].strip() if chunk.heading_path else ""
+    if not name or span.start == 0 or not _LEANING.match(text) or not chunk.text.startswith(name):
+        return text
+    return f"{name} — {text}"
+
+
 def _names_row(question: str, chunk: Chunk) -> bool:
     row = _row_of(chunk)
     label = row[0].strip() if row else ""
@@ -184,7 +200,8 @@ def compose_answer(
             markers[position] = cited_passage(top[position], len(markers) + 1)
         passage = markers[position]
         passage.highlights.append(span)
-        base.sentences.append(AnswerSentence(texts[i], passage.marker, float(scores[i]), span))
+        said = _with_subject(top[position].chunk, span, texts[i])
+        base.sentences.append(AnswerSentence(said, passage.marker, float(scores[i]), span))
     for passage in markers.values():
         passage.highlights.sort(key=lambda s: s.start)
     base.passages = sorted(markers.values(), key=lambda p: p.marker)

@@ -67,12 +67,25 @@ def not_covered(result: SearchResult, reason: str, confidence: float | None = No
     )
 
 
-def _model_refusal_reason(result: SearchResult, judge: Judge) -> str:
+# How a refusal names the kind of answer the closest passage lacks.
+_ASKED_KIND = {
+    "number": "figure",
+    "date": "date",
+    "person": "person's name",
+    "organisation": "body's name",
+    "place": "place",
+}
+
+
+def _model_refusal_reason(result: SearchResult, judge: Judge, decision: Decision) -> str:
     analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
     unknown = judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
     if unknown:
         shown = ", ".join(f"“{w}”" for w in unknown[:4])
         return f"The profiles never mention {shown}; the passages found are related but do not answer it."
+    if analysis.answer_type in _ASKED_KIND and decision.features.get("best_sentence_type_missing"):
+        return (f"The passages found are related to the question, but the closest one gives no "
+                f"{_ASKED_KIND[analysis.answer_type]} for it.")
     return "The passages found are related to the question, but none of them states the answer."
 
 
@@ -171,7 +184,7 @@ def _decide(
             if empty is not None:
                 empty.confidence = decision.probability
                 return empty
-            return not_covered(result, _model_refusal_reason(result, judge), decision.probability)
+            return not_covered(result, _model_refusal_reason(result, judge, decision), decision.probability)
     # The search's own similarity floor is one signal among the judge's: past the judge, quote.
     answer = compose_answer(dataclasses.replace(result, abstained=False), encode)
     if not answer.sentences:

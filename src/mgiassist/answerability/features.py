@@ -78,7 +78,7 @@ ANSWER_TYPES = ("number", "date", "person", "organisation", "place")
 _QUANTITY = (r"budget|fees?|costs?|prices?|age|population|salar(?:y|ies)|wages?|rates?|amount|number|"
              r"size|share|percentage|proportion|total|sum|level|count|duration")
 _ASKS_NUMBER = re.compile(
-    r"\b(how many|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
+    r"\b(how (many|old|long(?! ago)|far|often|large|big)|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
     r"which (share|percentage|proportion)|percent(age)?|figures?)\b"
     # "how much" opens a question; inside one ("measure how much the market needs") it is a clause
     r"|(?:^|[,;:]\s*|\band\s+)how much\b"
