@@ -272,3 +272,15 @@ def test_a_sentence_opening_with_it_is_led_by_the_name_of_the_entry_it_describes
                       "The plan is new. It coordinates migration issues and advises the government.")
     [plain] = compose_answer(finding, fake_embedder.encode, max_sentences=1).sentences
     assert plain.text.startswith("It coordinates")
+
+
+def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred(fake_embedder) -> None:
+    text = ("The permit scheme is a partnership to create demand for labour. "
+            "In 2014, it had 745 trainees.")
+    result = _result("permit scheme partnership labour demand trainees", text)
+    plain = compose_answer(result, fake_embedder.encode, max_sentences=1)
+    assert plain.sentences[0].text.startswith("The permit scheme")
+    holds_figure = lambda sentence: any(ch.isdigit() for ch in sentence.replace("2014", ""))
+    typed = compose_answer(result, fake_embedder.encode, max_sentences=1, holds_asked=holds_figure,
+                           asked_bonus=1.0)
+    assert typed.sentences[0].text == "In 2014, it had 745 trainees."

@@ -227,3 +227,17 @@ def test_cross_validated_probabilities_repeat_exactly_for_a_seed() -> None:
     again = cross_validated_probabilities(rows, labels, l2=1.0, seed=3, answerable_weight=3.0)
     other = cross_validated_probabilities(rows, labels, l2=1.0, seed=4, answerable_weight=3.0)
     assert first == again and first != other
+
+
+def test_the_profiles_own_country_does_not_single_out_the_closest_sentence() -> None:
+    # "Cambodian doctors in France" names Cambodia and France; the table row only France. The
+    # question's own country is named everywhere, so the row is as close, and it holds the count.
+    row = "France\t69,748"
+    association = "The association was created by Cambodian doctors in France."
+    vocabulary = CorpusVocabulary([row, association])
+    result = _result("How many Cambodians live in France?", row, association)
+    result.hits[0].chunk.heading_path = ("Facts & figures", "Top countries of destination")
+    features = answer_features(result, WORLD, vocabulary, ["Cambodia"])
+    assert features["best_sentence_type_missing"] == 0.0
+    alone = _result("How many Cambodians live in France?", association)
+    assert answer_features(alone, WORLD, vocabulary, ["Cambodia"])["best_sentence_type_missing"] == 1.0

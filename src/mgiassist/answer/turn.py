@@ -9,6 +9,7 @@ when they do not, a table or list near the top may still say what the profile do
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage, compose_answer
@@ -16,7 +17,7 @@ from mgiassist.answer.partial import empty_item_answer, partial_answer
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
 from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
 from mgiassist.answer.text import Encoder
-from mgiassist.answerability.features import analyse_question, asked_about
+from mgiassist.answerability.features import analyse_question, asked_about, holds_answer_type
 from mgiassist.answerability.judge import Decision, Judge
 from mgiassist.query import noted_language
 from mgiassist.schema import SearchResult
@@ -186,7 +187,13 @@ def _decide(
                 return empty
             return not_covered(result, _model_refusal_reason(result, judge, decision), decision.probability)
     # The search's own similarity floor is one signal among the judge's: past the judge, quote.
-    answer = compose_answer(dataclasses.replace(result, abstained=False), encode)
+    asked = analyse_question(result.search_query, judge.world, judge.profile_countries).answer_type
+    answer = compose_answer(
+        dataclasses.replace(result, abstained=False), encode,
+        holds_asked=None if asked is None else functools.partial(
+            holds_answer_type, answer_type=asked, world=judge.world, given=result.search_query,
+            context_countries=judge.profile_countries),
+    )
     if not answer.sentences:
         return not_covered(result, "No sentence of the passages found could be quoted.")
     answer.state, answer.abstained = ANSWERED, False

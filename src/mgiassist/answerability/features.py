@@ -316,25 +316,27 @@ def _sentence_features(
     if encode is not None and sentences:
         rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
         sentence_top = float((rows[1:] @ rows[0]).max())
-    # The sentence that covers most of the question (its rare words, then the countries it names)
-    # is where the answer should be; "how many" answered by a sentence with no number is a sign.
-    named_countries = terms.world.find(question)
-    best = max(
-        range(len(sentences)),
-        key=lambda i: (terms.share_in(found[i]),
-                       sum(c in terms.world.find(sentences[i]) for c in named_countries)),
-        default=None,
-    )
+    # The sentences that cover most of the question (its rare words, then the foreign countries
+    # it names) are where the answer should be; "how many" met by none holding a number is a sign.
+    # The profile's own country is named everywhere ("Cambodian refugees in France"), so it does
+    # not single out a sentence.
+    def coverage(i: int) -> tuple[float, int]:
+        shown = terms.world.find(sentences[i])
+        return terms.share_in(found[i]), sum(c in shown for c in analysis.countries)
+
+    scored = [coverage(i) for i in range(len(sentences))]
+    top = max(scored, default=None)
     # A sentence of an annex entry or a table row says its subject in the heading above it
     # ("Ministry of Labour (1993)" over "It has five sub-departments").
-    best_sentence = "" if best is None else f"{headings[best]}\n{sentences[best]}"
+    closest = [f"{headings[i]}\n{sentences[i]}" for i, key in enumerate(scored) if key == top]
     asked = analysis.answer_type
     return {
         "rare_terms_in_sentence": max((terms.share_in(f) for f in found), default=0.0),
         "sentence_top": sentence_top,
         "best_sentence_type_missing": float(
             asked is not None
-            and not holds_answer_type(best_sentence, asked, terms.world, question, profile_countries)
+            and not any(holds_answer_type(text, asked, terms.world, question, profile_countries)
+                        for text in closest)
         ),
     }
 
