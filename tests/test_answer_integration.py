@@ -133,6 +133,9 @@ def test_an_unanswerable_reason_names_the_asked_thing_not_the_question_frame(ass
     [
         "Which ministry issues passports?",
         "How many Cambodian emigrants live in Thailand?",
+        "How many Cambodians live in France?",
+        "How many trainees did the Employment Permit Scheme have?",
+        "When was the Inter-Ministerial Taskforce for Migration created?",
         "What are the remittances as a share of GDP?",
         "Does the labour law protect foreigners against discrimination?",
         "What does the National Social Security Fund cover?",
