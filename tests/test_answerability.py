@@ -13,6 +13,7 @@ from mgiassist.answerability import (
     answer_features,
     holds_answer_type,
 )
+from mgiassist.answerability.features import specificity
 from mgiassist.answerability.fit import choose_threshold, cross_validated_probabilities
 from mgiassist.answerability.model import (
     INDEX_MODEL_FILE,
@@ -241,3 +242,19 @@ def test_the_profiles_own_country_does_not_single_out_the_closest_sentence() -> 
     assert features["best_sentence_type_missing"] == 0.0
     alone = _result("How many Cambodians live in France?", association)
     assert answer_features(alone, WORLD, vocabulary, ["Cambodia"])["best_sentence_type_missing"] == 1.0
+
+
+def test_the_commonest_english_words_weigh_little_as_evidence() -> None:
+    assert specificity("get") < 0.5 and specificity("take") < 0.5
+    assert specificity("budget") == specificity("passport") == 1.0
+    texts = ["Passports are issued within 20 days.", "Officials take a long view of the needs of migrants."]
+    vocabulary = CorpusVocabulary(texts)
+    # "take" and "long" are as rare in these texts as "passports", but not what the question is about:
+    # the sentence that covers "passport" is the closest, and it holds the figure asked for
+    features = answer_features(_result("How long does it take to obtain a passport?", *texts), WORLD,
+                               vocabulary)
+    assert features["best_sentence_type_missing"] == 0.0
+    # a common word the texts never use is a small sign; a topical one a large one
+    common = answer_features(_result("Can I get a passport?", texts[0]), WORLD, vocabulary)
+    topical = answer_features(_result("Can I renew a passport?", texts[0]), WORLD, vocabulary)
+    assert 0.0 < common["unknown_share"] < topical["unknown_share"]

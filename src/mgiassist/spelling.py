@@ -11,6 +11,7 @@ told by pyspellchecker's English word list, loaded once, on the first unknown wo
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["Speller", "is_english_word", "max_edits"]
+__all__ = ["Speller", "english_log_frequency", "is_english_word", "max_edits"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 4
@@ -36,6 +37,13 @@ def _english():
 def is_english_word(word: str) -> bool:
     """Whether ``word`` is in pyspellchecker's English word list (case aside)."""
     return word.lower() in _english().word_frequency
+
+
+def english_log_frequency(word: str) -> float:
+    """log10 of ``word``'s count in pyspellchecker's English frequency list (0 when absent):
+    about 7 for "get", 4 for "budget", 3 for "visas"."""
+    count = _english().word_frequency[word.lower()]
+    return math.log10(count) if count > 0 else 0.0
 
 
 def max_edits(word: str) -> int:

@@ -17,7 +17,12 @@ from mgiassist.answer.partial import empty_item_answer, partial_answer
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
 from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
 from mgiassist.answer.text import Encoder
-from mgiassist.answerability.features import analyse_question, asked_about, holds_answer_type
+from mgiassist.answerability.features import (
+    analyse_question,
+    asked_about,
+    holds_answer_type,
+    specificity,
+)
 from mgiassist.answerability.judge import Decision, Judge
 from mgiassist.query import noted_language
 from mgiassist.schema import SearchResult
@@ -81,6 +86,8 @@ _ASKED_KIND = {
 def _model_refusal_reason(result: SearchResult, judge: Judge, decision: Decision) -> str:
     analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
     unknown = judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
+    # "get" or "take" is not what the profiles fail to speak of, however rarely they use it
+    unknown = [w for w in unknown if specificity(w) > 0.5]
     if unknown:
         shown = ", ".join(f"“{w}”" for w in unknown[:4])
         return f"The profiles never mention {shown}; the passages found are related but do not answer it."

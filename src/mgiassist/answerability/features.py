@@ -24,7 +24,7 @@ from mgiassist.converse import content_words
 from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import SearchResult
-from mgiassist.spelling import Speller, is_english_word
+from mgiassist.spelling import Speller, english_log_frequency, is_english_word
 
 __all__ = [
     "ANSWER_TYPES",
@@ -36,6 +36,7 @@ __all__ = [
     "answer_features",
     "asked_about",
     "holds_answer_type",
+    "specificity",
 ]
 
 # The names of the features the model weighs, in the order of its coefficients. They favour
@@ -296,8 +297,22 @@ def _question_terms(
     # A misspelt word counts as the word it stands for ("emigrnts" is "emigrants"). (Foreign
     # countries are left to ``country_missing_in_top``: as terms too, they moved dev numbers down.)
     stems = [analyse(vocabulary.corrected(t))[0] for t in analysis.terms]
-    weights = [vocabulary.idf(t) for t in stems]
+    weights = [vocabulary.idf(s) * specificity(t) for s, t in zip(stems, analysis.terms)]
     return _Terms(stems, weights, world)
+
+
+# Words among the most frequent in English ("get", "take", "good") name no topic: however rare in
+# a small corpus, they weigh little as evidence that a sentence covers a question, or that the
+# profiles never speak of what it asks. Above COMMON_LOG_FREQUENCY a word's weight falls linearly
+# to SPECIFICITY_FLOOR at one decade more.
+COMMON_LOG_FREQUENCY = 5.5
+SPECIFICITY_FLOOR = 0.2
+
+
+def specificity(word: str) -> float:
+    """1 for a topical word, down to SPECIFICITY_FLOOR for one of the commonest English words."""
+    excess = english_log_frequency(word) - COMMON_LOG_FREQUENCY
+    return float(min(1.0, max(SPECIFICITY_FLOOR, 1.0 - excess * (1 - SPECIFICITY_FLOOR))))
 
 
 def _sentence_features(
@@ -311,7 +326,7 @@ def _sentence_features(
         for span in split_sentences(text):
             sentences.append(strip_footnote_marks(text[span.start : span.end]))
             headings.append(heading)
-    found = [terms.of(x) for x in sentences]
+    found = [terms.of(f"{heading}\n{x}") for x, heading in zip(sentences, headings)]
     sentence_top = 0.0
     if encode is not None and sentences:
         rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
@@ -361,7 +376,7 @@ def _absence_features(
         "year_missing_in_corpus": float(any(not mentions(y) for y in years)),
         "asks_recent": float(bool(_RECENT.search(question))),
         "unknown_terms": float(len(unknown)),
-        "unknown_share": len(unknown) / max(1, len(asked_terms)),
+        "unknown_share": sum(specificity(w) for w in unknown) / max(1, len(asked_terms)),
         "english_share": _share([is_english_word(t) for t in tokens]) if tokens else 1.0,
     }
 
