@@ -167,3 +167,11 @@ def test_an_annex_sentence_opening_with_it_names_its_entry(assistant):
     assert answer.state == "answered"
     assert answer.sentences[0].text.startswith("Inter-Ministerial Taskforce for Migration")
     assert "It coordinates migration issues" in answer.sentences[0].text
+
+
+def test_a_list_question_naming_a_country_lists_only_the_members_there(assistant):
+    answer = assistant.answer("Which diaspora organisations are in France?")
+    assert answer.state == "answered" and answer.groups
+    assert "mentioning France" in answer.lead
+    assert all("France" in p.text for p in answer.passages)
+    assert not any("Ministry" in p.text.split(".")[0] for p in answer.passages)

@@ -138,3 +138,36 @@ def test_an_item_whose_value_did_not_survive_into_text_is_partial() -> None:
     assert answer.state == PARTIAL and answer.passages[0].chunk_id == "r1"
     assert "lists “Dual citizenship” under Political rights, but its text gives no value" in answer.text
     assert empty_item_answer(SearchResult("q", "q", False, [_hit(stated)])) is None
+
+
+ACTORS = [
+    _chunk("a1", "Ministry of Labour (1993). It manages labour migration.",
+           ["Annex: list of actors", "Diaspora related institutions", "Ministry of Labour (1993)"], "actor",
+           family="diaspora-mapping"),
+    _chunk("a2", "Kenyan Doctors (France, 1977). Development activities.",
+           ["Annex: list of actors", "Diaspora organisations in Europe", "Kenyan Doctors (1977)"], "actor",
+           family="diaspora-mapping"),
+    _chunk("a3", "Kenyan Students (Belgium, 2001). Education.",
+           ["Annex: list of actors", "Diaspora organisations in Europe", "Kenyan Students (2001)"], "actor",
+           family="diaspora-mapping"),
+]
+
+
+def test_a_list_noun_naming_a_sub_list_keeps_that_sub_list() -> None:
+    request = list_request("Which diaspora organisations are listed?", DOMAINS, WORLD)
+    answer = list_answer(request, ACTORS, question="q", search_query="q", matcher=WORLD)
+    assert [p.chunk_id for p in answer.passages] == ["a2", "a3"]
+    # "actors" names every sub-list: all of them
+    everyone = list_request("Who are the actors?", DOMAINS, WORLD)
+    assert len(list_answer(everyone, ACTORS, question="q", search_query="q", matcher=WORLD).passages) == 3
+
+
+def test_a_list_question_naming_a_country_gets_the_members_in_it() -> None:
+    request = list_request("Which diaspora organisations are in France?", DOMAINS, WORLD)
+    answer = list_answer(request, ACTORS, question="q", search_query="q", matcher=WORLD)
+    assert [p.chunk_id for p in answer.passages] == ["a2"] and "mentioning France" in answer.lead
+    # the profile's own country is not a filter; a country no member is in leaves no list
+    own = list_request("Which Kenyan diaspora organisations are listed?", DOMAINS, WORLD)
+    assert len(list_answer(own, ACTORS, question="q", search_query="q", matcher=WORLD).passages) == 2
+    spain = list_request("Which diaspora organisations are in Spain?", DOMAINS, WORLD)
+    assert list_answer(spain, ACTORS, question="q", search_query="q", matcher=WORLD) is None

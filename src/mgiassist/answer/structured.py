@@ -67,6 +67,8 @@ class ListRequest:
     kind: str
     polarity: str | None = None
     domain: str | None = None  # restrict to this domain (a heading_path[0] value)
+    noun: str | None = None  # the list noun asked ("organisations"): it may name a sub-list
+    countries: tuple[str, ...] = ()  # countries the question names: members in them are asked for
 
 
 def _domain_for(words: Sequence[str], domains: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -87,10 +89,11 @@ def list_request(
     """The list ``question`` asks for, or None for a question about one specific thing."""
     if not _LIST_SHAPE.search(question):
         return None
-    kind, polarity = None, None
+    kind, polarity, noun = None, None, None
     for name, cue in _KIND_CUES:
-        if cue.search(question):
-            kind = name
+        found = cue.search(question)
+        if found:
+            kind, noun = name, found.group(0)
             break
     stripped = question
     for _, cue in _KIND_CUES:
@@ -103,7 +106,36 @@ def list_request(
     domain, leftover = _domain_for(content_words(stripped, matcher), domains)
     if leftover:
         return None  # "What obstacles does the Ministry of Labour face?" asks about one thing
-    return ListRequest(kind, polarity, domain)
+    countries = tuple(matcher.find(question)) if matcher is not None else ()
+    return ListRequest(kind, polarity, domain, noun, countries)
+
+
+def _in_sub_list(items: list[Chunk], noun: str | None) -> list[Chunk]:
+    """The items under the sub-list the noun names, when only some sub-lists are named by it
+    ("organisations" picks "Diaspora organisations in Europe" over "Diaspora related
+    institutions"); otherwise all of them."""
+    stems = set(analyse(noun or ""))
+    if not stems:
+        return items
+    named = [c for c in items if stems & set(analyse(" ".join(c.heading_path[1:-1])))]
+    return named if named and len(named) < len(items) else items
+
+
+def _in_countries(items: list[Chunk], countries: Sequence[str], matcher: CountryMatcher | None) -> list[Chunk]:
+    """The items that mention one of the question's ``countries`` other than their profile's
+    own ("organisations in France"); all of them when the question names no other country."""
+    if matcher is None:
+        return items
+    kept = []
+    for chunk in items:
+        asked = [c for c in countries if c != chunk.country]
+        if not asked:
+            kept.append(chunk)
+            continue
+        named = set(matcher.find(f"{' '.join(chunk.heading_path)}\n{chunk.text}"))
+        if named & set(asked):
+            kept.append(chunk)
+    return kept
 
 
 def _item_text(chunk: Chunk) -> tuple[str, Span | None]:
@@ -142,14 +174,21 @@ def list_answer(
     search_query: str,
     offset: int = 0,
     page_size: int = PAGE_SIZE,
+    matcher: CountryMatcher | None = None,
 ) -> Answer | None:
-    """The profile's own list for ``request`` among ``chunks`` (already filtered), one page of it."""
+    """The profile's own list for ``request`` among ``chunks`` (already filtered), one page of it.
+
+    ``matcher`` finds the countries items mention, to keep those in the countries the question
+    names; when no item is in them there is no list to give (None), and the turn says what the
+    profile lists instead.
+    """
     items = [
         c for c in chunks
         if c.kind == request.kind
         and (request.polarity is None or c.polarity == request.polarity)
         and (request.domain is None or c.domain == request.domain)
     ]
+    items = _in_countries(_in_sub_list(items, request.noun), request.countries, matcher)
     if not items:
         return None
     countries = len({c.country for c in items})
@@ -172,6 +211,9 @@ def list_answer(
     where = " and ".join(sorted({c.country for c in items if c.country})) or "The profile"
     source = f"{where}'s {' and '.join(sorted(families))}" if where != "The profile" else where
     scope = f" in {request.domain}" if request.domain else ""
+    elsewhere = [c for c in request.countries if c not in {i.country for i in items}]
+    if elsewhere and matcher is not None:
+        scope += f" mentioning {' or '.join(elsewhere)}"
     shown = f" (showing {offset + 1}–{offset + len(page)})" if len(items) > len(page) else ""
     lead = f"{source} lists {len(items)} {noun}{scope}{shown}:"
     remaining = len(items) - offset - len(page)

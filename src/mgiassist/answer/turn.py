@@ -170,6 +170,7 @@ def _decide(
         listed = list_answer(
             request, _list_scope(searcher, filters, result), question=result.query,
             search_query=result.search_query, offset=offset, page_size=page_size,
+            matcher=judge.world,
         )
         if listed is not None:
             listed.notes = list(result.notes)
