@@ -38,6 +38,7 @@ FINDINGS = [
         ("What are the strengths in partnerships?", "finding", "well-developed", "Partnerships"),
         ("Where are the gaps?", "finding", "further-development", None),
         ("What are the obstacles to diaspora engagement?", "obstacle", None, None),
+        ("What are the good practices highlighted in the mapping?", "practice", None, None),
     ],
 )
 def test_list_questions_are_recognised(question, kind, polarity, domain) -> None:

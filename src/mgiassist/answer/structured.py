@@ -50,7 +50,9 @@ _GENERIC = set(analyse(
     "policy policies all every overall general country national government major good weak "
     "strong strength strengths weakness weaknesses gap gaps current currently perform performs "
     "doing fall falls short better improve improvement improvements potential further "
-    "development developed well identified according list top biggest greatest"
+    "development developed well identified according list top biggest greatest "
+    # verbs that only say "in the profile" ("the practices highlighted in the mapping")
+    "listed highlighted mentioned described featured named cited presented shown given"
 ))
 _NOUNS = {
     ("finding", POLARITY_FURTHER_DEVELOPMENT): "areas with potential for further development",
