@@ -172,3 +172,20 @@ def test_a_list_question_naming_a_country_gets_the_members_in_it() -> None:
     assert len(list_answer(own, ACTORS, question="q", search_query="q", matcher=WORLD).passages) == 2
     spain = list_request("Which diaspora organisations are in Spain?", DOMAINS, WORLD)
     assert list_answer(spain, ACTORS, question="q", search_query="q", matcher=WORLD) is None
+
+
+def test_a_list_with_no_member_in_the_asked_country_says_where_its_members_are() -> None:
+    from mgiassist.answer.partial import list_partial_answer
+
+    members = [
+        _chunk(f"o{i}", f"Association {i} (France).", ["Annex", "Diaspora organisations in Europe",
+                                                        f"Association {i}"], "actor", family="diaspora-mapping",
+               country="France")
+        for i in range(2)
+    ]
+    result = SearchResult("Which associations exist in Canada?", "q", False, [])
+    answer = list_partial_answer(result, members, ["Canada"])
+    assert answer.state == PARTIAL and answer.passages[0].chunk_id == "o0"
+    assert "lists diaspora organisations in Europe in France (2); none in Canada." in answer.text
+    assert list_partial_answer(result, members, []) is None
+    assert list_partial_answer(result, [], ["Canada"]) is None

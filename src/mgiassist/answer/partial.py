@@ -19,7 +19,7 @@ from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import FAMILY_LABELS, Chunk, Citation, Hit, SearchResult
 
-__all__ = ["empty_item_answer", "partial_answer"]
+__all__ = ["empty_item_answer", "list_partial_answer", "partial_answer"]
 
 _LOOK_AT = 5  # hits searched for a table or list that explains the gap
 
@@ -113,6 +113,24 @@ def partial_answer(
             lead=f"The profiles don't state this for {' or '.join(missing)}.",
         )
     return None
+
+
+def list_partial_answer(result: SearchResult, members: Sequence[Chunk], missing: Sequence[str]) -> Answer | None:
+    """A partial answer for a list question about countries none of the list's ``members`` is in
+    ("Which diaspora associations exist in the United States?" over an annex of associations in
+    France): the list's countries are named instead."""
+    located = [c for c in members if c.attributes.get("country")]
+    if not missing or not located:
+        return None
+    hit = Hit(rank=0, score=0.0, chunk=located[0], citation=Citation.from_chunk(located[0]))
+    statement = _list_statement(hit, located, missing)
+    if statement is None:
+        return None
+    return _partial(
+        result, hit, statement,
+        reason=f"The profiles do not give this for {' or '.join(missing)}; the reply says what they list instead.",
+        lead=f"The profiles don't state this for {' or '.join(missing)}.",
+    )
 
 
 def _partial(result: SearchResult, hit: Hit, statement: str, *, reason: str, lead: str) -> Answer:

@@ -26,7 +26,7 @@ from mgiassist.schema import (
     Chunk,
 )
 
-__all__ = ["PAGE_SIZE", "ListRequest", "list_answer", "list_request"]
+__all__ = ["PAGE_SIZE", "ListRequest", "list_answer", "list_members", "list_request"]
 
 PAGE_SIZE = 10
 _ITEM_CHARS = 240
@@ -168,6 +168,17 @@ def _group_title(chunk: Chunk, request: ListRequest, countries: int) -> str:
     return f"{chunk.country} · {title}" if countries > 1 and chunk.country else title
 
 
+def list_members(request: ListRequest, chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The items of the list ``request`` asks for, wherever they are (no country kept)."""
+    items = [
+        c for c in chunks
+        if c.kind == request.kind
+        and (request.polarity is None or c.polarity == request.polarity)
+        and (request.domain is None or c.domain == request.domain)
+    ]
+    return _in_sub_list(items, request.noun)
+
+
 def list_answer(
     request: ListRequest,
     chunks: Sequence[Chunk],
@@ -184,13 +195,7 @@ def list_answer(
     names; when no item is in them there is no list to give (None), and the turn says what the
     profile lists instead.
     """
-    items = [
-        c for c in chunks
-        if c.kind == request.kind
-        and (request.polarity is None or c.polarity == request.polarity)
-        and (request.domain is None or c.domain == request.domain)
-    ]
-    items = _in_countries(_in_sub_list(items, request.noun), request.countries, matcher)
+    items = _in_countries(list_members(request, chunks), request.countries, matcher)
     if not items:
         return None
     countries = len({c.country for c in items})

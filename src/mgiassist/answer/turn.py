@@ -13,9 +13,15 @@ import functools
 from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage, compose_answer
-from mgiassist.answer.partial import empty_item_answer, partial_answer
+from mgiassist.answer.partial import empty_item_answer, list_partial_answer, partial_answer
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
-from mgiassist.answer.structured import PAGE_SIZE, ListRequest, list_answer, list_request
+from mgiassist.answer.structured import (
+    PAGE_SIZE,
+    ListRequest,
+    list_answer,
+    list_members,
+    list_request,
+)
 from mgiassist.answer.text import Encoder
 from mgiassist.answerability.features import (
     analyse_question,
@@ -175,6 +181,14 @@ def _decide(
         if listed is not None:
             listed.notes = list(result.notes)
             return listed
+        # "Which associations exist in the United States?": the list has none there; say where
+        # its members are.
+        elsewhere = [c for c in request.countries if c not in judge.profile_countries]
+        members = list_members(request, _list_scope(searcher, filters, result))
+        partial = list_partial_answer(result, members, elsewhere)
+        if partial is not None:
+            partial.confidence = decision.probability
+            return partial
     # Below the search's similarity floor the judge must be confident to answer anyway (a typo
     # or a paraphrase); off-topic questions stay refused.
     refused = not decision.answers or (result.abstained and decision.probability < FLOOR_OVERRIDE)
