@@ -189,3 +189,22 @@ def test_a_list_with_no_member_in_the_asked_country_says_where_its_members_are()
     assert "lists diaspora organisations in Europe in France (2); none in Canada." in answer.text
     assert list_partial_answer(result, members, []) is None
     assert list_partial_answer(result, [], ["Canada"]) is None
+
+
+def test_a_quote_of_only_a_valueless_item_is_told_apart() -> None:
+    from mgiassist.answer.partial import quotes_only_empty_items
+    from mgiassist.answer.records import CitedPassage
+
+    empty = _chunk("r1", "Dual citizenship¹", ["Political rights", "Dual citizenship"], "right",
+                   family="diaspora-mapping")
+    stated = _chunk("r2", "Voting from abroad is allowed but not implemented.",
+                    ["Political rights", "Voting from abroad"], "right", family="diaspora-mapping")
+    result = SearchResult("q", "q", False, [_hit(empty), _hit(stated, 2)])
+
+    def quoting(*chunk_ids):
+        passages = [CitedPassage(i, i, cid, "", {}, "") for i, cid in enumerate(chunk_ids, start=1)]
+        return Answer("q", "q", False, [], passages)
+
+    assert quotes_only_empty_items(quoting("r1"), result)
+    assert not quotes_only_empty_items(quoting("r1", "r2"), result)
+    assert not quotes_only_empty_items(quoting(), result)

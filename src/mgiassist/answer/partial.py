@@ -19,7 +19,7 @@ from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import FAMILY_LABELS, Chunk, Citation, Hit, SearchResult
 
-__all__ = ["empty_item_answer", "list_partial_answer", "partial_answer"]
+__all__ = ["empty_item_answer", "list_partial_answer", "partial_answer", "quotes_only_empty_items"]
 
 _LOOK_AT = 5  # hits searched for a table or list that explains the gap
 
@@ -181,3 +181,11 @@ def empty_item_answer(result: SearchResult) -> Answer | None:
         reason=f"The profile names “{title}” but does not state it in its text.",
         lead="The profiles don't state this.",
     )
+
+
+def quotes_only_empty_items(answer: Answer, result: SearchResult) -> bool:
+    """Whether every passage ``answer`` quotes is an item with no value in its text ("Dual
+    citizenship¹" alone): such a quote repeats the question's words and answers nothing."""
+    chunks = {h.chunk.chunk_id: h.chunk for h in result.hits}
+    cited = [chunks.get(p.chunk_id) for p in answer.passages]
+    return bool(cited) and all(c is not None and _is_empty_item(c) for c in cited)

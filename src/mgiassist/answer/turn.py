@@ -13,7 +13,12 @@ import functools
 from collections.abc import Sequence
 
 from mgiassist.answer.compose import cited_passage, compose_answer
-from mgiassist.answer.partial import empty_item_answer, list_partial_answer, partial_answer
+from mgiassist.answer.partial import (
+    empty_item_answer,
+    list_partial_answer,
+    partial_answer,
+    quotes_only_empty_items,
+)
 from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
 from mgiassist.answer.structured import (
     PAGE_SIZE,
@@ -218,6 +223,11 @@ def _decide(
     )
     if not answer.sentences:
         return not_covered(result, "No sentence of the passages found could be quoted.")
+    if quotes_only_empty_items(answer, result):
+        empty = empty_item_answer(result)
+        if empty is not None:
+            empty.confidence = decision.probability
+            return empty
     answer.state, answer.abstained = ANSWERED, False
     language = noted_language(result.notes)
     # The model reads English only: a question in another language meets the passages through
