@@ -79,6 +79,8 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     ("Who is the director of the General Department of Immigration?", "person"),
     ("Who heads the labour ministry?", "person"),
     ("Who runs the Migration Governance Indicators?", "organisation"),
+    ("Who does the National Social Security Fund cover?", None),
+    ("Who are they trying to reach?", None),
     ("What is the capital of Thailand?", "place"),
     ("What is the purpose of the TVET policy?", None),
 ])

@@ -104,6 +104,13 @@ _ASKS_PERSON = re.compile(
     r"\bname of the (?:director|head|minister|chair|president|ambassador)\b",
     re.IGNORECASE,
 )
+# "who" as the object ("Who does the fund cover?", "Who are they trying to reach?") asks for the
+# people served, not for a body.
+_ASKS_WHOM = re.compile(
+    r"^\s*whom?\s+(?:(?:do|does|did|will|can|could|should|would)\s+\w+|"
+    r"(?:are|is|were|was)\s+(?:they|it|he|she|we|you)\s+\w+ing)\b",
+    re.IGNORECASE,
+)
 _ASKS_ORGANISATION = re.compile(
     r"^\s*(who\b|whom\b)|\b(which|what) (body|bodies|ministry|ministries|institution|institutions|"
     r"organi[sz]ations?|agency|agencies|department|departments|fund|association|associations|"
@@ -201,6 +208,8 @@ def _answer_type(question: str) -> str | None:
         return "date"
     if _ASKS_PERSON.search(question):
         return "person"
+    if _ASKS_WHOM.search(question):
+        return None
     if _ASKS_ORGANISATION.search(question):
         return "organisation"
     if _ASKS_PLACE.search(question):
