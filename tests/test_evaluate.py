@@ -141,7 +141,7 @@ def test_shipped_evidence_is_in_the_parsed_seed_profiles():
         for p in load_corpus(REPO / "corpus").profiles
         for n, s in enumerate(p.sections)
     ]
-    for name in ("cambodia-seeds.jsonl", "cambodia-users.jsonl"):
+    for name in ("cambodia-seeds.jsonl", "cambodia-users.jsonl", "cambodia-wordings.jsonl"):
         questions = load_questions(QUESTIONS / name).questions
         assert check_evidence(questions, sections) == []
 
