@@ -1,8 +1,10 @@
 """Retrieval per rendering: the seed profiles typeset as PDF (one and two columns), web page and
 DOCX (by ``tests/renderings.py``), each indexed with the real model and scored on a question set.
 
-Prints, per format, the structure the parser found (sections by kind, footnotes) and hit@1 /
-hit@5 / MRR@10 of one retriever; the target is every format within 0.02 of the text.
+Prints, per format, the structure the parser found (sections by kind, footnotes), hit@1 /
+hit@5 / MRR@10 of one retriever, and the reply states (unanswerable questions recognised,
+answerable ones refused): the answerability judge reads headings, sentences and table rows, so a
+rendering that loses them shows here. The target is every format within 0.02 of the text.
 
     # render, index and score with the sources on PYTHONPATH
     .venv/bin/python benchmarks/format_parity.py --work /tmp/formats
@@ -81,14 +83,17 @@ def main() -> None:
                           progress=False)
         name = report.retrievers[0]
         scores = report.scores[name]
-        rows.append((fmt, scores["hit_rate@1"], scores["hit_rate@5"], scores["mrr@10"], report.median_chars[name],
+        states = report.abstention[name]
+        rows.append((fmt, scores["hit_rate@1"], scores["hit_rate@5"], scores["mrr@10"],
+                     states["unanswerable_recognised"], states["answerable_refused"], report.median_chars[name],
                      structure(corpus)))
     text = rows[0]
-    print("| format | hit@1 | hit@5 | MRR@10 | Δ hit@5 / MRR vs text | median chars | structure |")
-    print("|---|---|---|---|---|---|---|")
-    for fmt, h1, h5, mrr, chars, found in rows:
+    print("| format | hit@1 | hit@5 | MRR@10 | Δ hit@5 / MRR vs text | unanswerable recognised "
+          "| answerable refused | median chars | structure |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for fmt, h1, h5, mrr, recognised, refused, chars, found in rows:
         print(f"| {fmt} | {h1:.3f} | {h5:.3f} | {mrr:.3f} | {h5 - text[2]:+.3f} / {mrr - text[3]:+.3f} "
-              f"| {chars:.0f} | {found} |")
+              f"| {recognised:.3f} | {refused:.3f} | {chars:.0f} | {found} |")
 
 
 if __name__ == "__main__":
