@@ -26,6 +26,7 @@ from mgiassist.errors import FilterError, QueryError
 from mgiassist.filters import FilterResolver, Filters, as_list
 from mgiassist.index import LoadedIndex
 from mgiassist.lexical import analyse
+from mgiassist.neighbours import Vocabulary, neighbour_terms
 from mgiassist.query import (
     MAX_QUERY_CHARS,
     OTHER_SCRIPT,
@@ -130,6 +131,7 @@ class Searcher:
         faiss.omp_set_num_threads(1)
         self._by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._terms: dict[int, frozenset[str]] = {}
+        self.vocabulary: Vocabulary | None = getattr(index, "vocabulary", None)
 
     @property
     def abstain_threshold(self) -> float:
@@ -174,7 +176,8 @@ class Searcher:
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
         lexical_query = self._lexical_query(context.search_query, expansion, language)
-        lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth)
+        neighbours = self._neighbours(context.search_query, language)
+        lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth, neighbours)
         cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
         candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
         fused = self._clear_leaders(self._fuse(candidates), candidates, dense_scores)
@@ -282,10 +285,25 @@ class Searcher:
             text = without_stopwords(text, language)
         return text
 
-    def _lexical(self, query: str, mask: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    def _neighbours(self, search_query: str, language: str | None) -> dict[str, float]:
+        """Weighted BM25 terms: the corpus words nearest to the question's content words (country
+        names aside). Not for a question in another language: English word vectors of its words
+        would add look-alikes, not translations."""
+        settings = self.settings
+        vocabulary = self.vocabulary
+        if not settings.neighbour_weight or vocabulary is None or language:
+            return {}
+        words = content_words(search_query, self.world)
+        found = neighbour_terms(words, vocabulary, self.encode_query,
+                                cutoff=settings.neighbour_cutoff, per_word=settings.neighbour_per_word)
+        return {term: settings.neighbour_weight * cosine for term, cosine in found.items()}
+
+    def _lexical(
+        self, query: str, mask: np.ndarray, depth: int, extra: dict[str, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """BM25 scores of every chunk, and the ``depth`` best among those ``mask`` allows."""
         unfiltered = bool(mask.all())
-        scores = self.index.lexical.scores(query, None if unfiltered else mask.astype(np.float32))
+        scores = self.index.lexical.scores(query, None if unfiltered else mask.astype(np.float32), extra)
         allowed = scores > 0 if unfiltered else mask & (scores > 0)
         return scores, top_k(scores, depth, np.flatnonzero(allowed))
 
