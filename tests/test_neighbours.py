@@ -13,6 +13,7 @@ from mgiassist.neighbours import (
     VOCABULARY_JSON,
     VOCABULARY_NPY,
     Vocabulary,
+    WordVectorCache,
     build_vocabulary,
     load_vocabulary,
     neighbour_terms,
@@ -35,8 +36,12 @@ def _vocabulary(vectors: dict[str, np.ndarray]) -> Vocabulary:
     return Vocabulary("fake", words, np.stack([vectors[w] for w in words]))
 
 
-def _never(word: str) -> np.ndarray:
-    raise AssertionError(f"{word!r} should have used its stored vector")
+def _never(words: list[str]) -> np.ndarray:
+    raise AssertionError(f"{words!r} should have used their stored vectors")
+
+
+def _encoder(vectors: dict[str, np.ndarray]):
+    return lambda words: np.stack([vectors[w] for w in words])
 
 
 VOCABULARY = _vocabulary({
@@ -54,7 +59,7 @@ def test_vocabulary_words_are_whole_words_that_give_one_term():
 
 
 def test_an_unknown_word_brings_its_nearest_corpus_word_above_the_cutoff():
-    encode = {"faith": _unit(1, -0.1, 0), "colour": _unit(0.05, 1, 0)}.__getitem__
+    encode = _encoder({"faith": _unit(1, -0.1, 0), "colour": _unit(0.05, 1, 0)})
     found = neighbour_terms(["faith", "colour"], VOCABULARY, encode, cutoff=0.8)
     assert set(found) == {analyse("religion")[0], analyse("color")[0]}
     assert found[analyse("religion")[0]] == pytest.approx(float(_unit(1, -0.1, 0) @ _unit(1, 0, 0)), abs=1e-6)
@@ -63,7 +68,7 @@ def test_an_unknown_word_brings_its_nearest_corpus_word_above_the_cutoff():
 
 
 def test_per_word_limits_the_terms_one_word_brings():
-    encode = {"faith": _unit(1, 0.05, 0)}.__getitem__
+    encode = _encoder({"faith": _unit(1, 0.05, 0)})
     one = neighbour_terms(["faith"], VOCABULARY, encode, cutoff=0.5, per_word=1)
     two = neighbour_terms(["faith"], VOCABULARY, encode, cutoff=0.5, per_word=2)
     assert len(one) == 1 and len(two) == 2 and set(one) < set(two)
@@ -74,6 +79,23 @@ def test_a_corpus_word_uses_its_stored_vector_and_adds_no_term_the_question_has(
     assert neighbour_terms(["employers"], VOCABULARY, _never, cutoff=0.5) == {}
     # stopwords, digits and short words are not expanded at all
     assert neighbour_terms(["the", "2020", "ab"], VOCABULARY, _never, cutoff=0.0) == {}
+
+
+def test_unknown_words_are_encoded_once_in_one_call_and_cached():
+    calls: list[list[str]] = []
+
+    def encode(words: list[str]) -> np.ndarray:
+        calls.append(list(words))
+        return np.stack([_unit(1, len(w), 0) for w in words])
+
+    cache = WordVectorCache(encode, size=2)
+    neighbour_terms(["faith", "colour", "employers"], VOCABULARY, cache, cutoff=0.5)
+    assert calls == [["faith", "colour"]]  # "employers" is stored
+    neighbour_terms(["colour", "faith"], VOCABULARY, cache, cutoff=0.5)
+    assert len(calls) == 1
+    cache(["skin"])  # the least recently used word ("colour") makes room
+    cache(["colour"])
+    assert calls[-1] == ["colour"] and len(calls) == 3
 
 
 def test_build_reuses_the_vectors_of_words_it_already_has():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "VOCABULARY_JSON",
     "VOCABULARY_NPY",
     "Vocabulary",
+    "WordVectorCache",
     "build_vocabulary",
     "load_vocabulary",
     "neighbour_terms",
@@ -134,28 +136,53 @@ def load_vocabulary(folder: Path | str) -> Vocabulary | None:
     return Vocabulary(str(payload.get("model_id", "")), words, vectors)
 
 
+class WordVectorCache:
+    """``encode_words`` with the vectors of the last ``size`` words kept: the same few words the
+    corpus never uses ("colour", "faith") come back question after question."""
+
+    def __init__(self, encode_words: Callable[[list[str]], np.ndarray], size: int = 4096) -> None:
+        self._encode = encode_words
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def __call__(self, words: list[str]) -> np.ndarray:
+        missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        if missing:
+            for word, vector in zip(missing, np.asarray(self._encode(missing), np.float32)):
+                self._vectors[word] = vector
+        rows = []
+        for word in words:
+            self._vectors.move_to_end(word)
+            rows.append(self._vectors[word])
+        while len(self._vectors) > self._size:
+            self._vectors.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, 0), np.float32)
+
+
 def neighbour_terms(
     words: Iterable[str],
     vocabulary: Vocabulary,
-    encode_word: Callable[[str], np.ndarray],
+    encode_words: Callable[[list[str]], np.ndarray],
     *,
     cutoff: float,
     per_word: int = 1,
 ) -> dict[str, float]:
     """The BM25 terms of the corpus words nearest to ``words`` (cosine at least ``cutoff``, the
     ``per_word`` nearest of each), each with its best cosine; terms ``words`` already give are
-    not added. A word the vocabulary holds uses its stored vector, another is encoded."""
+    not added. A word the vocabulary holds uses its stored vector; the others are encoded in one
+    call (``encode_words`` takes a list of words, returns unit rows)."""
     words = [w.lower() for w in words]
     words = [w for w in dict.fromkeys(words) if len(w) >= MIN_LETTERS and w.isalpha() and not is_stopword(w)]
     if not words or not len(vocabulary):
         return {}
     asked = {t for w in words for t in analyse(w)}
+    rows = [vocabulary.row(w) for w in words]
+    unknown = [w for w, row in zip(words, rows) if row is None]
+    fresh = iter(np.asarray(encode_words(unknown), np.float32)) if unknown else iter(())
+    vectors = np.stack([vocabulary.vectors[row] if row is not None else next(fresh) for row in rows])
     terms = vocabulary.terms
     found: dict[str, float] = {}
-    for word in words:
-        row = vocabulary.row(word)
-        vector = vocabulary.vectors[row] if row is not None else np.asarray(encode_word(word), np.float32).reshape(-1)
-        scores = vocabulary.vectors @ vector
+    for scores in vectors @ vocabulary.vectors.T:
         near = np.flatnonzero(scores >= cutoff)
         taken: set[str] = set()
         for i in near[np.argsort(-scores[near], kind="stable")]:

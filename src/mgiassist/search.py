@@ -26,7 +26,7 @@ from mgiassist.errors import FilterError, QueryError
 from mgiassist.filters import FilterResolver, Filters, as_list
 from mgiassist.index import LoadedIndex
 from mgiassist.lexical import analyse
-from mgiassist.neighbours import Vocabulary, neighbour_terms
+from mgiassist.neighbours import Vocabulary, WordVectorCache, neighbour_terms
 from mgiassist.query import (
     MAX_QUERY_CHARS,
     OTHER_SCRIPT,
@@ -93,16 +93,20 @@ _POLARITY_CUES = frozenset(cue.name for cue in CUES if cue.polarity)
 
 
 class Searcher:
-    """Search over a :class:`LoadedIndex`; ``encode_query`` turns one text into a unit vector."""
+    """Search over a :class:`LoadedIndex`; ``encode_query`` turns one text into a unit vector,
+    ``encode_texts`` (optional) a list of texts into rows in one call: the question words the
+    corpus never uses are encoded with it, else one by one."""
 
     def __init__(
         self,
         index: LoadedIndex,
         encode_query: Callable[[str], np.ndarray],
         settings: SearchSettings | None = None,
+        encode_texts: Callable[[list[str]], np.ndarray] | None = None,
     ) -> None:
         self.index = index
         self.encode_query = encode_query
+        self.encode_texts = encode_texts
         self.settings = settings or SearchSettings()
         chunks = index.chunks
         self.matcher = CountryMatcher(index.countries)
@@ -132,6 +136,7 @@ class Searcher:
         self._by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._terms: dict[int, frozenset[str]] = {}
         self.vocabulary: Vocabulary | None = getattr(index, "vocabulary", None)
+        self._word_vectors = WordVectorCache(self._encode_words)
 
     @property
     def abstain_threshold(self) -> float:
@@ -294,9 +299,14 @@ class Searcher:
         if not settings.neighbour_weight or vocabulary is None or language:
             return {}
         words = content_words(search_query, self.world)
-        found = neighbour_terms(words, vocabulary, self.encode_query,
+        found = neighbour_terms(words, vocabulary, self._word_vectors,
                                 cutoff=settings.neighbour_cutoff, per_word=settings.neighbour_per_word)
         return {term: settings.neighbour_weight * cosine for term, cosine in found.items()}
+
+    def _encode_words(self, words: list[str]) -> np.ndarray:
+        if self.encode_texts is not None:
+            return np.asarray(self.encode_texts(words), dtype=np.float32)
+        return np.stack([np.asarray(self.encode_query(w), dtype=np.float32).reshape(-1) for w in words])
 
     def _lexical(
         self, query: str, mask: np.ndarray, depth: int, extra: dict[str, float] | None = None
