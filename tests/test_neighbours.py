@@ -208,3 +208,19 @@ def test_an_index_without_word_vectors_gains_them_and_a_rebuild_reuses_them(fake
     words = set(load_index(fake_index).vocabulary.words)
     assert {"zanzibarian", "quokkas"} <= words - old
     assert set(embedder.encoded) & words == words - old  # only the new words were encoded
+
+
+def test_a_searcher_with_a_batch_encoder_encodes_the_unknown_words_in_one_call():
+    search = searcher(profile(RELIGION, PAPERS, *FILLER))
+    search.vocabulary = VOCABULARY
+    calls: list[list[str]] = []
+    dense = search.encode_query
+    search.encode_query = lambda text: dense(text) if " " in text else pytest.fail(f"{text!r} encoded alone")
+
+    def encode_texts(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.stack([_unit(1, 0, 0) for _ in texts])
+
+    search.encode_texts = encode_texts
+    search.search("Do employers refuse workers for faith or colour?")
+    assert calls == [["refuse", "workers", "faith", "colour"]]  # "employers" has its stored vector
