@@ -1,11 +1,13 @@
 """Query expansion by embedding neighbours in the corpus's own vocabulary.
 
-A question worded unlike the profiles ("skin colour or faith") shares no BM25 term with the
-passage that answers it ("race, color, sex and religion"). The index's own words are encoded
-once, with the same model as the passages; each content word of a question then brings the
-corpus words nearest to it (cosine at least ``cutoff``) into the BM25 query as down-weighted
-terms: "faith" → "religion", "colour" → "color". Only words the corpus uses can be added, so the
-expansion never searches for a term no passage holds.
+A question worded unlike the profiles ("skin colour", "inside the ministry") shares no BM25 term
+with the passage that answers it ("color", "within the ministry"). The index's own words are
+encoded once, with the same model as the passages; each content word of a question then brings
+the corpus words nearest to it (cosine at least ``cutoff``) into the BM25 query as weighted
+terms: "colour" → "color" (cosine 0.97), "inside" → "within" (0.82), "kids" → "children" (0.88).
+Only words the corpus uses can be added, so the expansion never searches for a term no passage
+holds. Synonyms further apart ("faith" → "religion", 0.68) fall below the cut-off chosen on the
+development questions: lower, generic neighbours ("many" → "some") cost more than they bring.
 
     vocabulary.npy    float32 rows, one per word (unit vectors)
     vocabulary.json   {"format", "model_id", "dimension", "words": [...]}

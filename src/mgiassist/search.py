@@ -2,8 +2,8 @@
 
 :meth:`Searcher.search` is a short sequence of named steps, each a small method on plain arrays:
 validate → contextualise → expand (acronyms, typos) → read cues and the question's language →
-scope (filters, countries named) → dense → lexical → fuse → a channel's clear winner first →
-prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
+scope (filters, countries named) → dense → word neighbours → lexical → fuse → a channel's clear
+winner first → prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
 :func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher` needs only a
 loaded index and a function that embeds one query, so it is tested with a fake embedder;
 :class:`mgiassist.assistant.Assistant` adds the real model.
