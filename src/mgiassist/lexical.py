@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import bm25s
@@ -110,12 +111,18 @@ class LexicalIndex:
         """The analysed terms of ``text`` that the index holds."""
         return {t for t in analyse(text) if t in self._retriever.vocab_dict}
 
-    def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
-        """BM25 score of every document (0 where ``mask`` is 0)."""
+    def scores(
+        self, query: str, mask: np.ndarray | None = None, extra: Mapping[str, float] | None = None
+    ) -> np.ndarray:
+        """BM25 score of every document (0 where ``mask`` is 0); ``extra`` adds analysed terms,
+        each counted with its weight (expansions count less than the words asked)."""
         ids = self._retriever.get_tokens_ids(analyse(query))
-        if not ids:
+        weighted = [(self._retriever.vocab_dict[t], w) for t, w in (extra or {}).items() if t in self._retriever.vocab_dict]
+        if not ids and not weighted:
             return np.zeros(self.num_docs, dtype=np.float32)
-        scores = self._retriever.get_scores(ids)
+        scores = self._retriever.get_scores(ids) if ids else np.zeros(self.num_docs, dtype=np.float32)
+        for term_id, weight in weighted:
+            scores = scores + weight * self._retriever.get_scores([term_id])
         if mask is not None:
             scores = scores * mask
         return np.asarray(scores, dtype=np.float32)

@@ -2,8 +2,8 @@
 
 :meth:`Searcher.search` is a short sequence of named steps, each a small method on plain arrays:
 validate → contextualise → expand (acronyms, typos) → read cues and the question's language →
-scope (filters, countries named) → dense → lexical → fuse → a channel's clear winner first →
-prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
+scope (filters, countries named) → dense → word neighbours → lexical → fuse → a channel's clear
+winner first → prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
 :func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher` needs only a
 loaded index and a function that embeds one query, so it is tested with a fake embedder;
 :class:`mgiassist.assistant.Assistant` adds the real model.
@@ -26,6 +26,7 @@ from mgiassist.errors import FilterError, QueryError
 from mgiassist.filters import FilterResolver, Filters, as_list
 from mgiassist.index import LoadedIndex
 from mgiassist.lexical import analyse
+from mgiassist.neighbours import Vocabulary, WordVectorCache, neighbour_terms
 from mgiassist.query import (
     MAX_QUERY_CHARS,
     OTHER_SCRIPT,
@@ -92,16 +93,20 @@ _POLARITY_CUES = frozenset(cue.name for cue in CUES if cue.polarity)
 
 
 class Searcher:
-    """Search over a :class:`LoadedIndex`; ``encode_query`` turns one text into a unit vector."""
+    """Search over a :class:`LoadedIndex`; ``encode_query`` turns one text into a unit vector,
+    ``encode_texts`` (optional) a list of texts into rows in one call: the question words the
+    corpus never uses are encoded with it, else one by one."""
 
     def __init__(
         self,
         index: LoadedIndex,
         encode_query: Callable[[str], np.ndarray],
         settings: SearchSettings | None = None,
+        encode_texts: Callable[[list[str]], np.ndarray] | None = None,
     ) -> None:
         self.index = index
         self.encode_query = encode_query
+        self.encode_texts = encode_texts
         self.settings = settings or SearchSettings()
         chunks = index.chunks
         self.matcher = CountryMatcher(index.countries)
@@ -130,6 +135,8 @@ class Searcher:
         faiss.omp_set_num_threads(1)
         self._by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._terms: dict[int, frozenset[str]] = {}
+        self.vocabulary: Vocabulary | None = getattr(index, "vocabulary", None)
+        self._word_vectors = WordVectorCache(self._encode_words)
 
     @property
     def abstain_threshold(self) -> float:
@@ -174,7 +181,8 @@ class Searcher:
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
         lexical_query = self._lexical_query(context.search_query, expansion, language)
-        lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth)
+        neighbours = self._neighbours(context.search_query, language)
+        lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth, neighbours)
         cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
         candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
         fused = self._clear_leaders(self._fuse(candidates), candidates, dense_scores)
@@ -282,10 +290,30 @@ class Searcher:
             text = without_stopwords(text, language)
         return text
 
-    def _lexical(self, query: str, mask: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    def _neighbours(self, search_query: str, language: str | None) -> dict[str, float]:
+        """Weighted BM25 terms: the corpus words nearest to the question's content words (country
+        names aside). Not for a question in another language: English word vectors of its words
+        would add look-alikes, not translations."""
+        settings = self.settings
+        vocabulary = self.vocabulary
+        if not settings.neighbour_weight or vocabulary is None or language:
+            return {}
+        words = content_words(search_query, self.world)
+        found = neighbour_terms(words, vocabulary, self._word_vectors,
+                                cutoff=settings.neighbour_cutoff, per_word=settings.neighbour_per_word)
+        return {term: settings.neighbour_weight * cosine for term, cosine in found.items()}
+
+    def _encode_words(self, words: list[str]) -> np.ndarray:
+        if self.encode_texts is not None:
+            return np.asarray(self.encode_texts(words), dtype=np.float32)
+        return np.stack([np.asarray(self.encode_query(w), dtype=np.float32).reshape(-1) for w in words])
+
+    def _lexical(
+        self, query: str, mask: np.ndarray, depth: int, extra: dict[str, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """BM25 scores of every chunk, and the ``depth`` best among those ``mask`` allows."""
         unfiltered = bool(mask.all())
-        scores = self.index.lexical.scores(query, None if unfiltered else mask.astype(np.float32))
+        scores = self.index.lexical.scores(query, None if unfiltered else mask.astype(np.float32), extra)
         allowed = scores > 0 if unfiltered else mask & (scores > 0)
         return scores, top_k(scores, depth, np.flatnonzero(allowed))
 

@@ -46,6 +46,13 @@ from mgiassist.index.status import corpus_hashes, indexed_hashes
 from mgiassist.index.write import swap_in, write_folder
 from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
 from mgiassist.lexical import ANALYSER
+from mgiassist.neighbours import (
+    VOCABULARY_JSON,
+    Vocabulary,
+    build_vocabulary,
+    load_vocabulary,
+    vocabulary_words,
+)
 from mgiassist.schema import Chunk, Profile
 from mgiassist.sentence_vectors import (
     SENTENCES_JSON,
@@ -230,6 +237,23 @@ def _sentence_table(
     return table
 
 
+def _vocabulary(chunks: list[Chunk], embedder: Embedder, old: _OldIndex | None, batch_size: int) -> Vocabulary:
+    """Vectors of the words the indexed texts use (:mod:`mgiassist.neighbours`); words of the
+    old index, when it verified and has the same model, keep theirs."""
+    from mgiassist.spelling import Speller
+
+    reuse = None
+    if old is not None and old.folder is not None and not old.problem and old.manifest is not None \
+            and old.manifest["model_id"] == embedder.model_id:
+        reuse = load_vocabulary(old.folder)
+    words = vocabulary_words(Speller.from_texts(c.embed_text for c in chunks).counts)
+    vocabulary, embedded = build_vocabulary(
+        words, embedder.model_id, lambda texts: embedder.encode(texts, batch_size=batch_size), reuse=reuse
+    )
+    log.info("word vectors: %d words, %d embedded", len(vocabulary), embedded)
+    return vocabulary
+
+
 def _new_manifest(
     corpus_dir: Path,
     index_dir: Path,
@@ -359,6 +383,7 @@ def _build_locked(
         and indexed == current
         and old.folder is not None
         and (old.folder / SENTENCES_JSON).is_file()  # an older index gains its sentence vectors
+        and (old.folder / VOCABULARY_JSON).is_file()  # …and its word vectors
     ):
         old.problem = _verified_or_problem(index_dir)
         if old.problem is None:
@@ -384,6 +409,7 @@ def _build_locked(
     reusable = {} if force else _reusable_vectors(old, embedder.model_id, embedder.dimension)
     vectors, embedded = _embed(chunks, embedder, reusable, batch_size, progress)
     sentences = _sentence_table(chunks, embedder, None if force else old, batch_size, progress)
+    vocabulary = _vocabulary(chunks, embedder, None if force else old, batch_size)
     manifest = _new_manifest(
         corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files, len(sentences)
     )
@@ -402,6 +428,7 @@ def _build_locked(
             sentences,
             old.folder or resolve_existing(index_dir),
             ("README.md", *((CALIBRATION,) if same_model else ())),
+            vocabulary=vocabulary,
         )
         if before_swap is not None:
             before_swap(building)

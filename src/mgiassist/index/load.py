@@ -32,6 +32,7 @@ from mgiassist.index.layout import (
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
 from mgiassist.lexical import LexicalIndex
+from mgiassist.neighbours import VOCABULARY_JSON, Vocabulary, load_vocabulary
 from mgiassist.schema import Chunk
 
 __all__ = [
@@ -59,6 +60,8 @@ class LoadedIndex:
     dense: faiss.Index
     lexical: LexicalIndex
     abstain_threshold: float | None = None
+    # the corpus words' vectors (vocabulary.json/.npy), None for an index built before them
+    vocabulary: Vocabulary | None = None
 
     @property
     def countries(self) -> list[CountryNames]:
@@ -204,7 +207,20 @@ def _load_from(index_dir: Path, verify_hashes: bool) -> LoadedIndex:
         dense=dense,
         lexical=lexical,
         abstain_threshold=_read_threshold(folder / CALIBRATION),
+        vocabulary=_read_vocabulary(folder, manifest),
     )
+
+
+def _read_vocabulary(folder: Path, manifest: dict[str, Any]) -> Vocabulary | None:
+    """The word vectors, when they are of this index's model (checksums were checked above);
+    without them a search expands nothing."""
+    vocabulary = load_vocabulary(folder)
+    if vocabulary is None:
+        return None
+    if vocabulary.model_id != manifest["model_id"] or (len(vocabulary) and vocabulary.dimension != manifest["dimension"]):
+        log.warning("ignoring %s: its vectors are not of the index's model", folder / VOCABULARY_JSON)
+        return None
+    return vocabulary
 
 
 def _read_threshold(calibration: Path) -> float | None:

@@ -30,6 +30,7 @@ from mgiassist.index.layout import (
 from mgiassist.index.load import HNSW_EF_SEARCH
 from mgiassist.index.manifest import file_records
 from mgiassist.lexical import LexicalIndex
+from mgiassist.neighbours import Vocabulary
 from mgiassist.schema import Chunk
 from mgiassist.sentence_vectors import SentenceTable
 
@@ -77,6 +78,8 @@ def write_folder(
     sentences: SentenceTable,
     keep_from: Path | None,
     keep: tuple[str, ...],
+    *,
+    vocabulary: Vocabulary | None = None,
 ) -> None:
     """Every index file, then the manifest recording their sizes and checksums, then fsync."""
     with (building / CHUNKS).open("w", encoding="utf-8") as handle:
@@ -87,6 +90,8 @@ def write_folder(
     faiss.write_index(_dense_index(vectors, faiss_kind), str(building / DENSE))
     LexicalIndex.build([c.embed_text for c in chunks]).save(building / BM25_DIR)
     sentences.save(building)  # the answer step's sentence vectors (mgiassist.sentence_vectors)
+    if vocabulary is not None:
+        vocabulary.save(building)  # the corpus words' vectors, for query expansion (mgiassist.neighbours)
     if keep_from is not None:
         for name in keep:
             if (keep_from / name).is_file():

@@ -1,0 +1,201 @@
+"""Query expansion by embedding neighbours in the corpus's own vocabulary.
+
+A question worded unlike the profiles ("skin colour", "inside the ministry") shares no BM25 term
+with the passage that answers it ("color", "within the ministry"). The index's own words are
+encoded once, with the same model as the passages; each content word of a question then brings
+the corpus words nearest to it (cosine at least ``cutoff``) into the BM25 query as weighted
+terms: "colour" → "color" (cosine 0.97), "inside" → "within" (0.82), "kids" → "children" (0.88).
+Only words the corpus uses can be added, so the expansion never searches for a term no passage
+holds. Synonyms further apart ("faith" → "religion", 0.68) fall below the cut-off chosen on the
+development questions: lower, generic neighbours ("many" → "some") cost more than they bring.
+
+    vocabulary.npy    float32 rows, one per word (unit vectors)
+    vocabulary.json   {"format", "model_id", "dimension", "words": [...]}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mgiassist.lexical import analyse, is_stopword
+
+__all__ = [
+    "VOCABULARY_JSON",
+    "VOCABULARY_NPY",
+    "Vocabulary",
+    "WordVectorCache",
+    "build_vocabulary",
+    "load_vocabulary",
+    "neighbour_terms",
+    "vocabulary_words",
+]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+VOCABULARY_JSON = "vocabulary.json"
+VOCABULARY_NPY = "vocabulary.npy"
+MIN_LETTERS = 3
+
+
+def vocabulary_words(counts: Mapping[str, int]) -> list[str]:
+    """The corpus words worth a vector: letters only, at least three, no stopwords, each giving
+    one BM25 term (``counts`` are the surface words of the indexed texts, lower-case)."""
+    words = []
+    for word in counts:
+        if len(word) >= MIN_LETTERS and word.isalpha() and not is_stopword(word) and len(analyse(word)) == 1:
+            words.append(word)
+    return sorted(words)
+
+
+@dataclass
+class Vocabulary:
+    """The corpus words, their BM25 terms (stems) and their unit vectors."""
+
+    model_id: str
+    words: list[str]
+    vectors: np.ndarray  # (len(words), dimension) float32
+    _rows: dict[str, int] | None = field(default=None, repr=False)
+    _terms: np.ndarray | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
+
+    @property
+    def terms(self) -> np.ndarray:
+        """The BM25 term of each word ("religious" → "religi"), aligned with :attr:`words`."""
+        if self._terms is None:
+            self._terms = np.array([analyse(w)[0] for w in self.words], dtype=object)
+        return self._terms
+
+    def row(self, word: str) -> int | None:
+        if self._rows is None:
+            self._rows = {w: i for i, w in enumerate(self.words)}
+        return self._rows.get(word.lower())
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / VOCABULARY_NPY, np.ascontiguousarray(self.vectors, np.float32), allow_pickle=False)
+        payload = {"format": FORMAT, "model_id": self.model_id, "dimension": self.dimension, "words": self.words}
+        (folder / VOCABULARY_JSON).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+def build_vocabulary(
+    words: Sequence[str],
+    model_id: str,
+    encode: Callable[[list[str]], np.ndarray],
+    *,
+    reuse: Vocabulary | None = None,
+    block: int = 512,
+) -> tuple[Vocabulary, int]:
+    """Encode ``words`` once (``encode`` takes a list of texts, returns unit rows) and say how
+    many had to be encoded: rows of ``reuse`` (the previous build, same model) are copied."""
+    words = list(words)
+    usable = reuse is not None and reuse.model_id == model_id and len(reuse) > 0
+    found = [reuse.row(w) if usable else None for w in words]
+    missing = [i for i, row in enumerate(found) if row is None]
+    fresh = [np.asarray(encode([words[i] for i in missing[s : s + block]]), np.float32)
+             for s in range(0, len(missing), block)]
+    dimension = fresh[0].shape[1] if fresh else reuse.dimension if usable else 0
+    vectors = np.zeros((len(words), dimension), dtype=np.float32)
+    if fresh:
+        vectors[missing] = np.concatenate(fresh)
+    known = [i for i, row in enumerate(found) if row is not None]
+    if known:
+        vectors[known] = reuse.vectors[[found[i] for i in known]]
+    return Vocabulary(model_id, words, vectors), len(missing)
+
+
+def load_vocabulary(folder: Path | str) -> Vocabulary | None:
+    """The vocabulary stored in an index folder, or None when it is absent or unusable (the
+    search then expands nothing, as before)."""
+    folder = Path(folder)
+    if not (folder / VOCABULARY_JSON).is_file():
+        return None
+    try:
+        payload: dict[str, Any] = json.loads((folder / VOCABULARY_JSON).read_text(encoding="utf-8"))
+        vectors = np.load(folder / VOCABULARY_NPY, allow_pickle=False)
+        words = [str(w) for w in payload["words"]]
+        usable = (payload.get("format") == FORMAT and vectors.ndim == 2 and len(vectors) == len(words)
+                  and vectors.dtype == np.float32)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring the vocabulary vectors in %s (%s)", folder, exc)
+        return None
+    if not usable:
+        log.warning("ignoring the vocabulary vectors in %s (format, type or row count)", folder)
+        return None
+    return Vocabulary(str(payload.get("model_id", "")), words, vectors)
+
+
+class WordVectorCache:
+    """``encode_words`` with the vectors of the last ``size`` words kept: the same few words the
+    corpus never uses ("colour", "faith") come back question after question."""
+
+    def __init__(self, encode_words: Callable[[list[str]], np.ndarray], size: int = 4096) -> None:
+        self._encode = encode_words
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def __call__(self, words: list[str]) -> np.ndarray:
+        missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        if missing:
+            for word, vector in zip(missing, np.asarray(self._encode(missing), np.float32)):
+                self._vectors[word] = vector
+        rows = []
+        for word in words:
+            self._vectors.move_to_end(word)
+            rows.append(self._vectors[word])
+        while len(self._vectors) > self._size:
+            self._vectors.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, 0), np.float32)
+
+
+def neighbour_terms(
+    words: Iterable[str],
+    vocabulary: Vocabulary,
+    encode_words: Callable[[list[str]], np.ndarray],
+    *,
+    cutoff: float,
+    per_word: int = 1,
+) -> dict[str, float]:
+    """The BM25 terms of the corpus words nearest to ``words`` (cosine at least ``cutoff``, the
+    ``per_word`` nearest of each), each with its best cosine; terms ``words`` already give are
+    not added. A word the vocabulary holds uses its stored vector; the others are encoded in one
+    call (``encode_words`` takes a list of words, returns unit rows)."""
+    words = [w.lower() for w in words]
+    words = [w for w in dict.fromkeys(words) if len(w) >= MIN_LETTERS and w.isalpha() and not is_stopword(w)]
+    if not words or not len(vocabulary):
+        return {}
+    asked = {t for w in words for t in analyse(w)}
+    rows = [vocabulary.row(w) for w in words]
+    unknown = [w for w, row in zip(words, rows) if row is None]
+    fresh = iter(np.asarray(encode_words(unknown), np.float32)) if unknown else iter(())
+    vectors = np.stack([vocabulary.vectors[row] if row is not None else next(fresh) for row in rows])
+    terms = vocabulary.terms
+    found: dict[str, float] = {}
+    for vector in vectors:
+        # one matrix-vector product per word: a matrix product would wake OpenBLAS's threads,
+        # which cost ~10 ms on two cores the model's runtime already uses (0.05 ms this way)
+        scores = vocabulary.vectors @ vector
+        near = np.flatnonzero(scores >= cutoff)
+        taken: set[str] = set()
+        for i in near[np.argsort(-scores[near], kind="stable")]:
+            term = terms[i]
+            if term in asked or term in taken:
+                continue
+            taken.add(term)
+            found[term] = max(found.get(term, 0.0), float(scores[i]))
+            if len(taken) == per_word:
+                break
+    return found
