@@ -48,7 +48,8 @@ class Assistant:
             )
         self.index = index
         self.embedder = embedder
-        self.searcher = Searcher(index, self._encode_query, settings)
+        # Question words the corpus never uses are encoded in one batch call (word neighbours).
+        self.searcher = Searcher(index, self._encode_query, settings, encode_texts=embedder.encode)
         # The index's own answerability.json when it has one, else the model shipped with us.
         self._sentence_encoder: Encoder | None = None
         self.judge = Judge(
