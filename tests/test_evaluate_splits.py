@@ -240,6 +240,15 @@ def test_cli_eval_split_option(tmp_path, fake_index, fake_embedder, monkeypatch)
     plain = _write_jsonl(tmp_path / "plain.jsonl", [{"id": "a", "question": "Q?", "evidence": ["e"]}])
     result = CliRunner().invoke(main, ["eval", str(plain), "--index", str(fake_index), "--split", "dev", "--quiet"])
     assert result.exit_code == 2 and "no question in the dev split" in result.output and "Traceback" not in result.output
+    # beside a set that has a test part, a dev-only set is left out of --split test, not an error
+    dev_only = _write_jsonl(tmp_path / "dev-only.jsonl", [{"id": "x", "question": "Q?", "evidence": ["e"], "split": "dev"}])
+    result = CliRunner().invoke(main, ["eval", str(path), str(dev_only), "--index", str(fake_index), "--retrievers",
+                                       "hybrid", "--split", "test", "--quiet", "--out", str(tmp_path / "both")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "both" / "metrics.json").read_text())["questions"]["by_split"] == {"test": 2}
+    result = CliRunner().invoke(main, ["eval", str(dev_only), str(plain), "--index", str(fake_index),
+                                       "--split", "test", "--quiet"])
+    assert result.exit_code == 2 and "no question in the test split" in result.output
 
 
 # -- the shipped sets -----------------------------------------------------------------------------

@@ -12,7 +12,13 @@ from mgiassist.errors import MgiassistError
 from mgiassist.evaluate.calibration import Calibration, choose_threshold
 from mgiassist.evaluate.corpora import baseline_files, beir_index, lookalike_index
 from mgiassist.evaluate.judging import check_evidence
-from mgiassist.evaluate.questions import EvalInputError, Question, QuestionSet, load_questions
+from mgiassist.evaluate.questions import (
+    EvalInputError,
+    Question,
+    QuestionSet,
+    load_questions,
+    select_split,
+)
 from mgiassist.evaluate.report import write_report
 from mgiassist.evaluate.retrievers import (
     BaselineRetriever,
@@ -33,7 +39,15 @@ DEFAULT_RETRIEVERS = ("bm25", "dense", "hybrid", "baseline")
 def _load_sets(question_paths: Sequence[Path | str], qrels: Path | str | None, split: str | None) -> list[QuestionSet]:
     if not question_paths:
         raise EvalInputError("give at least one question set")
-    sets = [load_questions(p, qrels, split) for p in question_paths]
+    sets = [load_questions(p, qrels) for p in question_paths]
+    if split not in (None, "all") and len(sets) > 1:
+        # Several sets: one with no question in the split (a dev-only set) is left out; only
+        # when none has any is that an error.
+        sets = [select_split(s, split) for s in sets if any(q.split == split for q in s.questions)] or [
+            select_split(sets[0], split)
+        ]
+    else:
+        sets = [select_split(s, split) for s in sets]
     names = [s.name for s in sets]
     if len(set(names)) != len(names):
         raise EvalInputError(f"two question sets share a name: {', '.join(names)}")
