@@ -24,6 +24,7 @@ from mgiassist.answerability.model import (
 from mgiassist.countries import CountryMatcher, all_countries
 from mgiassist.errors import InputFileError
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+from mgiassist.symbols import spell_symbols
 
 WORLD = CountryMatcher(list(all_countries()))
 TEXTS = [
@@ -260,3 +261,19 @@ def test_the_commonest_english_words_weigh_little_as_evidence() -> None:
     common = answer_features(_result("Can I get a passport?", texts[0]), WORLD, vocabulary)
     topical = answer_features(_result("Can I renew a passport?", texts[0]), WORLD, vocabulary)
     assert 0.0 < common["unknown_share"] < topical["unknown_share"]
+
+
+def test_a_derived_form_of_a_corpus_word_is_not_a_thing_the_profiles_never_mention() -> None:
+    vocabulary = CorpusVocabulary(["The percent of nationals abroad."])
+    assert vocabulary.knows("percentage") and vocabulary.knows("nationality")
+    assert not vocabulary.knows("bonds") and not vocabulary.knows("pension")
+    # the base must be long: "bud" does not make "budget" known
+    assert not CorpusVocabulary(["A bud."]).knows("budget")
+
+
+def test_the_judge_reads_symbols_as_the_search_does() -> None:
+    block = "% of emigrants in total population\n♂ 53.6%\n♀ 46.4%"
+    vocabulary = CorpusVocabulary([spell_symbols(block)])
+    assert vocabulary.knows("women") and vocabulary.knows("percent")
+    features = answer_features(_result("What percent of emigrants are women?", block), WORLD, vocabulary)
+    assert features["unknown_share"] == 0.0 and features["terms_in_first"] == 1.0

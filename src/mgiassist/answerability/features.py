@@ -25,6 +25,7 @@ from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
 from mgiassist.schema import SearchResult
 from mgiassist.spelling import Speller, english_log_frequency, is_english_word
+from mgiassist.symbols import spell_symbols
 
 __all__ = [
     "ANSWER_TYPES",
@@ -148,6 +149,10 @@ _SCAFFOLDING = frozenset({"many", "much", "long", "kind", "type", "sort"})
 _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
 
 
+_MIN_BASE = 6  # letters a word's known base must keep ("percent"), so "budget" is not "bud"
+_MAX_SUFFIX = 4  # letters a derivation may add ("-age", "-ity")
+
+
 class CorpusVocabulary:
     """Which stems the indexed texts use, and how rare each is (its inverse document frequency)."""
 
@@ -174,7 +179,18 @@ class CorpusVocabulary:
             return True
         if is_acronym(word) and self.acronyms.long_forms(word):
             return True
-        return self.speller.correct(word) is not None
+        return self.speller.correct(word) is not None or self.derives_from_known(word)
+
+    def derives_from_known(self, word: str) -> bool:
+        """Whether ``word`` is a corpus word with a short suffix that stemming keeps ("percentage"
+        from "percent", "nationality" from "national"): the thing is spoken of, in another form."""
+        stems = analyse(word)
+        if len(stems) != 1:
+            return False
+        stem = stems[0]
+        return any(
+            stem[:cut] in self.frequency for cut in range(max(_MIN_BASE, len(stem) - _MAX_SUFFIX), len(stem))
+        )
 
     def unknown(self, words: Iterable[str]) -> list[str]:
         """The ``words`` the texts never use that are English words, names or years: things asked
@@ -332,8 +348,9 @@ def _sentence_features(
     merely about the same topic, and it should hold the kind of answer asked for."""
     sentences, headings = [], []
     for text, heading in zip(top_texts, top_headings):
+        # symbols read as the search reads them ("♀ 46.4%" → "female (women) 46.4 percent")
         for span in split_sentences(text):
-            sentences.append(strip_footnote_marks(text[span.start : span.end]))
+            sentences.append(spell_symbols(strip_footnote_marks(text[span.start : span.end])))
             headings.append(heading)
     found = [terms.of(f"{heading}\n{x}") for x, heading in zip(sentences, headings)]
     sentence_top = 0.0
@@ -405,7 +422,9 @@ def answer_features(
     hits = result.hits
     terms = _question_terms(analysis, vocabulary, world)
     dense = sorted((h.dense_score for h in hits), reverse=True)
-    top_texts = [h.chunk.text for h in hits[:TOP_PASSAGES]]
+    originals = [h.chunk.text for h in hits[:TOP_PASSAGES]]
+    # read as the search reads them: "♀ 46.4%" holds "female (women)" and "percent"
+    top_texts = [spell_symbols(text) for text in originals]
     top_headings = [h.chunk.heading_path[-1] if h.chunk.heading_path else "" for h in hits[:TOP_PASSAGES]]
     # a passage's own heading says what it is about (a table row under "Top countries of destination")
     top_terms = [terms.of(f"{heading}\n{text}") for heading, text in zip(top_headings, top_texts)]
@@ -436,6 +455,6 @@ def answer_features(
             asked is not None
             and not any(holds_answer_type(t, asked, world, question, profile_countries) for t in top_texts)
         ),
-        **_sentence_features(question, analysis, terms, top_texts, top_headings, encode, profile_countries),
+        **_sentence_features(question, analysis, terms, originals, top_headings, encode, profile_countries),
         **_absence_features(question, analysis, vocabulary, top_text, world),
     }

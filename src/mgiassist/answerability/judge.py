@@ -11,6 +11,7 @@ from mgiassist.answerability.features import CorpusVocabulary, analyse_question,
 from mgiassist.answerability.model import AnswerabilityModel
 from mgiassist.countries import CountryMatcher, all_countries
 from mgiassist.schema import SearchResult
+from mgiassist.symbols import spell_symbols
 
 if TYPE_CHECKING:  # the index imports the answer step; at run time the judge only reads it
     from mgiassist.index import LoadedIndex
@@ -46,7 +47,8 @@ class Judge:
     @functools.cached_property
     def vocabulary(self) -> CorpusVocabulary:
         # Built on the first question, not at load time: a page starts without this cost.
-        return CorpusVocabulary(c.text for c in self.index.chunks)
+        # symbols read as words, as the search reads them ("%" is "percent")
+        return CorpusVocabulary(spell_symbols(c.text) for c in self.index.chunks)
 
     def features(self, result: SearchResult) -> dict[str, float]:
         return answer_features(
