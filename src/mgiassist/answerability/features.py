@@ -346,24 +346,25 @@ def _sentence_features(
 ) -> dict[str, float]:
     """Evidence from single sentences: one that matches says more than a long passage that is
     merely about the same topic, and it should hold the kind of answer asked for."""
-    sentences, headings = [], []
+    printed, headings = [], []
     for text, heading in zip(top_texts, top_headings):
-        # symbols read as the search reads them ("♀ 46.4%" → "female (women) 46.4 percent")
         for span in split_sentences(text):
-            sentences.append(spell_symbols(strip_footnote_marks(text[span.start : span.end])))
+            printed.append(strip_footnote_marks(text[span.start : span.end]))
             headings.append(heading)
+    # symbols read as the search reads them ("♀ 46.4%" → "female (women) 46.4 percent"); the
+    # printed sentences are the ones the index stores vectors for
+    sentences = [spell_symbols(x) for x in printed]
     found = [terms.of(f"{heading}\n{x}") for x, heading in zip(sentences, headings)]
     sentence_top = 0.0
-    if encode is not None and sentences:
-        rows = np.asarray(encode([question, *sentences]), dtype=np.float32)
+    if encode is not None and printed:
+        rows = np.asarray(encode([question, *printed]), dtype=np.float32)
         sentence_top = float((rows[1:] @ rows[0]).max())
     # The sentences that cover most of the question (its rare words, then the foreign countries
     # it names) are where the answer should be; "how many" met by none holding a number is a sign.
     # The profile's own country is named everywhere ("Cambodian refugees in France"), so it does
     # not single out a sentence.
     def coverage(i: int) -> tuple[float, int]:
-        shown = terms.world.find(sentences[i])
-        return terms.share_in(found[i]), sum(c in shown for c in analysis.countries)
+        return terms.share_in(found[i]), sum(_COUNTRY_TERM + c in found[i] for c in analysis.countries)
 
     scored = [coverage(i) for i in range(len(sentences))]
     top = max(scored, default=None)
