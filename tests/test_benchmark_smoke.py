@@ -87,3 +87,30 @@ def test_speed_benchmark_prints_build_cli_and_query_tables(
         assert backend["chunks"] > 50 and backend["encoded_texts"] > backend["chunks"]
         assert math.isfinite(backend["chunks_per_s"]) and backend["cli"]["wall_s"] > 0
     assert set(result["query"]) == {"torch (1 thread)", "torch (2 threads)", "onnx"}
+
+
+ANSWER_SCRIPT = REPO / "benchmarks" / "bench_answer.py"
+
+
+@pytest.mark.slow
+def test_answer_benchmark_prints_fresh_and_repeated_latencies(tmp_path: Path, real_embedder):
+    import subprocess
+    import sys
+
+    from mgiassist.index import build_index
+
+    index = tmp_path / "index"
+    build_index(REPO / "corpus", index, embedder=real_embedder, progress=False)
+    printed = subprocess.run(
+        [sys.executable, str(ANSWER_SCRIPT), "--index", str(index), "--questions", "4"],
+        capture_output=True, text=True, check=True, timeout=600,
+    ).stdout
+    header = next(line for line in printed.splitlines() if line.startswith("| config"))
+    assert "fresh p50 ms" in header and "repeated p95 ms" in header
+    rows = [line for line in printed.splitlines() if line.startswith(("| default", "| no-neighbours"))]
+    assert len(rows) == 2 and all(len(r.split("|")) == len(header.split("|")) for r in rows)
+    unknown = subprocess.run(
+        [sys.executable, str(ANSWER_SCRIPT), "--index", str(index), "--configs", "fast"],
+        capture_output=True, text=True, check=False, timeout=60,
+    )
+    assert unknown.returncode != 0 and "unknown config 'fast'" in unknown.stderr
