@@ -95,13 +95,17 @@ def test_partial_answer_names_what_a_table_of_countries_lists() -> None:
     assert partial_answer(result, ["France"], WORLD, lambda cid: [table]) is None
 
 
-def test_partial_answer_from_a_list_whose_items_carry_a_country() -> None:
-    actors = [
-        _chunk(f"a{i}", f"Association {i} (France).", ["Annex: list of actors", "Diaspora organisations in Europe",
-                                                      f"Association {i}"], "actor", family="diaspora-mapping",
-               country="France")
-        for i in range(3)
+def _french_associations(count: int, prefix: str = "a") -> list[Chunk]:
+    return [
+        _chunk(f"{prefix}{i}", f"Association {i} (France).",
+               ["Annex: list of actors", "Diaspora organisations in Europe", f"Association {i}"], "actor",
+               family="diaspora-mapping", country="France")
+        for i in range(count)
     ]
+
+
+def test_partial_answer_from_a_list_whose_items_carry_a_country() -> None:
+    actors = _french_associations(3)
     result = SearchResult("q", "q", False, [_hit(actors[0])])
     answer = partial_answer(result, ["United Kingdom"], WORLD, lambda cid: actors)
     assert "lists diaspora organisations in Europe in France (3); none in United Kingdom." in answer.text
@@ -177,12 +181,7 @@ def test_a_list_question_naming_a_country_gets_the_members_in_it() -> None:
 def test_a_list_with_no_member_in_the_asked_country_says_where_its_members_are() -> None:
     from mgiassist.answer.partial import list_partial_answer
 
-    members = [
-        _chunk(f"o{i}", f"Association {i} (France).", ["Annex", "Diaspora organisations in Europe",
-                                                        f"Association {i}"], "actor", family="diaspora-mapping",
-               country="France")
-        for i in range(2)
-    ]
+    members = _french_associations(2, prefix="o")
     result = SearchResult("Which associations exist in Canada?", "q", False, [])
     answer = list_partial_answer(result, members, ["Canada"])
     assert answer.state == PARTIAL and answer.passages[0].chunk_id == "o0"

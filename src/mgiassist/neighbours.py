@@ -16,7 +16,6 @@ development questions: lower, generic neighbours ("many" → "some") cost more t
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from mgiassist.lexical import analyse, is_stopword
+from mgiassist.vector_files import load_vector_file
 
 __all__ = [
     "VOCABULARY_JSON",
@@ -37,8 +37,6 @@ __all__ = [
     "neighbour_terms",
     "vocabulary_words",
 ]
-
-log = logging.getLogger(__name__)
 
 FORMAT = 1
 VOCABULARY_JSON = "vocabulary.json"
@@ -117,25 +115,18 @@ def build_vocabulary(
     return Vocabulary(model_id, words, vectors), len(missing)
 
 
+def _vocabulary(payload: dict[str, Any], vectors: np.ndarray) -> Vocabulary | None:
+    words = [str(w) for w in payload["words"]]
+    if (payload.get("format") != FORMAT or vectors.ndim != 2 or len(vectors) != len(words)
+            or vectors.dtype != np.float32):
+        return None
+    return Vocabulary(str(payload.get("model_id", "")), words, vectors)
+
+
 def load_vocabulary(folder: Path | str) -> Vocabulary | None:
     """The vocabulary stored in an index folder, or None when it is absent or unusable (the
     search then expands nothing, as before)."""
-    folder = Path(folder)
-    if not (folder / VOCABULARY_JSON).is_file():
-        return None
-    try:
-        payload: dict[str, Any] = json.loads((folder / VOCABULARY_JSON).read_text(encoding="utf-8"))
-        vectors = np.load(folder / VOCABULARY_NPY, allow_pickle=False)
-        words = [str(w) for w in payload["words"]]
-        usable = (payload.get("format") == FORMAT and vectors.ndim == 2 and len(vectors) == len(words)
-                  and vectors.dtype == np.float32)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("ignoring the vocabulary vectors in %s (%s)", folder, exc)
-        return None
-    if not usable:
-        log.warning("ignoring the vocabulary vectors in %s (format, type or row count)", folder)
-        return None
-    return Vocabulary(str(payload.get("model_id", "")), words, vectors)
+    return load_vector_file(folder, VOCABULARY_JSON, VOCABULARY_NPY, _vocabulary, what="vocabulary vectors")
 
 
 class WordVectorCache:

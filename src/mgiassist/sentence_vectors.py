@@ -18,7 +18,6 @@ Builds are incremental: sentences already in the old table keep their vectors.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from mgiassist.answer.text import (
     strip_footnote_marks,
 )
 from mgiassist.schema import Chunk
+from mgiassist.vector_files import load_vector_file
 
 __all__ = [
     "SENTENCES_JSON",
@@ -47,8 +47,6 @@ __all__ = [
     "load_sentence_table",
     "precomputed_encoder",
 ]
-
-log = logging.getLogger(__name__)
 
 FORMAT = 1
 SENTENCES_JSON = "sentences.json"
@@ -102,25 +100,19 @@ class SentenceTable:
         (folder / SENTENCES_JSON).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
 
+def _sentence_table(payload: dict[str, Any], vectors: np.ndarray) -> SentenceTable | None:
+    texts = list(payload["texts"])
+    chunks = {cid: [tuple(map(int, t)) for t in spans] for cid, spans in payload["chunks"].items()}
+    if payload.get("format") != FORMAT or vectors.ndim != 2 or len(vectors) != len(texts):
+        return None
+    return SentenceTable(str(payload.get("model_id", "")), texts, vectors, chunks)
+
+
 def load_sentence_table(folder: Path | str, *, mmap: bool = True) -> SentenceTable | None:
     """The table stored in an index folder, or None when it is absent or unusable (the answer
     step then encodes sentences itself, as before)."""
-    folder = Path(folder)
-    if not (folder / SENTENCES_JSON).is_file():
-        return None
-    try:
-        payload: dict[str, Any] = json.loads((folder / SENTENCES_JSON).read_text(encoding="utf-8"))
-        vectors = np.load(folder / SENTENCES_NPY, allow_pickle=False, mmap_mode="r" if mmap else None)
-        texts = list(payload["texts"])
-        chunks = {cid: [tuple(map(int, t)) for t in spans] for cid, spans in payload["chunks"].items()}
-        usable = payload.get("format") == FORMAT and vectors.ndim == 2 and len(vectors) == len(texts)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        log.warning("ignoring the sentence vectors in %s (%s)", folder, exc)
-        return None
-    if not usable:
-        log.warning("ignoring the sentence vectors in %s (format or row count)", folder)
-        return None
-    return SentenceTable(str(payload.get("model_id", "")), texts, vectors, chunks)
+    return load_vector_file(folder, SENTENCES_JSON, SENTENCES_NPY, _sentence_table,
+                            what="sentence vectors", mmap=mmap)
 
 
 def build_sentence_table(

@@ -1,0 +1,46 @@
+"""A table of vectors stored beside an index: a JSON file saying what the rows are, a ``.npy``
+file of the rows (no pickle). Optional parts of an index (the answer step's sentence vectors, the
+word-neighbour vocabulary) load through here: when one is absent or unusable the caller goes on
+without it, as an index built before it existed does, and the reason is logged in one line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+__all__ = ["load_vector_file"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def load_vector_file(
+    folder: Path | str,
+    json_name: str,
+    npy_name: str,
+    build: Callable[[dict[str, Any], np.ndarray], T | None],
+    *,
+    what: str,
+    mmap: bool = False,
+) -> T | None:
+    """``build(payload, vectors)`` over the two files in ``folder``, or None when the JSON file is
+    absent, either file is unreadable, or ``build`` finds them unusable (it returns None or raises
+    ``KeyError``/``TypeError``/``ValueError`` on a malformed payload)."""
+    folder = Path(folder)
+    if not (folder / json_name).is_file():
+        return None
+    try:
+        payload: dict[str, Any] = json.loads((folder / json_name).read_text(encoding="utf-8"))
+        vectors = np.load(folder / npy_name, allow_pickle=False, mmap_mode="r" if mmap else None)
+        table = build(payload, vectors)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("ignoring the %s in %s (%s)", what, folder, exc)
+        return None
+    if table is None:
+        log.warning("ignoring the %s in %s (format, type or row count)", what, folder)
+    return table
