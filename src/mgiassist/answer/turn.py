@@ -176,24 +176,9 @@ def _decide(
             _tables(searcher, filters, result),
         )
         return partial or not_covered(result, _search_refusal_reason(result))
-    request = list_route(searcher, judge, result, decision)
-    if request is not None:
-        listed = list_answer(
-            request, _list_scope(searcher, filters, result), question=result.query,
-            search_query=result.search_query, offset=offset, page_size=page_size,
-            matcher=judge.world,
-        )
-        if listed is not None:
-            listed.notes = list(result.notes)
-            return listed
-        # "Which associations exist in the United States?": the list has none there; say where
-        # its members are.
-        elsewhere = [c for c in request.countries if c not in judge.profile_countries]
-        members = list_members(request, _list_scope(searcher, filters, result))
-        partial = list_partial_answer(result, members, elsewhere)
-        if partial is not None:
-            partial.confidence = decision.probability
-            return partial
+    listed = _list_reply(searcher, judge, result, decision, filters, offset, page_size)
+    if listed is not None:
+        return listed
     # Below the search's similarity floor the judge must be confident to answer anyway (a typo
     # or a paraphrase); off-topic questions stay refused.
     refused = not decision.answers or (result.abstained and decision.probability < FLOOR_OVERRIDE)
@@ -213,7 +198,38 @@ def _decide(
                 empty.confidence = decision.probability
                 return empty
             return not_covered(result, _model_refusal_reason(result, judge, decision), decision.probability)
-    # The search's own similarity floor is one signal among the judge's: past the judge, quote.
+    return _quoted_reply(judge, encode, result, decision)
+
+
+def _list_reply(
+    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision, filters: Filters,
+    offset: int, page_size: int,
+) -> Answer | None:
+    """The profile's own list when the question asks for one, or a partial reply when the list
+    has no member in the countries it names; None for a question about one thing."""
+    request = list_route(searcher, judge, result, decision)
+    if request is None:
+        return None
+    scope = _list_scope(searcher, filters, result)
+    listed = list_answer(
+        request, scope, question=result.query, search_query=result.search_query, offset=offset,
+        page_size=page_size, matcher=judge.world,
+    )
+    if listed is not None:
+        listed.notes = list(result.notes)
+        return listed
+    # "Which associations exist in the United States?": the list has none there; say where its
+    # members are.
+    elsewhere = [c for c in request.countries if c not in judge.profile_countries]
+    partial = list_partial_answer(result, list_members(request, scope), elsewhere)
+    if partial is not None:
+        partial.confidence = decision.probability
+    return partial
+
+
+def _quoted_reply(judge: Judge, encode: Encoder, result: SearchResult, decision: Decision) -> Answer:
+    """Past the judge, quote: the sentences closest to the question, those holding the kind of
+    answer asked for first. (The search's own similarity floor is one signal among the judge's.)"""
     asked = analyse_question(result.search_query, judge.world, judge.profile_countries).answer_type
     answer = compose_answer(
         dataclasses.replace(result, abstained=False), encode,
