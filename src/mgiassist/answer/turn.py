@@ -84,6 +84,7 @@ def not_covered(result: SearchResult, reason: str, confidence: float | None = No
     )
 
 
+_PREFERRED_KINDS = ("number", "date", "person")
 # How a refusal names the kind of answer the closest passage lacks.
 _ASKED_KIND = {
     "number": "figure",
@@ -231,9 +232,11 @@ def _quoted_reply(judge: Judge, encode: Encoder, result: SearchResult, decision:
     """Past the judge, quote: the sentences closest to the question, those holding the kind of
     answer asked for first. (The search's own similarity floor is one signal among the judge's.)"""
     asked = analyse_question(result.search_query, judge.world, judge.profile_countries).answer_type
+    # Only a figure, a year or a person's name is told reliably by its form; capitalised names of
+    # bodies and places are in most sentences, so they earn no preference.
     answer = compose_answer(
         dataclasses.replace(result, abstained=False), encode,
-        holds_asked=None if asked is None else functools.partial(
+        holds_asked=None if asked not in _PREFERRED_KINDS else functools.partial(
             holds_answer_type, answer_type=asked, world=judge.world, given=result.search_query,
             context_countries=judge.profile_countries),
     )
