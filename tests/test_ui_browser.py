@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from page_server import free_port, stop
 
 pytestmark = pytest.mark.browser
 
@@ -41,12 +41,6 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_SECONDS = 240  # model load + index build on a slow CI machine; not an assertion
 ANSWER_MS = 120_000  # a generous wait for a loaded CI machine, not a speed assertion
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -68,7 +62,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 @contextlib.contextmanager
 def _running_page(index: Path, log: Path) -> Iterator[str]:
     """The real page on a free loopback port, serving ``index``; always stopped afterwards."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "GRADIO_SERVER_NAME": "127.0.0.1",
@@ -89,12 +83,7 @@ def _running_page(index: Path, log: Path) -> Iterator[str]:
         _wait_until_up(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
