@@ -50,3 +50,12 @@ def test_word_start_matching_equals_the_regex_on_real_texts() -> None:
             + [(*m.span(1), matcher._by_code[m.group(1)]) for m in matcher._code_pattern.finditer(text)]
         )
         assert matcher.mentions(text) == pattern_only, text
+
+
+def test_two_letter_abbreviations_are_not_countries_but_us_and_uk_are() -> None:
+    matcher = _every_country()
+    # ID (Indonesia), HR (Croatia), IT (Italy), CV (Cabo Verde), TV (Tuvalu), PR (Puerto Rico)
+    text = "Can the diaspora get ID cards? Ask HR or IT; send a CV; watch TV; a PR campaign."
+    assert matcher.find(text) == []
+    assert matcher.find("Migrants in the US and the UK") == ["United States", "United Kingdom"]
+    assert matcher.find("Migrants in the USA, GBR and IDN") == ["United States", "United Kingdom", "Indonesia"]

@@ -128,18 +128,18 @@ def all_countries() -> tuple[CountryNames, ...]:
     return tuple(c for c in (lookup_country(n) for n in names) if c is not None)
 
 
-# Two-letter codes that are also English words ("IS", "IN", "IT"…): in a question typed in capitals
-# they are words, not countries. Three-letter codes and names are unambiguous enough.
-_WORDLIKE_CODES = frozenset(
-    ["AD", "AI", "AM", "AS", "AT", "BE", "BY", "DO", "GO", "HE", "HI", "IE", "IN", "IS", "IT", "LA", "MA", "ME", "MO", "MY", "NO", "ON", "OR", "PE", "SO", "TO", "UP", "US", "WE"]
-)
+# Two-letter ISO codes collide with the abbreviations of ordinary text far more often than they
+# name a country ("ID cards", "HR department", "IT sector", "a CV", "PR campaign", "TV"), so a
+# question's or a passage's two-letter upper-case word is a country only for the codes writers
+# do use as names. Three-letter codes ("KHM", "THA") and names are unambiguous enough.
+_TWO_LETTER_NAMES = {"US": "US", "UK": "GB"}
 
 
 class CountryMatcher:
     """Finds mentions of a fixed set of countries in a text, by name, demonym or ISO code.
 
-    Names and demonyms match case-insensitively on word boundaries; ISO codes only as
-    upper-case words, since "IN" or "AT" in lower case are ordinary English.
+    Names and demonyms match case-insensitively on word boundaries; three-letter ISO codes (and
+    "US", "UK") only as upper-case words, since "IN" or "AT" in lower case are ordinary English.
     """
 
     def __init__(self, countries: list[CountryNames]) -> None:
@@ -151,9 +151,11 @@ class CountryMatcher:
                 # pycountry has a few names with a leading space; they would never match.
                 if alias.strip():
                     self._by_alias[alias.strip().lower()] = country.name
-            for code in (country.alpha_3, country.alpha_2):
-                if code not in _WORDLIKE_CODES or code == "US":
-                    self._by_code[code] = country.name
+            self._by_code[country.alpha_3] = country.name
+        by_alpha_2 = {country.alpha_2: country.name for country in countries}
+        for written, alpha_2 in _TWO_LETTER_NAMES.items():
+            if alpha_2 in by_alpha_2:
+                self._by_code[written] = by_alpha_2[alpha_2]
         aliases = sorted(self._by_alias, key=len, reverse=True)
         # Aliases by their first word, longest first: a text is scanned word by word and only
         # the aliases that can start at a word are tried. One regex alternation of every alias
