@@ -79,6 +79,14 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     # someone by name, not the body they lead
     ("Who is the director of the General Department of Immigration?", "person"),
     ("Who heads the labour ministry?", "person"),
+    ("Who is Cambodia's Minister of Foreign Affairs?", "person"),
+    # French and Spanish question words ask for the same kinds
+    ("Qui est le ministre de l'Intérieur du Cambodge ?", "person"),
+    ("¿Quién es el director del departamento?", "person"),
+    ("Combien de Cambodgiens vivent en France ?", "number"),
+    ("¿Cuántos camboyanos viven en Tailandia?", "number"),
+    ("Quand le fonds a-t-il été créé ?", "date"),
+    ("¿Cuándo se creó el comité?", "date"),
     ("Who runs the Migration Governance Indicators?", "organisation"),
     ("Who does the National Social Security Fund cover?", None),
     ("Who are they trying to reach?", None),

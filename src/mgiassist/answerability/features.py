@@ -82,6 +82,9 @@ _QUANTITY = (r"budget|fees?|costs?|prices?|age|population|salar(?:y|ies)|wages?|
 _ASKS_NUMBER = re.compile(
     r"\b(how (many|old|long(?! ago)|far|often|large|big)|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
     r"which (share|percentage|proportion)|percent(age)?|figures?)\b"
+    # French and Spanish: "combien", "cuántos", "quel pourcentage", "qué porcentaje"
+    r"|\b(combien|cu[aá]nt[oa]s?|quel(le)?s? (pourcentage|part|proportion|montant|nombre)|"
+    r"qu[eé] (porcentaje|proporci[oó]n|cantidad|n[uú]mero))\b"
     # "how much" opens a question; inside one ("measure how much the market needs") it is a clause
     r"|(?:^|[,;:]\s*|\band\s+)how much\b"
     rf"|\bwhat(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
@@ -94,15 +97,21 @@ _ASKS_NUMBER = re.compile(
 _ASKS_DATE = re.compile(
     r"\bwhen\s+(and|did|was|were|will|does|do|has|have|had|is|are|created|founded|established|"
     r"adopted|signed|set up|launched|introduced|renewed)\b|\bwhen\s*\??\s*$|"
-    r"\b(what year|which year|since when|in what year|what date|how long ago)\b",
+    r"\b(what year|which year|since when|in what year|what date|how long ago)\b"
+    # French and Spanish
+    r"|\b(quand|cu[aá]ndo|depuis quand|desde cu[aá]ndo|en quelle ann[eé]e|en qu[eé] a[nñ]o)\b",
     re.IGNORECASE,
 )
 # Someone by name, not a body: "Who is the director of…", "Who heads the ministry?".
 _ASKS_PERSON = re.compile(
-    r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+)?(?:[\w-]+\s+)?"
+    r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+|[\w-]+['’]s?\s+)?(?:current\s+|new\s+)?(?:[\w-]+\s+)?"
     r"(?:director|head|minister|chair(?:man|woman|person)?|president|ambassador|secretary|leader|"
     r"founder|spokes(?:man|woman|person))\b|^\s*who\s+(?:heads|leads|chairs|directs)\b|"
-    r"\bname of the (?:director|head|minister|chair|president|ambassador)\b",
+    r"\bname of the (?:director|head|minister|chair|president|ambassador)\b"
+    # French and Spanish, the other languages users ask the English profiles in
+    r"|^\s*¿?(?:qui|quién)\s+(?:est|es|était|era|fue)\s+(?:le|la|el|l['’])\s*(?:[\w-]+\s+)?"
+    r"(?:ministre|ministro|ministra|directeur|directrice|director|directora|président|présidente|"
+    r"presidente|chef|jefe|jefa|ambassadeur|embajador|embajadora|secrétaire|secretario|secretaria)\b",
     re.IGNORECASE,
 )
 # "who" as the object ("Who does the fund cover?", "Who are they trying to reach?") asks for the
