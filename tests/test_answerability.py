@@ -58,6 +58,12 @@ def test_question_analysis_finds_foreign_countries_names_years_and_answer_type()
 def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     assert holds_answer_type("France 69,748", "number", WORLD)
     assert not holds_answer_type("The plan was adopted in 2019.", "number", WORLD)
+    # a duration answers "how long", not "how many people"
+    festival = "It revives the arts almost 40 years after the fall of the regime."
+    assert not holds_answer_type(festival, "number", WORLD, "How many people attended the festival?")
+    assert holds_answer_type(festival, "number", WORLD, "How many years after the fall was it?")
+    assert holds_answer_type("A permit takes 30 days.", "number", WORLD, "How long does a permit take?")
+    assert holds_answer_type("About 40 people attended.", "number", WORLD, "How many people attended?")
     assert holds_answer_type("The plan was adopted in 2019.", "date", WORLD)
     assert holds_answer_type("The Ministry of Interior issues them.", "organisation", WORLD)
 

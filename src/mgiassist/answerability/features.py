@@ -141,6 +141,14 @@ _PERSON = re.compile(
 
 _NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d[\d,.]*\s*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                      r"hundred|thousand|million|billion)\b", re.IGNORECASE)
+# A number followed by a unit of time is a duration: it answers "how long", "how old", "how many
+# years", not "how many people" or "how much money".
+_TIME_UNIT = re.compile(r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|centuries|century)\b", re.IGNORECASE)
+_ASKS_DURATION = re.compile(
+    r"\bhow (?:long|old|often)\b|\b(?:years?|months?|weeks?|days?|hours?|decades?|age|duration|period|"
+    r"ans|années|mois|jours|años|meses|días)\b",
+    re.IGNORECASE,
+)
 _RECENT = re.compile(
     r"\b(last|this|next|current(ly)?|now|today|tomorrow|latest|recent(ly)?|so far|to date)\b",
     re.IGNORECASE,
@@ -288,7 +296,13 @@ def holds_answer_type(
         return True
     if answer_type == "number":
         stated = {m.group(0).strip().lower() for m in _NUMBER.finditer(given)}
-        return any(m.group(0).strip().lower() not in stated for m in _NUMBER.finditer(text))
+        # "almost 40 years after the fall of the regime" says how long, not how many attended
+        durations_count = bool(_ASKS_DURATION.search(given))
+        return any(
+            m.group(0).strip().lower() not in stated
+            and (durations_count or not _TIME_UNIT.match(text, m.end()))
+            for m in _NUMBER.finditer(text)
+        )
     if answer_type == "date":
         return any(m.group(0) not in given for m in _YEAR.finditer(text))
     if answer_type == "person":
