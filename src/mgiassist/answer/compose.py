@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from mgiassist.answer.records import Answer, AnswerSentence, CitedPassage
-from mgiassist.answer.text import Encoder, Span, split_sentences, strip_footnote_marks
+from mgiassist.answer.text import Encoder, Span, figure_units, strip_footnote_marks
 from mgiassist.chunk import render_row
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 
@@ -68,28 +68,8 @@ def _names_row(question: str, chunk: Chunk) -> bool:
     return bool(label) and re.search(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.IGNORECASE) is not None
 
 
-_VALUE_ONLY = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*$")  # "♂ 53.6%", "1,200 (2019)": no words
-
-
-def _with_their_values(text: str, spans: list[Span]) -> list[Span]:
-    """A label line followed by lines of values only ("% of emigrants in total population" /
-    "♂ 53.6%" / "♀ 46.4%", as facts-and-figures blocks print them) is one candidate: the label
-    alone answers nothing, and the values alone are too short to be chosen. A finished sentence
-    (ending in . ! ?) keeps its own span."""
-    merged: list[Span] = []
-    for span in spans:
-        piece = strip_footnote_marks(text[span.start : span.end]).strip()
-        if merged and _VALUE_ONLY.match(piece):
-            before = text[merged[-1].start : merged[-1].end].rstrip()
-            if not before.endswith((".", "!", "?")):
-                merged[-1] = Span(merged[-1].start, span.end)
-                continue
-        merged.append(span)
-    return merged
-
-
 def _candidate_spans(text: str, headings: Sequence[str] = ()) -> list[Span]:
-    spans = _with_their_values(text, split_sentences(text))
+    spans = figure_units(text)
     # Headings and table cells ("Dual citizenship¹", "Migrant workers resource centres (2013).")
     # repeat the question's words without answering it; keep them only when nothing else is left.
     titles = {_normalise(h) for h in headings if h}

@@ -15,6 +15,7 @@ __all__ = [
     "Encoder",
     "Span",
     "cached_encoder",
+    "figure_units",
     "highlight_html",
     "split_sentences",
     "strip_footnote_marks",
@@ -139,3 +140,23 @@ def highlight_html(
         cursor = end
     pieces.append(html.escape(text[cursor:]))
     return "".join(pieces).replace("\n", "<br>")
+
+
+_VALUE_ONLY = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*$")  # "♂ 53.6%", "1,200 (2019)": no words
+
+
+def figure_units(text: str) -> list[Span]:
+    """A label line followed by lines of values only ("% of emigrants in total population" /
+    "♂ 53.6%" / "♀ 46.4%", as facts-and-figures blocks print them) is one candidate: the label
+    alone answers nothing, and the values alone are too short to be chosen. A finished sentence
+    (ending in . ! ?) keeps its own span. Otherwise the spans of :func:`split_sentences`."""
+    merged: list[Span] = []
+    for span in split_sentences(text):
+        piece = strip_footnote_marks(text[span.start : span.end]).strip()
+        if merged and _VALUE_ONLY.match(piece):
+            before = text[merged[-1].start : merged[-1].end].rstrip()
+            if not before.endswith((".", "!", "?")):
+                merged[-1] = Span(merged[-1].start, span.end)
+                continue
+        merged.append(span)
+    return merged

@@ -38,6 +38,7 @@ from mgiassist.answerability.judge import Decision, Judge
 from mgiassist.query import noted_language
 from mgiassist.schema import SearchResult
 from mgiassist.search import Filters, Searcher
+from mgiassist.spelling import english_log_frequency
 
 __all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
 
@@ -98,10 +99,11 @@ _ASKED_KIND = {
 def _model_refusal_reason(result: SearchResult, judge: Judge, decision: Decision) -> str:
     analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
     unknown = judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
-    # "get" or "take" is not what the profiles fail to speak of, however rarely they use it
-    unknown = [w for w in unknown if specificity(w) > 0.5]
+    # "get", "done" or "anything" is not what the profiles fail to speak of, however rarely they
+    # use it; the rarest words ("middlemen") say best what the question is about
+    unknown = sorted((w for w in unknown if specificity(w) >= 1.0), key=english_log_frequency)
     if unknown:
-        shown = ", ".join(f"“{w}”" for w in unknown[:4])
+        shown = ", ".join(f"“{w}”" for w in unknown[:3])
         return f"The profiles never mention {shown}; the passages found are related but do not answer it."
     if analysis.answer_type in _ASKED_KIND and decision.features.get("best_sentence_type_missing"):
         return (f"The passages found are related to the question, but the closest one gives no "

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mgiassist.acronyms import AcronymTable, is_acronym
-from mgiassist.answer.text import Encoder, split_sentences, strip_footnote_marks
+from mgiassist.answer.text import Encoder, figure_units, strip_footnote_marks
 from mgiassist.converse import content_words
 from mgiassist.countries import CountryMatcher
 from mgiassist.lexical import analyse
@@ -371,7 +371,8 @@ def _sentence_features(
     merely about the same topic, and it should hold the kind of answer asked for."""
     printed, headings = [], []
     for text, heading in zip(top_texts, top_headings):
-        for span in split_sentences(text):
+        # as the answer quotes them: a figures label with the values printed under it is one
+        for span in figure_units(text):
             printed.append(strip_footnote_marks(text[span.start : span.end]))
             headings.append(heading)
     # symbols read as the search reads them ("♀ 46.4%" → "female (women) 46.4 percent"); the
