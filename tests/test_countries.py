@@ -59,3 +59,19 @@ def test_two_letter_abbreviations_are_not_countries_but_us_and_uk_are() -> None:
     assert matcher.find(text) == []
     assert matcher.find("Migrants in the US and the UK") == ["United States", "United Kingdom"]
     assert matcher.find("Migrants in the USA, GBR and IDN") == ["United States", "United Kingdom", "Indonesia"]
+
+
+def test_country_names_in_french_and_spanish_are_found() -> None:
+    matcher = _every_country()
+    assert matcher.find("Combien de Cambodgiens vivent en Allemagne, en Thaïlande ou en Thailande ?") == [
+        "Germany", "Thailand"]
+    assert matcher.find("¿Cuántos camboyanos viven en Estados Unidos o en Corea del Sur?") == [
+        "United States", "South Korea"]
+    assert "Camboya" in lookup_country("Cambodia").translations
+    # a translation that is an English word is not a country in English text
+    assert matcher.find("a suede jacket, a grenade, chili sauce and a family reunion") == []
+
+
+def test_a_demonym_several_countries_share_means_the_most_populous() -> None:
+    # "French" is France's demonym and Réunion's, Martinique's, Saint Pierre and Miquelon's…
+    assert _every_country().find("French associations and British charities") == ["France", "United Kingdom"]

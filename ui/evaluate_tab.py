@@ -73,6 +73,16 @@ def shipped_sets(folder: Path = QUESTIONS_DIR) -> list[str]:
     return sorted(p.name for p in folder.glob("*.jsonl")) if folder.is_dir() else []
 
 
+# The set chosen when the tab opens: the seed profiles' own questions (README, "The shipped
+# sets"), not whichever file sorts first.
+DEFAULT_SET = "cambodia-seeds.jsonl"
+
+
+def default_sets(folder: Path = QUESTIONS_DIR) -> list[str]:
+    shipped = shipped_sets(folder)
+    return [DEFAULT_SET] if DEFAULT_SET in shipped else shipped[:1]
+
+
 def _embedder(index_dir: str) -> Any:
     """One model per index per process: loading it takes seconds, a run should not pay it twice
     (the chat page hands over the model it already loaded)."""
@@ -238,7 +248,7 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
     )
     with gr.Row():
         chosen = gr.Dropdown(
-            choices=shipped_sets(), value=shipped_sets()[:1],
+            choices=shipped_sets(), value=default_sets(),
             multiselect=True, label="Question sets in eval/questions/", elem_id="mgi-eval-sets",
         )
         uploaded = gr.File(label="…or upload a question set (.jsonl)", file_types=[".jsonl"], type="filepath",

@@ -8,11 +8,15 @@ questions ("Cambodians", "KHM"). :func:`lookup_country` turns one name into a ca
 from __future__ import annotations
 
 import functools
+import gettext
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import pycountry
+
+from mgiassist.spelling import english_log_frequency
 
 __all__ = ["CountryMatcher", "CountryNames", "all_countries", "lookup_country"]
 
@@ -37,6 +41,9 @@ class CountryNames:
     alpha_2: str
     official_name: str | None = None
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    # the name in the other languages users ask in ("Cambodge", "Camboya"), kept apart from
+    # the English aliases, whose demonyms the look-alike corpora reuse
+    translations: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +52,7 @@ class CountryNames:
             "alpha_2": self.alpha_2,
             "official_name": self.official_name,
             "aliases": list(self.aliases),
+            "translations": list(self.translations),
         }
 
     @classmethod
@@ -55,6 +63,7 @@ class CountryNames:
             alpha_2=data["alpha_2"],
             official_name=data.get("official_name"),
             aliases=tuple(data.get("aliases", ())),
+            translations=tuple(data.get("translations", ())),
         )
 
 
@@ -80,9 +89,58 @@ def _demonyms(alpha_2: str) -> tuple[str, ...]:
         found.append(demonym)
         found.extend(_plural(demonym))
     for spelling in (info or {}).get("altSpellings") or ():
-        if len(spelling) > 3:
+        # "Reunion" for Réunion would find a country in "a family reunion"
+        if len(spelling) > 3 and (" " in spelling or english_log_frequency(spelling.lower()) < _ENGLISH_WORD):
             found.append(spelling)
     return tuple(found)
+
+
+# Languages whose country names a question may use: those the issue's users write in besides
+# English. pycountry ships the ISO 3166 names translated (its gettext catalogues), so nothing
+# here lists a country.
+TRANSLATED_LANGUAGES = ("fr", "es")
+# pyspellchecker's log frequency above which a word is ordinary English ("suede" 3.2, "chili" 3.8)
+_ENGLISH_WORD = 3.0
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogues() -> tuple[gettext.NullTranslations, ...]:
+    found = []
+    for language in TRANSLATED_LANGUAGES:
+        try:
+            found.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]))
+        except OSError:  # a pycountry build without that catalogue: English names only
+            continue
+    return tuple(found)
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _translations(english: set[str]) -> tuple[str, ...]:
+    """The names of ``english`` in :data:`TRANSLATED_LANGUAGES`, with and without accents
+    ("Thaïlande", "Thailande"); "Corée, République de"-style inverted forms are left out."""
+    found: set[str] = set()
+    for catalogue in _catalogues():
+        for name in english:
+            translated = catalogue.gettext(name)
+            if translated != name and "," not in translated:
+                found.update({translated, _without_accents(translated)})
+    # a translation that is a common English word ("Suede", "Grenade", "Chili", "Reunion") would
+    # find a country in ordinary English text
+    found = {t for t in found if " " in t or english_log_frequency(t.lower()) < _ENGLISH_WORD}
+    return tuple(sorted(found - english, key=lambda a: (-len(a), a)))
+
+
+@functools.lru_cache(maxsize=512)
+def _population(alpha_2: str) -> int:
+    try:
+        from countryinfo import CountryInfo
+
+        return int((CountryInfo(alpha_2).info() or {}).get("population") or 0)
+    except Exception:  # noqa: BLE001 - countryinfo raises KeyError or its own errors for unknown codes
+        return 0
 
 
 @functools.lru_cache(maxsize=1024)
@@ -118,6 +176,7 @@ def lookup_country(text: str) -> CountryNames | None:
         alpha_2=record.alpha_2,
         official_name=official,
         aliases=tuple(sorted(aliases, key=lambda a: (-len(a), a))),
+        translations=_translations({n for n in (record.name, name, official) if n}),
     )
 
 
@@ -144,14 +203,22 @@ class CountryMatcher:
 
     def __init__(self, countries: list[CountryNames]) -> None:
         self.countries = {c.name: c for c in countries}
-        self._by_alias: dict[str, str] = {}
         self._by_code: dict[str, str] = {}
+        claimed: dict[str, CountryNames] = {}
         for country in countries:
-            for alias in (country.name, *country.aliases):
+            for alias in (country.name, *country.aliases, *country.translations):
                 # pycountry has a few names with a leading space; they would never match.
-                if alias.strip():
-                    self._by_alias[alias.strip().lower()] = country.name
+                key = alias.strip().lower()
+                if not key:
+                    continue
+                # A demonym several countries share ("French": France, Réunion, Martinique…)
+                # means the most populous of them; a country's own name is always its own.
+                held = claimed.get(key)
+                if held is None or (held is not country and key != held.name.lower() and (
+                        key == country.name.lower() or _population(country.alpha_2) > _population(held.alpha_2))):
+                    claimed[key] = country
             self._by_code[country.alpha_3] = country.name
+        self._by_alias = {key: country.name for key, country in claimed.items()}
         by_alpha_2 = {country.alpha_2: country.name for country in countries}
         for written, alpha_2 in _TWO_LETTER_NAMES.items():
             if alpha_2 in by_alpha_2:

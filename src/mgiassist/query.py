@@ -123,18 +123,20 @@ def validate_query(query: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:
 
 @dataclass(frozen=True)
 class Expansion:
-    """The words added to a query: acronym long forms and spelling corrections."""
+    """The words added to a query: acronym long forms, spelling corrections and the English
+    names of countries asked about in another language."""
 
     acronyms: tuple[tuple[str, str], ...] = ()  # (acronym as asked, long form)
     corrections: tuple[tuple[str, str], ...] = ()  # (word as asked, indexed word)
+    countries: tuple[tuple[str, str], ...] = ()  # (name as asked, "Camboya"; English name)
 
     @property
     def added(self) -> str:
-        words = [long for _, long in self.acronyms] + [fixed for _, fixed in self.corrections]
-        return " ".join(words)
+        pairs = (*self.acronyms, *self.corrections, *self.countries)
+        return " ".join(added for _, added in pairs)
 
     def notes(self) -> tuple[str, ...]:
-        return tuple(f"{a} → {b}" for a, b in (*self.acronyms, *self.corrections))
+        return tuple(f"{a} → {b}" for a, b in (*self.acronyms, *self.corrections, *self.countries))
 
     def apply(self, query: str) -> str:
         return f"{query} {self.added}" if self.added else query

@@ -217,11 +217,17 @@ class Searcher:
 
     def _expand(self, question: str, mentions: Sequence[tuple[int, int, str]]) -> Expansion:
         settings = self.settings
+        # the profiles name a country in English: "Camboya" is searched as "Cambodia" too
+        translated = tuple(dict.fromkeys(
+            (question[start:end], name) for start, end, name in mentions
+            if question[start:end] in self.world.countries[name].translations
+        ))
         if not (settings.expand_acronyms or settings.correct_spelling):
-            return Expansion()
+            return Expansion(countries=translated)
         spans = [(start, end) for start, end, _ in mentions]
         expansion = expand_query(question, self.index.lexical, spans, spelling=settings.correct_spelling)
-        return expansion if settings.expand_acronyms else Expansion((), expansion.corrections)
+        acronyms = expansion.acronyms if settings.expand_acronyms else ()
+        return Expansion(acronyms, expansion.corrections, translated)
 
     def _scope(
         self, mentions: Sequence[tuple[int, int, str]], context: Contextualised, filters: Filters | None
