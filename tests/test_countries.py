@@ -75,3 +75,13 @@ def test_country_names_in_french_and_spanish_are_found() -> None:
 def test_a_demonym_several_countries_share_means_the_most_populous() -> None:
     # "French" is France's demonym and Réunion's, Martinique's, Saint Pierre and Miquelon's…
     assert _every_country().find("French associations and British charities") == ["France", "United Kingdom"]
+
+
+def test_an_index_recorded_before_translations_still_finds_them(tmp_path) -> None:
+    from mgiassist.index.load import LoadedIndex
+
+    recorded = lookup_country("Cambodia").to_dict()
+    del recorded["translations"]  # a manifest written by an older version
+    index = LoadedIndex.__new__(LoadedIndex)
+    index.manifest = {"countries": [recorded]}
+    assert "Camboya" in index.countries[0].translations

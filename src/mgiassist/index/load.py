@@ -17,7 +17,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from mgiassist.countries import CountryNames
+from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.errors import IndexCorruptError, IndexMissingError
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.layout import (
@@ -65,7 +65,9 @@ class LoadedIndex:
 
     @property
     def countries(self) -> list[CountryNames]:
-        return [CountryNames.from_dict(c) for c in self.manifest.get("countries", [])]
+        # Names as this version of the library knows them (translations an older index's
+        # manifest lacks), else as recorded.
+        return [lookup_country(c["name"]) or CountryNames.from_dict(c) for c in self.manifest.get("countries", [])]
 
     @property
     def model_id(self) -> str:
