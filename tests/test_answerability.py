@@ -64,6 +64,7 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     assert holds_answer_type(festival, "number", WORLD, "How many years after the fall was it?")
     assert holds_answer_type("A permit takes 30 days.", "number", WORLD, "How long does a permit take?")
     assert holds_answer_type("About 40 people attended.", "number", WORLD, "How many people attended?")
+    assert not holds_answer_type(festival, "number", WORLD, "How much do emigrants send home each year?")
     assert holds_answer_type("The plan was adopted in 2019.", "date", WORLD)
     assert holds_answer_type("The Ministry of Interior issues them.", "organisation", WORLD)
 

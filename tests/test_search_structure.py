@@ -156,6 +156,7 @@ def test_a_country_named_in_another_language_is_searched_by_its_english_name():
     rights = Section(("Political rights", "Voting from abroad"), "Kenyans abroad can vote in Kenya.", "rights")
     search = searcher(profile(rights, *FILLER))
     assert "Kenia → Kenya" in search.search("¿Pueden votar desde el extranjero los ciudadanos de Kenia?", k=2).expansions
+    assert "kenia → Kenya" in search.search("pueden votar los ciudadanos de kenia", k=2).expansions
     assert not [e for e in search.search("Can Kenyans abroad vote in Kenya?", k=2).expansions if "→ Kenya" in e]
 
 

@@ -220,7 +220,7 @@ class Searcher:
         # the profiles name a country in English: "Camboya" is searched as "Cambodia" too
         translated = tuple(dict.fromkeys(
             (question[start:end], name) for start, end, name in mentions
-            if question[start:end] in self.world.countries[name].translations
+            if question[start:end].lower() in {t.lower() for t in self.world.countries[name].translations}
         ))
         if not (settings.expand_acronyms or settings.correct_spelling):
             return Expansion(countries=translated)

@@ -144,9 +144,11 @@ _NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d
 # A number followed by a unit of time is a duration: it answers "how long", "how old", "how many
 # years", not "how many people" or "how much money".
 _TIME_UNIT = re.compile(r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|centuries|century)\b", re.IGNORECASE)
+# ("each year" or "per month" is a rate's period, not a duration asked for)
 _ASKS_DURATION = re.compile(
-    r"\bhow (?:long|old|often)\b|\b(?:years?|months?|weeks?|days?|hours?|decades?|age|duration|period|"
-    r"ans|années|mois|jours|años|meses|días)\b",
+    r"\bhow (?:long|old|often)\b|\bhow many (?:years|months|weeks|days|hours|decades)\b|"
+    r"\b(?:age|duration|period)\b|\bcombien d['’]?\s*(?:ans|années|mois|semaines|jours)\b|"
+    r"\bcu[aá]nt[oa]s (?:años|meses|semanas|días)\b",
     re.IGNORECASE,
 )
 _RECENT = re.compile(
