@@ -292,3 +292,11 @@ def test_the_judge_reads_symbols_as_the_search_does() -> None:
     assert vocabulary.knows("women") and vocabulary.knows("percent")
     features = answer_features(_result("What percent of emigrants are women?", block), WORLD, vocabulary)
     assert features["unknown_share"] == 0.0 and features["terms_in_first"] == 1.0
+
+
+def test_a_question_is_analysed_once_and_the_shared_analysis_cannot_be_changed() -> None:
+    question = "How many Cambodians live in Germany in 2010?"
+    first = analyse_question(question, WORLD, ["Cambodia"])
+    assert analyse_question(question, WORLD, ("Cambodia",)) is first
+    with pytest.raises(AttributeError):
+        first.answer_type = "date"  # type: ignore[misc]

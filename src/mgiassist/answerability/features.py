@@ -10,6 +10,7 @@ vocabulary, so it works on any profile, any rendering and any retrieval settings
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -228,7 +229,7 @@ class CorpusVocabulary:
         return math.log((self.documents + 1) / (self.frequency.get(stem, 0) + 0.5))
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuestionAnalysis:
     terms: list[str]  # the content words, one per stem
     named: list[str] = field(default_factory=list)  # acronyms, proper names, years, numbers
@@ -256,6 +257,14 @@ def analyse_question(
     question: str, world: CountryMatcher, profile_countries: Sequence[str] = ()
 ) -> QuestionAnalysis:
     """Content stems, named things, foreign countries and the kind of answer ``question`` asks."""
+    return _analysed(question, world, tuple(profile_countries))
+
+
+# One chat turn asks for the same analysis three or four times (the judge's features and its
+# decision, the refusal reason, the partial reply): it is worked out once. The result is shared,
+# hence frozen.
+@functools.lru_cache(maxsize=1024)
+def _analysed(question: str, world: CountryMatcher, profile_countries: tuple[str, ...]) -> QuestionAnalysis:
     countries = [c for c in world.find(question) if c not in set(profile_countries)]
     without_countries = question
     for start, end in reversed(world.spans(question)):
