@@ -99,3 +99,17 @@ def built(runner, tmp_path: Path, corpus_copy: Path) -> Path:
     assert result.exit_code == 0, result.output
     assert "indexed 2 profiles" in result.output
     return index_dir
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # A test module may define ``describe_failure(item)`` to attach what only it can see (a
+    # server's log, a browser's console) to a failed test's report: CI prints nothing else.
+    report = yield
+    describe = getattr(item.module, "describe_failure", None)
+    if describe is not None and report.when == "call" and report.failed:
+        try:
+            report.sections.extend(describe(item))
+        except Exception as error:  # a diagnosis must never hide the failure it explains
+            report.sections.append(("diagnosis failed", repr(error)))
+    return report

@@ -41,6 +41,9 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_SECONDS = 240  # model load + index build on a slow CI machine; not an assertion
 ANSWER_MS = 120_000  # a generous wait for a loaded CI machine, not a speed assertion
+# What a failed test's report shows (describe_failure): the server's log and the pages' console.
+_SERVER_LOGS: list[Path] = []
+_CONSOLES: list[list[str]] = []
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -104,8 +107,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=True,
         cwd=REPO,
     )
-    with _running_page(index, root / "server.log") as url:
+    log = root / "server.log"
+    _SERVER_LOGS.append(log)
+    with _running_page(index, log) as url:
         yield url
+    _SERVER_LOGS.remove(log)
 
 
 @pytest.fixture(scope="module")
@@ -139,10 +145,49 @@ def _open(browser, server, *, viewport=DESKTOP, color_scheme="light", clipboard=
     if clipboard:
         context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
+    console: list[str] = []
+    _CONSOLES.append(console)
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    page.on(
+        "requestfailed", lambda request: console.append(f"request failed: {request.url}")
+    )
+    # Where each click landed, for a failed test's report: a click the page never saw reads
+    # differently from one whose event the server never answered.
+    page.add_init_script(_CLICK_LOG_JS)
     page.set_default_timeout(ANSWER_MS)
     page.goto(server)
     _wait_ready(page)
     return context, page
+
+
+_CLICK_LOG_JS = """
+for (const type of ['mousedown', 'mouseup', 'click']) {
+  document.addEventListener(type, (event) => {
+    const t = event.target;
+    const where = t && t.closest ? (t.closest('[id]') || {}).id : '';
+    console.log(`${type} on ${t && t.tagName} in #${where} at scrollY=${window.scrollY}`);
+  }, true);
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_consoles() -> Iterator[None]:
+    _CONSOLES.clear()
+    yield
+
+
+def describe_failure(item) -> list[tuple[str, str]]:
+    """The server's log and each page's console, for a failed test's report (conftest.py)."""
+    sections = [
+        ("server log (last 4,000 characters)", log.read_text(errors="replace")[-4000:])
+        for log in _SERVER_LOGS
+        if log.exists()
+    ]
+    for number, console in enumerate(_CONSOLES, 1):
+        sections.append((f"page {number} console", "\n".join(console[-60:]) or "(empty)"))
+    return sections
 
 
 def _wait_ready(page) -> None:
@@ -168,6 +213,9 @@ def _ask(page, question: str) -> None:
     page.locator("#mgi-question textarea").fill(question)
     page.locator("#mgi-send").click()
     page.locator(REPLIES).nth(before).wait_for()
+    # The page scrolls to a new reply a moment after showing it; a click sent meanwhile could
+    # land wherever the scroll moved things, so wait until the page says it has settled.
+    page.locator(f'#mgi-chat[data-settled="{before + 1}"]').wait_for(state="attached")
 
 
 def _last_reply(page):
@@ -244,26 +292,9 @@ def test_answer_cites_a_profile_with_footnote_link_and_follow_up(page) -> None:
     assert any(
         c.startswith("[") and "Cambodia" in c for c in reply.locator(".mgi-cite").all_inner_texts()
     )
-    # The new reply is shown from its start: its state line is in view, not scrolled past. The
-    # page scrolls once the reply is rendered (a few hundred ms later on a busy machine): wait
-    # for it, then check where it ended.
-    from playwright.sync_api import Error as PlaywrightError
-
+    # The new reply is shown from its start: its state line is in view, not scrolled past
+    # (_ask waited until the page had settled).
     state_line = reply.locator(".mgi-state")
-    try:
-        state_line.evaluate(
-            """e => new Promise((done, fail) => {
-                const until = Date.now() + 5000;
-                (function check() {
-                    const top = e.getBoundingClientRect().top;
-                    if (top >= 0 && top < window.innerHeight * 0.6) { done(); }
-                    else if (Date.now() > until) { fail(new Error('not scrolled')); }
-                    else { setTimeout(check, 50); }
-                })();
-            })"""
-        )
-    except PlaywrightError:
-        pass  # the assertion below reports where it is
     top = state_line.evaluate("e => e.getBoundingClientRect().top")
     chat = page.locator("#mgi-chat").evaluate("e => e.getBoundingClientRect().top")
     assert chat <= top < 1000 * 0.6
@@ -304,6 +335,25 @@ def test_filters_show_on_the_answer_survive_a_reload_and_the_viewer_opens(page) 
     assert page.locator("#mgi-polarity input").input_value() == (
         "Areas with potential for further development"
     )
+
+
+def test_a_reader_who_moves_the_page_right_after_a_reply_is_not_scrolled_back(page) -> None:
+    _ask(page, "What are the obstacles to diaspora engagement?")
+    # The reader scrolls to the bottom (to the export buttons, say) as soon as the next reply
+    # shows, before the page's own scroll to that reply has run.
+    page.evaluate(
+        """() => {
+            const showReply = window.mgiAfterReply;
+            window.mgiAfterReply = () => {
+                showReply();
+                window.scrollTo(0, document.documentElement.scrollHeight);
+                document.dispatchEvent(new WheelEvent('wheel', {deltaY: 400}));
+            };
+        }"""
+    )
+    _ask(page, "Can Cambodians vote from abroad?")
+    bottom = page.evaluate("document.documentElement.scrollHeight - window.innerHeight")
+    assert bottom > 0 and page.evaluate("window.scrollY") >= bottom - 2
 
 
 def test_copy_puts_plain_text_with_markers_and_links_on_the_clipboard(browser, server) -> None:

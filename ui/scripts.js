@@ -153,9 +153,33 @@
       window.scrollBy(0, top - offset);
     }
   }
+  // The second pass catches a chatbot that was still laying out at the first. Neither pass runs
+  // once the reader has moved the page themselves (scrolled, clicked, typed): a late scroll
+  // would move what they are about to click from under the pointer. Once the passes are over,
+  // #mgi-chat's data-settled holds the number of replies shown, for whoever waits on the page.
   window.mgiAfterReply = function () {
     updateCounter();
-    setTimeout(scrollToReply, 80);
-    setTimeout(scrollToReply, 400);
+    var moved = false;
+    var expectedY = window.scrollY;
+    function onUser() { moved = true; }
+    var events = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
+    events.forEach(function (type) { document.addEventListener(type, onUser, true); });
+    function pass(last) {
+      if (window.scrollY !== expectedY) { moved = true; }
+      if (!moved) {
+        scrollToReply();
+        expectedY = window.scrollY;
+      }
+      if (last) {
+        events.forEach(function (type) { document.removeEventListener(type, onUser, true); });
+        var chat = document.getElementById('mgi-chat');
+        if (chat) {
+          chat.setAttribute('data-settled', String(
+            document.querySelectorAll('#mgi-chat .mgi-answer, #mgi-chat .mgi-error').length));
+        }
+      }
+    }
+    setTimeout(function () { pass(false); }, 80);
+    setTimeout(function () { pass(true); }, 400);
   };
 })();
