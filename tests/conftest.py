@@ -110,6 +110,6 @@ def pytest_runtest_makereport(item, call):
     if describe is not None and report.when == "call" and report.failed:
         try:
             report.sections.extend(describe(item))
-        except Exception as error:  # a diagnosis must never hide the failure it explains
+        except OSError as error:  # an unreadable log must not hide the failure it explains
             report.sections.append(("diagnosis failed", repr(error)))
     return report
