@@ -109,9 +109,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     log = root / "server.log"
     _SERVER_LOGS.append(log)
-    with _running_page(index, log) as url:
-        yield url
-    _SERVER_LOGS.remove(log)
+    try:
+        with _running_page(index, log) as url:
+            yield url
+    finally:
+        _SERVER_LOGS.remove(log)
 
 
 @pytest.fixture(scope="module")

@@ -131,10 +131,14 @@
     }
   }, true);
 
+  function replies() {
+    return document.querySelectorAll('#mgi-chat .mgi-answer, #mgi-chat .mgi-error');
+  }
+
   // A new reply is shown from its start (the state line and the short answer), not its bottom.
   function scrollToReply() {
-    var replies = document.querySelectorAll('#mgi-chat .mgi-answer, #mgi-chat .mgi-error');
-    var last = replies[replies.length - 1];
+    var shown = replies();
+    var last = shown[shown.length - 1];
     if (!last) { return; }
     var wrap = null;
     for (var node = last.parentElement; node && node.id !== 'mgi-chat'; node = node.parentElement) {
@@ -174,8 +178,7 @@
         events.forEach(function (type) { document.removeEventListener(type, onUser, true); });
         var chat = document.getElementById('mgi-chat');
         if (chat) {
-          chat.setAttribute('data-settled', String(
-            document.querySelectorAll('#mgi-chat .mgi-answer, #mgi-chat .mgi-error').length));
+          chat.setAttribute('data-settled', String(replies().length));
         }
       }
     }
