@@ -194,6 +194,17 @@ def all_countries() -> tuple[CountryNames, ...]:
 _TWO_LETTER_NAMES = {"US": "US", "UK": "GB"}
 
 
+def _takes_alias(key: str, country: CountryNames, held: CountryNames) -> bool:
+    """Whether ``country`` takes the alias ``key`` from ``held``, which claimed it first.
+
+    A demonym several countries share ("French": France, Réunion, Martinique…) means the most
+    populous of them; a country's own name is always its own.
+    """
+    if held is country or key == held.name.lower():
+        return False
+    return key == country.name.lower() or _population(country.alpha_2) > _population(held.alpha_2)
+
+
 class CountryMatcher:
     """Finds mentions of a fixed set of countries in a text, by name, demonym or ISO code.
 
@@ -211,11 +222,8 @@ class CountryMatcher:
                 key = alias.strip().lower()
                 if not key:
                     continue
-                # A demonym several countries share ("French": France, Réunion, Martinique…)
-                # means the most populous of them; a country's own name is always its own.
                 held = claimed.get(key)
-                if held is None or (held is not country and key != held.name.lower() and (
-                        key == country.name.lower() or _population(country.alpha_2) > _population(held.alpha_2))):
+                if held is None or _takes_alias(key, country, held):
                     claimed[key] = country
             self._by_code[country.alpha_3] = country.name
         self._by_alias = {key: country.name for key, country in claimed.items()}
