@@ -30,7 +30,7 @@ index: install
 	$(BIN)/mgiassist index --corpus $(CORPUS) --index $(INDEX)
 
 run: index
-	$(BIN)/python ui/app.py --index $(INDEX)
+	$(BIN)/mgiassist serve --index $(INDEX)
 
 # Browser tests drive Debian's Chromium; install it where it is missing.
 chromium:

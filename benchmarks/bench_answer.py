@@ -49,7 +49,7 @@ def measure(index: str, overrides: dict, limit: int) -> dict:
     import dataclasses
 
     from mgiassist.assistant import Assistant
-    from mgiassist.search_settings import SearchSettings
+    from mgiassist.search.settings import SearchSettings
 
     started = time.perf_counter()
     settings = dataclasses.replace(SearchSettings(), **overrides) if overrides else None

@@ -6,7 +6,7 @@ Numbers only — nothing here asserts on time. Run from the repository root::
         --out benchmarks/results.json
 
 For every size (``seeds`` = the real profiles in ``corpus/``; a number = that many look-alike
-profiles made by :func:`mgiassist.lookalike.generate_corpus` in a temporary folder):
+profiles made by :func:`mgiassist.evaluate.lookalike.generate_corpus` in a temporary folder):
 
 * **build** — ``build_index(force=True, progress=False)`` into a temporary folder, with the
   already-loaded embedder (model load time is excluded on both sides), timed end to end;
@@ -112,7 +112,7 @@ SUFFIXES = ["", " Cite the profile.", " Give details.", " Summarise briefly."]
 
 
 def _country_forms(country: Any) -> dict[str, str]:
-    from mgiassist.lookalike import _forms
+    from mgiassist.evaluate.lookalike import _forms
 
     forms = dict(_forms(country))
     forms.setdefault("demonym", forms["name"])
@@ -123,7 +123,7 @@ def _country_forms(country: Any) -> dict[str, str]:
 def question_pool(countries: list[Any], count: int, seed: int = 0) -> list[str]:
     """``count`` distinct questions: generic topics, and topics about countries of the index
     (most of them) or elsewhere, with varied phrasing."""
-    from mgiassist.countries import lookup_country
+    from mgiassist.text.countries import lookup_country
 
     rng = random.Random(seed)
     outside = [c for c in (lookup_country(n) for n in ("Kenya", "Philippines", "Morocco", "Viet Nam", "Mexico")) if c]
@@ -280,7 +280,7 @@ def timed_search(assistant: Any, question: str, k: int) -> float:
 @contextlib.contextmanager
 def instrumented(assistant: Any):
     """Wrap the pieces of ``Searcher.search`` with perf_counter; yields the totals dict."""
-    import mgiassist.search as search_module
+    import mgiassist.search.searcher as search_module
 
     totals: dict[str, float] = {}
     searcher = assistant.searcher
@@ -398,8 +398,8 @@ def run_size(
     log=print,
 ) -> dict[str, Any]:
     from mgiassist.assistant import Assistant
+    from mgiassist.evaluate.lookalike import generate_corpus
     from mgiassist.index import build_index, load_index
-    from mgiassist.lookalike import generate_corpus
 
     model = embedder._model
     result: dict[str, Any] = {"size": size, "faiss": faiss_kind}

@@ -13,7 +13,7 @@ For each size (``seeds``, or N look-alike profiles) and each backend (``--backen
   the build asked for, in the build's own calls.
 * **query encode** p50/p95 of one question: torch on 1 and 2 threads, each other backend.
 * **cold CLI** — ``mgiassist search`` in a fresh process, wall and CPU seconds (median).
-* **page** — ``ui/app.py`` started on a free loopback port; ``load_ui.py`` with 1 session, then
+* **page** — ``src/mgiassist/page/app.py`` started on a free loopback port; ``load_ui.py`` with 1 session, then
   ``--sessions`` concurrent sessions, ``--requests`` questions each; p50/p95 and the ratio of the
   p95s; server RSS idle and after. ``--page-root DIR`` adds the same page from another checkout
   (e.g. the code before issue 10) to the comparison, on its own index built by that checkout.
@@ -45,7 +45,6 @@ from typing import Any
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
 
 QUESTION = "Can Cambodians vote from abroad?"
 
@@ -68,7 +67,7 @@ def _clean_seeds(workdir: Path) -> Path:
 def corpus_for(size: str, workdir: Path) -> Path:
     if size == "seeds":
         return _clean_seeds(workdir)
-    from mgiassist.lookalike import generate_corpus
+    from mgiassist.evaluate.lookalike import generate_corpus
 
     corpus = workdir / f"corpus-{size}"
     if not corpus.is_dir():
@@ -182,7 +181,7 @@ def cold_cli(index_dir: Path, backend: str, runs: int) -> dict[str, float]:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mgiassist.cli", "search", QUESTION, "--index", str(index_dir),
+        subprocess.run([sys.executable, "-m", "mgiassist.cli.main", "search", QUESTION, "--index", str(index_dir),
                         "--k", "3"], env=env, check=True, capture_output=True)
         walls.append(time.perf_counter() - started)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -228,7 +227,7 @@ def serve(root: Path, index_dir: Path, backend: str, sessions: int, requests: in
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(root / "src"), "GRADIO_SERVER_PORT": str(port),
            "MGIASSIST_BACKEND": backend}
-    page = subprocess.Popen([sys.executable, "ui/app.py", "--index", str(index_dir)], cwd=root, env=env,
+    page = subprocess.Popen([sys.executable, "-m", "mgiassist.page.app", "--index", str(index_dir)], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -297,7 +296,7 @@ def run_size(size: str, args: argparse.Namespace, embedders: dict[str, Any], wor
         if args.page_root:
             before = workdir / f"index-{size}-before"
             env = {**os.environ, "PYTHONPATH": str(args.page_root / "src")}
-            subprocess.run([sys.executable, "-m", "mgiassist.cli", "index", "--corpus", str(corpus),
+            subprocess.run([sys.executable, "-m", "mgiassist.cli.main", "index", "--corpus", str(corpus),
                             "--index", str(before)], env=env, check=True, capture_output=True)
             result["page"]["before"] = serve(args.page_root, before, "torch", args.sessions, args.requests,
                                              args.client)

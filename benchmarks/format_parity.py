@@ -1,5 +1,5 @@
 """Retrieval per rendering: the seed profiles typeset as PDF (one and two columns), web page and
-DOCX (by ``tests/renderings.py``), each indexed with the real model and scored on a question set.
+DOCX (by ``mgiassist.evaluate.renderings``), each indexed with the real model and scored on a question set.
 
 Prints, per format, the structure the parser found (sections by kind, footnotes), hit@1 /
 hit@5 / MRR@10 of one retriever, and the reply states (unanswerable questions recognised,
@@ -25,8 +25,7 @@ FORMATS = ("text", "pdf-1col", "pdf-2col", "html", "docx")
 
 
 def render_all(work: Path, seeds: Path) -> None:
-    sys.path.insert(0, str(REPO / "tests"))
-    from renderings import render
+    from mgiassist.evaluate.renderings import render
 
     for fmt in FORMATS:
         folder = work / fmt / "corpus"

@@ -1,6 +1,6 @@
 """Load check for the chat page: concurrent sessions through the page's APIs on loopback.
 
-Not a test: it prints what it saw. Start the page first (``python ui/app.py``), then::
+Not a test: it prints what it saw. Start the page first (``python src/mgiassist/page/app.py``), then::
 
     python benchmarks/load_ui.py [--url http://127.0.0.1:7860/] [--sessions 20] [--requests 5] \
         [--client gradio|http|api] [--pid SERVER_PID]

@@ -91,7 +91,7 @@ def runner(monkeypatch):
 @pytest.fixture
 def built(runner, tmp_path: Path, corpus_copy: Path) -> Path:
     """An index of the seed corpus built through the CLI with the fake embedder."""
-    from mgiassist.cli import main
+    from mgiassist.cli.main import main
 
     index_dir = tmp_path / "index"
     result = runner.invoke(main, ["index", "--corpus", str(corpus_copy), "--index", str(index_dir),

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from mgiassist.assistant import Assistant
-from mgiassist.hashing_embedder import HashingEmbedder
+from mgiassist.embed.hashing import HashingEmbedder
 from mgiassist.index import index_status, load_index
 
 MODEL = "hashing:64"
@@ -42,7 +42,7 @@ def start_index(
     command = [
         sys.executable,
         "-m",
-        "mgiassist.cli",
+        "mgiassist.cli.main",
         "index",
         "--corpus",
         str(corpus),

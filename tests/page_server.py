@@ -1,4 +1,4 @@
-"""Start ``ui/app.py`` in a subprocess on a free loopback port, for tests that need a real server."""
+"""Start ``src/mgiassist/page/app.py`` in a subprocess on a free loopback port, for tests that need a real server."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def running_page(index: Path, **env: str) -> Iterator[str]:
         "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
     }
     server = subprocess.Popen(
-        [sys.executable, str(REPO / "ui" / "app.py"), "--index", str(index)],
+        [sys.executable, "-m", "mgiassist.page.app", "--index", str(index)],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     url = f"http://127.0.0.1:{port}"

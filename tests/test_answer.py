@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -192,11 +191,8 @@ def test_highlight_html_ignores_overlapping_and_out_of_range_spans() -> None:
 @pytest.fixture(scope="module")
 def ui_app():
     gradio = pytest.importorskip("gradio")  # noqa: F841 - the page module imports it
-    sys.path.insert(0, str(REPO / "ui"))
-    try:
-        import app
-    finally:
-        sys.path.remove(str(REPO / "ui"))
+    from mgiassist.page import app
+
     return app
 
 

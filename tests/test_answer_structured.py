@@ -7,8 +7,8 @@ import pytest
 from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
 from mgiassist.answer.partial import partial_answer
 from mgiassist.answer.structured import list_answer, list_request
-from mgiassist.countries import CountryMatcher, all_countries
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+from mgiassist.text.countries import CountryMatcher, all_countries
 
 WORLD = CountryMatcher(list(all_countries()))
 DOMAINS = ["Migrants' rights", "Partnerships", "Obstacles", "Annex: list of actors"]

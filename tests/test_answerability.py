@@ -7,24 +7,24 @@ import json
 import numpy as np
 import pytest
 
-from mgiassist.answerability import (
+from mgiassist.answer.answerability import (
     CorpusVocabulary,
     analyse_question,
     answer_features,
     holds_answer_type,
 )
-from mgiassist.answerability.features import specificity
-from mgiassist.answerability.fit import choose_threshold, cross_validated_probabilities
-from mgiassist.answerability.model import (
+from mgiassist.answer.answerability.features import specificity
+from mgiassist.answer.answerability.model import (
     INDEX_MODEL_FILE,
     AnswerabilityModel,
     fit_logistic,
     load_model,
 )
-from mgiassist.countries import CountryMatcher, all_countries
 from mgiassist.errors import InputFileError
+from mgiassist.evaluate.judge_fit import choose_threshold, cross_validated_probabilities
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
-from mgiassist.symbols import spell_symbols
+from mgiassist.text.countries import CountryMatcher, all_countries
+from mgiassist.text.symbols import spell_symbols
 
 WORLD = CountryMatcher(list(all_countries()))
 TEXTS = [

@@ -1,16 +1,15 @@
-"""``POST /api/ask`` (mgiassist.serve, wired in ui/app.py): the page's lean JSON route.
+"""``POST /api/ask`` (mgiassist.page.http_api, wired in src/mgiassist/page/app.py): the page's lean JSON route.
 
 The route answers with exactly what ``mgiassist ask --json`` prints, refuses bad input with a
 4xx and one line, runs at most ``limit`` turns at once, and sits behind the page's login.
 The in-process tests use the page's own route over an index built with the hashing test
-embedder (no model is loaded); the login test starts ``ui/app.py`` in a subprocess.
+embedder (no model is loaded); the login test starts ``src/mgiassist/page/app.py`` in a subprocess.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,15 +18,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
-
 from page_server import free_port, running_page
 
+from mgiassist.embed.hashing import HashingEmbedder
 from mgiassist.errors import FilterError
-from mgiassist.hashing_embedder import HashingEmbedder
 from mgiassist.index import build_index
-from mgiassist.serve import ASK_PATH, AskRequest, ask_route, parse_ask
+from mgiassist.page.http_api import ASK_PATH, AskRequest, ask_route, parse_ask
 
 QUESTION = "Can Cambodians vote from abroad?"
 STATES = {"answered", "partial", "not_covered"}
@@ -44,8 +40,8 @@ def hashing_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(hashing_index):
-    from app import lean_ask_route
-    from page import Page
+    from mgiassist.page.app import lean_ask_route
+    from mgiassist.page.core import Page
 
     page = Page(hashing_index)
     assert page.error is None
@@ -55,7 +51,7 @@ def client(hashing_index):
 def test_the_answer_is_what_ask_json_prints(client, hashing_index):
     from click.testing import CliRunner
 
-    from mgiassist.cli import main
+    from mgiassist.cli.main import main
 
     history = ["What does the Thailand MoU cover?"]
     response = client.post(ASK_PATH, json={"question": QUESTION, "history": history})
@@ -184,8 +180,8 @@ def test_with_auth_on_the_route_needs_the_page_login(hashing_index):
 def test_the_page_keeps_at_most_session_capacity_sessions(hashing_index):
     # Every API call without a session is a session of its own; Gradio kept 10,000 of them by
     # default (~125 KB each), so the server's memory grew with every request.
-    from app import build_demo, launch_options, parse_args
-    from page import Page
+    from mgiassist.page.app import build_demo, launch_options, parse_args
+    from mgiassist.page.core import Page
 
     args = parse_args(["--index", str(hashing_index), "--session-capacity", "3"])
     page = Page(hashing_index)

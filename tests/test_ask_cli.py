@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mgiassist.cli import main
+from mgiassist.cli.main import main
 
 CONTRACT = {"question", "search_query", "state", "reason", "answer", "citations", "filters"}
 

@@ -1,7 +1,7 @@
 """MGIASSIST_AUTH: Gradio's own form login (POST /login sets a session cookie), not HTTP basic
 auth. Without that cookie the API and the page's config are refused, and `curl -u` gets 401 too.
 
-Starts `ui/app.py` on a free loopback port over a small index built with the hashing test
+Starts `src/mgiassist/page/app.py` on a free loopback port over a small index built with the hashing test
 embedder, so no model is loaded.
 """
 
@@ -11,7 +11,7 @@ import httpx
 import pytest
 from page_server import running_page
 
-from mgiassist.hashing_embedder import HashingEmbedder
+from mgiassist.embed.hashing import HashingEmbedder
 from mgiassist.index import build_index
 
 pytestmark = pytest.mark.slow

@@ -30,7 +30,7 @@ def _load_script():
 
 
 def test_question_pool_is_distinct_and_names_countries():
-    from mgiassist.countries import lookup_country
+    from mgiassist.text.countries import lookup_country
 
     bench = _load_script()
     pool = bench.question_pool([lookup_country("Kenya")], 150, seed=1)

@@ -20,7 +20,7 @@ from index_runs import (
     wait_for,
 )
 
-from mgiassist.hashing_embedder import HashingEmbedder
+from mgiassist.embed.hashing import HashingEmbedder
 from mgiassist.index import build_index, index_status
 from mgiassist.index.hooks import POINTS
 

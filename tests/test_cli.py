@@ -7,7 +7,7 @@ import pytest
 
 import mgiassist.assistant
 import mgiassist.index
-from mgiassist.cli import main
+from mgiassist.cli.main import main
 
 
 def test_index_twice_reports_up_to_date(runner, built, corpus_copy):

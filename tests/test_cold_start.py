@@ -27,7 +27,7 @@ if fake:
     from conftest import FakeEmbedder
     import mgiassist.assistant
     mgiassist.assistant.load_embedder = lambda model=None, backend=None: FakeEmbedder()
-from mgiassist.cli import main
+from mgiassist.cli.main import main
 try:
     main({args!r}, standalone_mode=False)
 finally:
@@ -81,9 +81,9 @@ def test_real_onnx_search_imports_onnxruntime_but_not_torch(tmp_path, tmp_path_f
 
 
 def test_eval_command_still_runs_lazily(fake_index):
-    stdout, imported = _run(["eval", "--help"], fake=False, watched=["mgiassist.cli_eval"])
-    assert "--retrievers" in stdout and imported == ["mgiassist.cli_eval"]
+    stdout, imported = _run(["eval", "--help"], fake=False, watched=["mgiassist.cli.eval"])
+    assert "--retrievers" in stdout and imported == ["mgiassist.cli.eval"]
 
 
 def test_repo_root_is_where_the_sources_are():
-    assert (Path(REPO) / "src" / "mgiassist" / "cli.py").is_file()
+    assert (Path(REPO) / "src" / "mgiassist" / "cli" / "main.py").is_file()

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from mgiassist.converse import contextualise, is_follow_up, polarity_hint
-from mgiassist.countries import CountryMatcher, lookup_country
 from mgiassist.schema import POLARITY_FURTHER_DEVELOPMENT, POLARITY_WELL_DEVELOPED
+from mgiassist.search.followup import contextualise, is_follow_up, polarity_hint
+from mgiassist.text.countries import CountryMatcher, lookup_country
 
 
 @pytest.fixture(scope="module")

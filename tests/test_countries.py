@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mgiassist.countries import CountryMatcher, all_countries, lookup_country
+from mgiassist.text.countries import CountryMatcher, all_countries, lookup_country
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from mgiassist.cli import main
+from mgiassist.cli.main import main
 from mgiassist.errors import IndexCorruptError
 from mgiassist.index import index_status, load_index
 from mgiassist.live import LiveAssistant
@@ -91,16 +91,10 @@ DAMAGE = {
 
 @pytest.fixture(scope="module")
 def page_class():
-    """The chat page's ``Page`` (ui/app.py runs as a script, so it is imported from its folder)."""
-    import importlib
-    import sys
+    """The chat page's ``Page`` (mgiassist.page.core)."""
+    from mgiassist.page.core import Page
 
-    ui = str(Path(__file__).resolve().parents[1] / "ui")
-    sys.path.insert(0, ui)
-    try:
-        return importlib.import_module("app").Page
-    finally:
-        sys.path.remove(ui)
+    return Page
 
 
 @pytest.fixture

@@ -279,7 +279,7 @@ def test_cli_eval_prints_headline_and_one_line_errors(tmp_path, fake_index, fake
     from click.testing import CliRunner
 
     from mgiassist import evaluate as evaluate_module
-    from mgiassist.cli import main
+    from mgiassist.cli.main import main
 
     monkeypatch.setattr("mgiassist.embed.load_embedder", lambda model=None: fake_embedder)
     path = _write_jsonl(tmp_path / "small.jsonl", [

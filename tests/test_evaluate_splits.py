@@ -229,7 +229,7 @@ def test_evaluate_scores_states_from_assistant_answer(tmp_path, fake_index, fake
 def test_cli_eval_split_option(tmp_path, fake_index, fake_embedder, monkeypatch):
     from click.testing import CliRunner
 
-    from mgiassist.cli import main
+    from mgiassist.cli.main import main
 
     monkeypatch.setattr("mgiassist.embed.load_embedder", lambda model=None: fake_embedder)
     path = _split_set(tmp_path)

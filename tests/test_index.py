@@ -16,9 +16,9 @@ from mgiassist.errors import (
     IndexMissingError,
     IndexStaleError,
 )
+from mgiassist.evaluate.lookalike import generate_corpus
 from mgiassist.index import build_index, index_status, load_index, write_calibration
-from mgiassist.lookalike import generate_corpus
-from mgiassist.search import SearchSettings
+from mgiassist.search.searcher import SearchSettings
 
 
 def test_index_files_and_manifest(fake_index):

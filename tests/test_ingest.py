@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import SEED_CORPUS
 
-from mgiassist.countries import lookup_country
 from mgiassist.errors import CorpusError, ProfileError
+from mgiassist.evaluate.lookalike import swap_country
 from mgiassist.ingest import MGI_DOMAINS, detect_family, load_corpus, parse_profile, read_text
-from mgiassist.lookalike import swap_country
 from mgiassist.schema import (
     FAMILY_MAPPING,
     FAMILY_MGI,
@@ -17,6 +16,7 @@ from mgiassist.schema import (
     POLARITY_FURTHER_DEVELOPMENT,
     POLARITY_WELL_DEVELOPED,
 )
+from mgiassist.text.countries import lookup_country
 
 MGI_SEED = SEED_CORPUS / "mgi-profile-cambodia-2021.txt"
 MAPPING_SEED = SEED_CORPUS / "eudif-diaspora-mapping-cambodia-2022.txt"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import SEED_CORPUS, FakeEmbedder
 
 import mgiassist.index
-from mgiassist.cli import main
+from mgiassist.cli.main import main
 from mgiassist.ingest import ingestion_report, list_corpus, load_corpus, parse_profile
 
 MAPPING_SEED = SEED_CORPUS / "eudif-diaspora-mapping-cambodia-2022.txt"

@@ -7,9 +7,9 @@ from conftest import SEED_CORPUS
 
 from mgiassist.assistant import Assistant
 from mgiassist.chunk import chunk_profile
+from mgiassist.evaluate.lookalike import generate_corpus
 from mgiassist.index import build_index
 from mgiassist.ingest import load_corpus
-from mgiassist.lookalike import generate_corpus
 
 pytestmark = pytest.mark.integration
 

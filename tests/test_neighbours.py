@@ -1,4 +1,4 @@
-"""Query expansion by the corpus words nearest to a question's words (mgiassist.neighbours)."""
+"""Query expansion by the corpus words nearest to a question's words (mgiassist.index.vocabulary)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from test_search_structure import FILLER, profile, searcher
 
-from mgiassist.lexical import LexicalIndex, analyse
-from mgiassist.neighbours import (
+from mgiassist.index.vocabulary import (
     VOCABULARY_JSON,
     VOCABULARY_NPY,
     Vocabulary,
@@ -20,7 +19,8 @@ from mgiassist.neighbours import (
     vocabulary_words,
 )
 from mgiassist.schema import Section
-from mgiassist.search import SearchSettings
+from mgiassist.search.searcher import SearchSettings
+from mgiassist.text.lexical import LexicalIndex, analyse
 
 DIMENSION = 16
 

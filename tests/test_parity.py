@@ -1,6 +1,6 @@
 """Every rendering of a profile gives the same Profile as its text file.
 
-The two seed profiles and a look-alike country are typeset (see ``renderings.py``) as a
+The two seed profiles and a look-alike country are typeset (see ``mgiassist.evaluate.renderings``) as a
 one-column PDF, a two-column PDF, a web page and a DOCX, then read back through the corpus
 loader. Findings per domain and polarity, timeline entries, obstacles, practices, actors,
 destination rows and footnotes (numbers and URLs, on the same passages) must all match.
@@ -12,11 +12,11 @@ import re
 
 import pytest
 from conftest import SEED_CORPUS
-from renderings import FORMATS, render
 
-from mgiassist.countries import lookup_country
+from mgiassist.evaluate.lookalike import swap_country
+from mgiassist.evaluate.renderings import FORMATS, render
 from mgiassist.ingest import load_profile, parse_profile
-from mgiassist.lookalike import swap_country
+from mgiassist.text.countries import lookup_country
 
 pytest.importorskip("reportlab")
 pytest.importorskip("docx")

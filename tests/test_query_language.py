@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from test_search_structure import profile, searcher
 
-from mgiassist.query import OTHER_SCRIPT, question_language, without_stopwords
 from mgiassist.schema import Section
-from mgiassist.search import SearchSettings
+from mgiassist.search.query import OTHER_SCRIPT, question_language, without_stopwords
+from mgiassist.search.searcher import SearchSettings
 
 
 def test_the_language_is_read_from_function_words_and_english_is_left_alone():
@@ -46,7 +46,7 @@ def test_a_foreign_question_meets_the_passage_by_its_content_words_not_its_artic
 
 
 def test_the_language_note_names_its_language_for_the_answer_step():
-    from mgiassist.query import language_note, noted_language
+    from mgiassist.search.query import language_note, noted_language
 
     assert noted_language(["no passage matches", language_note("french")]) == "french"
     assert noted_language([language_note(OTHER_SCRIPT)]) == "other script"

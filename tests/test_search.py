@@ -6,9 +6,9 @@ from conftest import SEED_CORPUS, FakeEmbedder
 
 from mgiassist.assistant import Assistant
 from mgiassist.errors import FilterError, QueryError
+from mgiassist.evaluate.lookalike import generate_corpus
 from mgiassist.index import build_index, load_index
-from mgiassist.lookalike import generate_corpus
-from mgiassist.search import (
+from mgiassist.search.searcher import (
     MAX_QUERY_CHARS,
     Filters,
     Searcher,
@@ -181,7 +181,7 @@ def test_unusable_earlier_turns_are_ignored_not_fatal(assistant):
 
 
 def test_filtered_dense_search_is_the_same_exact_or_through_faiss(assistant, monkeypatch):
-    import mgiassist.search as search_module
+    import mgiassist.search.searcher as search_module
 
     def ids() -> list[str]:
         return [h.chunk.chunk_id for h in assistant.search("labour migration policy", k=8, family="mgi").hits]

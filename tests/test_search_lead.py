@@ -6,7 +6,7 @@ import numpy as np
 from test_search_structure import FILLER, profile, searcher
 
 from mgiassist.schema import Section
-from mgiassist.search import SearchSettings
+from mgiassist.search.searcher import SearchSettings
 
 NO_LEADS = {"dense_lead_margin": 0.0, "lexical_lead_ratio": 0.0}
 

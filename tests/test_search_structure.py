@@ -10,17 +10,17 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from mgiassist.acronyms import AcronymTable, find_definitions, initials_match
 from mgiassist.chunk import KIND_TABLE_ROW, chunk_profile, render_row
-from mgiassist.countries import lookup_country
-from mgiassist.cues import detect_intent
 from mgiassist.errors import FilterError
 from mgiassist.index import LoadedIndex
-from mgiassist.lexical import LexicalIndex, analyse
 from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, Profile, Section
-from mgiassist.search import Filters, Searcher, SearchSettings
-from mgiassist.spelling import Speller
-from mgiassist.symbols import spell_symbols
+from mgiassist.search.cues import detect_intent
+from mgiassist.search.searcher import Filters, Searcher, SearchSettings
+from mgiassist.text.acronyms import AcronymTable, find_definitions, initials_match
+from mgiassist.text.countries import lookup_country
+from mgiassist.text.lexical import LexicalIndex, analyse
+from mgiassist.text.spelling import Speller
+from mgiassist.text.symbols import spell_symbols
 
 
 def words(text: str) -> int:

@@ -11,8 +11,7 @@ from conftest import FakeEmbedder
 from mgiassist.answer import cached_encoder, compose_answer
 from mgiassist.assistant import Assistant
 from mgiassist.index import build_index, load_index
-from mgiassist.schema import Chunk
-from mgiassist.sentence_vectors import (
+from mgiassist.index.sentence_table import (
     SENTENCES_JSON,
     SENTENCES_NPY,
     answer_encoder,
@@ -21,6 +20,7 @@ from mgiassist.sentence_vectors import (
     load_sentence_table,
     precomputed_encoder,
 )
+from mgiassist.schema import Chunk
 
 QUESTIONS = [
     "Can Cambodians vote from abroad?",

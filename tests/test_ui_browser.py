@@ -75,7 +75,7 @@ def _running_page(index: Path, log: Path) -> Iterator[str]:
     }
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, str(REPO / "ui" / "app.py"), "--index", str(index)],
+            [sys.executable, "-m", "mgiassist.page.app", "--index", str(index)],
             cwd=REPO,
             env=env,
             stdout=out,
@@ -97,7 +97,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "mgiassist.cli",
+            "mgiassist.cli.main",
             "index",
             "--corpus",
             str(REPO / "corpus"),

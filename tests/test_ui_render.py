@@ -1,20 +1,14 @@
-"""The chat page's HTML and plain text (ui/render.py), without a browser or a model."""
+"""The chat page's HTML and plain text (src/mgiassist/page/render.py), without a browser or a model."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
-
-from render import (
+from mgiassist.export import ComparisonRow
+from mgiassist.page.render import (
     answer_plain_text,
     comparison_html,
     render_answer_html,
     welcome_markdown,
 )
-
-from mgiassist.export import ComparisonRow
 from mgiassist.suggest import IndexedProfile
 
 URL = "https://example.org/report.pdf"

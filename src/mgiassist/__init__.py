@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from mgiassist.index import BuildReport, IndexStatus, build_index, index_status, load_index
     from mgiassist.ingest import load_corpus, parse_profile
     from mgiassist.schema import Chunk, Citation, Footnote, Hit, Profile, SearchResult, Section
-    from mgiassist.search import Filters, SearchSettings
+    from mgiassist.search.searcher import Filters, SearchSettings
 
 # Imported on first use (PEP 562), so `mgiassist --help` or a submodule import does not pay for
 # FAISS, BM25 and the model runtimes (issue 10: cold start).
@@ -20,14 +20,14 @@ _EXPORTS = {
     "BuildReport": "mgiassist.index",
     "Chunk": "mgiassist.schema",
     "Citation": "mgiassist.schema",
-    "Filters": "mgiassist.search",
+    "Filters": "mgiassist.search.searcher",
     "Footnote": "mgiassist.schema",
     "Hit": "mgiassist.schema",
     "IndexStatus": "mgiassist.index",
     "MgiassistError": "mgiassist.errors",
     "Profile": "mgiassist.schema",
     "SearchResult": "mgiassist.schema",
-    "SearchSettings": "mgiassist.search",
+    "SearchSettings": "mgiassist.search.searcher",
     "Section": "mgiassist.schema",
     "build_index": "mgiassist.index",
     "index_status": "mgiassist.index",

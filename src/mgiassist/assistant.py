@@ -15,15 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from mgiassist.answer import Answer, Encoder
+from mgiassist.answer.answerability.judge import Judge
+from mgiassist.answer.answerability.model import AnswerabilityModel, load_model
 from mgiassist.answer.structured import PAGE_SIZE
 from mgiassist.answer.turn import answer_turn
-from mgiassist.answerability.judge import Judge
-from mgiassist.answerability.model import AnswerabilityModel, load_model
 from mgiassist.embed import Embedder, load_embedder
 from mgiassist.errors import IndexMismatchError, IndexStaleError
 from mgiassist.index import LoadedIndex, index_status, load_index
 from mgiassist.schema import Chunk, SearchResult
-from mgiassist.search import Filters, Searcher, SearchSettings
+from mgiassist.search.searcher import Filters, Searcher, SearchSettings
 
 __all__ = ["Assistant"]
 
@@ -88,7 +88,7 @@ class Assistant:
         query vector, so an answer costs no encode beyond the search's; built on first use so a
         plain search never reads the sentence table."""
         if self._sentence_encoder is None:
-            from mgiassist.sentence_vectors import answer_encoder
+            from mgiassist.index.sentence_table import answer_encoder
 
             self._sentence_encoder = answer_encoder(self)
         return self._sentence_encoder(texts)

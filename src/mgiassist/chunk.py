@@ -20,9 +20,9 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from mgiassist.acronyms import AcronymTable
 from mgiassist.schema import FAMILY_LABELS, Chunk, Profile, Section
-from mgiassist.symbols import spell_symbols
+from mgiassist.text.acronyms import AcronymTable
+from mgiassist.text.symbols import spell_symbols
 
 __all__ = [
     "CHUNKER_VERSION",

@@ -29,7 +29,7 @@ from mgiassist.errors import IndexError_, IndexMissingError, MgiassistError
 from mgiassist.index import index_status, load_index, resolve_index_dir
 from mgiassist.index.layout import CALIBRATION, MANIFEST
 from mgiassist.index.status import corpus_of
-from mgiassist.search import SearchSettings
+from mgiassist.search.searcher import SearchSettings
 
 __all__ = ["LiveAssistant"]
 

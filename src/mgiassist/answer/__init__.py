@@ -14,7 +14,7 @@ from mgiassist.answer.records import (
     AnswerSentence,
     CitedPassage,
 )
-from mgiassist.answer.text import (
+from mgiassist.text.sentences import (
     Encoder,
     Span,
     cached_encoder,

@@ -13,23 +13,21 @@ texts into normalised rows (``assistant.embedder.encode`` in the page, a fake on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
 from mgiassist.answer.records import Answer, AnswerSentence, CitedPassage
-from mgiassist.answer.text import Encoder, Span, figure_units, strip_footnote_marks
 from mgiassist.chunk import render_row
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+from mgiassist.text.sentences import (
+    Encoder,
+    Span,
+    candidate_spans,
+    strip_footnote_marks,
+)
 
 __all__ = ["cited_passage", "compose_answer", "passage_from_chunk"]
-
-_MIN_WORDS = 4
-
-
-def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", strip_footnote_marks(text).lower()).split())
-
 
 def _row_of(chunk: Chunk) -> list[str] | None:
     """The cells of a table-row passage (see mgiassist.chunk), or None."""
@@ -66,20 +64,6 @@ def _names_row(question: str, chunk: Chunk) -> bool:
     row = _row_of(chunk)
     label = row[0].strip() if row else ""
     return bool(label) and re.search(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.IGNORECASE) is not None
-
-
-def _candidate_spans(text: str, headings: Sequence[str] = ()) -> list[Span]:
-    spans = figure_units(text)
-    # Headings and table cells ("Dual citizenship¹", "Migrant workers resource centres (2013).")
-    # repeat the question's words without answering it; keep them only when nothing else is left.
-    titles = {_normalise(h) for h in headings if h}
-    long = [
-        s
-        for s in spans
-        if len(strip_footnote_marks(text[s.start : s.end]).split()) >= _MIN_WORDS
-        and _normalise(text[s.start : s.end]) not in titles
-    ]
-    return long or spans
 
 
 def cited_passage(hit: Hit, marker: int) -> CitedPassage:
@@ -151,7 +135,7 @@ def compose_answer(
             # its rows: both are too short to compete as sentences by their words alone.
             candidates.append((position, Span(0, len(hit.chunk.text.rstrip()))))
             continue
-        candidates.extend((position, span) for span in _candidate_spans(hit.chunk.text, headings))
+        candidates.extend((position, span) for span in candidate_spans(hit.chunk.text, headings))
     texts = [_candidate_text(top[p].chunk, s) for p, s in candidates]
     vectors = np.asarray(encode([result.search_query, *texts]), dtype=np.float32)
     scores = vectors[1:] @ vectors[0]

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mgiassist.answer.answerability.features import analyse_question
 from mgiassist.answer.compose import cited_passage
 from mgiassist.answer.records import PARTIAL, Answer, AnswerGroup, AnswerItem
-from mgiassist.answer.text import strip_footnote_marks
-from mgiassist.answerability.features import analyse_question
-from mgiassist.countries import CountryMatcher
-from mgiassist.lexical import analyse
 from mgiassist.schema import FAMILY_LABELS, Chunk, Citation, Hit, SearchResult
+from mgiassist.text.countries import CountryMatcher
+from mgiassist.text.lexical import analyse
+from mgiassist.text.sentences import strip_footnote_marks
 
 __all__ = ["empty_item_answer", "list_partial_answer", "partial_answer", "quotes_only_empty_items"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mgiassist.answer.text import Span
+from mgiassist.text.sentences import Span
 
 __all__ = [
     "ANSWERED",

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 from mgiassist.answer.compose import passage_from_chunk
 from mgiassist.answer.records import ANSWERED, Answer, AnswerGroup, AnswerItem, AnswerSentence
-from mgiassist.answer.text import Span, split_sentences, strip_footnote_marks
-from mgiassist.converse import content_words, polarity_hint
-from mgiassist.countries import CountryMatcher
-from mgiassist.lexical import analyse
 from mgiassist.schema import (
     FAMILY_LABELS,
     POLARITY_FURTHER_DEVELOPMENT,
     POLARITY_WELL_DEVELOPED,
     Chunk,
 )
+from mgiassist.search.followup import content_words, polarity_hint
+from mgiassist.text.countries import CountryMatcher
+from mgiassist.text.lexical import analyse
+from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
 
 __all__ = ["PAGE_SIZE", "ListRequest", "list_answer", "list_members", "list_request"]
 

@@ -12,6 +12,13 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 
+from mgiassist.answer.answerability.features import (
+    analyse_question,
+    asked_about,
+    holds_answer_type,
+    specificity,
+)
+from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.compose import cited_passage, compose_answer
 from mgiassist.answer.partial import (
     empty_item_answer,
@@ -27,18 +34,11 @@ from mgiassist.answer.structured import (
     list_members,
     list_request,
 )
-from mgiassist.answer.text import Encoder
-from mgiassist.answerability.features import (
-    analyse_question,
-    asked_about,
-    holds_answer_type,
-    specificity,
-)
-from mgiassist.answerability.judge import Decision, Judge
-from mgiassist.query import noted_language
 from mgiassist.schema import SearchResult
-from mgiassist.search import Filters, Searcher
-from mgiassist.spelling import english_log_frequency
+from mgiassist.search.query import noted_language
+from mgiassist.search.searcher import Filters, Searcher
+from mgiassist.text.sentences import Encoder
+from mgiassist.text.spelling import english_log_frequency
 
 __all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
 

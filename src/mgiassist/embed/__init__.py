@@ -77,7 +77,7 @@ def load_embedder(model: str = DEFAULT_MODEL, backend: str | None = None) -> Emb
     the int8 backend whatever ``$MGIASSIST_BACKEND`` says; another explicit ``backend`` is an
     error, because fp32 question vectors do not belong in an int8 index."""
     if model.startswith("hashing:"):  # the tiny test/development embedder, see hashing_embedder.py
-        from mgiassist.hashing_embedder import HashingEmbedder
+        from mgiassist.embed.hashing import HashingEmbedder
 
         return HashingEmbedder.from_name(model)
     if model.endswith(INT8_SUFFIX):

@@ -30,8 +30,8 @@ def _digest(*parts: str) -> str:
 def lookalike_index(spec: LookalikeCorpus, embedder: Any) -> Path:
     """Build (or reuse) an index of the seed profiles plus their look-alikes; reproducible from
     the spec alone, so generated profiles need not be committed."""
+    from mgiassist.evaluate.lookalike import generate_corpus
     from mgiassist.index import build_index
-    from mgiassist.lookalike import generate_corpus
 
     if not spec.seed_corpus.is_dir():
         raise EvalInputError(f"seed corpus {spec.seed_corpus} not found")

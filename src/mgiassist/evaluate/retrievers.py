@@ -64,7 +64,7 @@ def _number(value: str) -> int | float | str:
 
 def parse_retrievers(text: str | Sequence[str]) -> list[RetrieverSpec]:
     """Retriever specs from ``"bm25,dense,hybrid,convex(alpha=0.4),baseline"``."""
-    from mgiassist.search import SearchSettings
+    from mgiassist.search.searcher import SearchSettings
 
     items = re.split(r",(?![^()]*\))", text) if isinstance(text, str) else list(text)
     known = {f.name for f in dataclasses.fields(SearchSettings)} - {"extra"}

@@ -98,7 +98,7 @@ def _calibrate(main: Any, embedder: Any, own: list[Question], index_dir: Path, s
 
     from mgiassist.assistant import Assistant
     from mgiassist.index import write_calibration
-    from mgiassist.search import SearchSettings
+    from mgiassist.search.searcher import SearchSettings
 
     probe = Assistant(main, embedder, SearchSettings(fusion="dense", polarity_boost=0.0))
     best = [library_retrieve(probe, q, 1, True)[2] for q in tqdm(own, desc="calibrating", unit="q", disable=not progress)]
@@ -115,7 +115,7 @@ def _engine(spec: RetrieverSpec, loaded: Any, embedder: CachingEmbedder, thresho
         return BaselineRetriever(baseline_files(loaded), embedder.encode,
                                  chunk_size=spec.settings["chunk_size"], chunk_overlap=spec.settings["chunk_overlap"])
     from mgiassist.assistant import Assistant
-    from mgiassist.search import SearchSettings
+    from mgiassist.search.searcher import SearchSettings
 
     return Assistant(loaded, embedder, SearchSettings(**{**spec.settings, "abstain_threshold": threshold}))
 
@@ -183,7 +183,7 @@ def evaluate(
     both are indexed into a cache folder (never into ``index_dir``)."""
     from mgiassist.embed import load_embedder
     from mgiassist.index import load_index
-    from mgiassist.search import DEFAULT_ABSTAIN_THRESHOLD
+    from mgiassist.search.searcher import DEFAULT_ABSTAIN_THRESHOLD
 
     if k < 1:
         raise EvalInputError("k must be at least 1")

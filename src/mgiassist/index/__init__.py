@@ -19,13 +19,35 @@ and :mod:`~mgiassist.index.hooks` (pause and crash points for the chaos tests).
 
 from __future__ import annotations
 
-from mgiassist.embed import load_embedder  # noqa: F401 - the build looks it up here (tests replace it)
-from mgiassist.index.build import BuildReport, build_index
-from mgiassist.index.layout import resolve_index_dir
-from mgiassist.index.load import LoadedIndex, load_index, write_calibration
-from mgiassist.index.lock import BuildLock
-from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION, read_manifest
-from mgiassist.index.status import IndexStatus, index_status
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mgiassist.embed import load_embedder  # noqa: F401 - looked up here by the build
+    from mgiassist.index.build import BuildReport, build_index
+    from mgiassist.index.layout import resolve_index_dir
+    from mgiassist.index.load import LoadedIndex, load_index, write_calibration
+    from mgiassist.index.lock import BuildLock
+    from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION, read_manifest
+    from mgiassist.index.status import IndexStatus, index_status
+
+# Imported on first use (PEP 562): a search loads the index without importing the builder and,
+# through it, the readers of every file format.
+_EXPORTS = {
+    "load_embedder": "mgiassist.embed",  # the build looks it up here (tests replace it)
+    "BuildReport": "mgiassist.index.build",
+    "build_index": "mgiassist.index.build",
+    "resolve_index_dir": "mgiassist.index.layout",
+    "LoadedIndex": "mgiassist.index.load",
+    "load_index": "mgiassist.index.load",
+    "write_calibration": "mgiassist.index.load",
+    "BuildLock": "mgiassist.index.lock",
+    "FAISS_KINDS": "mgiassist.index.manifest",
+    "FORMAT_VERSION": "mgiassist.index.manifest",
+    "read_manifest": "mgiassist.index.manifest",
+    "IndexStatus": "mgiassist.index.status",
+    "index_status": "mgiassist.index.status",
+}
 
 __all__ = [
     "FAISS_KINDS",
@@ -41,3 +63,15 @@ __all__ = [
     "resolve_index_dir",
     "write_calibration",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'mgiassist.index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

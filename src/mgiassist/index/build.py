@@ -42,24 +42,24 @@ from mgiassist.index.layout import (
 from mgiassist.index.load import HNSW_EF_SEARCH, load_index, valid_manifest
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION
+from mgiassist.index.sentence_table import (
+    SENTENCES_JSON,
+    SentenceTable,
+    build_sentence_table,
+    load_sentence_table,
+)
 from mgiassist.index.status import corpus_hashes, indexed_hashes
-from mgiassist.index.write import swap_in, write_folder
-from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
-from mgiassist.lexical import ANALYSER
-from mgiassist.neighbours import (
+from mgiassist.index.vocabulary import (
     VOCABULARY_JSON,
     Vocabulary,
     build_vocabulary,
     load_vocabulary,
     vocabulary_words,
 )
+from mgiassist.index.write import swap_in, write_folder
+from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
 from mgiassist.schema import Chunk, Profile
-from mgiassist.sentence_vectors import (
-    SENTENCES_JSON,
-    SentenceTable,
-    build_sentence_table,
-    load_sentence_table,
-)
+from mgiassist.text.lexical import ANALYSER
 
 __all__ = ["BuildReport", "build_index"]
 
@@ -238,9 +238,9 @@ def _sentence_table(
 
 
 def _vocabulary(chunks: list[Chunk], embedder: Embedder, old: _OldIndex | None, batch_size: int) -> Vocabulary:
-    """Vectors of the words the indexed texts use (:mod:`mgiassist.neighbours`); words of the
+    """Vectors of the words the indexed texts use (:mod:`mgiassist.index.vocabulary`); words of the
     old index, when it verified and has the same model, keep theirs."""
-    from mgiassist.spelling import Speller
+    from mgiassist.text.spelling import Speller
 
     reuse = None
     if old is not None and old.folder is not None and not old.problem and old.manifest is not None \

@@ -17,7 +17,6 @@ from typing import Any
 import faiss
 import numpy as np
 
-from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.errors import IndexCorruptError, IndexMissingError
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.layout import (
@@ -31,9 +30,10 @@ from mgiassist.index.layout import (
 )
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
-from mgiassist.lexical import LexicalIndex
-from mgiassist.neighbours import VOCABULARY_JSON, Vocabulary, load_vocabulary
+from mgiassist.index.vocabulary import VOCABULARY_JSON, Vocabulary, load_vocabulary
 from mgiassist.schema import Chunk
+from mgiassist.text.countries import CountryNames, lookup_country
+from mgiassist.text.lexical import LexicalIndex
 
 __all__ = [
     "HNSW_EF_SEARCH",

@@ -19,7 +19,7 @@ import numpy as np
 from mgiassist.chunk import CHUNKER_VERSION
 from mgiassist.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from mgiassist.index.layout import MANIFEST, UNCHECKED_FILES, resolve_index_dir
-from mgiassist.lexical import ANALYSER
+from mgiassist.text.lexical import ANALYSER
 
 __all__ = [
     "FAISS_KINDS",

@@ -29,10 +29,10 @@ from mgiassist.index.layout import (
 )
 from mgiassist.index.load import HNSW_EF_SEARCH
 from mgiassist.index.manifest import file_records
-from mgiassist.lexical import LexicalIndex
-from mgiassist.neighbours import Vocabulary
+from mgiassist.index.sentence_table import SentenceTable
+from mgiassist.index.vocabulary import Vocabulary
 from mgiassist.schema import Chunk
-from mgiassist.sentence_vectors import SentenceTable
+from mgiassist.text.lexical import LexicalIndex
 
 __all__ = ["swap_in", "write_folder"]
 
@@ -89,9 +89,9 @@ def write_folder(
     checkpoint("mid-write")
     faiss.write_index(_dense_index(vectors, faiss_kind), str(building / DENSE))
     LexicalIndex.build([c.embed_text for c in chunks]).save(building / BM25_DIR)
-    sentences.save(building)  # the answer step's sentence vectors (mgiassist.sentence_vectors)
+    sentences.save(building)  # the answer step's sentence vectors (mgiassist.index.sentence_table)
     if vocabulary is not None:
-        vocabulary.save(building)  # the corpus words' vectors, for query expansion (mgiassist.neighbours)
+        vocabulary.save(building)  # the corpus words' vectors, for query expansion (mgiassist.index.vocabulary)
     if keep_from is not None:
         for name in keep:
             if (keep_from / name).is_file():

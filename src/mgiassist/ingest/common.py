@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.ingest.blocks import Block, Heading, ListItem, Paragraph
+from mgiassist.text.countries import CountryNames, lookup_country
 
 __all__ = [
     "MONTHS",

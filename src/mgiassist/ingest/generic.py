@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition, Heading, Paragraph, Table
 from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, build_footnotes
 from mgiassist.schema import FAMILY_OTHER, Profile, Section
+from mgiassist.text.countries import CountryNames, lookup_country
 
 __all__ = ["guess_country", "parse_generic_document"]
 

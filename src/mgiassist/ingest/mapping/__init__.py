@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from mgiassist.countries import lookup_country
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition
 from mgiassist.ingest.common import MONTHS, clean
@@ -20,6 +19,7 @@ from mgiassist.ingest.mapping.facts import facts_and_figures, political_rights
 from mgiassist.ingest.mapping.spotlight import spotlight
 from mgiassist.ingest.mapping.timeline import labelled_blocks, obstacles, timeline
 from mgiassist.schema import FAMILY_MAPPING, Profile, Section
+from mgiassist.text.countries import lookup_country
 
 __all__ = ["MAPPING_PARTS", "parse_mapping_document"]
 

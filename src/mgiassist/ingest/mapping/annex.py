@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mgiassist.countries import lookup_country
 from mgiassist.ingest.blocks import Block, ListItem, Table
 from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import labelled_block
 from mgiassist.ingest.mapping.spotlight import title_and_year
 from mgiassist.schema import Section
+from mgiassist.text.countries import lookup_country
 
 __all__ = ["annex"]
 

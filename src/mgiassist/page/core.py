@@ -12,14 +12,13 @@ import html
 from pathlib import Path
 from typing import Any
 
-from render import VIEWER_EMPTY, chunk_view_html  # a sibling module: the page runs as a script
-
 from mgiassist.answer import Answer
 from mgiassist.assistant import Assistant
 from mgiassist.errors import IndexMissingError, MgiassistError
 from mgiassist.export import ComparisonRow, compare_countries, comparison_csv
 from mgiassist.live import LiveAssistant
-from mgiassist.search import MAX_QUERY_CHARS
+from mgiassist.page.render import VIEWER_EMPTY, chunk_view_html
+from mgiassist.search.searcher import MAX_QUERY_CHARS
 from mgiassist.suggest import Guide
 
 __all__ = ["ANY", "HISTORY_TURNS", "MAX_QUERY_CHARS", "Page", "clean_filters"]

@@ -2,8 +2,8 @@
 
 :func:`mgiassist.answer.compose_answer` scores the sentences of the top passages against the
 question. Those sentences depend only on the chunk, so ``mgiassist index`` splits every chunk
-the way the answer step does (``_candidate_spans`` and ``strip_footnote_marks``, imported from
-:mod:`mgiassist.answer`), encodes each distinct sentence once and stores them with the index:
+the way the answer step does (``candidate_spans`` and ``strip_footnote_marks``, from
+:mod:`mgiassist.text.sentences`), encodes each distinct sentence once and stores them with the index:
 
     sentences.npy    float32 rows, one per distinct sentence text (memory-mapped when loaded)
     sentences.json   {"format", "model_id", "dimension", "texts": [...],
@@ -25,17 +25,16 @@ from typing import Any
 
 import numpy as np
 
-# the answer package's own modules, not its __init__: the index build imports this module
-from mgiassist.answer.compose import _candidate_spans
-from mgiassist.answer.text import (
+from mgiassist.index.vector_table import load_vector_file
+from mgiassist.schema import Chunk
+from mgiassist.text.sentences import (
     Encoder,
     Span,
     cached_encoder,
+    candidate_spans,
     split_sentences,
     strip_footnote_marks,
 )
-from mgiassist.schema import Chunk
-from mgiassist.vector_files import load_vector_file
 
 __all__ = [
     "SENTENCES_JSON",
@@ -59,7 +58,7 @@ def chunk_sentences(chunk: Chunk) -> list[tuple[Span, str]]:
     headings = (*chunk.heading_path, str(chunk.attributes.get("title", "")))
     return [
         (span, strip_footnote_marks(chunk.text[span.start : span.end]))
-        for span in _candidate_spans(chunk.text, headings)
+        for span in candidate_spans(chunk.text, headings)
     ]
 
 

@@ -35,9 +35,10 @@ def _fail(message: str) -> NoReturn:
 # Commands whose module is imported only when the command runs (``eval`` pulls in ranx and
 # matplotlib, from the optional ``[eval]`` extra): listing them in --help costs no import.
 _LAZY_COMMANDS = {
-    "eval": ("mgiassist.cli_eval", "eval_command"),
-    "inspect": ("mgiassist.cli_inspect", "inspect_command"),
-    "ask": ("mgiassist.cli_ask", "ask_command"),
+    "eval": ("mgiassist.cli.eval", "eval_command"),
+    "inspect": ("mgiassist.cli.inspect", "inspect_command"),
+    "ask": ("mgiassist.cli.ask", "ask_command"),
+    "serve": ("mgiassist.cli.serve", "serve_command"),
 }
 # Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
 
@@ -235,7 +236,7 @@ def search_command(
 ) -> None:
     """Search the index for QUESTION and print cited passages."""
     from mgiassist.assistant import Assistant
-    from mgiassist.search import validate_query
+    from mgiassist.search.searcher import validate_query
 
     if questions_file is None and question is None:
         raise QueryError("give a QUESTION, or --questions FILE.jsonl for a batch")

@@ -54,7 +54,7 @@ def ask_command(
 ) -> None:
     """Answer QUESTION from the index: state (answered, partial, not covered), answer, citations."""
     from mgiassist.assistant import Assistant
-    from mgiassist.search import validate_query
+    from mgiassist.search.searcher import validate_query
 
     validate_query(question)  # fail before the model takes seconds to load
     assistant = Assistant.load(index_dir)

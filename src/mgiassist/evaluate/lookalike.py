@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pycountry
 
-from mgiassist.countries import CountryNames, lookup_country
 from mgiassist.ingest import iter_profile_paths, read_text
 from mgiassist.ingest import parse_profile as _parse
+from mgiassist.text.countries import CountryNames, lookup_country
 
 __all__ = ["generate_corpus", "lookalike_countries", "swap_country"]
 

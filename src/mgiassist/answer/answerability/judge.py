@@ -6,12 +6,16 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mgiassist.answer.text import Encoder
-from mgiassist.answerability.features import CorpusVocabulary, analyse_question, answer_features
-from mgiassist.answerability.model import AnswerabilityModel
-from mgiassist.countries import CountryMatcher, all_countries
+from mgiassist.answer.answerability.features import (
+    CorpusVocabulary,
+    analyse_question,
+    answer_features,
+)
+from mgiassist.answer.answerability.model import AnswerabilityModel
 from mgiassist.schema import SearchResult
-from mgiassist.symbols import spell_symbols
+from mgiassist.text.countries import CountryMatcher, all_countries
+from mgiassist.text.sentences import Encoder
+from mgiassist.text.symbols import spell_symbols
 
 if TYPE_CHECKING:  # the index imports the answer step; at run time the judge only reads it
     from mgiassist.index import LoadedIndex

@@ -1,6 +1,6 @@
 """Answerability: whether the passages found answer the question, as a calibrated decision."""
 
-from mgiassist.answerability.features import (
+from mgiassist.answer.answerability.features import (
     FEATURES,
     CorpusVocabulary,
     QuestionAnalysis,

@@ -19,11 +19,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mgiassist.acronyms import is_acronym
-from mgiassist.converse import content_words
-from mgiassist.countries import CountryMatcher
 from mgiassist.errors import QueryError
-from mgiassist.lexical import LexicalIndex, is_stopword
+from mgiassist.search.followup import content_words
+from mgiassist.text.acronyms import is_acronym
+from mgiassist.text.countries import CountryMatcher
+from mgiassist.text.lexical import LexicalIndex, is_stopword
 
 __all__ = [
     "MAX_QUERY_CHARS",

@@ -1,6 +1,6 @@
 """The Gradio chat page: ask, read cited passages, open sources, compare countries, export.
 
-Run it with ``python ui/app.py [--index DIR]`` (or ``make run``). The page is thin: the index,
+Run it with ``python src/mgiassist/page/app.py [--index DIR]`` (or ``make run``). The page is thin: the index,
 one chat turn and the viewer live in :mod:`page`, the HTML in :mod:`render`, the behaviour
 Gradio has no component for in ``scripts.js`` and the look in ``style.css`` (built on Gradio's
 theme variables, so light and dark themes both read well). Nothing is retrieved or scored here.
@@ -14,19 +14,21 @@ import html
 import inspect
 import logging
 import os
-import sys
 import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the sibling modules, also when imported from elsewhere
 
 import gradio as gr
-from evaluate_tab import build_evaluate_tab
-from page import ANY, MAX_QUERY_CHARS, Page, clean_filters
-from render import (
+
+from mgiassist.embed import BACKENDS
+from mgiassist.export import conversation_csv, conversation_json, conversation_markdown
+from mgiassist.page.core import ANY, MAX_QUERY_CHARS, Page, clean_filters
+from mgiassist.page.evaluate_tab import build_evaluate_tab
+from mgiassist.page.http_api import AskRequest, ask_route
+from mgiassist.page.render import (
     VIEWER_EMPTY,
     comparison_html,
     indexed_summary,
@@ -34,11 +36,7 @@ from render import (
     render_chat,
     welcome_markdown,
 )
-
-from mgiassist.embed import BACKENDS
-from mgiassist.export import conversation_csv, conversation_json, conversation_markdown
 from mgiassist.schema import FAMILY_LABELS
-from mgiassist.serve import AskRequest, ask_route
 from mgiassist.suggest import POLARITY_LABELS
 
 __all__ = [
@@ -386,7 +384,7 @@ def _write_download(name: str, text: str) -> str:
 
 
 def lean_ask_route(page: Page, limit: int):
-    """``POST /api/ask`` (:mod:`mgiassist.serve`): the turn :meth:`Page.answer` gives the chat,
+    """``POST /api/ask`` (:mod:`mgiassist.page.http_api`): the turn :meth:`Page.answer` gives the chat,
     as the JSON ``mgiassist ask --json`` prints, behind the page's own login."""
 
     def answer(request: AskRequest) -> dict[str, Any]:

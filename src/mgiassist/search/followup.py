@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
-from mgiassist.countries import CountryMatcher
-from mgiassist.cues import STRONG_CUES, WEAK_CUES, polarity_hint
+from mgiassist.search.cues import STRONG_CUES, WEAK_CUES, polarity_hint
+from mgiassist.text.countries import CountryMatcher
 
 __all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "polarity_hint"]
 

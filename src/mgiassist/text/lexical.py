@@ -3,8 +3,8 @@
 Documents and queries go through the same analyser: symbols read as words ("%" → "percent"),
 lower-case word tokens, English stopwords removed, Snowball (PyStemmer) stems, so "centres" and
 "centre" meet. Beside the BM25 arrays the folder holds ``lexicon.json``: the surface words (for
-typo correction, :mod:`mgiassist.spelling`) and the acronyms defined or implied by the indexed
-texts (:mod:`mgiassist.acronyms`), mined when the index is built.
+typo correction, :mod:`mgiassist.text.spelling`) and the acronyms defined or implied by the indexed
+texts (:mod:`mgiassist.text.acronyms`), mined when the index is built.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
-from mgiassist.acronyms import AcronymTable
-from mgiassist.spelling import Speller
-from mgiassist.symbols import spell_symbols
+from mgiassist.text.acronyms import AcronymTable
+from mgiassist.text.spelling import Speller
+from mgiassist.text.symbols import spell_symbols
 
 __all__ = ["ANALYSER", "LEXICON", "LexicalIndex", "analyse", "is_stopword"]
 

@@ -1,4 +1,4 @@
-"""Test helpers that typeset a profile the way publishers do, as PDF, web page and DOCX.
+"""Typesets a profile the way publishers do, as PDF, web page and DOCX, for the format-parity checks.
 
 The input is the profile's blocks (read from its text file); each renderer sets them with the
 format's own structure: headings larger and bold, real bullets (a private-use glyph in one PDF

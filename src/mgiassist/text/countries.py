@@ -16,7 +16,7 @@ from typing import Any
 
 import pycountry
 
-from mgiassist.spelling import english_log_frequency
+from mgiassist.text.spelling import english_log_frequency
 
 __all__ = ["CountryMatcher", "CountryNames", "all_countries", "lookup_country"]
 

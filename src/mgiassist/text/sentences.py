@@ -15,6 +15,7 @@ __all__ = [
     "Encoder",
     "Span",
     "cached_encoder",
+    "candidate_spans",
     "figure_units",
     "highlight_html",
     "split_sentences",
@@ -160,3 +161,26 @@ def figure_units(text: str) -> list[Span]:
                 continue
         merged.append(span)
     return merged
+
+
+_MIN_WORDS = 4
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", strip_footnote_marks(text).lower()).split())
+
+
+def candidate_spans(text: str, headings: Sequence[str] = ()) -> list[Span]:
+    """The spans of ``text`` the answer step may quote: figure units and sentences of at least
+    ``_MIN_WORDS`` words that are not one of the ``headings``."""
+    spans = figure_units(text)
+    # Headings and table cells ("Dual citizenship¹", "Migrant workers resource centres (2013).")
+    # repeat the question's words without answering it; keep them only when nothing else is left.
+    titles = {_normalise(h) for h in headings if h}
+    long = [
+        s
+        for s in spans
+        if len(strip_footnote_marks(text[s.start : s.end]).split()) >= _MIN_WORDS
+        and _normalise(text[s.start : s.end]) not in titles
+    ]
+    return long or spans

@@ -57,7 +57,7 @@ class SearchSettings:
     # BM25 also counts, for each content word of the question, the nearest word the corpus uses
     # (by the model's vectors of single words; "inside" → "within", "abroad" → "overseas") when
     # its cosine is at least neighbour_cutoff, weighted neighbour_weight × cosine (0 = off; see
-    # mgiassist.neighbours). 5-fold CV on dev chose cut-off 0.8, weight 1.0, one word, in 19 of
+    # mgiassist.index.vocabulary). 5-fold CV on dev chose cut-off 0.8, weight 1.0, one word, in 19 of
     # 25 folds (for all-MiniLM-L6-v2: another model's word cosines need their own cut-off).
     neighbour_weight: float = 1.0
     neighbour_cutoff: float = 0.8

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mgiassist.acronyms import AcronymTable, is_acronym
-from mgiassist.answer.text import Encoder, figure_units, strip_footnote_marks
-from mgiassist.converse import content_words
-from mgiassist.countries import CountryMatcher
-from mgiassist.lexical import analyse
 from mgiassist.schema import SearchResult
-from mgiassist.spelling import Speller, english_log_frequency, is_english_word
-from mgiassist.symbols import spell_symbols
+from mgiassist.search.followup import content_words
+from mgiassist.text.acronyms import AcronymTable, is_acronym
+from mgiassist.text.countries import CountryMatcher
+from mgiassist.text.lexical import analyse
+from mgiassist.text.sentences import Encoder, figure_units, strip_footnote_marks
+from mgiassist.text.spelling import Speller, english_log_frequency, is_english_word
+from mgiassist.text.symbols import spell_symbols
 
 __all__ = [
     "ANSWER_TYPES",

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from mgiassist.errors import IndexError_, MgiassistError, QueryError
-from mgiassist.query import MAX_QUERY_CHARS, validate_query
+from mgiassist.search.query import MAX_QUERY_CHARS, validate_query
 
 __all__ = [
     "ASK_PATH",
@@ -42,7 +42,7 @@ __all__ = [
     "parse_ask",
 ]
 
-log = logging.getLogger("mgiassist.serve")
+log = logging.getLogger("mgiassist.page.http_api")
 
 ASK_PATH = "/api/ask"
 FILTER_FIELDS = ("country", "family", "domain", "polarity")

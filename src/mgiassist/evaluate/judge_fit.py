@@ -1,7 +1,7 @@
 """Fit the answerability model on the development questions; report the states on every split.
 
-    python -m mgiassist.answerability.fit --questions eval/questions/set.jsonl --index index \\
-        --out src/mgiassist/answerability/model.json
+    python -m mgiassist.evaluate.judge_fit --questions eval/questions/set.jsonl --index index \\
+        --out src/mgiassist/answer/answerability/model.json
 
 Questions are JSON lines with ``question``, ``answerable`` and optionally ``history``, ``split``
 ("dev" or "test"; none counts as dev) and ``kind``. Only ``--split`` (dev) questions are fitted
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from mgiassist.answer.answerability.model import AnswerabilityModel, fit_logistic
 from mgiassist.answer.turn import FLOOR_OVERRIDE
-from mgiassist.answerability.model import AnswerabilityModel, fit_logistic
 from mgiassist.errors import MgiassistError
 from mgiassist.files import read_jsonl
 

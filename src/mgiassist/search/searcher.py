@@ -19,15 +19,15 @@ import faiss
 import numpy as np
 
 from mgiassist.chunk import KIND_TABLE_ROW
-from mgiassist.converse import Contextualised, content_words, contextualise
-from mgiassist.countries import CountryMatcher, all_countries
-from mgiassist.cues import CUES, Intent, detect_intent
 from mgiassist.errors import FilterError, QueryError
-from mgiassist.filters import FilterResolver, Filters, as_list
 from mgiassist.index import LoadedIndex
-from mgiassist.lexical import analyse
-from mgiassist.neighbours import Vocabulary, WordVectorCache, neighbour_terms
-from mgiassist.query import (
+from mgiassist.index.vocabulary import Vocabulary, WordVectorCache, neighbour_terms
+from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
+from mgiassist.search.cues import CUES, Intent, detect_intent
+from mgiassist.search.filters import FilterResolver, Filters, as_list
+from mgiassist.search.followup import Contextualised, content_words, contextualise
+from mgiassist.search.fusion import convex_fuse, minmax, rrf_fuse, top_k
+from mgiassist.search.query import (
     MAX_QUERY_CHARS,
     OTHER_SCRIPT,
     Expansion,
@@ -37,15 +37,15 @@ from mgiassist.query import (
     validate_query,
     without_stopwords,
 )
-from mgiassist.ranking import convex_fuse, minmax, rrf_fuse, top_k
-from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
-from mgiassist.search_settings import (
+from mgiassist.search.settings import (
     CUE_DEPTH,
     DEFAULT_ABSTAIN_THRESHOLD,
     DEFAULT_CUE_WEIGHTS,
     FUSIONS,
     SearchSettings,
 )
+from mgiassist.text.countries import CountryMatcher, all_countries
+from mgiassist.text.lexical import analyse
 
 __all__ = [
     "DEFAULT_ABSTAIN_THRESHOLD",
@@ -152,7 +152,7 @@ class Searcher:
         return self.filters.facets
 
     def filter_mask(self, filters: Filters | None) -> np.ndarray:
-        """Which chunks the filters allow (exact or unambiguous-prefix values; see :mod:`mgiassist.filters`)."""
+        """Which chunks the filters allow (exact or unambiguous-prefix values; see :mod:`mgiassist.search.filters`)."""
         return self.filters.mask(filters)
 
     # -- the steps of a search --------------------------------------------------------------

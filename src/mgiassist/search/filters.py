@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mgiassist.countries import CountryMatcher, lookup_country
 from mgiassist.errors import FilterError
 from mgiassist.schema import (
     FAMILY_LABELS,
@@ -26,6 +25,7 @@ from mgiassist.schema import (
     POLARITY_WELL_DEVELOPED,
     Chunk,
 )
+from mgiassist.text.countries import CountryMatcher, lookup_country
 
 __all__ = ["FILTER_NAMES", "FilterResolver", "Filters", "as_list", "match_value", "normalise"]
 

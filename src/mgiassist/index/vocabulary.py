@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.lexical import analyse, is_stopword
-from mgiassist.vector_files import load_vector_file
+from mgiassist.index.vector_table import load_vector_file
+from mgiassist.text.lexical import analyse, is_stopword
 
 __all__ = [
     "VOCABULARY_JSON",

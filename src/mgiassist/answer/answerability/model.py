@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.answerability.features import FEATURES
+from mgiassist.answer.answerability.features import FEATURES
 from mgiassist.errors import InputFileError
 
 __all__ = ["INDEX_MODEL_FILE", "AnswerabilityModel", "fit_logistic", "load_model"]
@@ -124,7 +124,7 @@ def load_model(index_dir: str | Path | None = None) -> AnswerabilityModel:
             return AnswerabilityModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputFileError(f"{path}: unreadable answerability model ({exc})") from None
-    shipped = resources.files("mgiassist.answerability").joinpath("model.json")
+    shipped = resources.files("mgiassist.answer.answerability").joinpath("model.json")
     if not shipped.is_file():  # a source tree before the first fit: never refuse on features
         size = len(FEATURES)
         return AnswerabilityModel(FEATURES, np.zeros(size), np.ones(size), np.zeros(size), 0.0, 0.0,
