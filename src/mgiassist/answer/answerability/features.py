@@ -355,8 +355,10 @@ def _question_terms(
 ) -> _Terms:
     # A misspelt word counts as the word it stands for ("emigrnts" is "emigrants"). (Foreign
     # countries are left to ``country_missing_in_top``: as terms too, they moved dev numbers down.)
-    stems = [analyse(vocabulary.corrected(t))[0] for t in analysis.terms]
-    weights = [vocabulary.idf(s) * specificity(t) for s, t in zip(stems, analysis.terms)]
+    # A word corrected into a stopword ("wich" is "which") asks for nothing and is dropped.
+    pairs = [(analyse(vocabulary.corrected(t)), t) for t in analysis.terms]
+    stems = [found[0] for found, _ in pairs if found]
+    weights = [vocabulary.idf(found[0]) * specificity(t) for found, t in pairs if found]
     return _Terms(stems, weights, world)
 
 

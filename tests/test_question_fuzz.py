@@ -1,0 +1,163 @@
+"""No question crashes a chat turn: property tests over generated questions (issues 17 and 21).
+
+Questions are generated the way people type: real questions with typos (letters dropped, doubled,
+swapped, replaced), misspelt stopwords, stopword-only questions, punctuation and emoji, other
+scripts, very long words, numbers, control characters and lone surrogates. Every surface that
+takes a question — ``Assistant.answer``, ``mgiassist ask``, ``POST /api/ask`` and an eval question
+set — must give a reply with a state or one clear input error, never another exception.
+The index is built with the hashing embedder, so no model is loaded; the 10,000-question run is
+``benchmarks/fuzz_questions.py``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mgiassist.embed.hashing import HashingEmbedder
+from mgiassist.errors import MgiassistError
+from mgiassist.index import build_index
+
+STATES = {"answered", "partial", "not_covered"}
+REAL_QUESTIONS = [
+    "Which ministry issues passports?",
+    "Can Cambodians vote from abroad?",
+    "What is Cambodia weak at in migration governance?",
+    "How much do migrants send home in remittances?",
+    "What obstacles does diaspora engagement face in Cambodia?",
+    "Does Cambodia allow dual citizenship?",
+    "Where can prospective migrants get counselling before they leave?",
+    "Which country, Cambodia or Ghana, allows dual citizenship?",
+]
+STOPWORDS = ["which", "what", "the", "of", "and", "is", "does", "how", "where", "who", "in", "a"]
+MISSPELT_STOPWORDS = ["wich", "waht", "teh", "fo", "adn", "si", "dose", "hwo", "wehre", "woh", "ni"]
+ODD_TEXT = st.sampled_from(["😀", "🇰🇭", "ដើម្បី", "移民", "مهاجر", "—", "\u200b", "\x00", "\t", "\n",
+                            "\udfff", "%%", "'", '"', "<script>", "=HYPERLINK(1)", "9" * 40, "ab" * 200])
+
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _typo(word: str, draw) -> str:
+    if len(word) < 2:
+        return word
+    i = draw(st.integers(0, len(word) - 1))
+    kind = draw(st.sampled_from(["drop", "double", "swap", "replace"]))
+    if kind == "drop":
+        return word[:i] + word[i + 1:]
+    if kind == "double":
+        return word[:i] + word[i] + word[i:]
+    if kind == "swap" and i < len(word) - 1:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + draw(st.sampled_from("aeioustnrlx")) + word[i + 1:]
+
+
+@st.composite
+def typed_questions(draw) -> str:
+    """A real question as people type it, or something that is barely a question at all."""
+    shape = draw(st.sampled_from(["typos", "stopwords", "odd", "text"]))
+    if shape == "typos":
+        words = draw(st.sampled_from(REAL_QUESTIONS)).split()
+        for _ in range(draw(st.integers(1, 3))):
+            i = draw(st.integers(0, len(words) - 1))
+            words[i] = _typo(words[i], draw)
+        if draw(st.booleans()):
+            words[0] = draw(st.sampled_from(MISSPELT_STOPWORDS))
+        return " ".join(words)
+    if shape == "stopwords":
+        pool = st.sampled_from(STOPWORDS + MISSPELT_STOPWORDS)
+        return " ".join(draw(st.lists(pool, min_size=1, max_size=6))) + draw(st.sampled_from(["", "?", " ?!"]))
+    if shape == "odd":
+        parts = draw(st.lists(st.one_of(ODD_TEXT, st.sampled_from(REAL_QUESTIONS)), min_size=1, max_size=4))
+        return " ".join(parts)
+    return draw(st.text(max_size=80))
+
+
+@pytest.fixture(scope="module")
+def hashing_index(tmp_path_factory):
+    from conftest import SEED_CORPUS
+
+    index = tmp_path_factory.mktemp("fuzz") / "index"
+    build_index(SEED_CORPUS, index, embedder=HashingEmbedder(64), progress=False)
+    return index
+
+
+@pytest.fixture(scope="module")
+def assistant(hashing_index):
+    from mgiassist.assistant import Assistant
+
+    return Assistant.load(hashing_index)
+
+
+def _one_line(message: str) -> bool:
+    return bool(message.strip()) and "\n" not in message.strip()
+
+
+def test_the_generator_makes_the_questions_that_crashed_before():
+    """The typo that crashed the turn ("wich" corrected to a stopword) is among what it draws."""
+    seen = set()
+
+    @given(typed_questions())
+    @settings(max_examples=300, deadline=None)
+    def collect(question):
+        seen.update(question.split())
+
+    collect()
+    assert seen & set(MISSPELT_STOPWORDS)
+
+
+@pytest.mark.parametrize("question", ["wich ministry issues passports?", "wich teh", "adn?", "\udfff"])
+def test_known_crashers_get_a_state_or_an_input_error(assistant, question):
+    try:
+        answer = assistant.answer(question)
+    except MgiassistError as exc:
+        assert _one_line(str(exc))
+    else:
+        assert answer.state in STATES
+
+
+@SETTINGS
+@given(question=typed_questions(), with_history=st.booleans())
+def test_any_question_gets_a_state_or_one_input_error(assistant, question, with_history):
+    history = [REAL_QUESTIONS[1]] if with_history else []
+    try:
+        answer = assistant.answer(question, history)
+    except MgiassistError as exc:
+        assert _one_line(str(exc))
+    else:
+        assert answer.state in STATES
+        json.dumps(answer.to_dict())  # what ask --json and the HTTP route print
+
+
+@pytest.fixture(scope="module")
+def client(hashing_index):
+    pytest.importorskip("gradio")
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from mgiassist.page.app import lean_ask_route
+    from mgiassist.page.core import Page
+
+    page = Page(hashing_index)
+    return TestClient(FastAPI(routes=[lean_ask_route(page, limit=2)]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(question=typed_questions())
+def test_the_http_route_answers_any_question_without_a_500(client, question):
+    response = client.post("/api/ask", content=json.dumps({"question": question}), headers={"content-type": "application/json"})
+    assert response.status_code in (200, 400, 413), response.text
+    body = response.json()
+    assert body["state"] in STATES if response.status_code == 200 else _one_line(body["error"])
+
+
+def test_the_cli_answers_a_typo_instead_of_crashing(hashing_index):
+    from click.testing import CliRunner
+
+    from mgiassist.cli.main import main
+
+    printed = CliRunner().invoke(main, ["ask", "wich ministry issues passports?", "--index", str(hashing_index), "--json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["state"] in STATES
