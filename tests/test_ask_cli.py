@@ -82,3 +82,31 @@ def test_an_answer_to_a_question_in_another_language_says_so_on_its_first_line(r
     english = json.loads(runner.invoke(main, ["ask", "Can Cambodians vote from abroad?", "--index",
                                               str(built), "--json"]).output)
     assert "reads as" not in english["reason"]
+
+
+def test_ask_batch_answers_every_line_once_loaded_and_a_bad_line_costs_only_itself(runner, built, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join([
+        json.dumps({"id": "vote", "question": "Can Cambodians vote from abroad?"}),
+        "not json",
+        json.dumps({"id": "empty", "question": ""}),
+        json.dumps({"id": "typo", "question": "wich ministry issues passports?", "history": ["What is the MoU?"]}),
+        json.dumps({"id": "no-question", "q": "x"}),
+    ]) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["ask", "--questions", str(questions), "--index", str(built), "--json"])
+    assert result.exit_code == 0, result.output
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in replies] == ["vote", 2, "empty", "typo", "no-question"]
+    assert replies[0]["state"] in {"answered", "partial", "not_covered"} and CONTRACT <= set(replies[0])
+    assert replies[3]["state"] in {"answered", "partial", "not_covered"}
+    assert all("\n" not in r["error"] and "state" not in r for r in (replies[1], replies[2], replies[4]))
+    assert "2 of 5 lines" in result.stderr
+
+
+def test_ask_needs_a_question_or_a_batch_but_not_both(runner, built, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": 1, "question": "Can Cambodians vote from abroad?"}) + "\n")
+    for args in ([], ["Can Cambodians vote?", "--questions", str(questions)]):
+        result = runner.invoke(main, ["ask", *args, "--index", str(built)])
+        assert result.exit_code == 2
+        assert "give either a QUESTION or --questions" in result.output

@@ -2,7 +2,8 @@
 
 ``--json`` prints :meth:`mgiassist.answer.Answer.to_dict`, the contract the page's API and the
 exports share; without it, a first line stating the answer's state, the answer, then the
-numbered citations.
+numbered citations. ``--questions FILE.jsonl`` answers a batch with the model and the index
+loaded once: one reply per line, each with its ``"id"``; a bad line costs only itself.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 import click
 
 from mgiassist.answer import ANSWERED, NOT_COVERED, Answer
+from mgiassist.cli.batch import read_questions
+from mgiassist.errors import MgiassistError, QueryError
 
 __all__ = ["ask_command", "format_answer"]
 
@@ -39,26 +42,57 @@ def format_answer(answer: Answer) -> str:
 
 
 @click.command("ask")
-@click.argument("question")
+@click.argument("question", required=False)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("index"), show_default=True, help="Index folder.")
 @click.option("--history", multiple=True, help="An earlier user question (repeat, oldest first).")
+@click.option("--questions", "questions_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Batch mode: a JSON-lines file of {id, question, history}; one reply per line.")
 @click.option("--country", help="Only this country (name, ISO code or demonym).")
 @click.option("--family", help="Only this family: mgi-profile or diaspora-mapping.")
 @click.option("--domain", help="Only this domain, e.g. \"Migrants' rights\" or \"Obstacles\".")
 @click.option("--polarity", help="Only MGI findings of this polarity: well-developed or further-development.")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object (one per line in batch mode).")
 def ask_command(
-    question: str, index_dir: Path, history: tuple[str, ...], country: str | None,
-    family: str | None, domain: str | None, polarity: str | None, as_json: bool,
+    question: str | None, index_dir: Path, history: tuple[str, ...], questions_file: Path | None,
+    country: str | None, family: str | None, domain: str | None, polarity: str | None, as_json: bool,
 ) -> None:
     """Answer QUESTION from the index: state (answered, partial, not covered), answer, citations."""
     from mgiassist.assistant import Assistant
     from mgiassist.search.searcher import validate_query
 
-    validate_query(question)  # fail before the model takes seconds to load
+    if (questions_file is None) == (question is None):
+        raise QueryError("give either a QUESTION or --questions FILE.jsonl for a batch")
+    batch = read_questions(questions_file) if questions_file is not None else None
+    if question is not None:
+        validate_query(question)  # fail before the model takes seconds to load
     assistant = Assistant.load(index_dir)
-    answer = assistant.answer(
-        question, list(history), country=country, family=family, domain=domain, polarity=polarity
-    )
-    click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer))
+    filters = {"country": country, "family": family, "domain": domain, "polarity": polarity}
+    if batch is None:
+        answer = assistant.answer(question, list(history), **filters)
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer))
+        return
+    unreadable = sum("error" in item for item in batch)
+    if unreadable:
+        click.echo(f"warning: {unreadable} of {len(batch)} lines of {questions_file} cannot be asked; "
+                   "each gets an error object", err=True)
+    for item in batch:
+        _answer_batch_item(assistant, item, filters, as_json)
+
+
+def _answer_batch_item(assistant, item: dict, filters: dict, as_json: bool) -> None:
+    """One line of a batch: the answer, or ``{id, error}`` when the line or its question is bad
+    (a library error; anything else is a bug and stops the run with one line, as elsewhere)."""
+    answer, error = None, item.get("error")
+    if error is None:
+        try:
+            answer = assistant.answer(item["question"], item["history"], **filters)
+        except MgiassistError as exc:  # one bad question must not lose the rest of the batch
+            error = str(exc)
+    if as_json:
+        payload = {"id": item["id"], **answer.to_dict()} if answer else {"id": item["id"], "error": error}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        click.echo(f"# {item['id']}: {item.get('question', '')}")
+        click.echo(f"error: {error}" if answer is None else format_answer(answer))
+        click.echo("")

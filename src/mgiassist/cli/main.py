@@ -13,9 +13,9 @@ from typing import NoReturn
 
 import click
 
+from mgiassist.cli.batch import read_questions
 from mgiassist.embed import BACKENDS
-from mgiassist.errors import InputFileError, MgiassistError, QueryError
-from mgiassist.files import read_jsonl_lenient
+from mgiassist.errors import MgiassistError, QueryError
 from mgiassist.schema import SearchResult
 
 __all__ = ["main"]
@@ -194,26 +194,6 @@ def _format_text(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
-def _read_questions(path: Path) -> list[dict]:
-    """One entry per non-blank line: ``{id, question, history}``, or ``{id, error}`` for a line
-    that cannot be asked (not JSON, no question string, bad history); the rest are still asked."""
-    questions = []
-    for number, item in read_jsonl_lenient(path):
-        if isinstance(item, InputFileError):
-            questions.append({"id": number, "error": str(item)})
-            continue
-        item_id = item.get("id", number) if isinstance(item, dict) else number
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            questions.append({"id": item_id, "error": f"{path}:{number}: needs a \"question\" string"})
-            continue
-        history = item.get("history") or []
-        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
-            questions.append({"id": item_id, "error": f"{path}:{number}: \"history\" must be a list of earlier questions"})
-            continue
-        questions.append({"id": item_id, "question": item["question"], "history": history})
-    return questions
-
-
 @main.command("search")
 @click.argument("question", required=False)
 @_index_option
@@ -242,7 +222,7 @@ def search_command(
         raise QueryError("give a QUESTION, or --questions FILE.jsonl for a batch")
     if questions_file is not None and question is not None:
         raise QueryError("give either a QUESTION or --questions, not both")
-    batch = _read_questions(questions_file) if questions_file is not None else None
+    batch = read_questions(questions_file) if questions_file is not None else None
     if question is not None:
         validate_query(question)  # fail before the model takes seconds to load
     embedder = None
