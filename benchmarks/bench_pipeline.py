@@ -271,7 +271,7 @@ def bare_query_encode(model: Any, question: str) -> float:
 
 
 def timed_search(assistant: Any, question: str, k: int) -> float:
-    assistant._encode_cached.cache_clear()  # every search pays its own query encode
+    assistant.encoder.clear()  # every search pays its own query encode
     started = time.perf_counter()
     assistant.search(question, k=k)
     return time.perf_counter() - started
@@ -354,7 +354,7 @@ def search_breakdown(assistant: Any, questions: list[str], k: int) -> dict[str, 
 def profile_searches(assistant: Any, questions: list[str], k: int, limit: int = 25) -> str:
     profiler = cProfile.Profile()
     for question in questions:
-        assistant._encode_cached.cache_clear()
+        assistant.encoder.clear()
         profiler.enable()
         assistant.search(question, k=k)
         profiler.disable()

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from test_search_structure import FILLER, profile, searcher
 
+from mgiassist.embed.cache import EncodeCache
 from mgiassist.index.vocabulary import (
     VOCABULARY_JSON,
     VOCABULARY_NPY,
     Vocabulary,
-    WordVectorCache,
     build_vocabulary,
     load_vocabulary,
     neighbour_terms,
@@ -88,13 +88,13 @@ def test_unknown_words_are_encoded_once_in_one_call_and_cached():
         calls.append(list(words))
         return np.stack([_unit(1, len(w), 0) for w in words])
 
-    cache = WordVectorCache(encode, size=2)
-    neighbour_terms(["faith", "colour", "employers"], VOCABULARY, cache, cutoff=0.5)
+    cache = EncodeCache(encode, maxsize=2)
+    neighbour_terms(["faith", "colour", "employers"], VOCABULARY, cache.encode, cutoff=0.5)
     assert calls == [["faith", "colour"]]  # "employers" is stored
-    neighbour_terms(["colour", "faith"], VOCABULARY, cache, cutoff=0.5)
+    neighbour_terms(["colour", "faith"], VOCABULARY, cache.encode, cutoff=0.5)
     assert len(calls) == 1
-    cache(["skin"])  # the least recently used word ("colour") makes room
-    cache(["colour"])
+    cache.encode(["skin"])  # the least recently used word ("colour") makes room
+    cache.encode(["colour"])
     assert calls[-1] == ["colour"] and len(calls) == 3
 
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from mgiassist.answer.answerability.model import AnswerabilityModel, load_model
 from mgiassist.answer.structured import PAGE_SIZE
 from mgiassist.answer.turn import answer_turn
 from mgiassist.embed import Embedder, load_embedder
+from mgiassist.embed.cache import EncodeCache
 from mgiassist.errors import IndexMismatchError, IndexStaleError
 from mgiassist.index import LoadedIndex, index_status, load_index
 from mgiassist.schema import Chunk, SearchResult
@@ -48,8 +48,11 @@ class Assistant:
             )
         self.index = index
         self.embedder = embedder
-        # Question words the corpus never uses are encoded in one batch call (word neighbours).
-        self.searcher = Searcher(index, self._encode_query, settings, encode_texts=embedder.encode)
+        # The one encode cache (questions, their words, answer sentences): it lives and dies with
+        # this assistant, so a reloaded index releases the one it replaced. Question words the
+        # corpus never uses are encoded in one batch call (word neighbours).
+        self.encoder = EncodeCache(embedder.encode)
+        self.searcher = Searcher(index, self.encoder.encode_one, settings, encode_texts=self.encoder.encode)
         # The index's own answerability.json when it has one, else the model shipped with us.
         self._sentence_encoder: Encoder | None = None
         self.judge = Judge(
@@ -92,13 +95,6 @@ class Assistant:
 
             self._sentence_encoder = answer_encoder(self)
         return self._sentence_encoder(texts)
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - one assistant lives as long as the process
-    def _encode_cached(self, text: str) -> bytes:
-        return self.embedder.encode([text])[0].tobytes()
-
-    def _encode_query(self, text: str) -> np.ndarray:
-        return np.frombuffer(self._encode_cached(text), dtype=np.float32)
 
     @property
     def settings(self) -> SearchSettings:

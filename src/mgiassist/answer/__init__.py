@@ -14,10 +14,10 @@ from mgiassist.answer.records import (
     AnswerSentence,
     CitedPassage,
 )
+from mgiassist.embed.cache import cached_encoder
 from mgiassist.text.sentences import (
     Encoder,
     Span,
-    cached_encoder,
     highlight_html,
     split_sentences,
     strip_footnote_marks,

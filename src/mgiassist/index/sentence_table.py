@@ -30,7 +30,6 @@ from mgiassist.schema import Chunk
 from mgiassist.text.sentences import (
     Encoder,
     Span,
-    cached_encoder,
     candidate_spans,
     split_sentences,
     strip_footnote_marks,
@@ -180,16 +179,8 @@ def precomputed_encoder(table: SentenceTable | None, fallback: Encoder) -> Encod
 
 def answer_encoder(assistant: Any, table: SentenceTable | None = None) -> Encoder:
     """The encoder for :func:`compose_answer` with an :class:`~mgiassist.Assistant`: stored
-    sentence vectors, and the question's vector from the search's own cache (so an answer costs
-    no encode beyond the search's). Other unknown texts go through a text-keyed LRU cache."""
+    sentence vectors, then the assistant's own encode cache, which already holds the question's
+    vector from the search (so an answer costs no encode beyond the search's)."""
     if table is None:
         table = load_sentence_table(assistant.index.path)
-    others = cached_encoder(assistant.embedder.encode)
-    encode_one = getattr(assistant, "encode_query", None) or getattr(assistant, "_encode_query", None)
-
-    def fallback(texts: list[str]) -> np.ndarray:
-        if encode_one is not None and len(texts) == 1:
-            return np.asarray(encode_one(texts[0]), np.float32)[None, :]
-        return others(texts)
-
-    return precomputed_encoder(table, fallback)
+    return precomputed_encoder(table, assistant.encoder.encode)

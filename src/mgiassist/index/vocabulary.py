@@ -16,7 +16,6 @@ development questions: lower, generic neighbours ("many" → "some") cost more t
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,6 @@ __all__ = [
     "VOCABULARY_JSON",
     "VOCABULARY_NPY",
     "Vocabulary",
-    "WordVectorCache",
     "build_vocabulary",
     "load_vocabulary",
     "neighbour_terms",
@@ -127,29 +125,6 @@ def load_vocabulary(folder: Path | str) -> Vocabulary | None:
     """The vocabulary stored in an index folder, or None when it is absent or unusable (the
     search then expands nothing, as before)."""
     return load_vector_file(folder, VOCABULARY_JSON, VOCABULARY_NPY, _vocabulary, what="vocabulary vectors")
-
-
-class WordVectorCache:
-    """``encode_words`` with the vectors of the last ``size`` words kept: the same few words the
-    corpus never uses ("colour", "faith") come back question after question."""
-
-    def __init__(self, encode_words: Callable[[list[str]], np.ndarray], size: int = 4096) -> None:
-        self._encode = encode_words
-        self._size = size
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def __call__(self, words: list[str]) -> np.ndarray:
-        missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
-        if missing:
-            for word, vector in zip(missing, np.asarray(self._encode(missing), np.float32)):
-                self._vectors[word] = vector
-        rows = []
-        for word in words:
-            self._vectors.move_to_end(word)
-            rows.append(self._vectors[word])
-        while len(self._vectors) > self._size:
-            self._vectors.popitem(last=False)
-        return np.stack(rows) if rows else np.zeros((0, 0), np.float32)
 
 
 def neighbour_terms(

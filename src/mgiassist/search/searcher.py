@@ -21,7 +21,7 @@ import numpy as np
 from mgiassist.chunk import KIND_TABLE_ROW
 from mgiassist.errors import FilterError, QueryError
 from mgiassist.index import LoadedIndex
-from mgiassist.index.vocabulary import Vocabulary, WordVectorCache, neighbour_terms
+from mgiassist.index.vocabulary import Vocabulary, neighbour_terms
 from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
 from mgiassist.search.cues import CUES, Intent, detect_intent
 from mgiassist.search.filters import FilterResolver, Filters, as_list
@@ -95,7 +95,8 @@ _POLARITY_CUES = frozenset(cue.name for cue in CUES if cue.polarity)
 class Searcher:
     """Search over a :class:`LoadedIndex`; ``encode_query`` turns one text into a unit vector,
     ``encode_texts`` (optional) a list of texts into rows in one call: the question words the
-    corpus never uses are encoded with it, else one by one."""
+    corpus never uses are encoded with it, else one by one. Caching is the caller's (the
+    assistant's :class:`~mgiassist.embed.cache.EncodeCache` stands behind both)."""
 
     def __init__(
         self,
@@ -136,7 +137,6 @@ class Searcher:
         self._by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._terms: dict[int, frozenset[str]] = {}
         self.vocabulary: Vocabulary | None = getattr(index, "vocabulary", None)
-        self._word_vectors = WordVectorCache(self._encode_words)
 
     @property
     def abstain_threshold(self) -> float:
@@ -305,7 +305,7 @@ class Searcher:
         if not settings.neighbour_weight or vocabulary is None or language:
             return {}
         words = content_words(search_query, self.world)
-        found = neighbour_terms(words, vocabulary, self._word_vectors,
+        found = neighbour_terms(words, vocabulary, self._encode_words,
                                 cutoff=settings.neighbour_cutoff, per_word=settings.neighbour_per_word)
         return {term: settings.neighbour_weight * cosine for term, cosine in found.items()}
 

@@ -1,11 +1,9 @@
-"""Text pieces of an answer: sentence spans, footnote marks, HTML highlighting, an encode cache."""
+"""Text pieces of an answer: sentence spans, footnote marks, figure units, HTML highlighting."""
 
 from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,7 +12,6 @@ import numpy as np
 __all__ = [
     "Encoder",
     "Span",
-    "cached_encoder",
     "candidate_spans",
     "figure_units",
     "highlight_html",
@@ -84,40 +81,6 @@ def split_sentences(text: str) -> list[Span]:
         if piece.strip():
             trimmed.append(Span(span.start + lead, span.end))
     return trimmed
-
-
-def cached_encoder(encode: Encoder, *, maxsize: int = 20_000) -> Encoder:
-    """``encode`` with a thread-safe LRU cache per text.
-
-    Passage sentences come back question after question; encoding only the new ones makes
-    the answer step several times cheaper. Rows are stored as copies, so callers may modify
-    what they get back.
-    """
-    cache: OrderedDict[str, np.ndarray] = OrderedDict()
-    lock = threading.Lock()
-
-    def encode_cached(texts: list[str]) -> np.ndarray:
-        texts = list(texts)
-        found: dict[str, np.ndarray] = {}
-        with lock:
-            for text in texts:
-                if text in cache:
-                    cache.move_to_end(text)
-                    found[text] = cache[text]
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            # Encoded outside the lock: two threads may encode the same text, which is harmless.
-            fresh = np.asarray(encode(missing), dtype=np.float32)
-            with lock:
-                for text, row in zip(missing, fresh):
-                    found[text] = cache[text] = row.copy()
-                while len(cache) > maxsize:
-                    cache.popitem(last=False)
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([found[t] for t in texts]).astype(np.float32, copy=True)
-
-    return encode_cached
 
 
 def highlight_html(
