@@ -45,9 +45,14 @@ def test_a_foreign_question_meets_the_passage_by_its_content_words_not_its_artic
     assert not any("reads as" in note for note in on.search("Can citizens abroad vote?", k=2).notes)
 
 
-def test_the_language_note_names_its_language_for_the_answer_step():
-    from mgiassist.search.query import language_note, noted_language
+def test_the_search_result_names_the_language_and_the_uncovered_countries_as_fields():
+    """The answer step reads typed fields; the notes say the same in words and nothing parses them."""
+    from mgiassist.search.query import language_note
 
-    assert noted_language(["no passage matches", language_note("french")]) == "french"
-    assert noted_language([language_note(OTHER_SCRIPT)]) == "other script"
-    assert noted_language(["the question names Kenya"]) is None
+    search = searcher(profile(VOTE, FRENCH_NAME, FILLER), settings=SearchSettings(fusion="bm25"))
+    french = search.search("Les citoyens de l'étranger peuvent-ils voter ?", k=2)
+    assert french.language == "french" and language_note("french") in french.notes
+    assert "reads as other script" in language_note(OTHER_SCRIPT)
+    peru = search.search("Can citizens of Peru vote from abroad?", k=2)
+    assert peru.uncovered_countries == ("Peru",) and peru.language is None
+    assert search.search("Can citizens abroad vote?", k=2).uncovered_countries == ()

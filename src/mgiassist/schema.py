@@ -212,6 +212,13 @@ class SearchResult:
     expansions: tuple[str, ...] = ()
     # the analysed content terms of the question that Hit.coverage is measured against
     query_terms: tuple[str, ...] = ()
+    # What the search found about the question, for the answer step (``notes`` say the same in
+    # words for people; nothing parses them): the countries it names that no indexed text names,
+    # the language it reads as when not English ("french", "other-script"), and whether the
+    # filters left no passage at all.
+    uncovered_countries: tuple[str, ...] = ()
+    language: str | None = None
+    nothing_in_filters: bool = False
 
     @property
     def contextualised(self) -> bool:

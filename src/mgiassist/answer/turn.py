@@ -35,14 +35,13 @@ from mgiassist.answer.structured import (
     list_request,
 )
 from mgiassist.schema import SearchResult
-from mgiassist.search.query import noted_language
+from mgiassist.search.query import OTHER_SCRIPT
 from mgiassist.search.searcher import Filters, Searcher
 from mgiassist.text.sentences import Encoder
 from mgiassist.text.spelling import english_log_frequency
 
 __all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
 
-_UNCOVERED = "no indexed profile covers "
 # The judge's probability above which it answers a question the search found no close passage
 # for (chosen on the dev split: it keeps off-topic questions refused, lets typos through).
 FLOOR_OVERRIDE = 0.5
@@ -50,21 +49,19 @@ FLOOR_OVERRIDE = 0.5
 
 def _search_refusal_reason(result: SearchResult) -> str:
     if not result.hits:
-        return "No passage matches the filters." if result.notes else "No passage was found."
-    for note in result.notes:
-        if note.startswith(_UNCOVERED):
-            return f"No indexed profile covers {note[len(_UNCOVERED):]}."
+        return "No passage matches the filters." if result.nothing_in_filters else "No passage was found."
+    if result.uncovered_countries:
+        return f"No indexed profile covers {', '.join(result.uncovered_countries)}."
     return "Nothing in the indexed profiles is close to this question."
 
 
 def _refused_for_country(result: SearchResult, judge: Judge) -> bool:
     """The search refused because the question names only countries no profile covers."""
-    uncovered = any(note.startswith(_UNCOVERED) for note in result.notes)
-    return uncovered and not set(judge.world.find(result.query)) & set(judge.profile_countries)
+    return bool(result.uncovered_countries) and not set(judge.world.find(result.query)) & set(judge.profile_countries)
 
 
 def _language_caution(language: str) -> str:
-    written = "is written in another script" if language == "other script" else f"reads as {language.title()}"
+    written = "is written in another script" if language == OTHER_SCRIPT else f"reads as {language.title()}"
     return (f"The question {written} and the profiles are in English: these passages share its "
             "names and words; check that they answer it.")
 
@@ -250,9 +247,8 @@ def _quoted_reply(judge: Judge, encode: Encoder, result: SearchResult, decision:
             empty.confidence = decision.probability
             return empty
     answer.state, answer.abstained = ANSWERED, False
-    language = noted_language(result.notes)
     # The model reads English only: a question in another language meets the passages through
     # shared names and words, which is often the wrong passage. Say so on the first line.
-    answer.reason = _language_caution(language) if language else "The quoted passages state it."
+    answer.reason = _language_caution(result.language) if result.language else "The quoted passages state it."
     answer.confidence = decision.probability
     return answer

@@ -30,7 +30,6 @@ __all__ = [
     "Expansion",
     "expand_query",
     "language_note",
-    "noted_language",
     "question_language",
     "validate_query",
     "without_stopwords",
@@ -85,14 +84,6 @@ def language_note(language: str) -> str:
     """The search's note for a question in another language than the (English) profiles."""
     return (f"{_LANGUAGE_NOTE}{language.replace('-', ' ')}; the profiles are in English, "
             "so only names and words the two share can match")
-
-
-def noted_language(notes: Sequence[str]) -> str | None:
-    """The language a :func:`language_note` among ``notes`` names, or None."""
-    for note in notes:
-        if note.startswith(_LANGUAGE_NOTE):
-            return note[len(_LANGUAGE_NOTE):].split(";", 1)[0]
-    return None
 
 
 def without_stopwords(text: str, language: str) -> str:

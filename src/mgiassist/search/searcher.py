@@ -74,6 +74,7 @@ class Scope:
     countries: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
     refuse: bool = False  # the question is about a country no indexed text names
+    uncovered: tuple[str, ...] = ()  # countries it names that no indexed text names
 
 
 @dataclass
@@ -176,7 +177,8 @@ class Searcher:
             scope.notes.append(language_note(language))
         if not scope.mask.any():
             return SearchResult(question, context.search_query, True, [], scope.countries,
-                                ("no passage matches the filters",))
+                                ("no passage matches the filters",), uncovered_countries=scope.uncovered,
+                                language=language, nothing_in_filters=True)
         query_vector = self._encode(context.search_query, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
@@ -200,6 +202,8 @@ class Searcher:
             intent=intent.to_dict() if intent.cues else None,
             expansions=expansion.notes(),
             query_terms=tuple(sorted(query_terms)),
+            uncovered_countries=scope.uncovered,
+            language=language,
         )
 
     @staticmethod
@@ -253,7 +257,7 @@ class Searcher:
         if uncovered:
             notes.append(f"no indexed profile covers {', '.join(uncovered)}")
         refuse = bool(uncovered) and not any(c in indexed for c in named_anywhere)
-        return Scope(mask, tuple(named), notes, refuse)
+        return Scope(mask, tuple(named), notes, refuse, tuple(uncovered))
 
     def _encode(self, search_query: str, expansion: Expansion) -> np.ndarray:
         text = expansion.apply(search_query) if self.settings.expand_dense else search_query
