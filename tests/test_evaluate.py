@@ -1,9 +1,11 @@
-"""The evaluation harness: loading judged sets, judging by evidence, ranx metrics, abstention
-calibration, reports; end to end with the fake embedder, and once with the real model."""
+"""The evaluation harness: loading judged sets, judging by evidence, ranking metrics and
+significance, abstention calibration, reports; end to end with the fake embedder, and once with
+the real model. (tests/test_metrics_against_ranx.py checks the metrics against ranx.)"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -176,13 +178,28 @@ def test_run_ids_share_qrels_across_chunkings_and_count_evidence_once():
     assert build_qrels([("q", question), ("u", _q(answerable=False))]) == {"q": {"ev0": 1, "ev1": 1}}
 
 
-def test_ranx_metrics_on_a_known_run():
+def test_ranking_metrics_on_a_known_run():
     qrels = {"a": {"ev0": 1}, "b": {"ev0": 1}}
     run = {"a": {"ev0": 2.0, "p:x": 1.0}, "b": {"p:y": 2.0, "ev0": 1.0}}
     scores = ranking_metrics(qrels, run, ["hit_rate@1", "hit_rate@5", "mrr@10", "recall@10"])
     assert scores == pytest.approx({"hit_rate@1": 0.5, "hit_rate@5": 1.0, "mrr@10": 0.75, "recall@10": 1.0})
     # a question the run lacks scores zero rather than vanishing from the mean
     assert ranking_metrics(qrels, {"a": run["a"]}, ["hit_rate@1"])["hit_rate@1"] == pytest.approx(0.5)
+
+
+def test_ndcg_uses_graded_judgments_and_cut_offs():
+    qrels = {"a": {"d1": 2, "d2": 1, "d3": 0}}
+    run = {"a": {"x": 3.0, "d2": 2.0, "d1": 1.0}}
+    dcg = 1 / math.log2(3) + 2 / math.log2(4)  # ranks 2 and 3; the gain is the judgment
+    ideal = 2 + 1 / math.log2(3)
+    scores = ranking_metrics(qrels, run, ["ndcg@10", "ndcg@2", "mrr@1", "recall@2", "mrr"])
+    assert scores == pytest.approx({"ndcg@10": dcg / ideal, "ndcg@2": (1 / math.log2(3)) / ideal,
+                                    "mrr@1": 0.0, "recall@2": 0.5, "mrr": 0.5})
+    # a query with no relevant judgment scores zero; no queries at all is "nothing to measure"
+    assert ranking_metrics({"a": {"d3": 0}}, run, ["ndcg@10"]) == {"ndcg@10": 0.0}
+    assert math.isnan(ranking_metrics({}, run, ["ndcg@10"])["ndcg@10"])
+    with pytest.raises(ValueError, match="unknown ranking metric"):
+        ranking_metrics(qrels, run, ["map@10"])
 
 
 def test_compare_marks_significant_wins_only():

@@ -32,7 +32,7 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-# Commands whose module is imported only when the command runs (``eval`` pulls in ranx and
+# Commands whose module is imported only when the command runs (``eval`` pulls in scipy and
 # matplotlib, from the optional ``[eval]`` extra): listing them in --help costs no import.
 _LAZY_COMMANDS = {
     "eval": ("mgiassist.cli.eval", "eval_command"),

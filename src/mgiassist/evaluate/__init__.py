@@ -9,9 +9,9 @@ An evaluation runs in stages, one module each:
 3. :mod:`~mgiassist.evaluate.retrievers` — the retrievers compared (library presets, the generic
    baseline) and the library's reply state;
 4. :mod:`~mgiassist.evaluate.judging` — evidence judging and qrels; :mod:`~mgiassist.evaluate.metrics`
-   — ranx metrics, significance, abstention, state confusion; :mod:`~mgiassist.evaluate.scoring` —
-   all of it into one :class:`EvalReport`; :mod:`~mgiassist.evaluate.calibration` — the abstention
-   threshold;
+   — ranking metrics (ranx's definitions, in plain numpy), significance, abstention, state
+   confusion; :mod:`~mgiassist.evaluate.scoring` — all of it into one :class:`EvalReport`;
+   :mod:`~mgiassist.evaluate.calibration` — the abstention threshold;
 5. :mod:`~mgiassist.evaluate.report` — report.md, metrics.json, runs, misses, plot.
 
 :func:`evaluate` (:mod:`~mgiassist.evaluate.run`) strings them together. The pieces working on

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from mgiassist.evaluate.judging import relevant_key
-from mgiassist.evaluate.metrics import metric_label
+from mgiassist.evaluate.metrics import metric_label, ranked_ids
 from mgiassist.evaluate.questions import STATES
 from mgiassist.evaluate.scoring import EvalReport, snippet
 
@@ -177,15 +177,29 @@ def _plot(report: EvalReport, path: Path) -> None:
     plt.close(fig)
 
 
-def _write_runs(report: EvalReport, out: Path, paths: dict[str, Path]) -> None:
-    from ranx import Qrels, Run
+def _trec_qrels(qrels: dict[str, dict[str, int]]) -> str:
+    """TREC qrels as ranx wrote them: queries sorted by id, judgments highest first, no final newline."""
+    return "\n".join(
+        f"{qid} 0 {doc} {int(qrels[qid][doc])}"
+        for qid in sorted(qrels) for doc in sorted(qrels[qid], key=lambda d: -qrels[qid][d])
+    )
 
+
+def _trec_run(run: dict[str, dict[str, float]], name: str) -> str:
+    """A TREC run as ranx wrote it: queries sorted by id, best score first, no final newline."""
+    return "\n".join(
+        f"{qid} Q0 {doc} {rank} {float(run[qid][doc])} {name}"
+        for qid in sorted(run) for rank, doc in enumerate(ranked_ids(run[qid]), start=1)
+    )
+
+
+def _write_runs(report: EvalReport, out: Path, paths: dict[str, Path]) -> None:
     if report.qrels:
-        Qrels(report.qrels).save(str(paths["qrels"]), kind="trec")
+        paths["qrels"].write_text(_trec_qrels(report.qrels), encoding="utf-8")
     for name in report.retrievers:
         safe = re.sub(r"[^A-Za-z0-9._=-]+", "_", name)
         run = {q: report.runs[name].get(q) or {"p:none": 0.0} for q in report.questions}
-        Run(run, name=safe).save(str(out / "runs" / f"{safe}.trec"), kind="trec")
+        (out / "runs" / f"{safe}.trec").write_text(_trec_run(run, safe), encoding="utf-8")
     with paths["results"].open("w", encoding="utf-8") as handle:
         for name in report.retrievers:
             for qid, r in report.retrievals[name].items():

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import base64
 import html
-import logging
 import math
 import shutil
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,44 +26,18 @@ __all__ = [
     "plain_summary",
     "run_evaluation",
     "shipped_sets",
-    "warm_metrics",
 ]
 
-QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "eval" / "questions"
+# the repository's eval/questions/ (src/mgiassist/page/ is three levels below it); absent when the
+# package is installed without the repository, and then the tab offers uploads only
+QUESTIONS_DIR = Path(__file__).resolve().parents[3] / "eval" / "questions"
 _EMBEDDERS: dict[str, Any] = {}
 _LOCK = threading.Lock()
-# One evaluation at a time per process: ranx's numba parallel functions abort the whole process
-# ("workqueue threading layer ... concurrent access") when two threads enter them at once.
+# One evaluation at a time per process: a run takes every core it can get, and writing the
+# report draws its plot with matplotlib's pyplot, whose figure state is shared by all threads.
+# (The metrics need no warm-up: they are plain numpy, with no JIT to compile first.)
 _EVAL_LOCK = threading.Lock()
-_WARM = threading.Event()
 _SHOWN_MISSES = 200
-log = logging.getLogger("mgiassist.ui")
-
-
-def warm_metrics(index_dir: str | None = None) -> float:
-    """Compile ranx's metrics before anyone presses "Run evaluation", in a child process
-    (:mod:`mgiassist.evaluate.warm`): numba's on-disk cache is filled there, so the page loads
-    compiled code on its first evaluation without holding numba and LLVM (~200 MB) until then.
-    Evaluations wait for it (one at a time). Returns the seconds it took."""
-    from mgiassist.evaluate.warm import warm_in_child
-
-    start = time.monotonic()
-    sets = shipped_sets()
-    with _EVAL_LOCK:
-        try:
-            warm_in_child(index_dir, str(QUESTIONS_DIR / sets[0]) if index_dir and sets else None)
-        finally:
-            _WARM.set()
-    seconds = time.monotonic() - start
-    log.info("evaluation metrics ready (%.0f s)", seconds)
-    return seconds
-
-
-def _warm_in_background(index_dir: str) -> None:
-    if not _WARM.is_set():
-        threading.Thread(
-            target=warm_metrics, args=(index_dir,), name="mgiassist-warm-metrics", daemon=True,
-        ).start()
 
 
 def shipped_sets(folder: Path = QUESTIONS_DIR) -> list[str]:
@@ -207,8 +179,7 @@ def run_evaluation(
     if _EVAL_LOCK.acquire(blocking=False):
         _EVAL_LOCK.release()
     elif progress is not None:
-        progress(None, desc="Waiting: the metrics are being prepared (first run after start-up, "
-                 "up to two minutes) or another evaluation is running…")
+        progress(None, desc="Waiting: another evaluation is running…")
     try:
         with _EVAL_LOCK:
             report = evaluate(
@@ -241,7 +212,6 @@ def build_evaluate_tab(index_dir: str, embedder: Any = None) -> None:
     if embedder is not None:
         with _LOCK:
             _EMBEDDERS.setdefault(index_dir, embedder)
-    _warm_in_background(index_dir)
     gr.Markdown(
         "Score retrieval on a judged question set (see `eval/questions/README.md` for the format). "
         "Each retriever is compared with the generic baseline: 1,000-character chunks, same model, FAISS flat."
