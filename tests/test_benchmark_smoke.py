@@ -72,6 +72,7 @@ def test_speed_benchmark_prints_build_cli_and_query_tables(
 
     from mgiassist.embed import OnnxEmbedder
 
+    monkeypatch.syspath_prepend(str(SPEED_SCRIPT.parent))  # its siblings, as when it runs as a script
     spec = importlib.util.spec_from_file_location("bench_speed", SPEED_SCRIPT)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
