@@ -70,25 +70,49 @@ def test_strip_footnote_marks() -> None:
     assert strip_footnote_marks("abroad² and  home¹²") == "abroad and home"
 
 
-def test_compose_answer_picks_matching_sentences_with_markers_to_shown_passages(
+def test_compose_answer_leads_with_the_search_s_first_passage_and_marks_only_shown_passages(
     fake_embedder,
 ) -> None:
+    """The search's order decides the lead: a lower passage whose sentence merely repeats the
+    question's words more closely does not take the first citation."""
     result = _result(
         "Can Cambodians vote from abroad?",
-        "Cambodia signed a memorandum with Thailand in 2003. Labour inspections are rare there.",
         "Cambodians overseas cannot vote from abroad. The diaspora is large and growing fast.",
+        "Can Cambodians vote from abroad? Many ask it. Cambodia signed a memorandum with Thailand.",
     )
     answer = compose_answer(result, fake_embedder.encode, max_sentences=1)
     assert answer.sentences[0].text == "Cambodians overseas cannot vote from abroad."
-    # The first cited passage is [1], even though it was ranked second by the search.
     assert answer.text == "Cambodians overseas cannot vote from abroad. [1]"
     assert [p.marker for p in answer.passages] == [1]
-    assert answer.passages[0].chunk_id == "c2"
+    assert answer.passages[0].chunk_id == "c1"
     assert answer.passages[0].highlighted_sentences() == [
         "Cambodians overseas cannot vote from abroad."
     ]
-    markers = {s.marker for s in answer.sentences}
-    assert markers <= {p.marker for p in answer.passages}
+    more = compose_answer(result, fake_embedder.encode, max_sentences=2, margin=1.0)
+    assert [p.chunk_id for p in more.passages] == ["c1", "c2"]  # the closer sentence follows
+    assert {s.marker for s in more.sentences} <= {p.marker for p in more.passages}
+
+
+def test_a_lower_passage_leads_only_when_it_holds_the_asked_kind_and_the_first_does_not(
+    fake_embedder,
+) -> None:
+    def has_figure(text: str) -> bool:
+        return any(ch.isdigit() for ch in text)
+
+    lower_holds = _result(
+        "How many trainees did the scheme have?",
+        "The scheme trains migrant workers before departure and the trainees learn skills.",
+        "In 2014, this scheme had 745 trainees.",
+    )
+    answer = compose_answer(lower_holds, fake_embedder.encode, holds_asked=has_figure, max_sentences=1)
+    assert answer.passages[0].chunk_id == "c2" and "745" in answer.sentences[0].text
+    both_hold = _result(
+        "How many trainees did the scheme have?",
+        "The scheme had 300 trainees when it began.",
+        "In 2014, this scheme had 745 trainees.",
+    )
+    answer = compose_answer(both_hold, fake_embedder.encode, holds_asked=has_figure, max_sentences=1)
+    assert answer.passages[0].chunk_id == "c1"
 
 
 def test_compose_answer_caps_sentences_per_passage_and_drops_headings(fake_embedder) -> None:

@@ -1,0 +1,137 @@
+"""What a chat turn gives over what the search gave, per question kind (issue 17's measures).
+
+For every question of the sets (optionally one split), with the real model:
+
+* **search@1** — the search's first passage holds the evidence; **lead** — the answer's first
+  citation does (a layer on top must not lose what the layer below had);
+* **refused** — an answerable question answered "not covered"; **recognised** — a question owed
+  "not covered" gets it;
+* **list** — for list questions, the answer's text and citations hold at least 80 % of the
+  evidence phrases (one per list item);
+* **follow-up** — a follow-up is searched with the conversation, a question that names its own
+  subject after a conversation (kind ``new-after-history``) is searched on its own;
+* **countries** — for questions naming several countries (field ``countries``), every named
+  country is cited; for the others, no passage of another country is cited.
+
+    python benchmarks/answer_quality.py eval/questions/*.jsonl --split test --index /tmp/idx
+    python benchmarks/answer_quality.py eval/blind/answers.jsonl --index /tmp/idx --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from mgiassist.evaluate.judging import normalise
+from mgiassist.evaluate.questions import load_questions, select_split
+
+LIST_SHARE = 0.8
+
+
+def _holds(text: str, evidence: list[str]) -> bool:
+    text = normalise(text)
+    return any(normalise(e) in text for e in evidence)
+
+
+def _extras(path: Path) -> dict[str, dict]:
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            rows[str(item.get("id"))] = item
+    return rows
+
+
+def _assistant_for(qset, index_dir: Path, cache: dict):
+    from mgiassist.assistant import Assistant
+    from mgiassist.embed import load_embedder
+    from mgiassist.evaluate.corpora import lookalike_index
+
+    if qset.lookalike is None:
+        key = str(index_dir)
+    else:
+        embedder = cache.setdefault("embedder", load_embedder())
+        key = str(lookalike_index(qset.lookalike, embedder))
+    if key not in cache:
+        cache[key] = Assistant.load(key, embedder=cache.get("embedder"))
+        cache.setdefault("embedder", cache[key].embedder)
+    return cache[key]
+
+
+def measure(question, extra: dict, assistant) -> dict:
+    result = assistant.search(question.question, k=10, history=question.history)
+    answer = assistant.answer(question.question, question.history)
+    chunk_text = {c.chunk_id: c.text for c in assistant.index.chunks}
+    cited = [p for p in answer.passages]
+    row = {"id": question.id, "kind": question.kind, "state": answer.state, "expected": question.expected_state}
+    if question.expected_state == "answered" and question.evidence:
+        own = [h for h in result.hits if not question.country or h.chunk.country == question.country]
+        row["search@1"] = bool(result.hits) and result.hits[0] in own[:1] and _holds(result.hits[0].chunk.text, question.evidence)
+        lead_ok = bool(cited) and (not question.country or cited[0].citation.get("country") == question.country)
+        row["lead"] = lead_ok and _holds(chunk_text.get(cited[0].chunk_id, cited[0].text), question.evidence)
+        row["refused"] = answer.state == "not_covered"
+    if question.expected_state == "not_covered":
+        row["recognised"] = answer.state == "not_covered"
+    if question.kind == "list" and question.evidence and answer.state == "answered":
+        said = normalise(answer.text + " " + " ".join(chunk_text.get(p.chunk_id, p.text) for p in cited))
+        share = sum(normalise(e) in said for e in question.evidence) / len(question.evidence)
+        row["list"] = share >= LIST_SHARE
+    elif question.kind == "list" and question.evidence:
+        row["list"] = False
+    if question.history:
+        if question.kind == "follow-up":
+            row["follow-up"] = answer.contextualised
+        elif question.kind == "new-after-history":
+            row["follow-up"] = not answer.contextualised
+    named = extra.get("countries")
+    countries = {p.citation.get("country") for p in cited}
+    if named and len(named) > 1:
+        row["countries"] = set(named) <= countries
+    elif question.country and cited and answer.state == "answered":
+        row["countries"] = countries <= {question.country}
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    measures = ["search@1", "lead", "refused", "recognised", "list", "follow-up", "countries"]
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind"]].append(row)
+    by_kind["(all)"] = rows
+    lines = ["| kind | questions | " + " | ".join(measures) + " |", "|---" * (len(measures) + 2) + "|"]
+    for kind in sorted(by_kind, key=lambda k: (k == "(all)", k)):
+        cells = []
+        for m in measures:
+            values = [r[m] for r in by_kind[kind] if m in r]
+            cells.append(f"{sum(values)}/{len(values)} ({sum(values) / len(values):.2f})" if values else "—")
+        lines.append(f"| {kind} | {len(by_kind[kind])} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", nargs="+", type=Path)
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    parser.add_argument("--split", choices=["dev", "test"], default=None)
+    parser.add_argument("--json", type=Path, help="Write every question's row here.")
+    args = parser.parse_args()
+    cache: dict = {}
+    rows = []
+    for path in args.questions:
+        qset = load_questions(path)
+        if args.split:
+            if not any(q.split == args.split for q in qset.questions):
+                continue
+            qset = select_split(qset, args.split)
+        extras = _extras(path)
+        assistant = _assistant_for(qset, args.index, cache)
+        rows += [measure(q, extras.get(q.id, {}), assistant) for q in qset.questions]
+    print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
