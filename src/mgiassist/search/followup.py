@@ -16,6 +16,7 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from mgiassist.search.cues import STRONG_CUES, WEAK_CUES, polarity_hint
 from mgiassist.text.countries import CountryMatcher
+from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
 
 __all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "polarity_hint"]
 
@@ -35,6 +36,19 @@ _FOLLOW_UP_OPENERS = re.compile(
 )
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(.+)$", re.IGNORECASE)
 _ANAPHORS = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|such|the same)\b", re.IGNORECASE)
+# Where a pronoun stands decides what it refers to. As the subject of the question ("when was
+# it adopted?", "what kind of services do they provide?") or as a demonstrative after a
+# preposition ("in that domain", "is that the same…") it points back to the conversation; as a
+# possessive or an object after a content word ("Does Cambodia let its citizens…", "is Cambodia
+# a member of it?") it refers to its own question. "that" after a noun is a relative pronoun.
+_AUXILIARIES = r"(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should|may)"
+_SUBJECT_PRONOUN = re.compile(rf"(?:^|\b{_AUXILIARIES}\s+|[,;]\s*)(it|they|this|that|these|those)\b", re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:(?:in|on|for|with|about|of|from|by|at|to|under)\s+(?:this|that|such)|these|those)\b", re.IGNORECASE
+)
+# Pro-forms standing for a noun said before: "the cultural one", "irregular ones", "something
+# similar", "the numbers too" (closed-class English words, not any question's topic).
+_PRO_FORMS = re.compile(r"\b(one|ones|similar|too)\b(?!\s+of\b)", re.IGNORECASE)
 _ANAPHORIC_THERE = re.compile(r"\bthere\b(?!\s+(is|are|was|were|be|been|'s|any|exist))", re.IGNORECASE)
 _EXISTENTIAL_THERE = re.compile(r"\b(is|are|was|were)\s+there\b", re.IGNORECASE)
 
@@ -60,14 +74,34 @@ def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]
     return words
 
 
+def _points_back(text: str, match: re.Match[str], matcher: CountryMatcher | None) -> bool:
+    """Whether the anaphor at ``match`` has nothing before it in the question to refer to: "When
+    was it adopted?" points back to the conversation, "Does Cambodia let its citizens…" and "the
+    diaspora policy … what it aims" refer to their own question (a content word or a country
+    before the pronoun is its antecedent)."""
+    before = text[: match.start()]
+    return not content_words(before, matcher) and not (matcher is not None and matcher.find(before))
+
+
 def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
+    """Whether ``text`` leans on the conversation: it opens as a continuation ("and…", "what
+    about…"), holds a pronoun with nothing before it in the question to refer to ("who runs
+    them?", "is there something similar…"), or names too little to be searched on its own."""
     if _FOLLOW_UP_OPENERS.match(text):
         return True
-    if _ANAPHORS.search(text):
+    if _SUBJECT_PRONOUN.search(text) or _DEMONSTRATIVE.search(text) or _PRO_FORMS.search(text):
+        return True
+    if any(_points_back(text, match, matcher) for match in _ANAPHORS.finditer(text)):
         return True
     if _ANAPHORIC_THERE.search(text) and not _EXISTENTIAL_THERE.search(text):
         return True
-    return len(content_words(text, matcher)) <= 1
+    # Among the commonest English words ("kind", "over", "many") none names a subject: "what kind
+    # of questions?" has one word of its own, as "what are the obstacles?" has.
+    # A country the question names is one of its own words too ("How many Cambodians live in
+    # Thailand?").
+    topical = [w for w in content_words(text, matcher) if english_log_frequency(w) <= COMMON_LOG_FREQUENCY]
+    countries = matcher.find(text) if matcher is not None else []
+    return len(topical) + len(countries) <= 1
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,12 @@ from mgiassist.text.acronyms import AcronymTable, is_acronym
 from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Encoder, figure_units, strip_footnote_marks
-from mgiassist.text.spelling import Speller, english_log_frequency, is_english_word
+from mgiassist.text.spelling import (
+    COMMON_LOG_FREQUENCY,
+    Speller,
+    english_log_frequency,
+    is_english_word,
+)
 from mgiassist.text.symbols import spell_symbols
 
 __all__ = [
@@ -366,7 +371,6 @@ def _question_terms(
 # a small corpus, they weigh little as evidence that a sentence covers a question, or that the
 # profiles never speak of what it asks. Above COMMON_LOG_FREQUENCY a word's weight falls linearly
 # to SPECIFICITY_FLOOR at one decade more.
-COMMON_LOG_FREQUENCY = 5.5
 SPECIFICITY_FLOOR = 0.2
 
 

@@ -1,0 +1,73 @@
+"""Follow-up or new question: only a question that leans on the conversation is rewritten.
+
+Each rule of :func:`mgiassist.search.followup.is_follow_up` has its own examples here; the
+labelled pairs in ``eval/followups/pairs.jsonl`` (written blind, 162 pairs) measure them together.
+The pairs are split in two by a hash of their id: the rules were chosen on ``dev``; ``test`` is
+reported, never tuned on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from mgiassist.search.followup import contextualise, is_follow_up
+from mgiassist.text.countries import CountryMatcher, lookup_country
+
+PAIRS = Path(__file__).resolve().parents[1] / "eval" / "followups" / "pairs.jsonl"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> CountryMatcher:
+    return CountryMatcher([lookup_country("Cambodia")])
+
+
+@pytest.mark.parametrize("question", [
+    "When was it adopted?",                      # the subject pronoun after an auxiliary
+    "what kind of services do they provide before departure?",
+    "is that the same for irregular migrants?",
+    "any other gaps in that domain?",            # a demonstrative after a preposition
+    "how do they inspect those agencies and what happens to offenders?",
+    "can you give examples for the cultural one?",  # pro-forms
+    "is there something similar with South Korea?",
+    "what kind of questions?",                   # the commonest English words name no subject
+    "over what period?",
+    "and for women?",                            # an opener
+])
+def test_a_question_leaning_on_the_conversation_is_a_follow_up(matcher, question):
+    assert is_follow_up(question, matcher)
+
+
+@pytest.mark.parametrize("question", [
+    "Does Cambodia let its citizens hold a second nationality?",   # a possessive with its antecedent
+    "Does the labour migration policy say what it aims to achieve?",
+    "Is there a government body that coordinates diaspora engagement?",  # relative "that", existential "there"
+    "Do regular migrant workers get the same health care as citizens?",
+    "How many Cambodians live in Thailand?",     # named countries are words of its own
+    "Which ministry issues passports?",
+])
+def test_a_question_that_names_its_own_subject_is_new(matcher, question):
+    assert not is_follow_up(question, matcher)
+
+
+def test_a_new_question_after_a_conversation_is_searched_on_its_own(matcher):
+    history = ["Can Cambodians abroad vote in national elections?"]
+    new = contextualise("Does Cambodia let its citizens hold a second nationality?", history, matcher)
+    assert new.search_query == new.question and new.inherited_subject is None
+    follow = contextualise("When was it adopted?", ["What is the Policy on Labour Migration?"], matcher)
+    assert follow.inherited_subject and "Labour Migration" in follow.search_query
+
+
+def _pairs(part: str) -> list[dict]:
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if ("test" if int(hashlib.sha256(r["id"].encode()).hexdigest(), 16) % 2 else "dev") == part]
+
+
+def test_the_labelled_dev_pairs_are_read_right_at_least_95_percent(matcher):
+    pairs = _pairs("dev")
+    assert len(pairs) >= 40 and {True, False} == {p["follow_up"] for p in pairs}
+    right = sum(is_follow_up(p["question"].strip(), matcher) == p["follow_up"] for p in pairs)
+    assert right / len(pairs) >= 0.95, f"{right} of {len(pairs)}"
