@@ -71,3 +71,8 @@ def test_the_labelled_dev_pairs_are_read_right_at_least_95_percent(matcher):
     assert len(pairs) >= 40 and {True, False} == {p["follow_up"] for p in pairs}
     right = sum(is_follow_up(p["question"].strip(), matcher) == p["follow_up"] for p in pairs)
     assert right / len(pairs) >= 0.95, f"{right} of {len(pairs)}"
+
+
+@pytest.mark.parametrize("question", ["Which associations belong to it?", "Which sub-decree created it?"])
+def test_the_thing_a_wh_question_asks_for_is_not_a_pronoun_s_antecedent(matcher, question):
+    assert is_follow_up(question, matcher)

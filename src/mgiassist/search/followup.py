@@ -74,13 +74,26 @@ def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]
     return words
 
 
+# The thing a wh-question asks for ("Which associations…", "what kind of services…") is not what
+# a later pronoun refers to: "Which associations belong to it?" points back.
+_ASKED_THING = re.compile(r"^\s*(?:which|what|how many|how much)\s+(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?[\w-]+",
+                          re.IGNORECASE)
+
+
+def _topical(words: Sequence[str]) -> list[str]:
+    """The words among ``words`` that can name a subject: not among the commonest in English."""
+    return [w for w in words if english_log_frequency(w) <= COMMON_LOG_FREQUENCY]
+
+
 def _points_back(text: str, match: re.Match[str], matcher: CountryMatcher | None) -> bool:
-    """Whether the anaphor at ``match`` has nothing before it in the question to refer to: "When
-    was it adopted?" points back to the conversation, "Does Cambodia let its citizens…" and "the
-    diaspora policy … what it aims" refer to their own question (a content word or a country
-    before the pronoun is its antecedent)."""
+    """Whether the pronoun at ``match`` has nothing before it in the question to refer to. A
+    country named before it ("Does Cambodia let its citizens…") or two words that can name a
+    subject ("Does the diaspora policy say what it aims…") are its antecedent; the thing a
+    wh-question asks for is not ("Which sub-decree created it?")."""
     before = text[: match.start()]
-    return not content_words(before, matcher) and not (matcher is not None and matcher.find(before))
+    if matcher is not None and matcher.find(before):
+        return False
+    return len(_topical(content_words(_ASKED_THING.sub(" ", before), matcher))) < 2
 
 
 def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
@@ -99,7 +112,7 @@ def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
     # of questions?" has one word of its own, as "what are the obstacles?" has.
     # A country the question names is one of its own words too ("How many Cambodians live in
     # Thailand?").
-    topical = [w for w in content_words(text, matcher) if english_log_frequency(w) <= COMMON_LOG_FREQUENCY]
+    topical = _topical(content_words(text, matcher))
     countries = matcher.find(text) if matcher is not None else []
     return len(topical) + len(countries) <= 1
 
