@@ -85,10 +85,37 @@ def _domain_for(words: Sequence[str], domains: Sequence[str]) -> tuple[str | Non
     return None, stems
 
 
+# The list each intent read by meaning (mgiassist.search.intents) asks for: a section kind and
+# a finding polarity.
+_INTENT_LISTS = {
+    "strengths": ("finding", POLARITY_WELL_DEVELOPED),
+    "weaknesses": ("finding", POLARITY_FURTHER_DEVELOPMENT),
+    "obstacles": ("obstacle", None),
+    "practices": ("practice", None),
+    "actors": ("actor", None),
+    "timeline": ("timeline", None),
+}
+
+
 def list_request(
-    question: str, domains: Sequence[str], matcher: CountryMatcher | None = None
+    question: str, domains: Sequence[str], matcher: CountryMatcher | None = None, *,
+    intent: str | None = None, intent_read: bool = False,
 ) -> ListRequest | None:
-    """The list ``question`` asks for, or None for a question about one specific thing."""
+    """The list ``question`` asks for, or None for a question about one specific thing.
+
+    ``intent`` is what the question asks for, read by meaning (``intent_read``: a reader gave
+    it; None then means it could not tell). A list intent asks for that list, whatever the
+    wording; any other intent asks for one thing. Where no reader could tell, the list nouns
+    and polarity words decide, as they did before intents were read by meaning.
+    """
+    countries = tuple(matcher.find(question)) if matcher is not None else ()
+    if intent in _INTENT_LISTS:
+        kind, polarity = _INTENT_LISTS[intent]
+        noun = next((found.group(0) for _, cue in _KIND_CUES if (found := cue.search(question))), None)
+        domain, _ = _domain_for(content_words(question, matcher), domains)
+        return ListRequest(kind, polarity, domain, noun, countries)
+    if intent_read and intent is not None:
+        return None
     if not _LIST_SHAPE.search(question):
         return None
     kind, polarity, noun = None, None, None
@@ -108,7 +135,6 @@ def list_request(
     domain, leftover = _domain_for(content_words(stripped, matcher), domains)
     if leftover:
         return None  # "What obstacles does the Ministry of Labour face?" asks about one thing
-    countries = tuple(matcher.find(question)) if matcher is not None else ()
     return ListRequest(kind, polarity, domain, noun, countries)
 
 

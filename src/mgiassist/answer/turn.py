@@ -150,7 +150,12 @@ def list_route(
     # about that country's members of the list: the partial path answers it.
     if decision.missing_countries:
         return None
-    return list_request(result.query, searcher.facets["domain"], judge.world)
+    # The model reads English: a question in another language is read by its list words alone.
+    if result.language:
+        return list_request(result.query, searcher.facets["domain"], judge.world)
+    guess = searcher.intents.read(result.query)
+    return list_request(result.query, searcher.facets["domain"], judge.world, intent=guess.intent,
+                        intent_read=True)
 
 
 def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult) -> bool:

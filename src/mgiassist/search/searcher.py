@@ -27,6 +27,7 @@ from mgiassist.search.cues import CUES, Intent, detect_intent
 from mgiassist.search.filters import FilterResolver, Filters, as_list
 from mgiassist.search.followup import Contextualised, content_words, contextualise
 from mgiassist.search.fusion import convex_fuse, minmax, rrf_fuse, top_k
+from mgiassist.search.intents import IntentReader, load_prototypes
 from mgiassist.search.query import (
     MAX_QUERY_CHARS,
     OTHER_SCRIPT,
@@ -146,6 +147,12 @@ class Searcher:
         if self.index.abstain_threshold is not None:
             return self.index.abstain_threshold
         return DEFAULT_ABSTAIN_THRESHOLD
+
+    @functools.cached_property
+    def intents(self) -> IntentReader:
+        """What a question asks for, read by meaning with this search's encoder (the labelled
+        wordings are encoded on the first question that needs them)."""
+        return IntentReader(load_prototypes(), self._encode_words)
 
     @functools.cached_property
     def facets(self) -> dict[str, list[str]]:
