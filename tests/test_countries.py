@@ -79,9 +79,12 @@ def test_a_demonym_several_countries_share_means_the_most_populous() -> None:
 
 def test_an_index_recorded_before_translations_still_finds_them(tmp_path) -> None:
     from mgiassist.index.load import LoadedIndex
+    from mgiassist.index.manifest import Manifest
 
     recorded = lookup_country("Cambodia").to_dict()
     del recorded["translations"]  # a manifest written by an older version
     index = LoadedIndex.__new__(LoadedIndex)
-    index.manifest = {"countries": [recorded]}
+    index.manifest = Manifest(
+        model_id="m", dimension=1, max_tokens=1, chunk_count=0, corpus="", countries=(recorded,)
+    )
     assert "Camboya" in index.countries[0].translations

@@ -119,7 +119,7 @@ def _args(corpus: Path, index: Path) -> list[str]:
 @pytest.mark.parametrize("kind", list(DAMAGE))
 def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy, page_class):
     damage, named = DAMAGE[kind]
-    before = load_index(built).manifest["chunk_count"]
+    before = load_index(built).manifest.chunk_count
     damage(built)
 
     check = runner.invoke(main, ["index", "--check", *_args(corpus_copy, built)])
@@ -141,7 +141,7 @@ def test_damage_is_named_refused_and_repaired(kind, runner, built, corpus_copy, 
     assert repair.exit_code == 0, repair.output
     assert "repaired a damaged index" in repair.output and "up to date" not in repair.output
     assert index_status(built, corpus_copy).state == "current"
-    assert load_index(built).manifest["chunk_count"] == before
+    assert load_index(built).manifest.chunk_count == before
     assert runner.invoke(main, ["search", "vote abroad", "--index", str(built)]).exit_code == 0
     assert not [
         p

@@ -96,7 +96,7 @@ def test_incremental_build_embeds_only_added_or_changed_profiles(tmp_path, corpu
 
 
 def test_crash_before_swap_leaves_old_index_usable(fake_index, corpus_copy, fake_embedder):
-    before = load_index(fake_index).manifest["chunk_count"]
+    before = load_index(fake_index).manifest.chunk_count
     (corpus_copy / "extra.md").write_text("# Kenya\n\nKenya has a diaspora policy.\n")
 
     def crash(folder):
@@ -104,14 +104,14 @@ def test_crash_before_swap_leaves_old_index_usable(fake_index, corpus_copy, fake
 
     with pytest.raises(KeyboardInterrupt):
         build_index(corpus_copy, fake_index, embedder=fake_embedder, progress=False, _before_swap=crash)
-    assert load_index(fake_index).manifest["chunk_count"] == before
+    assert load_index(fake_index).manifest.chunk_count == before
     assert not list(fake_index.parent.glob("index.building-*"))
 
 
 def test_crash_between_the_two_renames_falls_back_to_previous_copy(fake_index):
-    before = load_index(fake_index).manifest["chunk_count"]
+    before = load_index(fake_index).manifest.chunk_count
     os.rename(fake_index, fake_index.parent / "index.previous-4242")
-    assert load_index(fake_index).manifest["chunk_count"] == before
+    assert load_index(fake_index).manifest.chunk_count == before
     assert index_status(fake_index).usable
 
 

@@ -13,6 +13,7 @@ from conftest import FakeEmbedder
 from mgiassist.chunk import KIND_TABLE_ROW, chunk_profile, render_row
 from mgiassist.errors import FilterError
 from mgiassist.index import LoadedIndex
+from mgiassist.index.manifest import Manifest
 from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, Profile, Section
 from mgiassist.search.cues import detect_intent
 from mgiassist.search.searcher import Filters, Searcher, SearchSettings
@@ -39,7 +40,8 @@ def searcher(*profiles: Profile, settings: SearchSettings | None = None, tmp_pat
     vectors = embedder.encode([c.embed_text for c in chunks])
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
-    manifest = {"model_id": embedder.model_id, "countries": [lookup_country("Kenya").to_dict()]}
+    manifest = Manifest(model_id=embedder.model_id, dimension=embedder.dimension, max_tokens=128,
+                        chunk_count=len(chunks), corpus="", countries=(lookup_country("Kenya").to_dict(),))
     index = LoadedIndex(tmp_path, manifest, chunks, vectors, dense, LexicalIndex.build([c.embed_text for c in chunks]))
     return Searcher(index, lambda text: embedder.encode([text])[0], settings)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from mgiassist.index.manifest import Manifest, ProfileEntry
 from mgiassist.schema import Chunk
 from mgiassist.suggest import (
     Guide,
@@ -11,27 +14,33 @@ from mgiassist.suggest import (
     indexed_profiles,
 )
 
-MANIFEST = {
-    "model_id": "all-MiniLM-L6-v2",
-    "chunker_version": 3,
-    "built_at": "2026-11-23T01:59:32+00:00",
-    "profiles": {
-        "mgi-ghana.txt": {
-            "content_hash": "aa",
-            "family": "mgi-profile",
-            "country": "Ghana",
-            "title": "Migration Governance Profile: Ghana",
-            "date": "March 2019",
-        },
-        "mapping-kenya.pdf": {
-            "content_hash": "bb",
-            "family": "diaspora-mapping",
-            "country": "Kenya",
-            "title": "Diaspora engagement mapping: Kenya",
-            "date": None,
-        },
+MANIFEST = Manifest(
+    model_id="all-MiniLM-L6-v2",
+    dimension=384,
+    max_tokens=256,
+    chunk_count=7,
+    chunker_version=3,
+    corpus="../corpus",
+    built_at="2026-11-23T01:59:32+00:00",
+    profiles={
+        "mgi-ghana.txt": ProfileEntry(
+            content_hash="aa",
+            chunks=4,
+            family="mgi-profile",
+            country="Ghana",
+            title="Migration Governance Profile: Ghana",
+            date="March 2019",
+        ),
+        "mapping-kenya.pdf": ProfileEntry(
+            content_hash="bb",
+            chunks=3,
+            family="diaspora-mapping",
+            country="Kenya",
+            title="Diaspora engagement mapping: Kenya",
+            date=None,
+        ),
     },
-}
+)
 
 
 def _chunk(n: int, country: str, source: str, path: tuple[str, ...], kind: str, polarity=None):
@@ -75,9 +84,9 @@ def test_indexed_profiles_come_from_the_manifest_by_country() -> None:
 def test_index_version_changes_with_content_and_build_time() -> None:
     version = index_version(MANIFEST)
     assert version.endswith("built 2026-11-23T01:59:32+00:00")
-    changed = {**MANIFEST, "profiles": {**MANIFEST["profiles"], "x.txt": {"content_hash": "cc"}}}
+    changed = replace(MANIFEST, profiles={**MANIFEST.profiles, "x.txt": ProfileEntry(content_hash="cc", chunks=1)})
     assert index_version(changed).split()[0] != version.split()[0]
-    rebuilt = {**MANIFEST, "built_at": "2026-11-24T00:00:00+00:00"}
+    rebuilt = replace(MANIFEST, built_at="2026-11-24T00:00:00+00:00")
     assert index_version(rebuilt).split()[0] == version.split()[0]
     assert index_version(rebuilt) != version
 
@@ -128,5 +137,5 @@ def test_filters_are_described_with_labels_not_slugs() -> None:
 
 
 def test_an_empty_index_gives_no_examples() -> None:
-    guide = Guide([], {})
+    guide = Guide([])
     assert guide.examples() == [] and guide.profiles == [] and guide.countries == []

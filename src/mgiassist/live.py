@@ -219,7 +219,7 @@ class LiveAssistant:
                 "reloaded index %s (%d chunks, built %s)",
                 index.path,
                 len(index.chunks),
-                index.manifest.get("built_at", "?"),
+                index.manifest.built_at or "?",
             )
         if self.on_reload is not None:
             self.on_reload(assistant)

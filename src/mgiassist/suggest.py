@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mgiassist.schema import (
     FAMILY_LABELS,
@@ -24,6 +24,9 @@ from mgiassist.schema import (
     POLARITY_WELL_DEVELOPED,
     Chunk,
 )
+
+if TYPE_CHECKING:
+    from mgiassist.index.manifest import Manifest
 
 __all__ = [
     "FILTER_LABELS",
@@ -97,36 +100,40 @@ class IndexedProfile:
         return f"{self.family_label}, {self.date}" if self.date else self.family_label
 
 
-def indexed_profiles(manifest: Mapping[str, Any]) -> list[IndexedProfile]:
+def indexed_profiles(manifest: Manifest | None) -> list[IndexedProfile]:
     """The profiles an index holds (from its manifest), by country then family then date."""
     profiles = [
         IndexedProfile(
-            country=data.get("country"),
-            family=data.get("family", ""),
-            title=data.get("title", source),
-            date=data.get("date"),
+            country=entry.country,
+            family=entry.family if entry.family is not None else "",
+            title=entry.title if entry.title is not None else source,
+            date=entry.date,
             source=source,
         )
-        for source, data in (manifest.get("profiles") or {}).items()
+        for source, entry in (manifest.profiles if manifest is not None else {}).items()
     ]
     return sorted(profiles, key=lambda p: (p.country or "~", p.family, p.date or "", p.source))
 
 
-def index_version(manifest: Mapping[str, Any]) -> str:
+def index_version(manifest: Manifest | None) -> str:
     """A short, stable name for one build of an index: its content hash and build time.
 
     The hash covers the profiles' content hashes, the model and the chunker version, so two
-    indexes of the same corpus built the same way share it; the time tells rebuilds apart."""
-    profiles = manifest.get("profiles") or {}
-    material = "\n".join(
-        [
-            str(manifest.get("model_id", "")),
-            str(manifest.get("chunker_version", "")),
-            *(f"{s}:{(profiles[s] or {}).get('content_hash', '')}" for s in sorted(profiles)),
-        ]
-    )
+    indexes of the same corpus built the same way share it; the time tells rebuilds apart.
+    No index (``None``) has a name too, the hash of nothing."""
+    if manifest is None:
+        material, built = "\n", ""
+    else:
+        profiles = manifest.profiles
+        material = "\n".join(
+            [
+                manifest.model_id,
+                str(manifest.chunker_version),
+                *(f"{s}:{profiles[s].content_hash}" for s in sorted(profiles)),
+            ]
+        )
+        built = (manifest.built_at or "").strip()
     digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:10]
-    built = str(manifest.get("built_at", "")).strip()
     return f"{digest} built {built}" if built else digest
 
 
@@ -173,9 +180,9 @@ def _question(chunk: Chunk, country: str) -> tuple[str, str] | None:
 class Guide:
     """Example questions and follow-ups for one loaded index (chunks in profile order)."""
 
-    def __init__(self, chunks: Sequence[Chunk], manifest: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, chunks: Sequence[Chunk], manifest: Manifest | None = None) -> None:
         self.chunks = list(chunks)
-        self.manifest = dict(manifest or {})
+        self.manifest = manifest
         self.profiles = indexed_profiles(self.manifest)
         self.version = index_version(self.manifest)
         self._position = {c.chunk_id: i for i, c in enumerate(self.chunks)}

@@ -230,7 +230,7 @@ def search_command(
         from mgiassist.embed import load_embedder
         from mgiassist.index import read_manifest
 
-        embedder = load_embedder(model or read_manifest(index_dir)["model_id"], backend=backend)
+        embedder = load_embedder(model or read_manifest(index_dir).model_id, backend=backend)
     assistant = Assistant.load(index_dir, model=model, embedder=embedder)
     filters = {"country": country, "family": family, "domain": domain, "section": section,
                "polarity": polarity}

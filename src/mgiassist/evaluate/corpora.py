@@ -82,11 +82,11 @@ def baseline_files(loaded: Any) -> list[tuple[str, str, str | None]]:
     """The raw profile files of an index, as the generic recipe would read them."""
     from mgiassist.ingest import read_text
 
-    corpus = (loaded.path / loaded.manifest.get("corpus", "")).resolve()
+    corpus = (loaded.path / loaded.manifest.corpus).resolve()
     files = []
-    for source, meta in sorted(loaded.manifest.get("profiles", {}).items()):
+    for source, entry in sorted(loaded.manifest.profiles.items()):
         try:
-            files.append((source, read_text(corpus / source), meta.get("country")))
+            files.append((source, read_text(corpus / source), entry.country))
         except MgiassistError as exc:
             log.warning("baseline skips %s: %s", source, exc)
     return files

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mgiassist.index.layout import resolve_index_dir
     from mgiassist.index.load import LoadedIndex, load_index, write_calibration
     from mgiassist.index.lock import BuildLock
-    from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION, read_manifest
+    from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION, Manifest, read_manifest
     from mgiassist.index.status import IndexStatus, index_status
 
 # Imported on first use (PEP 562): a search loads the index without importing the builder and,
@@ -44,6 +44,7 @@ _EXPORTS = {
     "BuildLock": "mgiassist.index.lock",
     "FAISS_KINDS": "mgiassist.index.manifest",
     "FORMAT_VERSION": "mgiassist.index.manifest",
+    "Manifest": "mgiassist.index.manifest",
     "read_manifest": "mgiassist.index.manifest",
     "IndexStatus": "mgiassist.index.status",
     "index_status": "mgiassist.index.status",
@@ -56,6 +57,7 @@ __all__ = [
     "BuildReport",
     "IndexStatus",
     "LoadedIndex",
+    "Manifest",
     "build_index",
     "index_status",
     "load_index",

@@ -39,9 +39,15 @@ from mgiassist.index.layout import (
     restore_interrupted_swap,
     sibling,
 )
-from mgiassist.index.load import HNSW_EF_SEARCH, load_index, valid_manifest
+from mgiassist.index.load import load_index, valid_manifest
 from mgiassist.index.lock import BuildLock
-from mgiassist.index.manifest import FAISS_KINDS, FORMAT_VERSION
+from mgiassist.index.manifest import (
+    FAISS_KINDS,
+    FORMAT_VERSION,
+    HNSW_EF_SEARCH,
+    Manifest,
+    ProfileEntry,
+)
 from mgiassist.index.sentence_table import (
     SENTENCES_JSON,
     SentenceTable,
@@ -118,7 +124,7 @@ def _load_embedder(model: str, backend: str | None = None) -> Embedder:
 @dataclass
 class _OldIndex:
     folder: Path | None = None
-    manifest: dict[str, Any] | None = None
+    manifest: Manifest | None = None
     problem: str | None = None  # why it cannot be used as it is (None: missing, or fine)
 
 
@@ -148,7 +154,7 @@ def _reusable_vectors(old: _OldIndex, model_id: str, dimension: int) -> dict[str
     manifest = old.manifest
     if old.folder is None or manifest is None:
         return {}
-    if manifest["model_id"] != model_id or manifest["dimension"] != dimension:
+    if manifest.model_id != model_id or manifest.dimension != dimension:
         return {}
     if file_problems(old.folder, manifest, only={CHUNKS, VECTORS}):
         return {}
@@ -227,7 +233,7 @@ def _sentence_table(
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.info("old sentence vectors not reused: %s", exc)
     if reuse is not None and (reuse.dimension != embedder.dimension or old.manifest is None
-                              or old.manifest["model_id"] != embedder.model_id):
+                              or old.manifest.model_id != embedder.model_id):
         reuse = None
     with tqdm(desc="embedding sentences", unit="sentence", disable=not progress) as bar:
         table, embedded = build_sentence_table(
@@ -244,7 +250,7 @@ def _vocabulary(chunks: list[Chunk], embedder: Embedder, old: _OldIndex | None, 
 
     reuse = None
     if old is not None and old.folder is not None and not old.problem and old.manifest is not None \
-            and old.manifest["model_id"] == embedder.model_id:
+            and old.manifest.model_id == embedder.model_id:
         reuse = load_vocabulary(old.folder)
     words = vocabulary_words(Speller.from_texts(c.embed_text for c in chunks).counts)
     vocabulary, embedded = build_vocabulary(
@@ -263,45 +269,45 @@ def _new_manifest(
     chunks: list[Chunk],
     skipped_files: dict,
     sentence_count: int,
-) -> dict[str, Any]:
+) -> Manifest:
     chunks_per_source = Counter(c.source for c in chunks)
     countries: dict[str, dict[str, Any]] = {}
     for profile in profiles:
         names = profile.metadata.get("country_names")
         if names:
             countries[names["name"]] = names
-    return {
-        "format_version": FORMAT_VERSION,
-        "chunker_version": CHUNKER_VERSION,
-        "analyser": ANALYSER,
-        "model_id": embedder.model_id,
-        "dimension": embedder.dimension,
-        "max_tokens": embedder.max_tokens,
-        "faiss": faiss_kind,
-        "hnsw_ef_search": HNSW_EF_SEARCH,
-        "chunk_count": len(chunks),
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        chunker_version=CHUNKER_VERSION,
+        analyser=ANALYSER,
+        model_id=embedder.model_id,
+        dimension=embedder.dimension,
+        max_tokens=embedder.max_tokens,
+        faiss=faiss_kind,
+        hnsw_ef_search=HNSW_EF_SEARCH,
+        chunk_count=len(chunks),
         # onnx and torch vectors agree to ~1e-7; onnx-int8's differ and carry "@int8" in model_id
-        "embedding_backend": backend_of(embedder),
-        "sentence_count": sentence_count,
+        embedding_backend=backend_of(embedder),
+        sentence_count=sentence_count,
         # relative to the index folder, so a cloned or moved checkout still finds its corpus
-        "corpus": os.path.relpath(corpus_dir.resolve(), index_dir.resolve()),
-        "profiles": {
-            p.source: {
-                "content_hash": p.content_hash,
-                "family": p.family,
-                "country": p.country,
-                "country_code": p.country_code,
-                "title": p.title,
-                "date": p.date,
-                "chunks": chunks_per_source[p.source],
-            }
+        corpus=os.path.relpath(corpus_dir.resolve(), index_dir.resolve()),
+        profiles={
+            p.source: ProfileEntry(
+                content_hash=p.content_hash,
+                family=p.family,
+                country=p.country,
+                country_code=p.country_code,
+                title=p.title,
+                date=p.date,
+                chunks=chunks_per_source[p.source],
+            )
             for p in profiles
         },
-        "skipped_files": skipped_files,
-        "countries": sorted(countries.values(), key=lambda c: c["name"]),
-        "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        # "files" and "arrays" (sizes, checksums, shapes) are added once the files are written
-    }
+        skipped_files=skipped_files,
+        countries=tuple(sorted(countries.values(), key=lambda c: c["name"])),
+        built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        # files and arrays (sizes, checksums, shapes) are added once the files are written
+    )
 
 
 def build_index(
@@ -378,8 +384,8 @@ def _build_locked(
     if (
         not force
         and old.manifest is not None
-        and old.manifest["model_id"] == model_id
-        and old.manifest["faiss"] == faiss_kind
+        and old.manifest.model_id == model_id
+        and old.manifest.faiss == faiss_kind
         and indexed == current
         and old.folder is not None
         and (old.folder / SENTENCES_JSON).is_file()  # an older index gains its sentence vectors
@@ -390,8 +396,8 @@ def _build_locked(
             return BuildReport(
                 index_dir=index_dir,
                 up_to_date=True,
-                chunk_count=old.manifest["chunk_count"],
-                profiles=len(old.manifest["profiles"]),
+                chunk_count=old.manifest.chunk_count,
+                profiles=len(old.manifest.profiles),
             )
     if old.problem:
         log.warning("%s; rebuilding it", old.problem)
@@ -417,7 +423,7 @@ def _build_locked(
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     building = sibling(index_dir, "building")
     building.mkdir()
-    same_model = old.manifest is not None and old.manifest["model_id"] == embedder.model_id
+    same_model = old.manifest is not None and old.manifest.model_id == embedder.model_id
     try:
         write_folder(
             building,

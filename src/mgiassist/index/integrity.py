@@ -8,10 +8,9 @@ header of each ``.npy`` array. Each problem is a short phrase naming the file, s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from mgiassist.index.layout import VECTORS
-from mgiassist.index.manifest import npy_header, sha256_of
+from mgiassist.index.manifest import ArrayRecord, Manifest, npy_header, sha256_of
 
 __all__ = ["file_problems"]
 
@@ -26,27 +25,27 @@ def _size_problem(name: str, size: int, expected: int) -> str | None:
     return f"{name} has {size:,} bytes, the manifest says {expected:,}"
 
 
-def _array_problem(folder: Path, name: str, record: dict[str, Any]) -> str | None:
+def _array_problem(folder: Path, name: str, record: ArrayRecord) -> str | None:
     try:
         shape, dtype = npy_header(folder / name)
     except (ValueError, OSError) as exc:
         return f"{name} is not a readable array ({exc})"
-    if list(shape) != record["shape"] or dtype != record["dtype"]:
+    if shape != record.shape or dtype != record.dtype:
         return (
             f"{name} holds a {'×'.join(map(str, shape))} {dtype} array, the manifest says "
-            f"{'×'.join(map(str, record['shape']))} {record['dtype']}"
+            f"{'×'.join(map(str, record.shape))} {record.dtype}"
         )
     return None
 
 
 def file_problems(
-    folder: Path, manifest: dict[str, Any], *, hashes: bool = True, only: set[str] | None = None
+    folder: Path, manifest: Manifest, *, hashes: bool = True, only: set[str] | None = None
 ) -> list[str]:
     """What no longer matches the manifest's ``files`` and ``arrays`` records (empty when all
     is well). ``hashes=False`` skips reading whole files (sizes and headers only); ``only``
     limits the check to those files."""
     problems: list[str] = []
-    files: dict[str, dict[str, Any]] = manifest["files"]
+    files = manifest.files
     for name, record in sorted(files.items()):
         if only is not None and name not in only:
             continue
@@ -59,12 +58,12 @@ def file_problems(
         except OSError as exc:
             problems.append(f"{name} cannot be read ({exc.strerror or exc})")
             continue
-        problem = _size_problem(name, size, record["size"])
-        if problem is None and name in manifest["arrays"]:
-            problem = _array_problem(folder, name, manifest["arrays"][name])
+        problem = _size_problem(name, size, record.size)
+        if problem is None and name in manifest.arrays:
+            problem = _array_problem(folder, name, manifest.arrays[name])
         if problem is None and hashes:
             try:
-                if sha256_of(path) != record["sha256"]:
+                if sha256_of(path) != record.sha256:
                     problem = (
                         f"{name} does not match its SHA-256 checksum (changed since the build)"
                     )
@@ -74,12 +73,13 @@ def file_problems(
             problems.append(problem)
     if only is not None and VECTORS not in only:
         return problems
-    vectors = manifest["arrays"].get(VECTORS)
-    expected = [manifest["chunk_count"], manifest["dimension"]]
+    vectors = manifest.arrays.get(VECTORS)
+    expected = (manifest.chunk_count, manifest.dimension)
     if VECTORS not in files:
         problems.append(f"manifest.json does not list {VECTORS}")
-    elif vectors is None or vectors["shape"] != expected or vectors["dtype"] != "<f4":
+    elif vectors is None or vectors.shape != expected or vectors.dtype != "<f4":
+        described = None if vectors is None else vectors.to_dict()  # as manifest.json holds it
         problems.append(
-            f"manifest.json describes {VECTORS} as {vectors}, not a {expected[0]}×{expected[1]} float32 array"
+            f"manifest.json describes {VECTORS} as {described}, not a {expected[0]}×{expected[1]} float32 array"
         )
     return problems

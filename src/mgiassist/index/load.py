@@ -29,10 +29,10 @@ from mgiassist.index.layout import (
     resolve_index_dir,
 )
 from mgiassist.index.lock import BuildLock
-from mgiassist.index.manifest import REPAIR_HINT, check_versions, manifest_problems, read_manifest
+from mgiassist.index.manifest import HNSW_EF_SEARCH, Manifest, damaged, read_manifest
 from mgiassist.index.vocabulary import VOCABULARY_JSON, Vocabulary, load_vocabulary
 from mgiassist.schema import Chunk
-from mgiassist.text.countries import CountryNames, lookup_country
+from mgiassist.text.countries import CountryNames
 from mgiassist.text.lexical import LexicalIndex
 
 __all__ = [
@@ -46,15 +46,13 @@ __all__ = [
 
 log = logging.getLogger("mgiassist.index")
 
-HNSW_EF_SEARCH = 128
-
 
 @dataclass
 class LoadedIndex:
     """A loaded index: everything search needs except the model."""
 
     path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     chunks: list[Chunk]
     vectors: np.ndarray
     dense: faiss.Index
@@ -67,30 +65,18 @@ class LoadedIndex:
     def countries(self) -> list[CountryNames]:
         # Names as this version of the library knows them (translations an older index's
         # manifest lacks), else as recorded.
-        return [lookup_country(c["name"]) or CountryNames.from_dict(c) for c in self.manifest.get("countries", [])]
+        return self.manifest.country_names()
 
     @property
     def model_id(self) -> str:
-        return self.manifest["model_id"]
+        return self.manifest.model_id
 
 
-def damaged(index_dir: Path, problems: list[str]) -> IndexCorruptError:
-    shown = "; ".join(problems[:4]) + (
-        f"; and {len(problems) - 4} more" if len(problems) > 4 else ""
-    )
-    return IndexCorruptError(f"index {index_dir} is damaged: {shown}; {REPAIR_HINT}")
-
-
-def valid_manifest(index_dir: Path) -> tuple[Path, dict[str, Any]]:
+def valid_manifest(index_dir: Path) -> tuple[Path, Manifest]:
     """The folder and manifest of a readable index of this format, with fields of the right
     types; raises the typed error otherwise."""
     folder = resolve_index_dir(index_dir)
-    manifest = read_manifest(index_dir)
-    check_versions(manifest, index_dir)
-    problems = manifest_problems(manifest)
-    if problems:
-        raise damaged(index_dir, problems)
-    return folder, manifest
+    return folder, read_manifest(index_dir)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -114,7 +100,7 @@ def _read_chunks(path: Path) -> list[Chunk]:
 
 
 def _load_parts(
-    folder: Path, manifest: dict[str, Any]
+    folder: Path, manifest: Manifest
 ) -> tuple[list[Chunk], np.ndarray, faiss.Index, LexicalIndex]:
     """Read each part, naming the file that fails."""
     parts: dict[str, Any] = {}
@@ -122,7 +108,7 @@ def _load_parts(
         (CHUNKS, lambda: _read_chunks(folder / CHUNKS)),
         (VECTORS, lambda: np.load(folder / VECTORS, allow_pickle=False)),
         (DENSE, lambda: faiss.read_index(str(folder / DENSE))),
-        (BM25_DIR, lambda: LexicalIndex.load(folder / BM25_DIR, manifest["chunk_count"])),
+        (BM25_DIR, lambda: LexicalIndex.load(folder / BM25_DIR, manifest.chunk_count)),
     )
     for name, read in readers:
         try:
@@ -144,9 +130,9 @@ def _load_parts(
 
 
 def _shape_problems(
-    manifest: dict[str, Any], chunks: list[Chunk], vectors: np.ndarray, dense: faiss.Index
+    manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray, dense: faiss.Index
 ) -> list[str]:
-    count, dimension = manifest["chunk_count"], manifest["dimension"]
+    count, dimension = manifest.chunk_count, manifest.dimension
     problems = []
     if len(chunks) != count:
         problems.append(f"{CHUNKS} holds {len(chunks)} chunks, the manifest says {count}")
@@ -200,7 +186,7 @@ def _load_from(index_dir: Path, verify_hashes: bool) -> LoadedIndex:
     if problems:
         raise damaged(index_dir, problems)
     if isinstance(dense, faiss.IndexHNSW):
-        dense.hnsw.efSearch = int(manifest.get("hnsw_ef_search", HNSW_EF_SEARCH))
+        dense.hnsw.efSearch = manifest.hnsw_ef_search
     return LoadedIndex(
         path=folder,
         manifest=manifest,
@@ -213,13 +199,13 @@ def _load_from(index_dir: Path, verify_hashes: bool) -> LoadedIndex:
     )
 
 
-def _read_vocabulary(folder: Path, manifest: dict[str, Any]) -> Vocabulary | None:
+def _read_vocabulary(folder: Path, manifest: Manifest) -> Vocabulary | None:
     """The word vectors, when they are of this index's model (checksums were checked above);
     without them a search expands nothing."""
     vocabulary = load_vocabulary(folder)
     if vocabulary is None:
         return None
-    if vocabulary.model_id != manifest["model_id"] or (len(vocabulary) and vocabulary.dimension != manifest["dimension"]):
+    if vocabulary.model_id != manifest.model_id or (len(vocabulary) and vocabulary.dimension != manifest.dimension):
         log.warning("ignoring %s: its vectors are not of the index's model", folder / VOCABULARY_JSON)
         return None
     return vocabulary

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mgiassist.embed import DEFAULT_MODEL
 from mgiassist.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.load import damaged, load_index, valid_manifest
+from mgiassist.index.manifest import Manifest
 from mgiassist.ingest import file_hash, iter_profile_paths
 
 __all__ = [
@@ -54,17 +54,15 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str | None]:
     return hashes
 
 
-def indexed_hashes(manifest: dict[str, Any]) -> dict[str, str | None]:
-    hashes: dict[str, str | None] = {
-        s: p["content_hash"] for s, p in manifest.get("profiles", {}).items()
-    }
-    hashes.update(manifest.get("skipped_files", {}))
+def indexed_hashes(manifest: Manifest) -> dict[str, str | None]:
+    """The content hash of every profile the build saw: the indexed ones, then the skipped."""
+    hashes: dict[str, str | None] = {s: p.content_hash for s, p in manifest.profiles.items()}
+    hashes.update(manifest.skipped_files)
     return hashes
 
 
-def corpus_of(manifest: dict[str, Any], folder: Path) -> Path | None:
-    relative = manifest.get("corpus")
-    return (folder / relative).resolve() if relative else None
+def corpus_of(manifest: Manifest, folder: Path) -> Path | None:
+    return (folder / manifest.corpus).resolve() if manifest.corpus else None
 
 
 def differences(indexed: dict[str, str | None], current: dict[str, str | None]) -> list[str]:
@@ -105,8 +103,8 @@ def index_status(
         return IndexStatus("corrupt", [str(exc).split(" is damaged: ", 1)[-1]])
     except IndexMismatchError as exc:
         return IndexStatus("mismatch", [str(exc)])
-    if model is not None and model_key(model) != manifest["model_id"]:
-        return IndexStatus("mismatch", [f"built with {manifest['model_id']}, asked for {model}"])
+    if model is not None and model_key(model) != manifest.model_id:
+        return IndexStatus("mismatch", [f"built with {manifest.model_id}, asked for {model}"])
     corpus = Path(corpus_dir) if corpus_dir is not None else corpus_of(manifest, folder)
     if corpus is None or not corpus.is_dir():
         return IndexStatus("current", ["corpus folder not found; freshness not checked"])

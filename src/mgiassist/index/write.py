@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import faiss
 import numpy as np
@@ -27,8 +26,7 @@ from mgiassist.index.layout import (
     remove_dead_leftovers,
     sibling,
 )
-from mgiassist.index.load import HNSW_EF_SEARCH
-from mgiassist.index.manifest import file_records
+from mgiassist.index.manifest import HNSW_EF_SEARCH, Manifest, folder_records
 from mgiassist.index.sentence_table import SentenceTable
 from mgiassist.index.vocabulary import Vocabulary
 from mgiassist.schema import Chunk
@@ -74,7 +72,7 @@ def write_folder(
     chunks: list[Chunk],
     vectors: np.ndarray,
     faiss_kind: str,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     sentences: SentenceTable,
     keep_from: Path | None,
     keep: tuple[str, ...],
@@ -96,9 +94,9 @@ def write_folder(
         for name in keep:
             if (keep_from / name).is_file():
                 shutil.copy2(keep_from / name, building / name)
-    manifest["files"], manifest["arrays"] = file_records(building)
+    manifest = manifest.with_files(*folder_records(building))
     (building / MANIFEST).write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
+        json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
     _fsync_tree(building)
 
