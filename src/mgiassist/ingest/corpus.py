@@ -1,13 +1,17 @@
 """The corpus folder: which files are profiles, and loading them with a report per file.
 
 Every file that is not indexed is named once, with its reason: unsupported or unreadable, a
-symlink leading out of the folder or nowhere, over the size limit, or a document with no text.
+symlink leading out of the folder, nowhere or round a loop, a name that is not UTF-8, over the size
+limit, a document with no text, or a reader that failed on it. No single file or folder stops the
+rest: a folder that cannot be listed is named as well, and loading goes on without it.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +44,9 @@ DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 class CorpusListing:
     paths: list[Path]
     skipped: dict[str, str] = field(default_factory=dict)  # source -> why it is not read
+    # folder (relative, as "a/b") -> why it could not be listed: the profiles in it are unknown,
+    # not removed, so an index build should keep the ones it already holds
+    unlisted: dict[str, str] = field(default_factory=dict)
 
 
 def _candidate(path: Path) -> bool:
@@ -47,9 +54,72 @@ def _candidate(path: Path) -> bool:
             and path.name.lower() != "readme.md")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    """``text`` on one line and encodable as UTF-8, so a report, log or manifest can hold it: a
+    byte of a non-UTF-8 file name shows as ``\\xff``, a control character (a newline in a file
+    name or in a library's error message) as its escape."""
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _utf8_name(source: str) -> bool:
+    # os.walk hands undecodable bytes of a name over as lone surrogates, which no UTF-8 writer
+    # (the manifest, the report, the page) accepts
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _key(source: str) -> str:
+    """The name a skipped file is reported under: its source, as the index knows it, unless
+    that cannot be stored (not UTF-8)."""
+    return source if _utf8_name(source) else _printable(source)
+
+
+def _link_text(path: Path) -> str:
+    try:
+        return _printable(os.readlink(path))
+    except OSError:
+        return "?"
+
+
+def _symlink_problem(path: Path, root: Path, kind: str) -> str | None:
+    """Why the symlink ``path`` (to a ``kind``, "file" or "folder") is not followed, or ``None``
+    when it leads to something inside the corpus."""
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path}: a symlink loop (to {_link_text(path)}); not followed"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return f"{path}: a dangling symlink (to {_link_text(path)})"
+        return f"{path}: a symlink that cannot be followed ({exc.strerror or exc})"
+    if not _inside(target, root):
+        shown = _link_text(path) if kind == "folder" else target
+        return f"{path}: a symlink to a {kind} outside the corpus ({shown}); not followed"
+    return None
+
+
+def _file_problem(path: Path, source: str, root: Path) -> str | None:
+    if not _utf8_name(source):
+        return f"{path}: the file name is not valid UTF-8; rename it to index it"
+    if path.is_symlink():
+        return _symlink_problem(path, root, "file")
+    return None
+
+
 def list_corpus(corpus_dir: Path) -> CorpusListing:
-    """The profile files under ``corpus_dir``; symlinks that lead outside it or nowhere are
-    listed as skipped (a linked folder inside it is walked once, as itself)."""
+    """The profile files under ``corpus_dir``; symlinks that lead outside it, nowhere or round in
+    a loop, and files whose names are not UTF-8, are listed as skipped (a linked folder inside it
+    is walked once, as itself); a folder that cannot be listed is named in ``unlisted``."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.exists():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist")
@@ -57,26 +127,31 @@ def list_corpus(corpus_dir: Path) -> CorpusListing:
         raise CorpusError(f"corpus folder {corpus_dir} is not a folder")
     root = corpus_dir.resolve()
     listing = CorpusListing(paths=[])
-    for folder, dirs, files in os.walk(corpus_dir):
+
+    def unlisted(exc: OSError) -> None:  # os.walk would pass over the folder without a word
+        folder = Path(exc.filename) if exc.filename else corpus_dir
+        why = exc.strerror or exc
+        if folder == corpus_dir:
+            raise CorpusError(f"corpus folder {corpus_dir} cannot be listed ({why})") from exc
+        listing.unlisted[_key(folder.relative_to(corpus_dir).as_posix())] = _printable(
+            f"{folder}: a folder that cannot be listed ({why}); its profiles are not read")
+
+    for folder, dirs, files in os.walk(corpus_dir, onerror=unlisted):
         folder_path = Path(folder)
         for name in sorted(dirs):
             link = folder_path / name
-            if link.is_symlink() and not _inside(link.resolve(), root):
-                listing.skipped[link.relative_to(corpus_dir).as_posix()] = (
-                    f"{link}: a symlink to a folder outside the corpus ({os.readlink(link)}); not followed")
+            problem = _symlink_problem(link, root, "folder") if link.is_symlink() else None
+            if problem:
+                listing.skipped[_key(link.relative_to(corpus_dir).as_posix())] = _printable(problem)
         for name in files:
             path = folder_path / name
             if not _candidate(path):
                 continue
             source = path.relative_to(corpus_dir).as_posix()
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.exists():
-                    listing.skipped[source] = f"{path}: a dangling symlink (to {os.readlink(path)})"
-                    continue
-                if not _inside(target, root):
-                    listing.skipped[source] = f"{path}: a symlink to a file outside the corpus ({target})"
-                    continue
+            problem = _file_problem(path, source, root)
+            if problem:
+                listing.skipped[_key(source)] = _printable(problem)
+                continue
             listing.paths.append(path)
     listing.paths.sort()
     return listing
@@ -117,28 +192,50 @@ def load_profile(path: Path, corpus_dir: Path, max_file_bytes: int | None = None
 @dataclass
 class CorpusLoad:
     profiles: list[Profile]
-    skipped: list[str]
+    skipped: list[str]  # one line per skipped file or unlisted folder, as it is reported
     reports: list[IngestionReport] = field(default_factory=list)
     skipped_sources: dict[str, str] = field(default_factory=dict)
+    unlisted: dict[str, str] = field(default_factory=dict)  # folder -> why it could not be listed
+
+
+def _failure(path: Path, exc: Exception) -> str:
+    """The one-line reason of a reader's unexpected error: its type and its message's first line."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{path}: cannot be read ({type(exc).__name__}{': ' + detail if detail else ''})"
+
+
+def _read_one(
+    path: Path, corpus_dir: Path, max_file_bytes: int | None
+) -> tuple[Profile, IngestionReport] | str:
+    """The profile of one file and its report, or why it is skipped. A reader or parser may fail
+    in any way (a library's own error type, a RecursionError on deep nesting): that is this
+    file's problem and never stops the rest of the corpus."""
+    try:
+        profile = load_profile(path, corpus_dir, max_file_bytes)
+        return profile, ingestion_report(profile)
+    except ProfileError as exc:
+        return str(exc)
+    except Exception as exc:  # any reader error is this file's skip, see above
+        log.debug("reading %s failed", path, exc_info=True)
+        return _failure(path, exc)
 
 
 def load_corpus(corpus_dir: Path, max_file_bytes: int | None = None) -> CorpusLoad:
     """Every readable profile in a folder, with its ingestion report; each file that cannot be
-    used is named once (a log warning) with its reason."""
+    used, and each folder that cannot be listed, is named once (a log warning) with its reason."""
     corpus_dir = Path(corpus_dir)
     listing = list_corpus(corpus_dir)
-    loaded = CorpusLoad(profiles=[], skipped=[], skipped_sources=dict(listing.skipped))
+    loaded = CorpusLoad(profiles=[], skipped=[], skipped_sources=dict(listing.skipped),
+                        unlisted=dict(listing.unlisted))
     for path in listing.paths:
-        source = path.relative_to(corpus_dir).as_posix()
-        try:
-            profile = load_profile(path, corpus_dir, max_file_bytes)
-        except ProfileError as exc:
-            loaded.skipped_sources[source] = str(exc)
+        result = _read_one(path, corpus_dir, max_file_bytes)
+        if isinstance(result, str):
+            loaded.skipped_sources[path.relative_to(corpus_dir).as_posix()] = _printable(result)
             continue
-        loaded.profiles.append(profile)
-        loaded.reports.append(ingestion_report(profile))
-    for source in sorted(loaded.skipped_sources):
-        message = loaded.skipped_sources[source]
+        loaded.profiles.append(result[0])
+        loaded.reports.append(result[1])
+    for message in [*(loaded.unlisted[f] for f in sorted(loaded.unlisted)),
+                    *(loaded.skipped_sources[s] for s in sorted(loaded.skipped_sources))]:
         log.warning("skipped %s", message)
         loaded.skipped.append(message)
     if not loaded.profiles:

@@ -6,6 +6,7 @@ python-docx, Markdown and text by their line conventions. Libraries are imported
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from mgiassist.errors import ProfileError
@@ -38,16 +39,46 @@ def file_text(path: Path, data: bytes | None = None) -> str:
     return text
 
 
-def decode_text(path: Path, data: bytes) -> str:
-    if b"\x00" in data:
-        raise ProfileError(f"{path}: looks binary (NUL bytes), not a text profile")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+# UTF-16 and UTF-32 text is full of NUL bytes, so its byte-order mark must be read before the
+# binary check. UTF-32 first: the UTF-32-LE mark begins with the UTF-16-LE one. (A UTF-8 mark is
+# left to the UTF-8 decoding below, which drops it.)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode_by_bom(path: Path, data: bytes) -> str | None:
+    """The text of a UTF-16 or UTF-32 file with a byte-order mark; ``None`` without one. UTF-16
+    text opening with U+0000 carries the UTF-32-LE mark too, hence every matching codec is tried."""
+    codecs_ = [codec for bom, codec in _BOMS if data.startswith(bom)]
+    for codec in codecs_:
         try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ProfileError(f"{path}: is neither UTF-8 nor Windows-1252 text") from exc
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    if codecs_:
+        name = codecs_[-1].upper()
+        raise ProfileError(f"{path}: starts with a {name} byte-order mark but is not {name} text")
+    return None
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    text = _decode_by_bom(path, data)
+    if text is None:
+        if b"\x00" in data:
+            raise ProfileError(f"{path}: looks binary (NUL bytes), not a text profile")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise ProfileError(f"{path}: is neither UTF-8 nor Windows-1252 text") from exc
+    if "\x00" in text:
+        raise ProfileError(f"{path}: looks binary (NUL characters), not a text profile")
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
 
 
