@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mgiassist.embed.hashing import HashingEmbedder
@@ -145,6 +145,8 @@ def client(hashing_index):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(question="\udfff")  # a lone surrogate once made the route answer 500 (UnicodeEncodeError)
+@example(question="wich ministry issues passports?")
 @given(question=typed_questions())
 def test_the_http_route_answers_any_question_without_a_500(client, question):
     response = client.post("/api/ask", content=json.dumps({"question": question}), headers={"content-type": "application/json"})

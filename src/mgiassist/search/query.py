@@ -104,6 +104,9 @@ def validate_query(query: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:
     if controls:
         names = ", ".join(f"U+{ord(ch):04X}" for ch in controls[:5])
         raise QueryError(f"the question contains control characters ({names}); remove them and ask again")
+    if any(unicodedata.category(ch) == "Cs" for ch in query):
+        # a lone surrogate (\udfff in JSON) is no character: it cannot even be written back
+        raise QueryError("the question contains a broken character (a lone UTF-16 surrogate); retype it")
     folded = " ".join(query.split())
     if not folded:
         raise QueryError("the question is empty; type a question such as 'Can Cambodians vote from abroad?'")
