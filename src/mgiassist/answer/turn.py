@@ -26,7 +26,15 @@ from mgiassist.answer.partial import (
     partial_answer,
     quotes_only_empty_items,
 )
-from mgiassist.answer.records import ANSWERED, NO_ANSWER, NOT_COVERED, Answer
+from mgiassist.answer.records import (
+    ANSWERED,
+    NO_ANSWER,
+    NOT_COVERED,
+    PARTIAL,
+    Answer,
+    AnswerGroup,
+    AnswerItem,
+)
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
@@ -35,12 +43,13 @@ from mgiassist.answer.structured import (
     list_request,
 )
 from mgiassist.schema import SearchResult
+from mgiassist.search.filters import as_list
 from mgiassist.search.query import OTHER_SCRIPT
 from mgiassist.search.searcher import Filters, Searcher
 from mgiassist.text.sentences import Encoder
 from mgiassist.text.spelling import english_log_frequency
 
-__all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered"]
+__all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered", "per_country_answer"]
 
 # The judge's probability above which it answers a question the search found no close passage
 # for (chosen on the dev split: it keeps off-topic questions refused, lets typos through).
@@ -134,12 +143,51 @@ def answer_turn(
     page_size: int = PAGE_SIZE,
 ) -> Answer:
     filters = filters or Filters()
-    result = searcher.search(question, k=k, history=history, filters=filters)
-    answer = _decide(searcher, judge, encode, result, filters, offset, page_size)
+    countries = searcher.matcher.find(question)
+    if len(countries) > 1 and not as_list(filters.country):
+        # "Which of Cambodia or Ghana allows dual citizenship?": one part per country, each
+        # searched in that country's profiles alone, so neither answers for the other.
+        parts = []
+        for country in countries:
+            scoped = dataclasses.replace(filters, country=country)
+            result = searcher.search(question, k=k, history=history, filters=scoped)
+            parts.append((country, _decide(searcher, judge, encode, result, scoped, 0, page_size)))
+        answer = per_country_answer(question, parts)
+    else:
+        result = searcher.search(question, k=k, history=history, filters=filters)
+        answer = _decide(searcher, judge, encode, result, filters, offset, page_size)
     answer.filters = {
         name: value for name, value in vars(filters).items() if value not in (None, "", [], ())
     }
     return answer
+
+
+def per_country_answer(question: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
+    """One answer made of one group per country: what that country's profiles state, cited from
+    them alone, or a plain line saying they do not state it. Markers run on across the parts."""
+    groups, passages, sentences = [], [], []
+    for country, part in parts:
+        shift = len(passages)
+        passages += [dataclasses.replace(p, marker=p.marker + shift) for p in part.passages]
+        if part.state == NOT_COVERED or not part.passages:
+            groups.append(AnswerGroup(f"{country}: its profiles do not state this"))
+            continue
+        items = [AnswerItem(i.text, i.marker + shift) for g in part.groups for i in g.items]
+        items += [AnswerItem(s.text, s.marker + shift) for s in part.sentences] if not part.groups else []
+        sentences += [dataclasses.replace(s, marker=s.marker + shift) for s in part.sentences]
+        groups.append(AnswerGroup(country if part.state == ANSWERED else f"{country} (partly)", items))
+    states = [part.state for _, part in parts]
+    state = ANSWERED if all(s == ANSWERED for s in states) else (
+        NOT_COVERED if all(s == NOT_COVERED for s in states) else PARTIAL)
+    missing = [country for country, part in parts if part.state != ANSWERED]
+    reason = ("Each country's part is quoted from its own profiles." if not missing else
+              f"Each country's part is quoted from its own profiles; {', '.join(missing)}: not stated there.")
+    return Answer(
+        question=question, search_query=question, abstained=state == NOT_COVERED, sentences=sentences,
+        passages=passages, nearest=[n for _, part in parts for n in part.nearest][:5],
+        notes=[note for _, part in parts for note in part.notes], state=state, reason=reason,
+        lead="One part per country named:", groups=groups,
+    )
 
 
 def list_route(

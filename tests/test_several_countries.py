@@ -1,0 +1,60 @@
+"""A question naming several indexed countries gets one part per country, each cited only from
+that country's profiles; a question naming one country never cites another's passage."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mgiassist.answer import ANSWERED
+from mgiassist.answer.records import NOT_COVERED, Answer, CitedPassage
+from mgiassist.answer.turn import per_country_answer
+
+
+@pytest.fixture(scope="module")
+def two_country_assistant(tmp_path_factory):
+    from conftest import SEED_CORPUS, FakeEmbedder
+
+    from mgiassist.assistant import Assistant
+    from mgiassist.evaluate.lookalike import generate_corpus
+    from mgiassist.index import build_index, load_index
+
+    root = tmp_path_factory.mktemp("two")
+    seeds, corpus = root / "seeds", root / "corpus"
+    for folder in (seeds, corpus):
+        folder.mkdir()
+        for path in SEED_CORPUS.glob("*.txt"):
+            shutil.copy2(path, folder / path.name)
+    generate_corpus(seeds, corpus, 2, seed=0, countries=["Ghana"])
+    embedder = FakeEmbedder()
+    build_index(corpus, root / "index", embedder=embedder, progress=False)
+    return Assistant(load_index(root / "index"), embedder)
+
+
+def test_two_countries_get_one_part_each_cited_from_their_own_profiles(two_country_assistant):
+    answer = two_country_assistant.answer("Which country, Cambodia or Ghana, allows citizens abroad to vote?")
+    titles = [group.title for group in answer.groups]
+    assert titles[0].startswith("Cambodia") and titles[1].startswith("Ghana")
+    by_marker = {p.marker: p.citation["country"] for p in answer.passages}
+    for group, country in zip(answer.groups, ("Cambodia", "Ghana")):
+        assert all(by_marker[item.marker] == country for item in group.items)
+    assert {p.citation["country"] for p in answer.passages} == {"Cambodia", "Ghana"}
+
+
+def test_one_country_named_cites_only_that_country(two_country_assistant):
+    answer = two_country_assistant.answer("Can Ghanaians abroad vote in national elections?")
+    assert answer.passages and {p.citation["country"] for p in answer.passages} == {"Ghana"}
+
+
+def _part(state: str, marker: int = 1) -> Answer:
+    passage = CitedPassage(marker, 1, f"c{marker}", "label", {"country": "X"}, "text")
+    return Answer("q", "q", state != ANSWERED, [], [passage] if state == ANSWERED else [], state=state)
+
+
+def test_a_country_whose_profiles_do_not_state_it_is_said_plainly_and_markers_run_on():
+    joined = per_country_answer("q", [("Cambodia", _part(ANSWERED)), ("Ghana", _part(NOT_COVERED)),
+                                      ("Kenya", _part(ANSWERED))])
+    assert joined.state == "partial" and "Ghana" in joined.reason
+    assert [g.title for g in joined.groups] == ["Cambodia", "Ghana: its profiles do not state this", "Kenya"]
+    assert [p.marker for p in joined.passages] == [1, 2]
