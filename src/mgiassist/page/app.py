@@ -135,8 +135,10 @@ def _chat_column(page: Page) -> dict[str, Any]:
         elem_id="mgi-counter",
     )
     c["status"] = gr.HTML("", elem_id="mgi-input-status")
-    if examples:
-        gr.Examples(examples, inputs=c["question"], label="Example questions from the index")
+    # kept even when empty, so a rebuilt index's examples can fill it (index_view)
+    c["examples"] = gr.Examples(
+        examples or [""], inputs=c["question"], label="Example questions from the index"
+    )
     with gr.Row(elem_id="mgi-export-row"):
         c["export_md"] = gr.Button("Export Markdown", size="sm", elem_id="mgi-export-md")
         c["export_csv"] = gr.Button("Export CSV", size="sm", elem_id="mgi-export-csv")
@@ -205,7 +207,7 @@ def build_demo(page: Page) -> gr.Blocks:
     with gr.Blocks(
         title="mgiassist — migration governance profiles", delete_cache=(3600, 3600)
     ) as demo:
-        gr.Markdown(_intro_markdown(page), elem_id="mgi-intro")
+        intro = gr.Markdown(_intro_markdown(page), elem_id="mgi-intro")
         banner = gr.HTML(_banner_html(page), elem_id="mgi-index-error")
         records_state = gr.BrowserState([], storage_key="mgiassist-conversation")
         filters_state = gr.BrowserState({}, storage_key="mgiassist-filters")
@@ -227,8 +229,53 @@ def build_demo(page: Page) -> gr.Blocks:
             lambda: _banner_html(page), None, banner, api_visibility="private",
             show_progress="hidden",
         )
+        _follow_the_index(page, demo, intro, chat, side)
         _api(page)
     return demo
+
+
+# How often an open page asks whether the index it shows is still the one answering: a version
+# string compared on the server, a few bytes when nothing changed.
+FOLLOW_EVERY_S = 5
+
+
+def index_view(page: Page, shown: str | None, *values: str) -> list[Any]:
+    """What the page shows of the index (the intro's list of profiles, the filters' choices, the
+    example questions, the chat's welcome) for the index answering now, and its version; no
+    change at all when ``shown`` is that version already. Without ``values`` (a new load, where
+    the stored filters are restored with the current choices) the filters are left alone."""
+    page.assistant  # noqa: B018 - a request: lets a rebuilt index be picked up
+    version = page.guide.version
+    if shown == version:
+        return [gr.update()] * (4 + len(FILTERS)) + [version]
+    examples = page.guide.examples()
+    choices = _choices(page)
+    filters = [gr.update()] * len(FILTERS)
+    for i, (name, value) in enumerate(zip(FILTERS, values)):
+        allowed = {c[1] if isinstance(c, tuple) else c for c in choices[name]}
+        filters[i] = gr.update(choices=choices[name], value=value if value in allowed else ANY)
+    return [
+        _intro_markdown(page),
+        *filters,
+        gr.Dataset(samples=[[e] for e in examples] or [[""]]),
+        gr.update(placeholder=welcome_markdown(page.guide.profiles, examples)),
+        gr.update(placeholder=f"e.g. {examples[0]}" if examples else "Ask about the indexed profiles"),
+        version,
+    ]
+
+
+def _follow_the_index(page: Page, demo: gr.Blocks, intro, chat, side) -> None:
+    """The first screen follows a rebuilt index: on every new load, and within FOLLOW_EVERY_S
+    seconds in pages already open (the page itself was built for the index of its start)."""
+    shown = gr.State(None)
+    dropdowns = [side[name] for name in FILTERS]
+    outputs = [intro, *dropdowns, chat["examples"].dataset, chat["chatbot"], chat["question"], shown]
+    demo.load(lambda: index_view(page, None), None, outputs, api_visibility="private",
+              show_progress="hidden")
+    gr.Timer(FOLLOW_EVERY_S).tick(
+        lambda shown_version, *values: index_view(page, shown_version, *values),
+        [shown, *dropdowns], outputs, api_visibility="private", show_progress="hidden",
+    )
 
 
 def _wire_chat(page, demo, chat, side, records_state, filters_state) -> None:
@@ -257,7 +304,7 @@ def _wire_chat(page, demo, chat, side, records_state, filters_state) -> None:
         for name in FILTERS:
             value = (saved or {}).get(name) or ANY
             allowed = {c[1] if isinstance(c, tuple) else c for c in choices[name]}
-            values.append(value if value in allowed else ANY)
+            values.append(gr.update(choices=choices[name], value=value if value in allowed else ANY))
         return (render_chat(records), gr.update(interactive=True), gr.update(interactive=True),
                 *values)
 
