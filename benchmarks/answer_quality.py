@@ -65,7 +65,8 @@ def measure(question, extra: dict, assistant) -> dict:
     answer = assistant.answer(question.question, question.history)
     chunk_text = {c.chunk_id: c.text for c in assistant.index.chunks}
     cited = [p for p in answer.passages]
-    row = {"id": question.id, "kind": question.kind, "state": answer.state, "expected": question.expected_state}
+    row = {"id": question.id, "kind": question.kind, "state": answer.state, "expected": question.expected_state,
+           "crashed": False}
     if question.expected_state == "answered" and question.evidence:
         own = [h for h in result.hits if not question.country or h.chunk.country == question.country]
         row["search@1"] = bool(result.hits) and result.hits[0] in own[:1] and _holds(result.hits[0].chunk.text, question.evidence)
@@ -94,8 +95,17 @@ def measure(question, extra: dict, assistant) -> dict:
     return row
 
 
+def _measured(question, extra: dict, assistant) -> dict:
+    """The question's row; a turn that raises is counted as a crash (older versions had some),
+    not allowed to stop the run."""
+    try:
+        return measure(question, extra, assistant)
+    except Exception as exc:  # noqa: BLE001 - any crash is what is being counted
+        return {"id": question.id, "kind": question.kind, "crashed": True, "error": repr(exc)[:200]}
+
+
 def table(rows: list[dict]) -> str:
-    measures = ["search@1", "lead", "refused", "recognised", "list", "follow-up", "countries"]
+    measures = ["search@1", "lead", "refused", "recognised", "list", "follow-up", "countries", "crashed"]
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_kind[row["kind"]].append(row)
@@ -127,7 +137,7 @@ def main() -> None:
             qset = select_split(qset, args.split)
         extras = _extras(path)
         assistant = _assistant_for(qset, args.index, cache)
-        rows += [measure(q, extras.get(q.id, {}), assistant) for q in qset.questions]
+        rows += [_measured(q, extras.get(q.id, {}), assistant) for q in qset.questions]
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
