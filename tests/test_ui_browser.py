@@ -571,3 +571,36 @@ def test_evaluate_tab_scores_a_shipped_question_set(page) -> None:
 
     names = zipfile.ZipFile(info.value.path()).namelist()
     assert {"report.md", "metrics.json", "plot.png"} <= set(names)
+
+
+SMALL_PHONE = {"width": 375, "height": 740}
+
+
+def test_phone_compare_shows_whole_country_names_and_the_page_does_not_scroll_sideways(
+    browser, server
+) -> None:
+    context, page = _open(browser, server, viewport=SMALL_PHONE)
+    try:
+        page.get_by_role("tab", name="Compare countries").click()
+        page.locator("#mgi-compare-q textarea").fill("Can citizens vote from abroad?")
+        page.locator("#mgi-compare-btn").click()
+        page.locator("#mgi-compare-file a").first.wait_for()
+        table = page.locator("#mgi-compare-table table.mgi-compare")
+        countries = table.locator("tbody th")
+        assert countries.count() >= 1
+        for cell in countries.all():
+            # a country name is read whole: a cell about 6 characters wide at least, and no
+            # word of the name broken over two lines (its lines are no more than its words)
+            assert cell.bounding_box()["width"] >= 60, cell.inner_text()
+            lines = cell.evaluate(
+                "th => { const r = document.createRange(); r.selectNodeContents(th);"
+                " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+            )
+            assert lines <= len(cell.inner_text().split()), (cell.inner_text(), lines)
+        # no other column squeezed either: every shown cell is as wide as a country's
+        for cell in table.locator("tbody td").all():
+            box = cell.bounding_box()
+            assert box is None or box["width"] == 0 or box["width"] >= 60
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        context.close()

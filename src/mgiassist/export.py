@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from mgiassist.answer import Answer
+from mgiassist.answer import ANSWERED, NOT_COVERED, Answer
 from mgiassist.suggest import describe_filters
 
 __all__ = [
@@ -246,6 +246,13 @@ class ComparisonRow:
     source: str = ""
     passage: str = ""
     footnote_urls: tuple[str, ...] = ()
+    # the country's answer state (answered, partial, not_covered); only an answered one shows a
+    # passage. Left empty, it is read from whether the row has a passage.
+    state: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.state:
+            self.state = ANSWERED if self.found else NOT_COVERED
 
     @property
     def found(self) -> bool:
@@ -266,13 +273,16 @@ def compare_countries(
 
     ``answer_for`` searches with the country filter and composes the answer (the page passes a
     closure over the assistant); an abstaining or empty answer gives :data:`NO_PASSAGE`, so a
-    country never shows a passage that does not answer the question.
+    country never shows a passage that does not answer the question. Each row keeps the
+    answer's state, so a partial answer (related passages, the thing asked not stated) reads
+    apart from a country whose profiles do not cover the question.
     """
     rows = []
     for country in countries:
         answer = answer_for(question, country)
         if answer.abstained or not answer.passages:
-            rows.append(ComparisonRow(country=country, answer=NO_PASSAGE))
+            state = answer.state if answer.passages else NOT_COVERED  # partial: related, not stated
+            rows.append(ComparisonRow(country=country, answer=NO_PASSAGE, state=state))
             continue
         passage = answer.passages[0]
         sentence = next((s.text for s in answer.sentences if s.marker == passage.marker), "")
@@ -285,6 +295,7 @@ def compare_countries(
                 source=str(passage.citation.get("source", "")),
                 passage=passage.text,
                 footnote_urls=tuple(passage.footnote_urls),
+                state=answer.state,
             )
         )
     return rows

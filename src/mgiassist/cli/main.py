@@ -39,6 +39,7 @@ _LAZY_COMMANDS = {
     "inspect": ("mgiassist.cli.inspect", "inspect_command"),
     "ask": ("mgiassist.cli.ask", "ask_command"),
     "serve": ("mgiassist.cli.serve", "serve_command"),
+    "compare": ("mgiassist.cli.compare", "compare_command"),
 }
 # Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
 
