@@ -214,10 +214,10 @@ def test_highlight_html_ignores_overlapping_and_out_of_range_spans() -> None:
 
 @pytest.fixture(scope="module")
 def ui_app():
-    gradio = pytest.importorskip("gradio")  # noqa: F841 - the page module imports it
-    from mgiassist.page import app
+    """The page's HTML (the Gradio app re-exports these; importing Gradio costs seconds)."""
+    from mgiassist.page import render
 
-    return app
+    return render
 
 
 def test_page_reply_escapes_profile_markup_and_question(ui_app, fake_embedder) -> None:
