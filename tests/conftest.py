@@ -69,6 +69,24 @@ def fake_index(tmp_path: Path, corpus_copy: Path, fake_embedder: FakeEmbedder) -
 
 
 @pytest.fixture(scope="session")
+def two_country_index(tmp_path_factory) -> Path:
+    """An index of Cambodia's two profiles and their Ghana look-alikes (fake embedder), shared
+    by the tests of questions and commands over several countries."""
+    from mgiassist.evaluate.lookalike import generate_corpus
+    from mgiassist.index import build_index
+
+    root = tmp_path_factory.mktemp("two-countries")
+    seeds, corpus = root / "seeds", root / "corpus"
+    for folder in (seeds, corpus):
+        folder.mkdir()
+        for path in SEED_CORPUS.glob("*.txt"):
+            shutil.copy2(path, folder / path.name)
+    generate_corpus(seeds, corpus, 2, seed=0, countries=["Ghana"])
+    build_index(corpus, root / "index", embedder=FakeEmbedder(), progress=False)
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
 def real_embedder():
     from mgiassist.embed import SentenceTransformerEmbedder
 

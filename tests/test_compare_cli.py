@@ -7,7 +7,6 @@ The command is reached through ``mgiassist``'s own group, so its errors are the 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -30,22 +29,8 @@ def _compare_registered(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def two_countries(tmp_path_factory) -> Path:
-    """An index of Cambodia's two profiles and their Ghana look-alikes (fake embedder)."""
-    from conftest import SEED_CORPUS, FakeEmbedder
-
-    from mgiassist.evaluate.lookalike import generate_corpus
-    from mgiassist.index import build_index
-
-    root = tmp_path_factory.mktemp("compare")
-    seeds, corpus = root / "seeds", root / "corpus"
-    for folder in (seeds, corpus):
-        folder.mkdir()
-        for path in SEED_CORPUS.glob("*.txt"):
-            shutil.copy2(path, folder / path.name)
-    generate_corpus(seeds, corpus, 2, seed=0, countries=["Ghana"])
-    build_index(corpus, root / "index", embedder=FakeEmbedder(), progress=False)
-    return root / "index"
+def two_countries(two_country_index) -> Path:
+    return two_country_index
 
 
 def _compare(runner, index: Path, *args: str):

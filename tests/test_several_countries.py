@@ -3,8 +3,6 @@ that country's profiles; a question naming one country never cites another's pas
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from mgiassist.answer import ANSWERED
@@ -13,23 +11,13 @@ from mgiassist.answer.turn import per_country_answer
 
 
 @pytest.fixture(scope="module")
-def two_country_assistant(tmp_path_factory):
-    from conftest import SEED_CORPUS, FakeEmbedder
+def two_country_assistant(two_country_index):
+    from conftest import FakeEmbedder
 
     from mgiassist.assistant import Assistant
-    from mgiassist.evaluate.lookalike import generate_corpus
-    from mgiassist.index import build_index, load_index
+    from mgiassist.index import load_index
 
-    root = tmp_path_factory.mktemp("two")
-    seeds, corpus = root / "seeds", root / "corpus"
-    for folder in (seeds, corpus):
-        folder.mkdir()
-        for path in SEED_CORPUS.glob("*.txt"):
-            shutil.copy2(path, folder / path.name)
-    generate_corpus(seeds, corpus, 2, seed=0, countries=["Ghana"])
-    embedder = FakeEmbedder()
-    build_index(corpus, root / "index", embedder=embedder, progress=False)
-    return Assistant(load_index(root / "index"), embedder)
+    return Assistant(load_index(two_country_index), FakeEmbedder())
 
 
 def test_two_countries_get_one_part_each_cited_from_their_own_profiles(two_country_assistant):

@@ -15,6 +15,7 @@ import click
 
 from mgiassist.answer import ANSWERED, NOT_COVERED, Answer
 from mgiassist.cli.batch import read_questions
+from mgiassist.cli.options import conversation_options, filter_options
 from mgiassist.errors import MgiassistError, QueryError
 
 __all__ = ["ask_command", "format_answer"]
@@ -45,13 +46,8 @@ def format_answer(answer: Answer) -> str:
 @click.argument("question", required=False)
 @click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("index"), show_default=True, help="Index folder.")
-@click.option("--history", multiple=True, help="An earlier user question (repeat, oldest first).")
-@click.option("--questions", "questions_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Batch mode: a JSON-lines file of {id, question, history}; one reply per line.")
-@click.option("--country", help="Only this country (name, ISO code or demonym).")
-@click.option("--family", help="Only this family: mgi-profile or diaspora-mapping.")
-@click.option("--domain", help="Only this domain, e.g. \"Migrants' rights\" or \"Obstacles\".")
-@click.option("--polarity", help="Only MGI findings of this polarity: well-developed or further-development.")
+@conversation_options("Batch mode: a JSON-lines file of {id, question, history}; one reply per line.")
+@filter_options()
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object (one per line in batch mode).")
 def ask_command(
     question: str | None, index_dir: Path, history: tuple[str, ...], questions_file: Path | None,

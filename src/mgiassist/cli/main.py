@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from mgiassist.cli.batch import read_questions
+from mgiassist.cli.options import conversation_options, filter_options
 from mgiassist.embed import BACKENDS
 from mgiassist.errors import MgiassistError, QueryError
 from mgiassist.schema import SearchResult
@@ -200,14 +201,8 @@ def _format_text(result: SearchResult) -> str:
 @_index_option
 @click.option("--k", type=click.IntRange(1, 100), default=None, help="Passages to return [default: 5; 10 with --questions].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
-@click.option("--history", multiple=True, help="An earlier user question (repeat, oldest first).")
-@click.option("--questions", "questions_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Batch mode: a JSON-lines file of {id, question, history}.")
-@click.option("--country", help="Only this country (name, ISO code or demonym).")
-@click.option("--family", help="Only this family: mgi-profile or diaspora-mapping.")
-@click.option("--domain", help="Only this domain, e.g. \"Migrants' rights\" or \"Obstacles\".")
-@click.option("--section", help="Only sections whose heading contains this text.")
-@click.option("--polarity", help="Only MGI findings of this polarity: well-developed or further-development.")
+@conversation_options("Batch mode: a JSON-lines file of {id, question, history}.")
+@filter_options(section=True)
 @click.option("--model", default=None, help="Embedding model (defaults to the one the index was built with).")
 @_backend_option
 def search_command(
