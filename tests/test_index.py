@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -256,3 +257,78 @@ def test_a_readme_only_index_folder_is_missing_not_damaged(tmp_path, corpus_copy
     assert not report.repaired and "repaired" not in report.summary()
     (shipped / "manifest.json").unlink()  # other index files remain: that is damage
     assert index_status(shipped).state != "missing"
+
+
+# --- a folder that cannot be listed keeps its profiles ------------------------------------------
+
+
+def _unlistable(monkeypatch, folder):
+    """``os.walk`` meeting ``folder`` as a folder it may not list (chmod 000 does not stop root)."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if not isinstance(path, int) and os.fspath(path) == str(folder):  # rmtree lists by descriptor
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def _rows(index, source):
+    return [n for n, c in enumerate(index.chunks) if c.source == source]
+
+
+def test_profiles_in_a_folder_that_cannot_be_listed_keep_their_chunks_vectors_and_hash(
+    tmp_path, corpus_copy, monkeypatch
+):
+    more = corpus_copy / "more"
+    more.mkdir()
+    (more / "ghana.md").write_text("# Ghana\n\nGhana engages its diaspora through a national diaspora "
+                                   "policy and a diaspora affairs bureau.\n", encoding="utf-8")
+    (more / "empty.txt").write_text("")
+    embedder, index_dir = FakeEmbedder(), tmp_path / "index"
+    build_index(corpus_copy, index_dir, embedder=embedder, progress=False)
+    before = load_index(index_dir)
+    _unlistable(monkeypatch, more)
+
+    assert build_index(corpus_copy, index_dir, embedder=embedder, progress=False).up_to_date
+    mgi = corpus_copy / "mgi-profile-cambodia-2021.txt"
+    mgi.write_text(mgi.read_text().replace("cannot vote from abroad", "can vote from abroad by post"))
+    embedder.encoded.clear()
+    report = build_index(corpus_copy, index_dir, embedder=embedder, progress=False)
+    assert (report.changed, report.added, report.removed) == ([mgi.name], [], [])
+    assert report.kept == ["more/ghana.md"] and report.profiles == 3
+    assert "kept as indexed (their folder cannot be listed): more/ghana.md" in report.summary()
+
+    after = load_index(index_dir)
+    kept = [after.chunks[n] for n in _rows(after, "more/ghana.md")]
+    assert kept == [before.chunks[n] for n in _rows(before, "more/ghana.md")] and kept
+    np.testing.assert_array_equal(after.vectors[_rows(after, "more/ghana.md")],
+                                  before.vectors[_rows(before, "more/ghana.md")])
+    assert not {c.embed_text for c in kept} & set(embedder.encoded)  # reused, not embedded again
+    assert after.manifest.profiles["more/ghana.md"] == before.manifest.profiles["more/ghana.md"]
+    assert after.manifest.skipped_files["more/empty.txt"] == before.manifest.skipped_files["more/empty.txt"]
+    assert {c["name"] for c in after.manifest.countries} == {c["name"] for c in before.manifest.countries}
+
+    status = index_status(index_dir, corpus_copy)
+    assert status.state == "current", status.message()
+    assert status.reasons == ["folder more cannot be listed; its 1 indexed profile is kept as indexed"]
+    monkeypatch.undo()  # listable again: nothing to do
+    assert build_index(corpus_copy, index_dir, embedder=embedder, progress=False).up_to_date
+
+
+def test_index_check_does_not_call_an_index_stale_for_a_folder_it_cannot_list(
+    tmp_path, corpus_copy, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from mgiassist.cli.main import main
+
+    (corpus_copy / "more").mkdir()
+    (corpus_copy / "more" / "ghana.md").write_text("# Ghana\n\nGhana engages its diaspora.\n", encoding="utf-8")
+    build_index(corpus_copy, tmp_path / "index", embedder=FakeEmbedder(), progress=False)
+    _unlistable(monkeypatch, corpus_copy / "more")
+    result = CliRunner().invoke(main, ["index", "--check", "--corpus", str(corpus_copy),
+                                       "--index", str(tmp_path / "index"), "--model", "fake-hashing-embedder"])
+    assert result.exit_code == 0, result.output
+    assert "index is current" in result.output and "removed" not in result.output

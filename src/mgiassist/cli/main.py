@@ -147,11 +147,18 @@ _index_option = click.option(
 @click.option("--no-wait", is_flag=True, help="If another run is building this index, exit 2 instead of waiting.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Skip (with a warning) any profile file larger than this.")
+@click.option("--file-timeout", "file_seconds", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, metavar="SECONDS",
+              help="Skip (with a warning) any profile file whose reading takes longer than this.")
+@click.option("--file-memory", "file_memory_mb", type=click.IntRange(min=100), default=1500, show_default=True,
+              metavar="MB", help="Skip (with a warning) any profile file whose reading needs more memory than this.")
 @_backend_option
 def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str, force: bool, check: bool,
-                  no_wait: bool, max_file_mb: float, backend: str | None) -> None:
+                  no_wait: bool, max_file_mb: float, file_seconds: float, file_memory_mb: int,
+                  backend: str | None) -> None:
     """Build, refresh or repair the index (only added or changed profiles are embedded)."""
     from mgiassist.index import build_index, index_status
+    from mgiassist.ingest import Bounds
 
     if check:
         status = index_status(index_dir, corpus_dir, model, deep=True)
@@ -163,6 +170,7 @@ def index_command(corpus_dir: Path, index_dir: Path, model: str, faiss_kind: str
     try:
         report = build_index(corpus_dir, index_dir, model=model, faiss_kind=faiss_kind, force=force,
                              max_file_bytes=int(max_file_mb * 1024 * 1024), wait=not no_wait, backend=backend,
+                             bounds=Bounds(seconds=file_seconds, memory_mb=file_memory_mb),
                              on_wait=lambda message: click.echo(f"{message}…", err=True))
     finally:
         ingest_log.propagate = True

@@ -54,7 +54,7 @@ from mgiassist.index.sentence_table import (
     build_sentence_table,
     load_sentence_table,
 )
-from mgiassist.index.status import corpus_hashes, indexed_hashes
+from mgiassist.index.status import corpus_hashes, indexed_hashes, under_folders
 from mgiassist.index.vocabulary import (
     VOCABULARY_JSON,
     Vocabulary,
@@ -63,7 +63,7 @@ from mgiassist.index.vocabulary import (
     vocabulary_words,
 )
 from mgiassist.index.write import swap_in, write_folder
-from mgiassist.ingest import CorpusLoad, iter_profile_paths, load_corpus
+from mgiassist.ingest import Bounds, CorpusLoad, iter_profile_paths, load_corpus
 from mgiassist.schema import Chunk, Profile
 from mgiassist.text.lexical import ANALYSER
 
@@ -82,6 +82,8 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # profiles inside folders that could not be listed: kept as the old index held them
+    kept: list[str] = field(default_factory=list)
     ingestion: list[Any] = field(default_factory=list)  # an IngestionReport per profile read
     embedded_chunks: int = 0
     reused_chunks: int = 0
@@ -99,6 +101,7 @@ class BuildReport:
             ("added", self.added),
             ("changed", self.changed),
             ("removed", self.removed),
+            ("kept as indexed (their folder cannot be listed)", self.kept),
         ):
             if names:
                 parts.append(f"{label}: {', '.join(names)}")
@@ -175,13 +178,67 @@ def _reusable_vectors(old: _OldIndex, model_id: str, dimension: int) -> dict[str
 
 
 def _read_profiles(
-    corpus_dir: Path, current: dict[str, str | None], max_file_bytes: int | None
+    corpus_dir: Path, current: dict[str, str | None], max_file_bytes: int | None, bounds: Bounds | None
 ) -> tuple[CorpusLoad, dict]:
-    loaded = load_corpus(corpus_dir, max_file_bytes=max_file_bytes)  # names each skipped file once
+    # names each skipped file once; each file is read within the bounds (ingest/bounded.py)
+    loaded = load_corpus(corpus_dir, max_file_bytes=max_file_bytes, bounds=bounds)
     skipped_files = {
         source: current.get(source) for source in loaded.skipped_sources if source in current
     }
     return loaded, skipped_files
+
+
+@dataclass
+class _Kept:
+    """What the old index held inside folders this build could not list: unknown, not removed."""
+
+    entries: dict[str, ProfileEntry] = field(default_factory=dict)
+    skipped: dict[str, str | None] = field(default_factory=dict)  # skipped then, with its hash
+    chunks: list[Chunk] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)  # indexed, but the old chunks do not verify
+
+
+def _old_chunks(old: _OldIndex, sources: set[str]) -> list[Chunk] | None:
+    """The old index's chunks of ``sources``; ``None`` when its chunks file does not verify."""
+    if old.folder is None or old.manifest is None or file_problems(old.folder, old.manifest, only={CHUNKS}):
+        return None
+    chunks = []
+    try:
+        with (old.folder / CHUNKS).open(encoding="utf-8") as handle:
+            for line in handle:
+                data = json.loads(line) if line.strip() else {}
+                if data.get("source") in sources:
+                    chunks.append(Chunk.from_dict(data))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return chunks
+
+
+def _kept(old: _OldIndex, loaded: CorpusLoad) -> _Kept:
+    """The old index's profiles under a folder that could not be listed (and not read anyway):
+    their entries, hashes and chunks go into the new index as they were (their vectors are
+    reused by chunk id), so an unreadable folder does not empty the index of its profiles."""
+    manifest = old.manifest
+    if manifest is None or not loaded.unlisted:
+        return _Kept()
+    read = {p.source for p in loaded.profiles} | set(loaded.skipped_sources)
+
+    def unknown(source: str) -> bool:
+        return source not in read and under_folders(source, loaded.unlisted)
+
+    kept = _Kept(entries={s: e for s, e in manifest.profiles.items() if unknown(s)},
+                 skipped={s: h for s, h in manifest.skipped_files.items() if unknown(s)})
+    chunks = _old_chunks(old, set(kept.entries)) if kept.entries else []
+    if chunks is None:
+        log.warning("the old index's chunks do not verify: %d profiles in folders that cannot be "
+                    "listed are dropped", len(kept.entries))
+        kept.lost, kept.entries = sorted(kept.entries), {}
+        return kept
+    kept.chunks = chunks
+    names = {e.country for e in kept.entries.values()}
+    kept.countries = [dict(c) for c in manifest.countries if c["name"] in names]
+    return kept
 
 
 def _embed(
@@ -269,9 +326,10 @@ def _new_manifest(
     chunks: list[Chunk],
     skipped_files: dict,
     sentence_count: int,
+    kept: _Kept,
 ) -> Manifest:
     chunks_per_source = Counter(c.source for c in chunks)
-    countries: dict[str, dict[str, Any]] = {}
+    countries: dict[str, dict[str, Any]] = {c["name"]: c for c in kept.countries}
     for profile in profiles:
         names = profile.metadata.get("country_names")
         if names:
@@ -302,7 +360,7 @@ def _new_manifest(
                 chunks=chunks_per_source[p.source],
             )
             for p in profiles
-        },
+        } | kept.entries,
         skipped_files=skipped_files,
         countries=tuple(sorted(countries.values(), key=lambda c: c["name"])),
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -324,14 +382,18 @@ def build_index(
     on_wait: Callable[[str], None] | None = None,
     max_file_bytes: int | None = None,
     backend: str | None = None,
+    bounds: Bounds | None = None,
     _before_swap: Callable[[Path], None] | None = None,
 ) -> BuildReport:
     """Index every profile in ``corpus_dir`` into ``index_dir``.
 
     Only added or changed profiles are embedded again; removed ones are dropped. When nothing
     changed and the index verifies, the model is not even loaded. ``embedder`` overrides
-    ``model`` (tests pass a fake). Another build of the same index is waited for (``on_wait``
-    gets a message), or refused with :class:`IndexLockedError` when ``wait`` is false.
+    ``model`` (tests pass a fake). Each file is read within ``bounds`` (time, memory and
+    structural limits; :class:`~mgiassist.ingest.Bounds`): one over them is skipped and named.
+    Profiles inside a folder that cannot be listed keep what the old index holds of them.
+    Another build of the same index is waited for (``on_wait`` gets a message), or refused
+    with :class:`IndexLockedError` when ``wait`` is false.
     """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
@@ -356,6 +418,7 @@ def build_index(
             force,
             max_file_bytes,
             backend,
+            bounds,
             _before_swap,
         )
     checkpoint("done")
@@ -374,13 +437,15 @@ def _build_locked(
     force: bool,
     max_file_bytes: int | None,
     backend: str | None,
+    bounds: Bounds | None,
     before_swap: Callable[[Path], None] | None,
 ) -> BuildReport:
-    current = corpus_hashes(corpus_dir)
     # int8 is its own model id: an int8 build never counts an fp32 index as up to date
     model_id = embedder.model_id if embedder is not None else index_model_id(model, backend)
     old = _old_index(index_dir)
     indexed = indexed_hashes(old.manifest) if old.manifest else {}
+    # a profile in a folder that cannot be listed keeps its indexed hash: unknown, not removed
+    current = corpus_hashes(corpus_dir, indexed)
     if (
         not force
         and old.manifest is not None
@@ -403,8 +468,10 @@ def _build_locked(
         log.warning("%s; rebuilding it", old.problem)
 
     embedder = embedder or _load_embedder(model, backend)
-    loaded, skipped_files = _read_profiles(corpus_dir, current, max_file_bytes)
+    loaded, skipped_files = _read_profiles(corpus_dir, current, max_file_bytes, bounds)
     profiles, skipped = loaded.profiles, loaded.skipped
+    kept = _kept(old, loaded)
+    skipped_files.update(kept.skipped)
     chunks: list[Chunk] = []
     for profile in profiles:
         chunks.extend(
@@ -412,12 +479,14 @@ def _build_locked(
                 profile, count_tokens=embedder.count_tokens, max_tokens=embedder.max_tokens
             )
         )
+    chunks.extend(kept.chunks)
     reusable = {} if force else _reusable_vectors(old, embedder.model_id, embedder.dimension)
     vectors, embedded = _embed(chunks, embedder, reusable, batch_size, progress)
     sentences = _sentence_table(chunks, embedder, None if force else old, batch_size, progress)
     vocabulary = _vocabulary(chunks, embedder, None if force else old, batch_size)
     manifest = _new_manifest(
-        corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files, len(sentences)
+        corpus_dir, index_dir, embedder, faiss_kind, profiles, chunks, skipped_files, len(sentences),
+        kept,
     )
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -449,15 +518,16 @@ def _build_locked(
         index_dir=index_dir,
         up_to_date=False,
         chunk_count=len(chunks),
-        profiles=len(profiles),
+        profiles=len(profiles) + len(kept.entries),
         added=sorted(s for s in current if s not in before and s not in skipped_files),
         changed=sorted(
             s
             for s in current
             if s in before and indexed[s] != current[s] and s not in skipped_files
         ),
-        removed=sorted(s for s in before if s not in current),
+        removed=sorted({s for s in before if s not in current} | set(kept.lost)),
         skipped=skipped,
+        kept=sorted(kept.entries),
         ingestion=loaded.reports,
         embedded_chunks=embedded,
         reused_chunks=len(chunks) - embedded,

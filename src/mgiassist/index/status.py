@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mgiassist.embed import DEFAULT_MODEL
 from mgiassist.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from mgiassist.index.integrity import file_problems
 from mgiassist.index.load import damaged, load_index, valid_manifest
 from mgiassist.index.manifest import Manifest
-from mgiassist.ingest import file_hash, iter_profile_paths
+from mgiassist.ingest import file_hash, list_corpus
 
 __all__ = [
     "IndexStatus",
     "corpus_hashes",
+    "corpus_state",
     "differences",
     "index_status",
     "indexed_hashes",
     "model_key",
+    "under_folders",
 ]
 
 
@@ -43,15 +47,36 @@ def model_key(model: str) -> str:
     )
 
 
-def corpus_hashes(corpus_dir: Path) -> dict[str, str | None]:
+def under_folders(source: str, folders: Iterable[str]) -> bool:
+    """Whether ``source`` is one of ``folders`` (relative, as "a/b") or inside one."""
+    return any(source == folder or source.startswith(f"{folder}/") for folder in folders)
+
+
+def corpus_state(
+    corpus_dir: Path, indexed: dict[str, str | None] | None = None
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The content hash of every profile file in the corpus, and the folders that could not be
+    listed (folder -> why). A profile of ``indexed`` inside such a folder is unknown, not
+    removed: it keeps its indexed hash, so it counts as unchanged."""
+    listing = list_corpus(corpus_dir)
     hashes: dict[str, str | None] = {}
-    for path in iter_profile_paths(corpus_dir):
+    for path in listing.paths:
         source = path.relative_to(corpus_dir).as_posix()
         try:
             hashes[source] = file_hash(path.read_bytes())
         except OSError:
             hashes[source] = None  # unreadable now; it will be skipped with a warning
-    return hashes
+    for source, digest in (indexed or {}).items():
+        if source not in hashes and under_folders(source, listing.unlisted):
+            hashes[source] = digest
+    return hashes, listing.unlisted
+
+
+def corpus_hashes(
+    corpus_dir: Path, indexed: dict[str, str | None] | None = None
+) -> dict[str, str | None]:
+    """:func:`corpus_state`'s hashes."""
+    return corpus_state(corpus_dir, indexed)[0]
 
 
 def indexed_hashes(manifest: Manifest) -> dict[str, str | None]:
@@ -108,5 +133,18 @@ def index_status(
     corpus = Path(corpus_dir) if corpus_dir is not None else corpus_of(manifest, folder)
     if corpus is None or not corpus.is_dir():
         return IndexStatus("current", ["corpus folder not found; freshness not checked"])
-    reasons = differences(indexed_hashes(manifest), corpus_hashes(corpus))
-    return IndexStatus("stale" if reasons else "current", reasons)
+    indexed = indexed_hashes(manifest)
+    current, unlisted = corpus_state(corpus, indexed)
+    reasons = differences(indexed, current)
+    state = "stale" if reasons else "current"
+    reasons.extend(_unlisted_note(name, manifest.profiles) for name in sorted(unlisted))
+    return IndexStatus(state, reasons)
+
+
+def _unlisted_note(folder: str, profiles: Mapping[str, Any]) -> str:
+    """What the index keeps of a folder that cannot be listed: a note, not a reason to rebuild."""
+    kept = sum(1 for source in profiles if under_folders(source, (folder,)))
+    if not kept:
+        return f"folder {folder} cannot be listed; it holds no indexed profile"
+    plural = "s are" if kept != 1 else " is"
+    return f"folder {folder} cannot be listed; its {kept} indexed profile{plural} kept as indexed"

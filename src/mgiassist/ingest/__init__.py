@@ -7,11 +7,13 @@ The design, one module each::
     mgi.py     IOM MGI profiles            mapping/  EUDiF diaspora engagement mappings
     generic.py anything else, by headings  footnotes.py  definitions, markers, citations
     corpus.py  the corpus folder and load_corpus      report.py  the per-file ingestion report
+    bounded.py reader processes: a time and memory limit per file (readers/limits.py: the caps)
 
 Parsers read blocks, never raw lines, so every rendering of a template gives the same profile.
 """
 
 from mgiassist.ingest.blocks import Document
+from mgiassist.ingest.bounded import Bounds
 from mgiassist.ingest.corpus import (
     DEFAULT_MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,
@@ -33,17 +35,19 @@ from mgiassist.ingest.parse import (
     parse_mgi_profile,
     parse_profile,
 )
-from mgiassist.ingest.readers import read_document
+from mgiassist.ingest.readers import ReadLimits, read_document
 from mgiassist.ingest.report import IngestionReport, ingestion_report
 
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "MGI_DOMAINS",
     "SUPPORTED_SUFFIXES",
+    "Bounds",
     "CorpusListing",
     "CorpusLoad",
     "Document",
     "IngestionReport",
+    "ReadLimits",
     "detect_family",
     "file_hash",
     "ingestion_report",

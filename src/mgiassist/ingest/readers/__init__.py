@@ -11,8 +11,9 @@ from pathlib import Path
 
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Document
+from mgiassist.ingest.readers.limits import DEFAULT_LIMITS, ReadLimits
 
-__all__ = ["READERS", "decode_text", "file_bytes", "file_text", "read_document"]
+__all__ = ["DEFAULT_LIMITS", "READERS", "ReadLimits", "decode_text", "file_bytes", "file_text", "read_document"]
 
 READERS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -82,9 +83,13 @@ def decode_text(path: Path, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
 
 
-def read_document(path: Path, data: bytes | None = None, source: str | None = None) -> Document:
-    """The blocks of one file; raises :class:`ProfileError` (naming the file) when it cannot be used."""
+def read_document(
+    path: Path, data: bytes | None = None, source: str | None = None, limits: ReadLimits | None = None
+) -> Document:
+    """The blocks of one file; raises :class:`ProfileError` (naming the file) when it cannot be
+    used, or breaks one of the structural ``limits`` (:mod:`~mgiassist.ingest.readers.limits`)."""
     path = Path(path)
+    limits = limits or DEFAULT_LIMITS
     source = source or path.name
     if data is None:
         data = file_bytes(path)
@@ -94,15 +99,15 @@ def read_document(path: Path, data: bytes | None = None, source: str | None = No
     if fmt == "pdf":
         from mgiassist.ingest.readers.pdf import read_pdf
 
-        document = read_pdf(path, data, source)
+        document = read_pdf(path, data, source, limits)
     elif fmt == "docx":
         from mgiassist.ingest.readers.docx import read_docx
 
-        document = read_docx(path, data, source)
+        document = read_docx(path, data, source, limits)
     elif fmt == "html":
         from mgiassist.ingest.readers.html import read_html
 
-        document = read_html(path, decode_text(path, data), source)
+        document = read_html(path, decode_text(path, data), source, limits)
     else:
         from mgiassist.ingest.readers.text import read_text_document
 

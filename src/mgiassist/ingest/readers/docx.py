@@ -22,6 +22,7 @@ from mgiassist.ingest.blocks import (
     Table,
 )
 from mgiassist.ingest.footnotes import parse_definition
+from mgiassist.ingest.readers.limits import DEFAULT_LIMITS, ReadLimits, zip_parts_problem
 
 __all__ = ["read_docx"]
 
@@ -99,7 +100,10 @@ def _word_footnotes(document) -> list[FootnoteDefinition]:
     for rel in document.part.rels.values():
         if rel.reltype != _FOOTNOTES_REL:
             continue
-        root = etree.fromstring(rel.target_part.blob)
+        # no entity is expanded and nothing fetched: a footnotes part with an external entity
+        # (a local file, a URL) or a billion-laughs one reads as its plain text only
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(rel.target_part.blob, parser)
         for note in root.findall(f"{_W}footnote"):
             number = int(note.get(f"{_W}id"))
             text = " ".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in note.findall(f"{_W}p")).strip()
@@ -108,11 +112,22 @@ def _word_footnotes(document) -> list[FootnoteDefinition]:
     return notes
 
 
-def read_docx(path: Path, data: bytes, source: str) -> Document:
+def _check_parts(path: Path, data: bytes, limits: ReadLimits) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            problem = zip_parts_problem(path, archive, limits)
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip: python-docx names the problem below
+    if problem:
+        raise problem
+
+
+def read_docx(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
+    _check_parts(path, data, limits)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -26,6 +26,7 @@ from mgiassist.ingest.blocks import (
     Table,
 )
 from mgiassist.ingest.footnotes import parse_definition
+from mgiassist.ingest.readers.limits import DEFAULT_LIMITS, ReadLimits, html_depth_problem
 
 __all__ = ["read_html"]
 
@@ -242,9 +243,12 @@ def _strip_leading_number(block: FootnoteDefinition) -> None:
         block.text = definition[1]
 
 
-def read_html(path: Path, html: str, source: str) -> Document:
+def read_html(path: Path, html: str, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     from bs4 import BeautifulSoup
 
+    problem = html_depth_problem(path, html, limits)  # before the tree: see readers/limits.py
+    if problem:
+        raise problem
     soup = BeautifulSoup(html, "html.parser")
     for el in soup.find_all(_DROP_TAGS):
         if el.find(["main", "article"]) is None:

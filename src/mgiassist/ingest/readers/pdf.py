@@ -30,6 +30,14 @@ from mgiassist.ingest.blocks import (
     Paragraph,
     Table,
 )
+from mgiassist.ingest.readers.limits import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    pdf_chars_problem,
+    pdf_content_problem,
+    pdf_page_count_problem,
+    raw_page_objects,
+)
 from mgiassist.ingest.readers.pdf_layout import (
     Line,
     Word,
@@ -325,36 +333,77 @@ def _open_error(path: Path, exc: Exception) -> ProfileError:
     return ProfileError(f"{path}: is not a readable PDF ({type(exc).__name__}: {str(exc)[:120] or 'damaged'})")
 
 
-def read_pdf(path: Path, data: bytes, source: str) -> Document:
+def _page_tree_count(pdf) -> int:
+    """The page count the page tree's root declares (0 when it has none to read)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
+    except Exception:  # noqa: BLE001 - a damaged tree: pdfplumber's walk names it, or the cap does
+        return 0
+    return count if isinstance(count, int) else 0
+
+
+def _check_pages(path: Path, pdf, limits: ReadLimits) -> None:
+    """The page cap once the file is open: the page tree's declared count (one object), then the
+    pages pdfplumber found (a count that lies)."""
+    problem = (pdf_page_count_problem(path, _page_tree_count(pdf), limits)
+               or pdf_page_count_problem(path, len(pdf.pages), limits))
+    if problem:
+        raise problem
+
+
+def _check_page(path: Path, page, number: int, limits: ReadLimits) -> None:
+    """The content and character caps of one page: estimated from its content streams before
+    pdfminer reads them, then counted (text drawn by form XObjects is only seen then)."""
+    problem = (pdf_content_problem(path, page, number, limits)
+               or pdf_chars_problem(path, number, len(page.chars), limits))
+    if problem:
+        raise problem
+
+
+def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     import pdfplumber
 
     pages: list[list[Line]] = []
     heights: list[float] = []
     tables: dict[int, list[list[str]]] = {}
     images = 0
+    # the page cap first on the bytes: page objects spelled out in the file (no parsing)
+    problem = pdf_page_count_problem(path, raw_page_objects(data), limits, about=True)
+    if problem:
+        raise problem
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            all_words: list[list[Word]] = []
-            for page in pdf.pages:
-                found = page.find_tables()
-                boxes = [t.bbox for t in found]
-                raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance=1.5, y_tolerance=2)
-                words = [Word.from_plumber(w) for w in raw if not any(
-                    b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
-                    for b in boxes)]
-                for t in found:
-                    rows = [[" ".join((c or "").split()) for c in row] for row in t.extract()]
-                    rows = [r for r in rows if any(r)]
-                    if rows:
-                        key = len(tables) + 10_000 * (len(pages) + 1)
-                        tables[key] = rows
-                        x0, top, x1, bottom = t.bbox
-                        words.append(Word(_TABLE, x0, x1, top, bottom, float(key), False))
-                images += len(page.images)
-                all_words.append(words)
-                heights.append(float(page.height))
-                pages.append([])
-                pages[-1] = (words, float(page.width))  # type: ignore[assignment]
+        # not closed: PDF.close() walks every page (29 s for 100,000), and all of it is in memory
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _check_pages(path, pdf, limits)
+        all_words: list[list[Word]] = []
+        for number, page in enumerate(pdf.pages, start=1):
+            _check_page(path, page, number, limits)
+            found = page.find_tables()
+            boxes = [t.bbox for t in found]
+            raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance=1.5, y_tolerance=2)
+            words = [Word.from_plumber(w) for w in raw if not any(
+                b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
+                for b in boxes)]
+            for t in found:
+                rows = [[" ".join((c or "").split()) for c in row] for row in t.extract()]
+                rows = [r for r in rows if any(r)]
+                if rows:
+                    key = len(tables) + 10_000 * (len(pages) + 1)
+                    tables[key] = rows
+                    x0, top, x1, bottom = t.bbox
+                    words.append(Word(_TABLE, x0, x1, top, bottom, float(key), False))
+            images += len(page.images)
+            all_words.append(words)
+            heights.append(float(page.height))
+            pages.append([])
+            pages[-1] = (words, float(page.width))  # type: ignore[assignment]
+            # pdfplumber keeps every page's characters until the file closes: 7 MB a page
+            # (87 pages held 670 MB); only the words are needed from here on
+            page.close()
+    except ProfileError:
+        raise
     except Exception as exc:  # pdfminer raises many types on damaged or encrypted input
         raise _open_error(path, exc) from exc
     text_words = [w for words in all_words for w in words if w.text != _TABLE]
