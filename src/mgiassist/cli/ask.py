@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from mgiassist.answer import ANSWERED, NOT_COVERED, Answer
-from mgiassist.cli.batch import read_questions
+from mgiassist.cli.batch import read_questions, warn_unreadable
 from mgiassist.cli.options import conversation_options, filter_options
 from mgiassist.errors import MgiassistError, QueryError
 
@@ -68,10 +68,7 @@ def ask_command(
         answer = assistant.answer(question, list(history), **filters)
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer))
         return
-    unreadable = sum("error" in item for item in batch)
-    if unreadable:
-        click.echo(f"warning: {unreadable} of {len(batch)} lines of {questions_file} cannot be asked; "
-                   "each gets an error object", err=True)
+    warn_unreadable(batch, questions_file)
     for item in batch:
         _answer_batch_item(assistant, item, filters, as_json)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+
 from mgiassist.errors import InputFileError
 from mgiassist.files import read_jsonl_lenient
 
-__all__ = ["read_questions"]
+__all__ = ["read_questions", "warn_unreadable"]
 
 
 def read_questions(path: Path) -> list[dict]:
@@ -29,3 +31,11 @@ def read_questions(path: Path) -> list[dict]:
             continue
         questions.append({"id": item_id, "question": item["question"], "history": history})
     return questions
+
+
+def warn_unreadable(batch: list[dict], path: Path) -> None:
+    """One warning line on stderr when some lines of the batch cannot be asked."""
+    unreadable = sum("error" in item for item in batch)
+    if unreadable:
+        click.echo(f"warning: {unreadable} of {len(batch)} lines of {path} cannot be asked; "
+                   "each gets an error object", err=True)

@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import click
 
-from mgiassist.cli.batch import read_questions
+from mgiassist.cli.batch import read_questions, warn_unreadable
 from mgiassist.cli.options import conversation_options, filter_options
 from mgiassist.embed import BACKENDS
 from mgiassist.errors import MgiassistError, QueryError
@@ -242,10 +242,7 @@ def search_command(
         result = assistant.search(question or "", k=k or 5, history=list(history), **filters)
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _format_text(result))
         return
-    unreadable = sum("error" in item for item in batch)
-    if unreadable:
-        click.echo(f"warning: {unreadable} of {len(batch)} lines of {questions_file} cannot be asked; "
-                   "each gets an error object", err=True)
+    warn_unreadable(batch, questions_file)
     for item in batch:
         _answer_batch_item(assistant, item, k or 10, filters, as_json)
 
