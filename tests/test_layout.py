@@ -21,7 +21,7 @@ RANKS = {
     "ingest": 2,
     "chunk": 3, "embed": 3,
     "index": 4,
-    "search": 5,
+    "search": 5, "editions": 5,
     "answer": 6,
     "assistant": 7,
     "live": 8, "suggest": 8, "export": 8,

@@ -147,6 +147,7 @@ def _make_chunk(
         embed_text=embed_text,
         footnotes=section.footnotes,
         attributes=attributes,
+        city=profile.city,
     )
 
 
@@ -158,13 +159,14 @@ def _section_chunks(
     max_tokens: int,
     acronyms: AcronymTable | None = None,
 ) -> list[Chunk]:
-    prefix = embed_prefix(profile.country, profile.family, section.heading_path)
+    place = profile.place  # "Accra (Ghana)" for a city profile, the country otherwise
+    prefix = embed_prefix(place, profile.family, section.heading_path)
     gloss = glossary(section.text, acronyms) if acronyms is not None else ""
     if gloss:
         prefix = f"{prefix}\n({gloss})"
     budget = max_tokens - _SPECIAL_TOKENS - count_tokens(spell_symbols(prefix) + "\n")
     if budget < 8:  # a glossary must never leave no room for the passage
-        prefix = embed_prefix(profile.country, profile.family, section.heading_path)
+        prefix = embed_prefix(place, profile.family, section.heading_path)
         budget = max_tokens - _SPECIAL_TOKENS - count_tokens(spell_symbols(prefix) + "\n")
     pieces = split_to_budget(section.text, count_tokens=lambda t: count_tokens(spell_symbols(t)), budget=budget)
     chunks = []
@@ -183,7 +185,7 @@ def _section_chunks(
         text = "\t".join(cells)
         rendered = render_row(cells, caption, headers)
         attributes = {"row": cells, "table_id": table_id, "caption": caption}
-        embed_text = spell_symbols(f"{embed_prefix(profile.country, profile.family, section.heading_path)}\n{rendered}")
+        embed_text = spell_symbols(f"{embed_prefix(place, profile.family, section.heading_path)}\n{rendered}")
         chunks.append(_make_chunk(profile, section, text, embed_text, kind=KIND_TABLE_ROW, attributes=attributes))
     return chunks
 

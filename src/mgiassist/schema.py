@@ -25,6 +25,7 @@ __all__ = [
     "Profile",
     "SearchResult",
     "Section",
+    "place_label",
 ]
 
 FAMILY_MGI = "mgi-profile"
@@ -53,6 +54,13 @@ class Footnote:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Footnote:
         return cls(number=int(data["number"]), text=data["text"], urls=tuple(data["urls"]))
+
+
+def place_label(country: str | None, city: str | None) -> str | None:
+    """"Accra (Ghana)" for a city of a country, the city or the country alone otherwise."""
+    if city and country:
+        return f"{city} ({country})"
+    return city or country
 
 
 class _HeadingPathMixin:
@@ -98,6 +106,13 @@ class Profile:
     content_hash: str
     sections: list[Section] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # a local (city) profile's city, e.g. "Accra" for "Migration Governance Profile: City of
+    # Accra"; ``country`` is then the city's country. None for a national profile.
+    city: str | None = None
+
+    @property
+    def place(self) -> str | None:
+        return place_label(self.country, self.city)
 
 
 @dataclass
@@ -116,12 +131,21 @@ class Chunk(_HeadingPathMixin):
     embed_text: str
     footnotes: tuple[Footnote, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict)
+    # the city of a local (city) MGI profile; None (and not written) for a national profile
+    city: str | None = None
+
+    @property
+    def place(self) -> str | None:
+        """"Accra (Ghana)" for a city profile's chunk, the country otherwise."""
+        return place_label(self.country, self.city)
 
     def to_dict(self) -> dict[str, Any]:
         # not dataclasses.asdict: its deep copy costs seconds on a large corpus
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["heading_path"] = list(self.heading_path)
         data["footnotes"] = [f.to_dict() for f in self.footnotes]
+        if data["city"] is None:
+            del data["city"]  # a national profile's chunks are written as before
         return data
 
     @classmethod
@@ -142,9 +166,13 @@ class Citation:
     section: str
     source: str
     footnotes: tuple[Footnote, ...] = ()
+    # a city profile's city ("Accra"; the label then says "Accra (Ghana)")
+    city: str | None = None
+    # set when the index holds several editions of the profile: "newest of 3 editions"
+    edition_note: str | None = None
 
     @classmethod
-    def from_chunk(cls, chunk: Chunk) -> Citation:
+    def from_chunk(cls, chunk: Chunk, *, edition_note: str | None = None) -> Citation:
         return cls(
             country=chunk.country,
             family=chunk.family,
@@ -154,14 +182,24 @@ class Citation:
             section=chunk.section,
             source=chunk.source,
             footnotes=chunk.footnotes,
+            city=chunk.city,
+            edition_note=edition_note,
         )
 
+    @property
+    def place(self) -> str | None:
+        return place_label(self.country, self.city)
+
     def label(self) -> str:
-        """One readable line, e.g. "Cambodia · MGI profile, February 2021 · Migrants' rights › …"."""
+        """One readable line, e.g. "Cambodia · MGI profile, February 2021 · Migrants' rights › …";
+        a city profile reads "Accra (Ghana) · …", an edition among several "…, September 2022
+        (newest of 2 editions) · …"."""
         family = FAMILY_LABELS.get(self.family, self.family)
         where = f"{family}, {self.date}" if self.date else family
+        if self.edition_note:
+            where = f"{where} ({self.edition_note})"
         path = " › ".join(p for p in (self.domain, self.section) if p)
-        return " · ".join(p for p in (self.country, where, path) if p)
+        return " · ".join(p for p in (self.place, where, path) if p)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -173,6 +211,9 @@ class Citation:
             "section": self.section,
             "source": self.source,
             "footnotes": [f.to_dict() for f in self.footnotes],
+            # present only when they apply, so a national profile's citation keeps its keys
+            **({"city": self.city} if self.city else {}),
+            **({"edition_note": self.edition_note} if self.edition_note else {}),
         }
 
 

@@ -41,6 +41,8 @@ _LAZY_COMMANDS = {
     "ask": ("mgiassist.cli.ask", "ask_command"),
     "serve": ("mgiassist.cli.serve", "serve_command"),
     "compare": ("mgiassist.cli.compare", "compare_command"),
+    "editions": ("mgiassist.cli.editions", "editions_command"),
+    "diff": ("mgiassist.cli.diff", "diff_command"),
 }
 # Kept in step with mgiassist.embed.BACKENDS without importing it at start-up.
 

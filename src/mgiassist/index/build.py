@@ -357,6 +357,7 @@ def _new_manifest(
                 country_code=p.country_code,
                 title=p.title,
                 date=p.date,
+                city=p.city,
                 chunks=chunks_per_source[p.source],
             )
             for p in profiles

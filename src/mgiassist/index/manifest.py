@@ -194,7 +194,7 @@ def _plain(value: Any) -> Any:
 # Entries
 # ---------------------------------------------------------------------------------------------
 
-_PROFILE_TEXTS = ("family", "country", "country_code", "title", "date")
+_PROFILE_TEXTS = ("family", "country", "country_code", "title", "date", "city")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,9 +208,18 @@ class ProfileEntry:
     country_code: str | None = None
     title: str | None = None
     date: str | None = None
+    # a local (city) profile's city; written only when set, so a national entry reads as before
+    city: str | None = None
+
+    @property
+    def place(self) -> str | None:
+        """"Accra (Ghana)" for a city profile, the country otherwise."""
+        if self.city and self.country:
+            return f"{self.city} ({self.country})"
+        return self.city or self.country
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "content_hash": self.content_hash,
             "family": self.family,
             "country": self.country,
@@ -219,6 +228,9 @@ class ProfileEntry:
             "date": self.date,
             "chunks": self.chunks,
         }
+        if self.city is not None:
+            data["city"] = self.city
+        return data
 
     @classmethod
     def parse(cls, source: str, data: Any) -> tuple[ProfileEntry | None, str | None]:

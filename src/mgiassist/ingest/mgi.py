@@ -3,11 +3,17 @@
 The template: domain definitions (national, then city level) before the first "Key findings";
 then per domain a "Key findings" block naming the domain, a list of well-developed areas and a
 list of areas with potential for further development; a date and the profile's title close it.
+
+A local (city) profile — "Migration Governance Profile: City of Accra", the Local MGI — is the same
+template at city level: it is read as an MGI profile whose ``city`` is set ("Accra") and whose
+``country`` is the city's country, named in the title ("City of Accra, Ghana"), else the country
+the profile names most.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from mgiassist.errors import ProfileError
@@ -20,8 +26,9 @@ from mgiassist.schema import (
     Profile,
     Section,
 )
+from mgiassist.text.countries import CountryMatcher, CountryNames, all_countries, lookup_country
 
-__all__ = ["MGI_DOMAINS", "canonical_domain", "parse_mgi_document"]
+__all__ = ["MGI_DOMAINS", "canonical_domain", "city_of", "parse_mgi_document"]
 
 # The six domains of the MGI framework, with the spellings used across published profiles.
 MGI_DOMAINS: dict[str, tuple[str, ...]] = {
@@ -44,6 +51,12 @@ _HEREAFTER = re.compile(
     r"\(hereafter(?: referred to as)?\s+([^)]+)\)",
 )
 _TITLE = re.compile(r"^\s*Migration Governance Profile\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+# "City of Accra", "the Municipality of São Paulo, Brazil", "City of Montréal (Canada)"
+_CITY = re.compile(
+    r"^\s*(?:the\s+)?(?:City|Municipality|Metropolitan Municipality|Town|Commune|District|Metropolis)"
+    r"\s+of\s+(?P<city>[^,()]+?)\s*(?:,\s*(?P<country>[^()]+?)|\((?P<paren>[^()]+)\))?\s*$",
+    re.IGNORECASE,
+)
 # an instruction for an interactive page ("Click the icons on the wheel …"), not content
 _UI_INSTRUCTION = re.compile(r"^\s*(Click|Tap|Hover over|Select)\b[^.]*\b(icons?|wheel|button|here|map|tabs?)\b", re.IGNORECASE)
 
@@ -51,6 +64,24 @@ _UI_INSTRUCTION = re.compile(r"^\s*(Click|Tap|Hover over|Select)\b[^.]*\b(icons?
 def canonical_domain(heading: str) -> str | None:
     key = re.sub(r"\s+", " ", heading).strip().strip(":").replace("’", "'").lower()
     return _DOMAIN_BY_ALIAS.get(key)
+
+
+def city_of(subject: str | None) -> tuple[str, str | None] | None:
+    """``(city, country named beside it or None)`` when a title's subject names a city ("City of
+    Accra" → ``("Accra", None)``; "City of Accra, Ghana" → ``("Accra", "Ghana")``), else None."""
+    m = _CITY.match(subject or "")
+    if not m:
+        return None
+    return m.group("city").strip(), (m.group("country") or m.group("paren") or "").strip() or None
+
+
+def _most_named_country(text: str, city: str) -> CountryNames | None:
+    """The country a city profile names most (its own country, in a profile about its city)."""
+    matcher = CountryMatcher(list(all_countries()))
+    counts = Counter(name for _, _, name in matcher.mentions(text) if name.lower() != city.lower())
+    if not counts:
+        return None
+    return lookup_country(counts.most_common(1)[0][0])
 
 
 def _closing_line(block: Block) -> bool:
@@ -81,6 +112,12 @@ def parse_mgi_document(document: Document, source: str, content_hash: str) -> Pr
     country = resolve_country(
         hereafter.group(2) if hereafter else None, hereafter.group(1) if hereafter else None, title_country
     )
+    city = None
+    local = city_of(title_country)
+    if local is not None:
+        city, beside = local
+        country = resolve_country(beside) or _most_named_country(text, city)
+        title_country = f"City of {city}"
     title = f"Migration Governance Profile: {title_country or (country.name if country else 'unknown country')}"
     dates = [d for b in blocks for d in map(date_in, b.text.split("\n")) if d]
     # a date set only in the running footer
@@ -102,6 +139,7 @@ def parse_mgi_document(document: Document, source: str, content_hash: str) -> Pr
         content_hash=content_hash,
         sections=sections,
         metadata={"domains": sorted(domains), "country_names": country.to_dict() if country else None},
+        city=city,
     )
 
 

@@ -5,6 +5,15 @@ A value matches a facet exactly (case, spacing and punctuation aside) or as an u
 ``--section domain`` (two "Domain definition …" headings) is an error naming both. Sections match
 at any heading level: ``--section "Diaspora related institutions"`` keeps everything under it. A
 substring is never enough ("x" is not "Annex").
+
+**Editions.** When the index holds several editions of one family for one place (the 2020 and
+2022 mappings of Cambodia), only the newest is searched unless ``edition`` names a date ("2020",
+"September 2020", "2020-09"; "all" for every edition), or the question names the year of an older
+one (:meth:`FilterResolver.mask`'s ``years``). With one edition per profile nothing changes.
+
+**Cities.** A local (city) MGI profile is filed under its country and its place: ``--country
+Ghana`` keeps Ghana's national and city profiles, ``--country Accra`` (or "Accra (Ghana)", the
+facet's spelling) only the city's.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mgiassist.editions.catalogue import Edition, date_matches, edition_note, group_editions
 from mgiassist.errors import FilterError
 from mgiassist.schema import (
     FAMILY_LABELS,
@@ -27,10 +37,11 @@ from mgiassist.schema import (
 )
 from mgiassist.text.countries import CountryMatcher, lookup_country
 
-__all__ = ["FILTER_NAMES", "FilterResolver", "Filters", "as_list", "match_value", "normalise"]
+__all__ = ["ALL_EDITIONS", "FILTER_NAMES", "FilterResolver", "Filters", "as_list", "match_value", "normalise"]
 
 FILTER_NAMES = ("country", "family", "domain", "section", "polarity")
 SECTION_SEPARATOR = " › "
+ALL_EDITIONS = "all"
 
 FAMILY_ALIASES = {
     "mgi": FAMILY_MGI, "mgi-profile": FAMILY_MGI, "mgi profile": FAMILY_MGI,
@@ -57,9 +68,12 @@ class Filters:
     domain: str | Sequence[str] | None = None
     section: str | Sequence[str] | None = None
     polarity: str | Sequence[str] | None = None
+    # which editions: a date ("2020", "September 2020") or "all"; None: the newest of each
+    edition: str | Sequence[str] | None = None
 
     def active(self) -> bool:
-        return any(v for v in (self.country, self.family, self.domain, self.section, self.polarity))
+        return any(v for v in (self.country, self.family, self.domain, self.section, self.polarity,
+                               self.edition))
 
 
 def as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -124,8 +138,10 @@ class FilterResolver:
     def __init__(self, chunks: Sequence[Chunk], matcher: CountryMatcher) -> None:
         self.matcher = matcher
         self.count = len(chunks)
+        places = {c.place: c for c in chunks if c.city and c.country}
         self.facets = {
-            "country": sorted({c.country for c in chunks if c.country}),
+            # a city profile's place ("Accra (Ghana)") is listed beside the countries
+            "country": sorted({c.country for c in chunks if c.country} | set(places)),
             "family": sorted({c.family for c in chunks}),
             "domain": sorted({c.domain for c in chunks if c.domain}),
             "section": sorted({c.section for c in chunks if c.section}),
@@ -137,13 +153,23 @@ class FilterResolver:
             "domain": np.array([c.domain for c in chunks], dtype=object),
             "section": np.array([c.section for c in chunks], dtype=object),
             "polarity": np.array([c.polarity or "" for c in chunks], dtype=object),
+            "place": np.array([c.place or "" for c in chunks], dtype=object),
         }
+        # "accra", "city of accra", "accra (ghana)" → "Accra (Ghana)"
+        self._cities = {
+            normalise(spelling): place
+            for place, c in places.items()
+            for spelling in (place, c.city or "", f"City of {c.city}")
+        }
+        self._init_editions(chunks)
         self._headings = {level: level for s in self.facets["section"] for level in _heading_levels(s)}
 
     def resolve(self, name: str, raw: str) -> str:
         """The facet value (or, for sections, heading) one filter value names."""
         facets = self.facets[name]
         if name == "country":
+            if (place := self._cities.get(normalise(raw))) is not None:
+                return place
             found = [f for f in self.matcher.find(raw) if f in facets]
             if not found and (country := lookup_country(raw)) is not None and country.name in facets:
                 found = [country.name]
@@ -161,18 +187,74 @@ class FilterResolver:
             return match_value(name, raw, {d: d for d in facets})
         return match_value(name, raw, self._headings, contains=_under)
 
-    def mask(self, filters: Filters | None) -> np.ndarray:
+    def mask(self, filters: Filters | None, *, years: Sequence[int] = ()) -> np.ndarray:
+        """Which chunks the filters allow: their facets, and the editions they ask for (the
+        newest of each series unless ``filters.edition`` names a date, or ``years`` — the years a
+        question names — the year of an older edition of a series)."""
         mask = np.ones(self.count, dtype=bool)
-        if filters is None:
-            return mask
-        for name in FILTER_NAMES:
-            values = as_list(getattr(filters, name))
-            if not values:
-                continue
-            wanted = [self.resolve(name, value) for value in values]
-            column = self.columns[name]
-            if name == "section":
-                mask &= np.array([any(_under(w, s) for w in wanted) for s in column], dtype=bool)
-            else:
-                mask &= np.isin(column, wanted)
-        return mask
+        if filters is not None:
+            for name in FILTER_NAMES:
+                values = as_list(getattr(filters, name))
+                if not values:
+                    continue
+                wanted = [self.resolve(name, value) for value in values]
+                column = self.columns[name]
+                if name == "section":
+                    mask &= np.array([any(_under(w, s) for w in wanted) for s in column], dtype=bool)
+                elif name == "country":
+                    mask &= np.isin(column, wanted) | np.isin(self.columns["place"], wanted)
+                else:
+                    mask &= np.isin(column, wanted)
+        return mask & self.edition_mask(filters.edition if filters is not None else None, years)
+
+    # -- editions ---------------------------------------------------------------------------
+
+    def _init_editions(self, chunks: Sequence[Chunk]) -> None:
+        records: dict[str, Edition] = {}
+        for c in chunks:
+            if c.source not in records:
+                records[c.source] = Edition(c.source, c.family, c.country, c.city, c.date, c.title)
+        self.series = group_editions(records.values())
+        self.editions = {e.source: e for members in self.series.values() for e in members}
+        self._sources, self._source_codes = np.unique(
+            np.array([c.source for c in chunks], dtype=object).astype(str), return_inverse=True
+        )
+        self.several_editions = any(len(members) > 1 for members in self.series.values())
+        self._newest = self._sources_mask({e.source for e in self.editions.values() if e.newest})
+
+    def _sources_mask(self, sources: set[str]) -> np.ndarray:
+        if not self.count:
+            return np.ones(0, dtype=bool)
+        codes = np.flatnonzero(np.isin(self._sources, list(sources)))
+        return np.isin(self._source_codes, codes)
+
+    def edition_note(self, source: str) -> str | None:
+        """"newest of 3 editions" for a profile with older editions indexed, else None."""
+        edition = self.editions.get(source)
+        return edition_note(edition.position, edition.count) if edition else None
+
+    def resolve_editions(self, values: Sequence[str]) -> set[str] | None:
+        """The sources of the editions ``values`` name (dates, or "all": None, every one)."""
+        if any(normalise(v) == ALL_EDITIONS for v in values):
+            return None
+        found = {e.source for e in self.editions.values() if any(date_matches(e.date, v) for v in values)}
+        if not found:
+            dates = sorted({e.date for e in self.editions.values() if e.date})
+            raise FilterError(f"no edition dated {', '.join(values)!s}; the index holds editions of: "
+                              f"{_shown(dates)} (or \"all\")")
+        return found
+
+    def edition_mask(self, edition: str | Sequence[str] | None, years: Sequence[int] = ()) -> np.ndarray:
+        values = as_list(edition)
+        if values:
+            sources = self.resolve_editions(values)
+            return np.ones(self.count, dtype=bool) if sources is None else self._sources_mask(sources)
+        if not self.several_editions:
+            return np.ones(self.count, dtype=bool)
+        if not years:
+            return self._newest
+        chosen = set()
+        for members in self.series.values():
+            asked = [e for e in members if any(date_matches(e.date, str(y)) for y in years)]
+            chosen.add((asked or members)[-1].source)
+        return self._sources_mask(chosen)

@@ -19,6 +19,7 @@ import faiss
 import numpy as np
 
 from mgiassist.chunk import KIND_TABLE_ROW
+from mgiassist.editions.catalogue import question_years
 from mgiassist.errors import FilterError, QueryError
 from mgiassist.index import LoadedIndex
 from mgiassist.index.vocabulary import Vocabulary, neighbour_terms
@@ -243,9 +244,16 @@ class Searcher:
     def _scope(
         self, mentions: Sequence[tuple[int, int, str]], context: Contextualised, filters: Filters | None
     ) -> Scope:
-        """The filter mask, narrowed to the indexed countries the conversation names."""
-        mask = self.filter_mask(filters)
+        """The filter mask, narrowed to the indexed countries the conversation names. Of several
+        editions of a profile the newest is searched, or the one of a year the question names."""
         notes: list[str] = []
+        years = question_years(context.search_query) if self.filters.several_editions else []
+        mask = self.filters.mask(filters, years=years)
+        if years and not (filters is not None and as_list(filters.edition)):
+            older = sorted({self.index.chunks[i].source for i in np.flatnonzero(mask & ~self.filters.mask(None))})
+            if older:
+                dates = ", ".join(self.filters.editions[s].label() for s in older)
+                notes.append(f"searched the edition the question's year names: {dates}")
         indexed = self._indexed
         named = [c for c in context.countries if c in indexed]
         explicit_country = filters is not None and bool(as_list(filters.country))
@@ -463,7 +471,7 @@ class Searcher:
                     rank=len(hits) + 1,
                     score=float(fused[position]),
                     chunk=chunk,
-                    citation=Citation.from_chunk(chunk),
+                    citation=Citation.from_chunk(chunk, edition_note=self.filters.edition_note(chunk.source)),
                     dense_score=float(candidates.dense[position]),
                     lexical_score=float(candidates.lexical[position]),
                     coverage=len(matched) / len(query_terms) if query_terms else 0.0,
