@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
-import inspect
 import logging
 import os
 import tempfile
@@ -443,18 +442,9 @@ def lean_ask_route(page: Page, limit: int):
 async def gradio_logged_in(request) -> bool:
     """Gradio's own check (its ``/gradio_api/login_check``): with ``auth`` set, a session
     cookie from ``POST /login`` is needed. ``request.app`` is the page's Gradio app."""
-    app = request.app
-    if getattr(app, "auth", None) is None and getattr(app, "auth_dependency", None) is None:
-        return True
-    if app.auth_dependency is not None:
-        user = app.auth_dependency(request)
-        if inspect.isawaitable(user):
-            user = await user
-        return user is not None
-    token = request.cookies.get(f"access-token-{app.cookie_id}") or request.cookies.get(
-        f"access-token-unsecure-{app.cookie_id}"
-    )
-    return app.tokens.get(token) is not None
+    from mgiassist.page.guard import logged_in
+
+    return await logged_in(request.app, request.cookies, request)
 
 
 def _auth() -> tuple[str, str] | None:
@@ -505,9 +495,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def launch_options(args: argparse.Namespace, page: Page) -> dict[str, Any]:
     """The keyword arguments of ``demo.launch`` for these command-line options."""
+    from starlette.middleware import Middleware
+
+    from mgiassist.page.guard import LoginGuard, guard_options
+
     return {
         # FastAPI's own `routes` argument: the lean route is there before the first request.
-        "app_kwargs": {"routes": [lean_ask_route(page, max(1, args.api_concurrency or args.concurrency))]},
+        "app_kwargs": {
+            "routes": [lean_ask_route(page, max(1, args.api_concurrency or args.concurrency))],
+            # with a login set, every route but the login page and static files needs it, and
+            # failed logins are rate-limited per client (mgiassist.page.guard)
+            "middleware": [Middleware(LoginGuard, **guard_options())],
+        },
         "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         "auth": _auth(),
