@@ -213,12 +213,15 @@ def _format_text(result: SearchResult) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
 @conversation_options("Batch mode: a JSON-lines file of {id, question, history}.")
 @filter_options(section=True)
+@click.option("--edition", metavar="DATE",
+              help="Search the edition of this date (\"2020\", \"September 2020\") or \"all\" editions"
+              " [default: the newest edition of each profile; see `mgiassist editions`].")
 @click.option("--model", default=None, help="Embedding model (defaults to the one the index was built with).")
 @_backend_option
 def search_command(
     question: str | None, index_dir: Path, k: int | None, as_json: bool, history: tuple[str, ...],
     questions_file: Path | None, country: str | None, family: str | None, domain: str | None,
-    section: str | None, polarity: str | None, model: str | None, backend: str | None,
+    section: str | None, polarity: str | None, edition: str | None, model: str | None, backend: str | None,
 ) -> None:
     """Search the index for QUESTION and print cited passages."""
     from mgiassist.assistant import Assistant
@@ -240,22 +243,36 @@ def search_command(
     assistant = Assistant.load(index_dir, model=model, embedder=embedder)
     filters = {"country": country, "family": family, "domain": domain, "section": section,
                "polarity": polarity}
+    if edition:
+        search = _edition_search(assistant, edition)
+    else:
+        search = assistant.search
     if batch is None:
-        result = assistant.search(question or "", k=k or 5, history=list(history), **filters)
+        result = search(question or "", k=k or 5, history=list(history), **filters)
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _format_text(result))
         return
     warn_unreadable(batch, questions_file)
     for item in batch:
-        _answer_batch_item(assistant, item, k or 10, filters, as_json)
+        _answer_batch_item(search, item, k or 10, filters, as_json)
 
 
-def _answer_batch_item(assistant, item: dict, k: int, filters: dict, as_json: bool) -> None:
+def _edition_search(assistant, edition: str):
+    """``assistant.search`` with an edition filter (the searcher's own filters take it)."""
+    from mgiassist.search.filters import Filters
+
+    def search(question: str, *, k: int, history: list[str], **filters):
+        return assistant.searcher.search(question, k=k, history=history, filters=Filters(**filters, edition=edition))
+
+    return search
+
+
+def _answer_batch_item(search, item: dict, k: int, filters: dict, as_json: bool) -> None:
     result = None
     if "error" in item:
         payload = {"id": item["id"], "error": item["error"], "abstained": True, "results": []}
     else:
         try:
-            result = assistant.search(item["question"], k=k, history=item["history"], **filters)
+            result = search(item["question"], k=k, history=item["history"], **filters)
             payload = {"id": item["id"], **result.to_dict()}
         except QueryError as exc:
             # one bad question must not lose the rest of the batch

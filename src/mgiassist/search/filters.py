@@ -207,6 +207,14 @@ class FilterResolver:
                     mask &= np.isin(column, wanted)
         return mask & self.edition_mask(filters.edition if filters is not None else None, years)
 
+    def cities_in(self, text: str) -> list[str]:
+        """The indexed cities' places ("Accra (Ghana)") a text names ("What does Accra offer?")."""
+        if not self._cities:
+            return []
+        words = f" {normalise(text)} "
+        places = {place for spelling, place in self._cities.items() if f" {spelling} " in words}
+        return sorted(places)
+
     # -- editions ---------------------------------------------------------------------------
 
     def _init_editions(self, chunks: Sequence[Chunk]) -> None:

@@ -257,6 +257,14 @@ class Searcher:
         indexed = self._indexed
         named = [c for c in context.countries if c in indexed]
         explicit_country = filters is not None and bool(as_list(filters.country))
+        cities = self.filters.cities_in(context.search_query) if not explicit_country else []
+        if cities:
+            # a city profile named ("What does Accra offer migrants?"): its own profiles answer
+            narrowed = mask & np.isin(self.filters.columns["place"], cities)
+            if narrowed.any():
+                mask = narrowed
+                notes.append(f"narrowed to {', '.join(cities)}")
+                named = []
         if named and not explicit_country and len(indexed) > 1:
             # the country of a free-form profile is only a guess from its text: never exclude it
             codes = np.flatnonzero(np.isin(self._country_names, named))
