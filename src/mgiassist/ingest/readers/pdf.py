@@ -12,9 +12,12 @@ and running headers, footers and page numbers are dropped.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import statistics
 import unicodedata
+from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,7 @@ from mgiassist.ingest.readers.pdf_layout import (
     Line,
     Word,
     body_size,
+    drawn_bullets,
     drop_running_lines,
     find_gutter,
     page_lines,
@@ -118,8 +122,47 @@ def _joiner(before: str, after: str, full: bool = False) -> tuple[str, str]:
             or before[: tail.start()].endswith("<") or full):
         return before, ""
     if re.search(r"[a-z]-$", before) and after[:1].islower():
-        return before[:-1], ""
+        if re.match(r"(?:and|or|nor|to)\b", after):
+            return before, " "  # a suspended hyphen: "provincial- and district-level"
+        return (before, "") if _keeps_hyphen(before, after) else (before[:-1], "")
     return before, " "
+
+
+_WORD_TAIL = re.compile(r"([^\W\d_]+)-$")
+_WORD_HEAD = re.compile(r"[^\W\d_]+")
+_VOCABULARY: ContextVar[frozenset[str]] = ContextVar("pdf_vocabulary", default=frozenset())
+
+
+def _keeps_hyphen(before: str, after: str) -> bool:
+    """Whether a hyphen at a line's end belongs to the word ("well-/being", as browsers and word
+    processors break lines only at real hyphens) or was added to break it ("govern-/ment"): the
+    document's own spelling first (the word written elsewhere with or without the hyphen), then
+    English: a joined form that is not an English word keeps it."""
+    head, tail = _WORD_TAIL.search(before), _WORD_HEAD.match(after)
+    if not head or not tail:
+        return False
+    first, second = head.group(1).lower(), tail.group().lower()
+    vocabulary = _VOCABULARY.get()
+    if f"{first}-{second}" in vocabulary:
+        return True
+    if first + second in vocabulary:
+        return False
+    from mgiassist.text.spelling import is_english_word
+
+    return not is_english_word(first + second)
+
+
+def _vocabulary(lines: list[Line]) -> frozenset[str]:
+    """The document's words, lower-cased, hyphenated compounds whole (line-end pieces left out)."""
+    words = set()
+    for line in lines:
+        for word in line.words[:-1]:
+            words.update(m.group().lower() for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", word.text))
+        if line.words:
+            last = line.words[-1].text
+            if not last.endswith("-"):
+                words.update(m.group().lower() for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", last))
+    return frozenset(words)
 
 
 @dataclass
@@ -132,8 +175,9 @@ class _Pending:
 
 
 class _BlockBuilder:
-    def __init__(self, body: float, tables: dict[int, list[list[str]]]) -> None:
+    def __init__(self, body: float, tables: dict[int, list[list[str]]], leading: float = 0.25) -> None:
         self.body = body
+        self.leading = leading  # the usual gap between two lines of a paragraph, as a share of the size
         self.tables = tables
         self.blocks: list[Block] = []
         self.spans: list[tuple[Line, Line]] = []  # first and last line of each block
@@ -179,10 +223,11 @@ class _BlockBuilder:
         if pending is None or pending.kind == "heading" and line.size < self.body * 1.15:
             return False
         last = pending.lines[-1]
-        if (last.page, last.column) != (line.page, line.column) or abs(last.size - line.size) > 0.6:
+        lone_number = pending.kind == "note" and len(pending.lines) == 1 and len(last.words) == 1
+        if (last.page, last.column) != (line.page, line.column) or abs(last.size - line.size) > 0.6 and not lone_number:
             return False
         gap = line.top - last.bottom
-        if gap > 0.45 * line.size or gap < -0.5 * line.size:
+        if gap > max(0.45, self.leading + 0.3) * line.size or gap < -0.5 * line.size:
             return False
         if pending.kind == "paragraph" and (all(ln.bold for ln in pending.lines) != line.bold) \
                 and (line.bold and len(line.words) <= 12 or not line.bold):
@@ -192,6 +237,17 @@ class _BlockBuilder:
         if pending.kind == "note":  # a note wraps under its number or under its text
             return line.x0 >= pending.lines[0].x0 - 2 and _note_number(line, self.body) is None
         return abs(line.x0 - pending.lines[0].x0) < 2.5 * line.size or abs(line.x0 - last.x0) < 2
+
+    def _dash_in_text(self, line: Line) -> bool:
+        """A dash opening a line that goes on with a paragraph or heading (the text's own dash,
+        "policies - to implement", wrapped to the line start): in the block's type and margin,
+        within the line spacing, after a line that does not end a sentence or announce a list."""
+        pending = self.pending
+        if line.words[0].text not in ("-", "–", "—") or pending is None \
+                or pending.kind not in ("paragraph", "heading") or not self._continues(line):
+            return False
+        return abs(line.x0 - pending.lines[-1].x0) < 2 and not pending.lines[-1].text.rstrip().endswith(
+            (".", ":", ";", "!", "?"))
 
     def add(self, line: Line) -> None:
         first = line.words[0]
@@ -203,7 +259,7 @@ class _BlockBuilder:
             self.spans.append((line, line))
             self.bullet_xs = []
             return
-        if _is_bullet(first) and len(line.words) > 1:
+        if _is_bullet(first) and len(line.words) > 1 and not self._dash_in_text(line):
             self.flush()
             while self.bullet_xs and first.x0 < self.bullet_xs[-1] - 3:
                 self.bullet_xs.pop()
@@ -214,7 +270,7 @@ class _BlockBuilder:
         number = _note_number(line, self.body)
         if number is not None:
             self.flush()
-            self.pending = _Pending("note", [line], number=number, text_x0=line.words[1].x0)
+            self.pending = _Pending("note", [line], number=number, text_x0=line.words[-1].x0)
             return
         if self._continues(line):
             self.pending.lines.append(line)
@@ -225,9 +281,22 @@ class _BlockBuilder:
         self.pending = _Pending(kind, [line])
 
 
+def _leading(lines: list[Line], body: float) -> float:
+    """The document's usual gap between two lines of a body paragraph, as a share of the body
+    size (the mode over consecutive body lines of one column)."""
+    gaps: Counter[float] = Counter()
+    for a, b in itertools.pairwise(lines):
+        if (a.page, a.column) == (b.page, b.column) and abs(a.size - body) < 0.3 and abs(b.size - body) < 0.3:
+            gap = (b.top - a.bottom) / body
+            if -0.2 < gap < 1.5:
+                gaps[round(gap * 20) / 20] += 1
+    return gaps.most_common(1)[0][0] if gaps else 0.25
+
+
 def _note_number(line: Line, body: float) -> int | None:
-    """A footnote definition line: small type opening with a (possibly raised) number."""
-    if line.size > body * 0.9 or len(line.words) < 2:
+    """A footnote definition line: small type opening with a (possibly raised) number (alone on
+    its line when the note's text, a long address, could not follow it)."""
+    if line.size > body * 0.9:
         return None
     m = re.fullmatch(r"(\d{1,3})[.)]?", line.words[0].text)
     return int(m.group(1)) if m else None
@@ -258,20 +327,53 @@ def _aligned(a: list[float], b: list[float]) -> bool:
     return len(a) == len(b) and all(abs(x - y) < 3 for x, y in zip(a[1:], b[1:]))
 
 
+def _split_at(line: Line, starts: list[float], body: float) -> list[list[Word]] | None:
+    """The line cut into cells where a table's columns start (a row whose cells are set closer
+    than a gap, as browsers set a table without borders), if a word starts at each column."""
+    if _is_bullet(line.words[0]) or _note_number(line, body) is not None or line.words[0].text == _TABLE:
+        return None
+    cells: list[list[Word]] = []
+    cuts = list(starts[1:])
+    for word in line.words:
+        if cuts and word.x0 > cuts[0] - 2:
+            if abs(word.x0 - cuts[0]) >= 2 or not cells:
+                return None  # a word crosses the column's start
+            cuts.pop(0)
+            cells.append([word])
+        elif cells:
+            cells[-1].append(word)
+        else:
+            cells.append([word])
+    if cuts or len(cells) != len(starts) or any(len(c) > 8 for c in cells):
+        return None
+    return cells
+
+
 def _unruled_tables(lines: list[Line], tables: dict[int, list[list[str]]], body: float) -> list[Line]:
-    """Consecutive lines whose words line up in the same two or more columns become one table."""
+    """Consecutive lines whose words line up in the same two or more columns become one table:
+    rows spaced up to twice the type size apart when each shows its own cells, a row whose cells
+    are set closer than a gap when its words start at the other rows' columns."""
     out: list[Line] = []
     i = 0
     while i < len(lines):
         shape = _row_shape(lines[i], body)
-        j = i
+        j, own = i, 1
+        cut: dict[int, list[list[Word]]] = {}
         while shape is not None and j + 1 < len(lines) \
-                and (lines[j + 1].page, lines[j + 1].column) == (lines[i].page, lines[i].column) \
-                and lines[j + 1].top - lines[j].bottom < lines[i].size \
-                and _aligned(shape, _row_shape(lines[j + 1], body) or []):
+                and (lines[j + 1].page, lines[j + 1].column) == (lines[i].page, lines[i].column):
+            gap = lines[j + 1].top - lines[j].bottom
+            if gap < 2 * lines[i].size and _aligned(shape, _row_shape(lines[j + 1], body) or []):
+                own += 1
+            elif gap < 1.5 * lines[i].size and (cells := _split_at(lines[j + 1], shape, body)) is not None:
+                cut[j + 1] = cells
+            else:
+                break
             j += 1
-        if j > i:
-            rows = [[" ".join(w.text for w in c) for c in _cells(ln)] for ln in lines[i : j + 1]]
+        while j > i and j in cut:  # a table ends on a row of its own
+            del cut[j]
+            j -= 1
+        if j > i and own >= 2:
+            rows = [[" ".join(w.text for w in c) for c in cut.get(k) or _cells(lines[k])] for k in range(i, j + 1)]
             key = len(tables)
             tables[key] = rows
             ln = lines[i]
@@ -386,6 +488,10 @@ def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_
             words = [Word.from_plumber(w) for w in raw if not any(
                 b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
                 for b in boxes)]
+            shapes = [s for s in (*page.curves, *page.rects) if not any(
+                b[0] - 1 <= s["x0"] and s["x1"] <= b[2] + 1 and b[1] - 1 <= s["top"] and s["bottom"] <= b[3] + 1
+                for b in boxes)]
+            words += drawn_bullets(shapes, words)
             for t in found:
                 rows = [[" ".join((c or "").split()) for c in row] for row in t.extract()]
                 rows = [r for r in rows if any(r)]
@@ -421,11 +527,15 @@ def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_
     lines = [ln for page in kept for ln in page]
     left_out = {id(ln) for page in kept for ln in page}
     running = list(dict.fromkeys(ln.text for page in laid_out for ln in page if id(ln) not in left_out))
-    builder = _BlockBuilder(body, tables)
-    for line in _unruled_tables(lines, tables, body):
-        builder.add(line)
-    builder.flush()
-    blocks = _finish(_merge_across_breaks(builder))
+    token = _VOCABULARY.set(_vocabulary(lines))
+    try:
+        builder = _BlockBuilder(body, tables, _leading(lines, body))
+        for line in _unruled_tables(lines, tables, body):
+            builder.add(line)
+        builder.flush()
+        blocks = _finish(_merge_across_breaks(builder))
+    finally:
+        _VOCABULARY.reset(token)
     blank = [str(n + 1) for n, words in enumerate(all_words) if not any(w.text != _TABLE for w in words)]
     plural = len(blank) > 1
     warning = (f"page{'s' if plural else ''} {', '.join(blank)} without a text layer (scanned?); "

@@ -8,13 +8,13 @@ word crosses, and read left column, then right, band by band between full-width 
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-__all__ = ["Line", "Word", "body_size", "drop_running_lines", "find_gutter", "page_lines"]
+__all__ = ["Line", "Word", "body_size", "drawn_bullets", "drop_running_lines", "find_gutter", "page_lines"]
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_CID = re.compile(r"\(cid:\d+\)")
 _SYMBOL_FONT = re.compile(r"dingbat|symbol|wingding|webding", re.IGNORECASE)
 
 
@@ -61,13 +61,21 @@ class Line:
         return max(w.bottom for w in self.main_words())
 
     def main_words(self) -> list[Word]:
-        biggest = max(w.size for w in self.words)
-        main = [w for w in self.words if w.size >= biggest * 0.85]
+        """The words in the line's own type: not raised markers set smaller, not a bullet set
+        larger in its gutter."""
+        size = self.size
+        main = [w for w in self.words if size * 0.85 <= w.size <= size * 1.18]
         return main or self.words
 
     @property
     def size(self) -> float:
-        return statistics.median(w.size for w in self.main_words())
+        """The size most of the line's characters are set in (a bullet glyph or a marker, one
+        or two characters, does not change it)."""
+        counts: Counter[float] = Counter()
+        for w in self.words:
+            glyphs = len(_CID.sub("?", w.text))
+            counts[w.size] += glyphs if glyphs > 1 or w.text.isalnum() else 0.5
+        return max(counts, key=lambda s: (counts[s], s))
 
     @property
     def bold(self) -> bool:
@@ -78,10 +86,14 @@ class Line:
         return " ".join(w.text for w in self.words)
 
     def is_raised(self, word: Word) -> bool:
-        """A footnote marker: digits set smaller than the line and raised above its baseline."""
-        if not re.fullmatch(r"\d{1,3}", word.text) or word.size > self.size * 0.85:
+        """A footnote marker: digits raised above the line's baseline, set smaller (a little
+        rise is enough) or in the line's own size (then clearly raised: a third of the size)."""
+        if not re.fullmatch(r"\d{1,3}", word.text) or word.size > self.size * 1.02:
             return False
-        return word.bottom < self.bottom - self.size * 0.15
+        rise = self.bottom - word.bottom
+        if word.size <= self.size * 0.85:
+            return rise > self.size * 0.15
+        return rise > self.size * 0.3 and word.bottom > self.top
 
 
 def body_size(words: list[Word]) -> float:
@@ -211,3 +223,33 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float], body: floa
         kept.append([ln for ln in lines if not (margin(ln, height) and (
             (_shape(ln.text), round(ln.top / 3)) in repeated or _PAGE_NUMBER.match(ln.text.strip())))])
     return kept
+
+
+def drawn_bullets(shapes: list[dict], words: list[Word]) -> list[Word]:
+    """Bullets drawn as shapes (a browser's list discs and squares, a design tool's icons): a
+    small, roughly square shape, no taller than the text beside it, in the gutter just left of a
+    line's first word and level with it, becomes a bullet word ``•`` (size 0: it does not count
+    in the line's type size)."""
+    out: list[Word] = []
+    texts = [w for w in words if w.text.strip()]
+    for shape in shapes:
+        x0, x1, top, bottom = (float(shape[k]) for k in ("x0", "x1", "top", "bottom"))
+        w, h = x1 - x0, bottom - top
+        if not (1.0 <= w <= 9 and 1.0 <= h <= 9 and 0.5 <= w / h <= 2):
+            continue
+        middle = (top + bottom) / 2
+        beside = [t for t in texts if t.top <= middle <= t.bottom and h <= (t.bottom - t.top) * 1.1]
+        right = [t for t in beside if t.x0 >= x1 - 0.5]
+        if not right:
+            continue
+        first = min(right, key=lambda t: t.x0)
+        gap = first.x0 - x1
+        if gap > 3 * (first.bottom - first.top) or any(x1 - 0.5 <= t.x1 <= first.x0 and t is not first
+                                                       for t in beside if t.x0 < first.x0):
+            continue  # too far from the text, or not the line's start (an icon inside the text)
+        if any(t.x0 < x0 and t.x1 > x0 - 2 * w for t in beside):
+            continue  # text just left of it: an inline icon, not a bullet in the gutter
+        if any(abs(b.top - top) < 0.5 and abs(b.x0 - x0) < 0.5 for b in out):
+            continue  # the same disc filled and stroked
+        out.append(Word("•", x0, x1, top, bottom, 0.0, False, True))
+    return out
