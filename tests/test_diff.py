@@ -172,3 +172,11 @@ def test_diff_command(runner, editions_index):
     ]
     failed = runner.invoke(main, ["diff", "Cambodia", "--family", "mgi", "--index", str(editions_index)])
     assert failed.exit_code == 2 and failed.output.startswith("error: the index holds one edition")
+
+
+def test_a_long_changed_section_shows_its_changed_sentences():
+    from mgiassist.cli.diff import changed_sentences
+
+    text = "Unchanged words here. " * 30 + "Remittances grew [-4%-]{+5%+} last year. " + "More unchanged words."
+    assert changed_sentences(text) == "… Remittances grew [-4%-]{+5%+} last year. …"
+    assert changed_sentences("Short [-a-]{+b+}.") == "Short [-a-]{+b+}."

@@ -111,6 +111,9 @@ def test_editions_are_grouped_by_family_and_place_and_ordered_by_date():
         # free-form profiles are never hidden behind one another
         Edition("x.txt", FAMILY_OTHER, "Cambodia", None, "2019"),
         Edition("y.txt", FAMILY_OTHER, "Cambodia", None, "2020"),
+        # two renderings of one profile are one edition: neither hides the other
+        Edition("k.pdf", FAMILY_MGI, "Kenya", None, "May 2020"),
+        Edition("k.txt", FAMILY_MGI, "Kenya", None, "May 2020"),
     ]
     grouped = group_editions(records)
     mapping = grouped[(FAMILY_MAPPING, "Cambodia", None)]
@@ -119,7 +122,9 @@ def test_editions_are_grouped_by_family_and_place_and_ordered_by_date():
     assert mapping[-1].note == "newest of 3 editions"
     assert mapping[0].note == "edition 1 of 3, not the newest"
     assert grouped[(FAMILY_MGI, "Ghana", "Accra")][0].count == 1  # a city is not its country
-    assert all(len(members) == 1 for key, members in grouped.items() if key[0] != FAMILY_MAPPING)
+    assert all(len(members) == 1 for key, members in grouped.items() if key[0] != FAMILY_MAPPING and key[1] != "Kenya")
+    kenya = grouped[(FAMILY_MGI, "Kenya", None)]
+    assert [(e.newest, e.count, e.note) for e in kenya] == [(True, 1, None), (True, 1, None)]
     assert edition_note(1, 1) is None
 
 

@@ -5,12 +5,13 @@ the contract outside tools rely on: ``{"country", "family", "from": {"date", "so
 {"date", "source"}, "changes": [{"kind": "added" | "removed" | "changed", "heading_path",
 "before", "after", "figures": [{"label", "before", "after"}]}]}``. The text output cites both
 editions, then one block per change: the heading path, the text with the changed words marked
-("[-old-]{+new+}"), the figures before → after.
+("[-old-]{+new+}"; of a long section only its changed sentences), the figures before → after.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from mgiassist.editions import EditionDiff, mark_words
 from mgiassist.editions.diff import Change
 from mgiassist.schema import FAMILY_LABELS
 
-__all__ = ["diff_command", "format_diff"]
+__all__ = ["changed_sentences", "diff_command", "format_diff"]
 
 _SIGNS = {"added": "+ Added", "removed": "- Removed", "changed": "~ Changed"}
 
@@ -28,10 +29,31 @@ def _indented(text: str) -> list[str]:
     return [f"    {line}" for line in text.splitlines() if line.strip()]
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_MARKS = ("[-", "-]", "{+", "+}")
+LONG_CHANGE = 400  # characters: a longer changed section shows only its changed sentences
+
+
+def changed_sentences(marked: str) -> str:
+    """A long marked text cut to the sentences holding a change, "…" between them."""
+    if len(marked) <= LONG_CHANGE:
+        return marked
+    kept: list[str] = []
+    for line in marked.splitlines():
+        parts = _SENTENCE_END.split(line)
+        changed = [part for part in parts if any(mark in part for mark in _MARKS)]
+        if changed:
+            text = " … ".join(changed)
+            before = "… " if changed[0] is not parts[0] else ""
+            after = " …" if changed[-1] is not parts[-1] else ""
+            kept.append(f"{before}{text}{after}")
+    return "\n".join(kept) or marked
+
+
 def _change_lines(change: Change) -> list[str]:
     lines = [f"{_SIGNS[change.kind]} · {' › '.join(change.heading_path) or '(no heading)'}"]
     if change.kind == "changed":
-        lines += _indented(mark_words(change.before or "", change.after or ""))
+        lines += _indented(changed_sentences(mark_words(change.before or "", change.after or "")))
     else:
         lines += _indented(change.after if change.kind == "added" else change.before or "")
     lines += [f"    figure: {figure.line()}" for figure in change.figures]

@@ -26,8 +26,10 @@ def format_editions(editions: Sequence[Edition]) -> str:
         return "The index holds no profile."
     lines: list[str] = []
     width = max(len(e.date or "undated") for e in editions)
+    series = None
     for e in editions:
-        if e.position == 1:
+        if (e.place, e.family) != series:
+            series = (e.place, e.family)
             family = FAMILY_LABELS.get(e.family, e.family)
             count = f", {e.count} editions" if e.count > 1 else ""
             lines += ["" if lines else None, f"{e.place or 'unknown country'} · {family}{count}"]

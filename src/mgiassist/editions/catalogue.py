@@ -146,7 +146,8 @@ def _order(edition: Edition) -> tuple[tuple[int, int], str]:
 
 
 def group_editions(records: Iterable[Edition]) -> dict[SeriesKey, list[Edition]]:
-    """Series → its editions, oldest first, each with its position and the series' count.
+    """Series → its editions, oldest first, each with its position and the series' count (of
+    distinct dates: files of the same date are one edition, and both answer).
 
     A profile of no known family or country is a series of its own (its country is only a guess
     from its text): it is never hidden behind another file."""
@@ -159,9 +160,12 @@ def group_editions(records: Iterable[Edition]) -> dict[SeriesKey, list[Edition]]
     grouped = {}
     for key, members in series.items():
         ordered = sorted(members, key=_order)
+        # files of one date are one edition (two renderings of a profile, an undated pair):
+        # neither hides the other
+        dates = sorted({date_key(e.date) or (0, 0) for e in ordered})
         grouped[key] = [
-            Edition(**{**e.__dict__, "position": n, "count": len(ordered)})
-            for n, e in enumerate(ordered, start=1)
+            Edition(**{**e.__dict__, "position": dates.index(date_key(e.date) or (0, 0)) + 1, "count": len(dates)})
+            for e in ordered
         ]
     return grouped
 
