@@ -192,3 +192,113 @@ def test_sections_keep_the_page_they_start_on(tmp_path):
     assert document.running == ["Migration profile · Ghana · February 2021"]
     profile = parse_document(document, "ghana.pdf", "hash")
     assert [(s.heading_path, s.origin["page"]) for s in profile.sections] == [(("Part 1",), 1), (("Part 2",), 2)]
+
+
+# ------------------------------------------------------------------ reasoning from the page's own statistics
+
+
+def test_a_bullet_set_larger_than_its_text_keeps_the_wrapped_lines(tmp_path):
+    """reportlab's ListFlowable: Helvetica's bullet at 12 pt (an unmapped glyph), text at 10 pt;
+    the line's size is the size of most of its characters, so the wrapped line continues the item."""
+    def draw(c, _):
+        for i, y in enumerate((700, 670)):
+            text_at(c, 50, y, "\x7f", size=12)
+            text_at(c, 68, y, sentence(8, i))
+            text_at(c, 68, y - 13, "care under the scheme.")
+    got = blocks(pdf(tmp_path, draw))
+    assert [(type(b), b.text) for b in got] == [
+        (ListItem, sentence(8, 0) + " care under the scheme."), (ListItem, sentence(8, 1) + " care under the scheme.")]
+
+
+def test_bullets_drawn_as_shapes_start_list_items(tmp_path):
+    """A browser's list discs are drawn, not typed: a small filled shape left of a line's first word."""
+    def draw(c, _):
+        text_at(c, 50, 720, "Well-developed areas:")
+        for i, y in enumerate((700, 672)):
+            c.circle(72, y + 3.5, 1.5, stroke=0, fill=1)
+            text_at(c, 80, y, sentence(8, i))
+            text_at(c, 80, y - 13, "wrapped on.")
+        text_at(c, 50, 630, "A paragraph with an icon")
+        c.rect(50 + c.stringWidth("A paragraph with an icon ", "Helvetica", 10), 631, 5, 5, fill=1)
+    got = blocks(pdf(tmp_path, draw))
+    assert [type(b) for b in got] == [Paragraph, ListItem, ListItem, Paragraph]
+    assert got[2].text == sentence(8, 1) + " wrapped on."
+    assert got[3].text == "A paragraph with an icon"
+
+
+def test_a_digit_raised_in_the_lines_own_size_is_a_marker(tmp_path):
+    """A browser's <sup> in a heading: the digit is barely smaller, but raised by half its size."""
+    def draw(c, _):
+        text_at(c, 50, 700, "Dual citizenship", "Helvetica-Bold", 13)
+        text_at(c, 50 + c.stringWidth("Dual citizenship", "Helvetica-Bold", 13), 706, "1", "Helvetica-Bold", 12)
+        text_at(c, 50, 680, "Article 33 of 1993 allows it.")
+    got = blocks(pdf(tmp_path, draw))
+    assert (got[0].text, got[0].markers) == ("Dual citizenship", ((16, 1),))
+    assert got[1].text == "Article 33 of 1993 allows it." and got[1].markers == ()
+
+
+def test_a_line_end_hyphen_is_kept_unless_the_joined_word_is_attested(tmp_path):
+    def draw(c, _):
+        lines = ["The Well-being domain covers migrants' well-", "being and the govern-", "ment of regular provincial-",
+                 "and district-level offices, all Government-", "funded."]
+        for i, line in enumerate(lines):
+            text_at(c, 50, 700 - 12 * i, line)
+    [block] = blocks(pdf(tmp_path, draw))
+    assert block.text == ("The Well-being domain covers migrants' well-being and the government of regular "
+                          "provincial- and district-level offices, all Government-funded.")
+
+
+def test_a_dash_wrapped_to_the_line_start_stays_in_the_text(tmp_path):
+    def draw(c, _):
+        text_at(c, 50, 700, "The team worked with the Ministry of Interior")
+        text_at(c, 50, 688, "- to implement a project.")
+        text_at(c, 50, 660, "The plan has two parts:")
+        text_at(c, 50, 648, "- training abroad;")
+        text_at(c, 50, 636, "- return.")
+    got = blocks(pdf(tmp_path, draw))
+    assert [(type(b), b.text) for b in got] == [
+        (Paragraph, "The team worked with the Ministry of Interior - to implement a project."),
+        (Paragraph, "The plan has two parts:"), (ListItem, "training abroad;"), (ListItem, "return.")]
+
+
+def test_line_spacing_is_read_from_the_document(tmp_path):
+    """Loose leading (a browser's line boxes): lines 6 pt apart at 10 pt still make one paragraph
+    when that is the document's usual gap; a gap twice as large still parts paragraphs."""
+    def draw(c, _):
+        y = 760
+        for p in range(3):
+            for i in range(4):
+                text_at(c, 50, y, sentence(10, p + i) + ("." if i == 3 else ""))
+                y -= 16
+            y -= 14
+    got = blocks(pdf(tmp_path, draw))
+    assert [type(b) for b in got] == [Paragraph] * 3
+    assert got[0].text.endswith(sentence(10, 3) + ".")
+
+
+def test_table_rows_whose_cells_touch_follow_the_other_rows_columns(tmp_path):
+    """A borderless HTML table: one row's first cell runs up to the next column, with no gap wider
+    than a word space; the other rows show where the columns start."""
+    def draw(c, _):
+        rows = [("Thailand", "689,451"), ("United States of America", "196,003"), ("France", "69,748"),
+                ("Australia", "38,278")]
+        x = 50 + c.stringWidth("United States of America ", "Helvetica", 10)
+        for i, (country, people) in enumerate(rows):
+            text_at(c, 50, 700 - 20 * i, country)  # rows 20 pt apart: more than the type size
+            text_at(c, x, 700 - 20 * i, people)
+    [table] = blocks(pdf(tmp_path, draw))
+    assert isinstance(table, Table)
+    assert table.rows[1] == ["United States of America", "196,003"] and len(table.rows) == 4
+
+
+def test_a_note_number_alone_on_its_line_opens_the_note(tmp_path):
+    """A long address cannot follow its note number on the line: the number stands alone."""
+    def draw(c, _):
+        for i in range(3):
+            text_at(c, 50, 700 - 12 * i, sentence(9, i) + ("." if i == 2 else ""))
+        text_at(c, 50, 600, "17", size=5)
+        text_at(c, 50, 592, "https://www.example.org/culture/article/2018/05/22/a-very-long-address.html", size=7)
+    got = blocks(pdf(tmp_path, draw))
+    note = got[-1]
+    assert isinstance(note, FootnoteDefinition)
+    assert (note.number, note.text) == (17, "https://www.example.org/culture/article/2018/05/22/a-very-long-address.html")
