@@ -137,6 +137,17 @@ def test_diff_of_the_newest_two_editions(editions_index):
     assert len(payload["changes"]) == 5  # nothing else differs
 
 
+def test_the_series_a_front_end_can_offer(editions_index):
+    from mgiassist.editions import diff_text, diffable_series
+
+    assert diffable_series(editions_index) == [{
+        "place": "Cambodia", "country": "Cambodia", "city": None, "family": "diaspora-mapping",
+        "dates": ["September 2020", "September 2022", "September 2023"],
+    }]
+    text = diff_text(diff_editions(editions_index, "Cambodia", family="diaspora-mapping", date_from="September 2020"))
+    assert text.startswith("Cambodia · Diaspora engagement mapping: September 2020 → September 2023")
+
+
 def test_diff_between_named_editions_and_its_errors(editions_index):
     diff = diff_editions(editions_index, "KHM", family="mapping", date_from="2020", date_to="September 2022")
     assert (diff.before.source, diff.after.source) == (OLD, MAPPING)
@@ -175,7 +186,7 @@ def test_diff_command(runner, editions_index):
 
 
 def test_a_long_changed_section_shows_its_changed_sentences():
-    from mgiassist.cli.diff import changed_sentences
+    from mgiassist.editions.text import changed_sentences
 
     text = "Unchanged words here. " * 30 + "Remittances grew [-4%-]{+5%+} last year. " + "More unchanged words."
     assert changed_sentences(text) == "… Remittances grew [-4%-]{+5%+} last year. …"

@@ -28,7 +28,8 @@ from mgiassist.editions.diff import (
     mark_words,
     word_diff,
 )
-from mgiassist.editions.stored import diff_editions, list_editions
+from mgiassist.editions.stored import diff_editions, diffable_series, list_editions
+from mgiassist.editions.text import diff_text
 
 __all__ = [
     "Change",
@@ -39,7 +40,9 @@ __all__ = [
     "date_key",
     "date_matches",
     "diff_editions",
+    "diff_text",
     "diff_units",
+    "diffable_series",
     "edition_note",
     "editions_of_manifest",
     "group_editions",

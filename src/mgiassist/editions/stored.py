@@ -21,7 +21,14 @@ from mgiassist.index.manifest import Manifest, damaged, sha256_of
 from mgiassist.schema import FAMILY_LABELS, FAMILY_MAPPING, FAMILY_MGI, Chunk
 from mgiassist.text.countries import CountryMatcher, lookup_country
 
-__all__ = ["choose_series", "diff_editions", "list_editions", "resolve_family", "resolve_place"]
+__all__ = [
+    "choose_series",
+    "diff_editions",
+    "diffable_series",
+    "list_editions",
+    "resolve_family",
+    "resolve_place",
+]
 
 
 def _fold(text: str) -> str:
@@ -69,6 +76,21 @@ def list_editions(index_dir: Path | str, country: str | None = None) -> list[Edi
         name, city = resolve_place(country, editions, manifest)
         editions = [e for e in editions if e.country == name and (city is None or e.city == city)]
     return editions
+
+
+def diffable_series(index_dir: Path | str) -> list[dict[str, object]]:
+    """The series a diff can compare (two editions or more), for a front end's "What changed"
+    choices: ``[{"place", "country", "city", "family", "dates": [oldest … newest]}]``; pass
+    ``place`` (or ``country``), ``family`` and two of ``dates`` to :func:`diff_editions`."""
+    series: dict[tuple, list[Edition]] = {}
+    for e in list_editions(index_dir):
+        series.setdefault((e.place, e.country, e.city, e.family), []).append(e)
+    return [
+        {"place": place, "country": country, "city": city, "family": family,
+         "dates": list(dict.fromkeys(e.date or "undated" for e in members))}
+        for (place, country, city, family), members in series.items()
+        if len({e.position for e in members}) > 1
+    ]
 
 
 def choose_series(editions: Sequence[Edition], place: tuple[str, str | None], family: str | None) -> list[Edition]:
