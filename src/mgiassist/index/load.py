@@ -3,6 +3,12 @@
 Every way a folder can be damaged ends in :class:`IndexCorruptError` with a one-line reason
 naming the file (missing, empty, truncated, checksum, wrong shape or dimension, a manifest field
 of the wrong type), or :class:`IndexMismatchError` for an index of another format version.
+
+Checksums only say a file is the one the build recorded. Each file's structure is checked too,
+so a file rewritten with its checksum recorded again is still named: the BM25 matrix against the
+chunk count and its vocabulary, the sentence and word tables against the chunks, the model and
+the dimension, every ``countries`` entry of the manifest, and the manifest's ``model_id``
+against the model the sentence and word vectors were made by.
 """
 
 from __future__ import annotations
@@ -30,9 +36,10 @@ from mgiassist.index.layout import (
 )
 from mgiassist.index.lock import BuildLock
 from mgiassist.index.manifest import HNSW_EF_SEARCH, Manifest, damaged, read_manifest
-from mgiassist.index.vocabulary import VOCABULARY_JSON, Vocabulary, load_vocabulary
+from mgiassist.index.sentence_table import SentenceTable, read_sentence_table
+from mgiassist.index.vocabulary import Vocabulary, read_vocabulary
 from mgiassist.schema import Chunk
-from mgiassist.text.countries import CountryNames
+from mgiassist.text.countries import CountryNames, lookup_country
 from mgiassist.text.lexical import LexicalIndex
 
 __all__ = [
@@ -60,6 +67,8 @@ class LoadedIndex:
     abstain_threshold: float | None = None
     # the corpus words' vectors (vocabulary.json/.npy), None for an index built before them
     vocabulary: Vocabulary | None = None
+    # the answer step's sentence vectors (sentences.json/.npy), None for an index built before them
+    sentences: SentenceTable | None = None
 
     @property
     def countries(self) -> list[CountryNames]:
@@ -92,7 +101,7 @@ def _read_chunks(path: Path) -> list[Chunk]:
                 continue
             try:
                 chunks.append(Chunk.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
                 raise ValueError(
                     f"{CHUNKS} line {number} is not a valid chunk ({_first_line(exc)})"
                 ) from exc
@@ -183,8 +192,22 @@ def _load_from(index_dir: Path, verify_hashes: bool) -> LoadedIndex:
     except ValueError as exc:
         raise damaged(index_dir, [str(exc)]) from exc
     problems = _shape_problems(manifest, chunks, vectors, dense)
+    problems += _country_problems(manifest)
+    problems += _bm25_problems(lexical, manifest.chunk_count)
     if problems:
         raise damaged(index_dir, problems)
+    try:
+        sentences = read_sentence_table(
+            folder, model_id=manifest.model_id, dimension=manifest.dimension,
+            chunk_lengths={c.chunk_id: len(c.text) for c in chunks},
+        )
+        vocabulary = read_vocabulary(folder, model_id=manifest.model_id, dimension=manifest.dimension)
+    except ValueError as exc:
+        raise damaged(index_dir, [str(exc)]) from exc
+    if sentences is not None and manifest.sentence_count not in (None, len(sentences)):
+        raise damaged(index_dir, [
+            f"{SENTENCES} holds {len(sentences)} sentences, the manifest says {manifest.sentence_count}"
+        ])
     if isinstance(dense, faiss.IndexHNSW):
         dense.hnsw.efSearch = manifest.hnsw_ef_search
     return LoadedIndex(
@@ -195,20 +218,71 @@ def _load_from(index_dir: Path, verify_hashes: bool) -> LoadedIndex:
         dense=dense,
         lexical=lexical,
         abstain_threshold=_read_threshold(folder / CALIBRATION),
-        vocabulary=_read_vocabulary(folder, manifest),
+        vocabulary=vocabulary,
+        sentences=sentences,
     )
 
 
-def _read_vocabulary(folder: Path, manifest: Manifest) -> Vocabulary | None:
-    """The word vectors, when they are of this index's model (checksums were checked above);
-    without them a search expands nothing."""
-    vocabulary = load_vocabulary(folder)
-    if vocabulary is None:
-        return None
-    if vocabulary.model_id != manifest.model_id or (len(vocabulary) and vocabulary.dimension != manifest.dimension):
-        log.warning("ignoring %s: its vectors are not of the index's model", folder / VOCABULARY_JSON)
-        return None
-    return vocabulary
+SENTENCES = "sentences.json"
+_COUNTRY_TEXT = ("alpha_3", "alpha_2")
+
+
+def _country_problems(manifest: Manifest) -> list[str]:
+    """Each ``countries`` entry must give a country the search can name: one this library
+    knows by its name, or a full record (name, codes, aliases and translations as strings)."""
+    for number, entry in enumerate(manifest.countries, start=1):
+        name = entry.get("name")
+        what = f"manifest.json countries entry {number} ({str(name)[:40]!r})"
+        if lookup_country(name) is not None:
+            continue
+        if not all(isinstance(entry.get(key), str) and entry.get(key) for key in _COUNTRY_TEXT):
+            return [f"{what} lacks its alpha_3 and alpha_2 codes"]
+        if not isinstance(entry.get("official_name"), (str, type(None))):
+            return [f"{what} has an official_name that is not a string"]
+        for key in ("aliases", "translations"):
+            values = entry.get(key, [])
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                return [f"{what} field {key} should be a list of strings"]
+    try:
+        manifest.country_names()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return [f"manifest.json field countries cannot be read ({_first_line(exc)})"]
+    return []
+
+
+def _bm25_problems(lexical: LexicalIndex, count: int) -> list[str]:
+    """The BM25 matrix (column-compressed, one column per term) and its vocabulary must agree
+    with each other and with the chunk count, or a search would index outside them."""
+    retriever = getattr(lexical, "_retriever", None)
+    scores = getattr(retriever, "scores", None)
+    vocab = getattr(retriever, "vocab_dict", None)
+    if not isinstance(scores, dict) or not isinstance(vocab, dict):
+        return [f"{BM25_DIR} cannot be read (no score matrix or vocabulary)"]
+    data, indices, indptr = (np.asarray(scores.get(k)) for k in ("data", "indices", "indptr"))
+    name = f"{BM25_DIR}/"
+    if not (data.ndim == indices.ndim == indptr.ndim == 1):
+        return [f"{name}data, indices and indptr should be flat arrays"]
+    if not (np.issubdtype(indices.dtype, np.integer) and np.issubdtype(indptr.dtype, np.integer)):
+        return [f"{name}indices and indptr should hold integers"]
+    if not np.issubdtype(data.dtype, np.floating):
+        return [f"{name}data.csc.index.npy should hold numbers"]
+    if len(data) != len(indices):
+        return [f"{name}data.csc.index.npy holds {len(data)} scores, indices.csc.index.npy {len(indices)}"]
+    if len(indptr) == 0 or indptr[0] != 0 or indptr[-1] != len(indices) or np.any(np.diff(indptr) < 0):
+        return [f"{name}indptr.csc.index.npy does not delimit the {len(indices)} scores (start 0, never decreasing)"]
+    if len(indices) and (indices.min() < 0 or indices.max() >= count):
+        return [f"{name}indices.csc.index.npy names document {int(indices.max())}, the index holds {count}"]
+    ids = list(vocab.values())
+    if not all(isinstance(k, str) for k in vocab) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in ids
+    ):
+        return [f"{name}vocab.index.json should map terms to integers"]
+    terms = len(indptr) - 1  # columns of the matrix
+    # bm25s numbers the empty token last, one past the matrix's columns
+    used = [i for term, i in vocab.items() if term]
+    if len(set(ids)) != len(ids) or (used and (min(used) < 0 or max(used) >= terms)):
+        return [f"{name}vocab.index.json numbers its terms outside the {terms} columns of the score matrix"]
+    return []
 
 
 def _read_threshold(calibration: Path) -> float | None:

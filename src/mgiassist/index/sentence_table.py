@@ -18,7 +18,7 @@ Builds are incremental: sentences already in the old table keep their vectors.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ __all__ = [
     "chunk_sentences",
     "load_sentence_table",
     "precomputed_encoder",
+    "read_sentence_table",
 ]
 
 FORMAT = 1
@@ -111,6 +112,80 @@ def load_sentence_table(folder: Path | str, *, mmap: bool = True) -> SentenceTab
     step then encodes sentences itself, as before)."""
     return load_vector_file(folder, SENTENCES_JSON, SENTENCES_NPY, _sentence_table,
                             what="sentence vectors", mmap=mmap)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def sentence_table_problem(
+    payload: Any, vectors: np.ndarray, *, model_id: str, dimension: int,
+    chunk_lengths: Mapping[str, int] | None = None,
+) -> str | None:
+    """What is wrong with a stored table's structure, as one phrase naming the file (None: all
+    is well): the format, the model and dimension of the index, one float32 row per text, and
+    every span ``[start, end, row]`` inside its chunk's text (``chunk_lengths``: chunk id →
+    length) and pointing at a row that exists."""
+    name = SENTENCES_JSON
+    if not isinstance(payload, dict):
+        return f"{name} is not a JSON object"
+    if payload.get("format") != FORMAT:
+        return f"{name} is of format {payload.get('format')!r}, not {FORMAT}"
+    if payload.get("model_id") != model_id:
+        return f"{name} was made by the model {payload.get('model_id')!r}, the manifest says {model_id!r}"
+    if payload.get("dimension") != dimension:
+        return f"{name} says dimension {payload.get('dimension')!r}, the index has {dimension}"
+    texts, chunks = payload.get("texts"), payload.get("chunks")
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        return f"{name} field texts should be a list of strings"
+    if vectors.ndim != 2 or vectors.dtype != np.float32 or vectors.shape != (len(texts), dimension):
+        return (f"{SENTENCES_NPY} holds a {'×'.join(map(str, vectors.shape))} {vectors.dtype} array, "
+                f"expected {len(texts)}×{dimension} float32 (one row per text of {name})")
+    if not isinstance(chunks, dict):
+        return f"{name} field chunks should be an object"
+    rows = len(texts)
+    for chunk_id, spans in chunks.items():
+        if chunk_lengths is not None and chunk_id not in chunk_lengths:
+            return f"{name} lists sentences of chunk {chunk_id[:40]!r}, which the index does not hold"
+        length = chunk_lengths[chunk_id] if chunk_lengths is not None else None
+        if not isinstance(spans, list):
+            return f"{name} entry chunks[{chunk_id[:40]!r}] should be a list of [start, end, row]"
+        for span in spans:
+            if not (isinstance(span, list) and len(span) == 3 and all(_is_int(v) for v in span)):
+                return f"{name} entry chunks[{chunk_id[:40]!r}] holds {str(span)[:40]}, not [start, end, row]"
+            start, end, row = span
+            if not 0 <= start <= end or (length is not None and end > length):
+                return f"{name} entry chunks[{chunk_id[:40]!r}] has a span {start}–{end} outside its chunk"
+            if not 0 <= row < rows:
+                return f"{name} entry chunks[{chunk_id[:40]!r}] points at row {row} of {rows}"
+    return None
+
+
+def read_sentence_table(
+    folder: Path | str, *, model_id: str, dimension: int,
+    chunk_lengths: Mapping[str, int] | None = None, mmap: bool = True,
+) -> SentenceTable | None:
+    """The table of an index being loaded, checked strictly: None when the index has none (built
+    before it existed); ``ValueError`` with one phrase naming the file when it is unreadable or
+    malformed (damage the manifest's checksums cannot see when they were recorded again)."""
+    folder = Path(folder)
+    if not (folder / SENTENCES_JSON).is_file():
+        return None
+    try:
+        payload = json.loads((folder / SENTENCES_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ValueError(f"{SENTENCES_JSON} cannot be read ({type(exc).__name__})") from exc
+    try:
+        vectors = np.load(folder / SENTENCES_NPY, allow_pickle=False, mmap_mode="r" if mmap else None)
+    except (OSError, ValueError, EOFError) as exc:
+        raise ValueError(f"{SENTENCES_NPY} cannot be read ({type(exc).__name__})") from exc
+    problem = sentence_table_problem(
+        payload, vectors, model_id=model_id, dimension=dimension, chunk_lengths=chunk_lengths
+    )
+    if problem:
+        raise ValueError(problem)
+    chunks = {cid: [tuple(t) for t in spans] for cid, spans in payload["chunks"].items()}
+    return SentenceTable(model_id, payload["texts"], vectors, chunks)
 
 
 def build_sentence_table(
@@ -182,5 +257,6 @@ def answer_encoder(assistant: Any, table: SentenceTable | None = None) -> Encode
     sentence vectors, then the assistant's own encode cache, which already holds the question's
     vector from the search (so an answer costs no encode beyond the search's)."""
     if table is None:
-        table = load_sentence_table(assistant.index.path)
+        # the table load_index checked, else (an index loaded some other way) read it now
+        table = getattr(assistant.index, "sentences", None) or load_sentence_table(assistant.index.path)
     return precomputed_encoder(table, assistant.encoder.encode)

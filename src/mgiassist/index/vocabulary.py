@@ -33,6 +33,7 @@ __all__ = [
     "build_vocabulary",
     "load_vocabulary",
     "neighbour_terms",
+    "read_vocabulary",
     "vocabulary_words",
 ]
 
@@ -119,6 +120,47 @@ def _vocabulary(payload: dict[str, Any], vectors: np.ndarray) -> Vocabulary | No
             or vectors.dtype != np.float32):
         return None
     return Vocabulary(str(payload.get("model_id", "")), words, vectors)
+
+
+def vocabulary_problem(payload: Any, vectors: np.ndarray, *, model_id: str, dimension: int) -> str | None:
+    """What is wrong with a stored vocabulary's structure, one phrase naming the file (None:
+    all is well): format, the index's model, one float32 row of the index's dimension per word."""
+    name = VOCABULARY_JSON
+    if not isinstance(payload, dict):
+        return f"{name} is not a JSON object"
+    if payload.get("format") != FORMAT:
+        return f"{name} is of format {payload.get('format')!r}, not {FORMAT}"
+    if payload.get("model_id") != model_id:
+        return f"{name} was made by the model {payload.get('model_id')!r}, the manifest says {model_id!r}"
+    words = payload.get("words")
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        return f"{name} field words should be a list of strings"
+    width = dimension if words else vectors.shape[-1] if vectors.ndim == 2 else 0
+    if vectors.ndim != 2 or vectors.dtype != np.float32 or vectors.shape != (len(words), width):
+        return (f"{VOCABULARY_NPY} holds a {'×'.join(map(str, vectors.shape))} {vectors.dtype} array, "
+                f"expected {len(words)}×{dimension} float32 (one row per word of {name})")
+    return None
+
+
+def read_vocabulary(folder: Path | str, *, model_id: str, dimension: int) -> Vocabulary | None:
+    """The vocabulary of an index being loaded, checked strictly: None when the index has none
+    (built before it existed); ``ValueError`` with one phrase naming the file when it is
+    unreadable or malformed."""
+    folder = Path(folder)
+    if not (folder / VOCABULARY_JSON).is_file():
+        return None
+    try:
+        payload = json.loads((folder / VOCABULARY_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ValueError(f"{VOCABULARY_JSON} cannot be read ({type(exc).__name__})") from exc
+    try:
+        vectors = np.load(folder / VOCABULARY_NPY, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise ValueError(f"{VOCABULARY_NPY} cannot be read ({type(exc).__name__})") from exc
+    problem = vocabulary_problem(payload, vectors, model_id=model_id, dimension=dimension)
+    if problem:
+        raise ValueError(problem)
+    return Vocabulary(model_id, list(payload["words"]), vectors)
 
 
 def load_vocabulary(folder: Path | str) -> Vocabulary | None:
