@@ -13,7 +13,7 @@ export GRADIO_SERVER_NAME GRADIO_SERVER_PORT
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install index run test chromium bench clean
+.PHONY: install index run test chromium producers bench clean
 
 install: $(STAMP)
 
@@ -39,7 +39,16 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-test: install chromium
+# The producer matrix (tests/test_producers.py) typesets the seeds with LibreOffice as well;
+# WeasyPrint (a PyPI dev dependency) needs Pango, which Debian ships with libpango-1.0-0.
+producers:
+	@if ! command -v soffice >/dev/null || ! ldconfig -p | grep -q libpango-1.0; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+	fi
+
+test: install chromium producers
 	$(BIN)/pytest
 
 bench: install
