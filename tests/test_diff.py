@@ -191,3 +191,17 @@ def test_a_long_changed_section_shows_its_changed_sentences():
     text = "Unchanged words here. " * 30 + "Remittances grew [-4%-]{+5%+} last year. " + "More unchanged words."
     assert changed_sentences(text) == "… Remittances grew [-4%-]{+5%+} last year. …"
     assert changed_sentences("Short [-a-]{+b+}.") == "Short [-a-]{+b+}."
+
+
+def test_a_finding_that_moved_from_gaps_to_strengths_is_one_change():
+    from mgiassist.editions.text import change_lines
+
+    gap = "There is no government institution tasked with coordinating efforts to engage with the diaspora."
+    strength = "A government institution is now tasked with coordinating efforts to engage with the diaspora."
+    [change] = diff_units([unit(GAPS, gap)], [unit(FINDINGS, strength)])
+    assert (change.kind, change.heading_path, change.moved_from) == ("changed", FINDINGS, GAPS)
+    assert "moved_from" not in change.to_dict()  # the JSON contract is fixed
+    assert change_lines(change)[0] == (
+        "~ Changed · Migrants' rights › Well-developed areas"
+        "  (was under Migrants' rights › Areas with potential for further development)"
+    )

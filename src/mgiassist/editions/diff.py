@@ -90,6 +90,10 @@ class Change:
     before: str | None
     after: str | None
     figures: tuple[Figure, ...] = ()
+    # a changed section found under another heading in the older edition (a finding that moved
+    # from the areas for further development to the well-developed ones); not in the JSON
+    # contract, said in the text
+    moved_from: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -343,10 +347,11 @@ def diff_units(before: Sequence[Unit], after: Sequence[Unit]) -> list[Change]:
     placed: list[tuple[tuple[float, int, int], Change]] = []
     for i, j in paired.items():
         found = figures(before[i], after[j])
-        if before[i].text == after[j].text and before[i].rows == after[j].rows:
-            continue  # the same text under a renamed heading
+        moved = before[i].heading_path if before[i].heading_path != after[j].heading_path else None
+        if before[i].text == after[j].text and before[i].rows == after[j].rows and moved is None:
+            continue
         placed.append(((j, 0, i), Change("changed", after[j].heading_path, before[i].text, after[j].text,
-                                         tuple(found))))
+                                         tuple(found), moved)))
     for j in right:
         placed.append(((j, 0, -1), Change("added", after[j].heading_path, None, after[j].text,
                                           tuple(figures(None, after[j])))))

@@ -131,9 +131,12 @@ def _read_chunks(folder: Path, manifest: Manifest, index_dir: Path, sources: set
         if record is not None and sha256_of(path) != record.sha256:
             raise damaged(index_dir, [f"{CHUNKS} does not match its checksum"])
         found: dict[str, list[Chunk]] = {source: [] for source in sources}
+        # a line names its source as the build wrote it: skip the others without parsing them
+        needles = [json.dumps(source, ensure_ascii=False) for source in sources]
+        needles += [json.dumps(source) for source in sources]
         with path.open(encoding="utf-8") as handle:
             for line in handle:
-                if not line.strip():
+                if not line.strip() or not any(needle in line for needle in needles):
                     continue
                 data = json.loads(line)
                 if data.get("source") in found:

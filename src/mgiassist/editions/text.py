@@ -42,6 +42,8 @@ def _indented(text: str) -> list[str]:
 def change_lines(change: Change) -> list[str]:
     """One change as lines: "~ Changed · Facts & figures › Remittances", the marked text, figures."""
     lines = [f"{_SIGNS[change.kind]} · {' › '.join(change.heading_path) or '(no heading)'}"]
+    if change.moved_from:
+        lines[0] += f"  (was under {' › '.join(change.moved_from)})"
     if change.kind == "changed":
         lines += _indented(changed_sentences(mark_words(change.before or "", change.after or "")))
     else:
