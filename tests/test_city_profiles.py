@@ -65,6 +65,7 @@ def test_city_titles():
     assert city_of("City of Accra") == ("Accra", None)
     assert city_of("the City of Accra, Ghana") == ("Accra", "Ghana")
     assert city_of("Municipality of São Paulo (Brazil)") == ("São Paulo", "Brazil")
+    assert city_of("THE CITY OF ACCRA") == ("Accra", None)
     assert city_of("The Kingdom of Cambodia") is None
     assert city_of("Mexico") is None and city_of(None) is None
 
@@ -82,6 +83,13 @@ def test_a_city_profile_is_an_mgi_profile_of_its_city_and_country(city_corpus):
     assert profile.title == "Migration Governance Profile: City of Accra"
     assert profile.date == "March 2022"
     assert sum(s.kind == "finding" for s in profile.sections) == 27
+    # a Local MGI titled by the city's bare name, its country named in the text
+    bare = (city_corpus / ACCRA).read_text(encoding="utf-8").replace(
+        "Migration Governance Profile: City of Accra", "Migration Governance Profile: Accra").replace(
+        "the City of Accra (hereafter", "Accra (hereafter")
+    assert "Local Profile" in bare
+    plain = parse_profile(bare, "accra.txt")
+    assert (plain.city, plain.country, plain.title) == ("Accra", "Ghana", "Migration Governance Profile: City of Accra")
     national = parse_file(city_corpus / MGI)
     assert national.city is None and national.place == "Cambodia"
 

@@ -57,6 +57,8 @@ _CITY = re.compile(
     r"\s+of\s+(?P<city>[^,()]+?)\s*(?:,\s*(?P<country>[^()]+?)|\((?P<paren>[^()]+)\))?\s*$",
     re.IGNORECASE,
 )
+# the Local MGI's own wording: "This Local Profile describes …", "the Local MGI"
+_LOCAL = re.compile(r"\bLocal (?:MGI|Migration Governance Indicators|Profile)\b")
 # an instruction for an interactive page ("Click the icons on the wheel …"), not content
 _UI_INSTRUCTION = re.compile(r"^\s*(Click|Tap|Hover over|Select)\b[^.]*\b(icons?|wheel|button|here|map|tabs?)\b", re.IGNORECASE)
 
@@ -72,7 +74,9 @@ def city_of(subject: str | None) -> tuple[str, str | None] | None:
     m = _CITY.match(subject or "")
     if not m:
         return None
-    return m.group("city").strip(), (m.group("country") or m.group("paren") or "").strip() or None
+    city, country = m.group("city").strip(), (m.group("country") or m.group("paren") or "").strip() or None
+    # a title set in capitals ("THE CITY OF ACCRA") names "Accra"
+    return (city.title() if city.isupper() else city), (country.title() if country and country.isupper() else country)
 
 
 def _most_named_country(text: str, city: str) -> CountryNames | None:
@@ -82,6 +86,17 @@ def _most_named_country(text: str, city: str) -> CountryNames | None:
     if not counts:
         return None
     return lookup_country(counts.most_common(1)[0][0])
+
+
+def _names_country(subject: str) -> bool:
+    """Whether a title's subject is a country's own name ("The Kingdom of Cambodia", "Ghana"),
+    not a place pycountry would match only fuzzily ("Accra", a region of Ghana)."""
+    country = resolve_country(subject)
+    if country is None:
+        return False
+    key = re.sub(r"^the\s+", "", subject.strip(), flags=re.IGNORECASE).casefold()
+    names = (country.name, country.official_name or "", *country.aliases, country.alpha_3)
+    return key in {re.sub(r"^the\s+", "", n, flags=re.IGNORECASE).casefold() for n in names}
 
 
 def _closing_line(block: Block) -> bool:
@@ -113,7 +128,9 @@ def parse_mgi_document(document: Document, source: str, content_hash: str) -> Pr
         hereafter.group(2) if hereafter else None, hereafter.group(1) if hereafter else None, title_country
     )
     city = None
-    local = city_of(title_country)
+    local = city_of(title_country) or city_of(hereafter.group(1) if hereafter else None)
+    if local is None and title_country and _LOCAL.search(text) and not _names_country(title_country):
+        local = (title_country.strip(), None)  # "Migration Governance Profile: Accra", a Local MGI
     if local is not None:
         city, beside = local
         country = resolve_country(beside) or _most_named_country(text, city)
