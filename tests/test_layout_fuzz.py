@@ -1,0 +1,57 @@
+"""The layout fuzzer: random profiles typeset under random typographic choices read back like
+their text (``mgiassist.evaluate.layout_fuzz``; ``benchmarks/layout_fuzz.py --n 1000`` for the
+distribution)."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from mgiassist.evaluate.layout_fuzz import BULLETS, case, random_layout, run
+
+pytest.importorskip("reportlab")
+
+SEEDS = range(20)
+# measured on these 20 seeds (benchmarks/layout_fuzz.py --n 20): the floor the reader must keep
+MEDIAN_F1_FLOOR = 0.40
+GOOD_SHARE_FLOOR = 0.15  # layouts with section F1 >= 0.95
+
+
+def test_cases_are_reproducible_and_varied():
+    import random
+
+    assert str(case(7)[2]) == str(case(7)[2])
+    assert [b.text for b in case(7)[0].blocks] == [b.text for b in case(7)[0].blocks]
+    layouts = [random_layout(random.Random(s)) for s in range(200)]
+    assert {lay.bullet for lay in layouts} == set(BULLETS)
+    assert {lay.columns for lay in layouts} == {1, 2} and {lay.notes for lay in layouts} == {"flow", "foot"}
+
+
+def test_footnotes_at_the_page_foot_are_drawn_on_the_citing_page(tmp_path):
+    import pdfplumber
+
+    from mgiassist.evaluate.layout_fuzz import typeset
+
+    seed = next(s for s in range(100) if case(s)[2].notes == "foot" and "mapping" in case(s)[1])
+    document, _, layout = case(seed)
+    path = typeset(document, layout, tmp_path / "foot.pdf")
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    # every note's text is on the page, and only once
+    for block in document.blocks:
+        if type(block).__name__ == "FootnoteDefinition":
+            assert text.count(block.text[:30].split("\n")[0]) >= 1, block.number
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz")
+    return [run(seed, folder)[0] for seed in SEEDS]
+
+
+def test_the_reader_keeps_its_floor_on_random_layouts(scores):
+    f1 = [s.section_f1 for s in scores]
+    good = sum(v >= 0.95 for v in f1) / len(f1)
+    assert statistics.median(f1) >= MEDIAN_F1_FLOOR, f1
+    assert good >= GOOD_SHARE_FLOOR, f1
