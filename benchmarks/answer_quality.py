@@ -66,7 +66,7 @@ def measure(question, extra: dict, assistant) -> dict:
     chunk_text = {c.chunk_id: c.text for c in assistant.index.chunks}
     cited = [p for p in answer.passages]
     row = {"id": question.id, "kind": question.kind, "state": answer.state, "expected": question.expected_state,
-           "crashed": False}
+           "crashed": False, "reason": answer.reason}
     if question.expected_state == "answered" and question.evidence:
         own = [h for h in result.hits if not question.country or h.chunk.country == question.country]
         row["search@1"] = bool(result.hits) and result.hits[0] in own[:1] and _holds(result.hits[0].chunk.text, question.evidence)

@@ -68,6 +68,36 @@ def test_list_answer_groups_by_domain_and_cites_every_item() -> None:
     assert answer.passages[0].highlighted_sentences() == ["Nationals abroad cannot vote."]
 
 
+def test_the_search_first_passage_leads_the_list_with_its_group() -> None:
+    request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
+    answer = list_answer(request, FINDINGS, question="q", search_query="q", first="f3")
+    assert [p.chunk_id for p in answer.passages] == ["f3", "f2"]
+    assert [g.title for g in answer.groups] == ["Partnerships", "Migrants' rights"]
+    assert [i.marker for g in answer.groups for i in g.items] == [1, 2]
+    unchanged = list_answer(request, FINDINGS, question="q", search_query="q", first="o1")
+    assert [p.chunk_id for p in unchanged.passages] == ["f2", "f3"]  # not a member: profile order
+
+
+@pytest.mark.parametrize(
+    "question, domain",
+    [
+        ("Kenya's strong points on partnerships with other states?", "Partnerships"),
+        ("How do migrants' rights fare, good points?", "Migrants' rights"),
+        ("What does Kenya do well?", None),  # no domain named
+    ],
+)
+def test_a_list_read_by_meaning_takes_the_domain_sharing_most_words(question, domain) -> None:
+    request = list_request(question, DOMAINS, WORLD, intent="strengths", intent_read=True)
+    assert request.kind == "finding" and request.domain == domain
+
+
+def test_a_domain_without_members_of_the_list_gives_the_whole_list() -> None:
+    request = list_request("weak points in the annex of actors?", DOMAINS, WORLD, intent="weaknesses", intent_read=True)
+    assert request.domain == "Annex: list of actors"
+    answer = list_answer(request, FINDINGS, question="q", search_query="q")
+    assert [p.chunk_id for p in answer.passages] == ["f2", "f3"]
+
+
 def test_long_lists_page() -> None:
     request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
     first = list_answer(request, FINDINGS, question="q", search_query="q", page_size=1)

@@ -48,9 +48,9 @@ def test_the_ridge_reads_each_cluster_and_nothing_from_a_point_between_two():
 
 def test_a_list_needs_the_larger_margin():
     names = ("weaknesses", "other")
-    # one output per intent from the bias row alone: weaknesses leads "other" by 0.2
+    # one output per intent from the bias row alone: weaknesses leads "other" by 0.12
     weights = np.zeros((4 + 1, 2), np.float32)
-    weights[-1] = [0.6, 0.4]
+    weights[-1] = [0.56, 0.44]
     model = IntentModel(names, weights)
     guess = model.read(np.zeros(4, np.float32), np.zeros(0, np.float32))
     assert MARGIN <= guess.margin < LIST_MARGIN and guess.intent is None

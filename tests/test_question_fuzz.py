@@ -6,7 +6,7 @@ scripts, very long words, numbers, control characters and lone surrogates. Every
 takes a question — ``Assistant.answer``, ``mgiassist ask``, ``POST /api/ask`` and an eval question
 set — must give a reply with a state or one clear input error, never another exception.
 The index is built with the hashing embedder, so no model is loaded; the 10,000-question run is
-``benchmarks/fuzz_questions.py``.
+``benchmarks/fuzz_questions.py`` (the same generator, with the real model).
 """
 
 from __future__ import annotations
@@ -19,60 +19,26 @@ from hypothesis import strategies as st
 
 from mgiassist.embed.hashing import HashingEmbedder
 from mgiassist.errors import MgiassistError
+from mgiassist.evaluate.typed_questions import (
+    MISSPELT_STOPWORDS,
+    REAL_QUESTIONS,
+    SHAPES,
+    typed_question,
+)
 from mgiassist.index import build_index
 
 STATES = {"answered", "partial", "not_covered"}
-REAL_QUESTIONS = [
-    "Which ministry issues passports?",
-    "Can Cambodians vote from abroad?",
-    "What is Cambodia weak at in migration governance?",
-    "How much do migrants send home in remittances?",
-    "What obstacles does diaspora engagement face in Cambodia?",
-    "Does Cambodia allow dual citizenship?",
-    "Where can prospective migrants get counselling before they leave?",
-    "Which country, Cambodia or Ghana, allows dual citizenship?",
-]
-STOPWORDS = ["which", "what", "the", "of", "and", "is", "does", "how", "where", "who", "in", "a"]
-MISSPELT_STOPWORDS = ["wich", "waht", "teh", "fo", "adn", "si", "dose", "hwo", "wehre", "woh", "ni"]
-ODD_TEXT = st.sampled_from(["😀", "🇰🇭", "ដើម្បី", "移民", "مهاجر", "—", "\u200b", "\x00", "\t", "\n",
-                            "\udfff", "%%", "'", '"', "<script>", "=HYPERLINK(1)", "9" * 40, "ab" * 200])
-
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def _typo(word: str, draw) -> str:
-    if len(word) < 2:
-        return word
-    i = draw(st.integers(0, len(word) - 1))
-    kind = draw(st.sampled_from(["drop", "double", "swap", "replace"]))
-    if kind == "drop":
-        return word[:i] + word[i + 1:]
-    if kind == "double":
-        return word[:i] + word[i] + word[i:]
-    if kind == "swap" and i < len(word) - 1:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + draw(st.sampled_from("aeioustnrlx")) + word[i + 1:]
 
 
 @st.composite
 def typed_questions(draw) -> str:
-    """A real question as people type it, or something that is barely a question at all."""
-    shape = draw(st.sampled_from(["typos", "stopwords", "odd", "text"]))
-    if shape == "typos":
-        words = draw(st.sampled_from(REAL_QUESTIONS)).split()
-        for _ in range(draw(st.integers(1, 3))):
-            i = draw(st.integers(0, len(words) - 1))
-            words[i] = _typo(words[i], draw)
-        if draw(st.booleans()):
-            words[0] = draw(st.sampled_from(MISSPELT_STOPWORDS))
-        return " ".join(words)
-    if shape == "stopwords":
-        pool = st.sampled_from(STOPWORDS + MISSPELT_STOPWORDS)
-        return " ".join(draw(st.lists(pool, min_size=1, max_size=6))) + draw(st.sampled_from(["", "?", " ?!"]))
-    if shape == "odd":
-        parts = draw(st.lists(st.one_of(ODD_TEXT, st.sampled_from(REAL_QUESTIONS)), min_size=1, max_size=4))
-        return " ".join(parts)
-    return draw(st.text(max_size=80))
+    """The library's generator (mgiassist.evaluate.typed_questions) fed Hypothesis's random, so
+    failures replay and shrink; arbitrary text is Hypothesis's own."""
+    shape = draw(st.sampled_from(SHAPES))
+    if shape == "text":
+        return draw(st.text(max_size=80))
+    return typed_question(draw(st.randoms(use_true_random=False)), shape)
 
 
 @pytest.fixture(scope="module")

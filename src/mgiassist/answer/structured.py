@@ -85,6 +85,17 @@ def _domain_for(words: Sequence[str], domains: Sequence[str]) -> tuple[str | Non
     return None, stems
 
 
+def _nearest_domain(words: Sequence[str], domains: Sequence[str]) -> str | None:
+    """The one domain whose name shares the most of the question's own words ("strong points on
+    safe and orderly migration" → "Safe, orderly and regular migration"); None when no domain
+    shares any, or two share as many."""
+    stems = {s for w in words for s in analyse(w) if s not in _GENERIC}
+    shared = sorted(((len(stems & (set(analyse(d)) - _GENERIC)), d) for d in domains), reverse=True)
+    if not shared or shared[0][0] == 0 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        return None
+    return shared[0][1]
+
+
 # The list each intent read by meaning (mgiassist.search.intents) asks for: a section kind and
 # a finding polarity.
 _INTENT_LISTS = {
@@ -112,7 +123,8 @@ def list_request(
     if intent in _INTENT_LISTS:
         kind, polarity = _INTENT_LISTS[intent]
         noun = next((found.group(0) for _, cue in _KIND_CUES if (found := cue.search(question))), None)
-        domain, _ = _domain_for(content_words(question, matcher), domains)
+        # read by meaning, the question may word the domain its own way: the closest name counts
+        domain = _nearest_domain(content_words(question, matcher), domains)
         return ListRequest(kind, polarity, domain, noun, countries)
     if intent_read and intent is not None:
         return None
@@ -214,17 +226,28 @@ def list_answer(
     offset: int = 0,
     page_size: int = PAGE_SIZE,
     matcher: CountryMatcher | None = None,
+    first: str | None = None,
 ) -> Answer | None:
     """The profile's own list for ``request`` among ``chunks`` (already filtered), one page of it.
 
     ``matcher`` finds the countries items mention, to keep those in the countries the question
     names; when no item is in them there is no list to give (None), and the turn says what the
-    profile lists instead.
+    profile lists instead. ``first`` (the chunk id of the search's first passage) leads the list
+    when it is a member: the answer never cites less well than the search did.
     """
     items = _in_countries(list_members(request, chunks), request.countries, matcher)
+    if not items and request.domain is not None:
+        # a domain the list has no member in (another family's, or a loose reading): the whole list
+        request = ListRequest(request.kind, request.polarity, None, request.noun, request.countries)
+        items = _in_countries(list_members(request, chunks), request.countries, matcher)
     if not items:
         return None
     countries = len({c.country for c in items})
+    lead = next((c for c in items if c.chunk_id == first), None)
+    if lead is not None:
+        # its group first, itself first in it; the profile's order otherwise (a stable sort)
+        group = _group_title(lead, request, countries)
+        items = sorted(items, key=lambda c: (_group_title(c, request, countries) != group, c is not lead))
     page = items[offset : offset + page_size]
     groups: dict[str, AnswerGroup] = {}
     passages = []

@@ -14,9 +14,7 @@ from collections.abc import Sequence
 
 from mgiassist.answer.answerability.features import (
     analyse_question,
-    asked_about,
     holds_answer_type,
-    specificity,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.compose import cited_passage, compose_answer
@@ -35,6 +33,7 @@ from mgiassist.answer.records import (
     AnswerGroup,
     AnswerItem,
 )
+from mgiassist.answer.refusal import refusal_evidence
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
@@ -47,7 +46,6 @@ from mgiassist.search.filters import as_list
 from mgiassist.search.query import OTHER_SCRIPT
 from mgiassist.search.searcher import Filters, Searcher
 from mgiassist.text.sentences import Encoder
-from mgiassist.text.spelling import english_log_frequency
 
 __all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered", "per_country_answer"]
 
@@ -92,29 +90,9 @@ def not_covered(result: SearchResult, reason: str, confidence: float | None = No
 
 
 _PREFERRED_KINDS = ("number", "date", "person")
-# How a refusal names the kind of answer the closest passage lacks.
-_ASKED_KIND = {
-    "number": "figure",
-    "date": "date",
-    "person": "person's name",
-    "organisation": "body's name",
-    "place": "place",
-}
-
-
-def _model_refusal_reason(result: SearchResult, judge: Judge, decision: Decision) -> str:
-    analysis = analyse_question(result.search_query, judge.world, judge.profile_countries)
-    unknown = judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
-    # "get", "done" or "anything" is not what the profiles fail to speak of, however rarely they
-    # use it; the rarest words ("middlemen") say best what the question is about
-    unknown = sorted((w for w in unknown if specificity(w) >= 1.0), key=english_log_frequency)
-    if unknown:
-        shown = ", ".join(f"“{w}”" for w in unknown[:3])
-        return f"The profiles never mention {shown}; the passages found are related but do not answer it."
-    if analysis.answer_type in _ASKED_KIND and decision.features.get("best_sentence_type_missing"):
-        return (f"The passages found are related to the question, but the closest one gives no "
-                f"{_ASKED_KIND[analysis.answer_type]} for it.")
-    return "The passages found are related to the question, but none of them states the answer."
+# What a reply says when the judge doubts the passages but nothing says the profiles lack it.
+LOW_CONFIDENCE = ("Low confidence: these are the closest passages, and they may not state the answer; "
+                  "check them before relying on it.")
 
 
 def _tables(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
@@ -250,7 +228,15 @@ def _decide(
             if empty is not None:
                 empty.confidence = decision.probability
                 return empty
-            return not_covered(result, _model_refusal_reason(result, judge, decision), decision.probability)
+            # "Not covered" needs a positive reason (refusal.py); a common word the profiles do
+            # not use is none, and the closest passages are quoted with the doubt said plainly.
+            evidence = refusal_evidence(result, judge, decision, encode)
+            if evidence is not None:
+                return not_covered(result, evidence.reason, decision.probability)
+            reply = _quoted_reply(judge, encode, result, decision)
+            if reply.state == ANSWERED and not result.language:
+                reply.reason = LOW_CONFIDENCE
+            return reply
     return _quoted_reply(judge, encode, result, decision)
 
 
@@ -266,7 +252,7 @@ def _list_reply(
     scope = _list_scope(searcher, filters, result)
     listed = list_answer(
         request, scope, question=result.query, search_query=result.search_query, offset=offset,
-        page_size=page_size, matcher=judge.world,
+        page_size=page_size, matcher=judge.world, first=result.hits[0].chunk.chunk_id if result.hits else None,
     )
     if listed is not None:
         listed.notes = list(result.notes)

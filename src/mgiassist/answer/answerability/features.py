@@ -42,7 +42,9 @@ __all__ = [
     "analyse_question",
     "answer_features",
     "asked_about",
+    "asks_for_countries",
     "holds_answer_type",
+    "relative_time",
     "specificity",
 ]
 
@@ -287,6 +289,21 @@ def _analysed(question: str, world: CountryMatcher, profile_countries: tuple[str
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
     return QuestionAnalysis(terms, named, countries, _answer_type(question))
+
+
+def asks_for_countries(question: str) -> bool:
+    """Whether ``question`` asks which countries ("In which countries are attachés posted?")."""
+    return bool(_ASKS_COUNTRY.search(question))
+
+
+def relative_time(question: str) -> str | None:
+    """The words by which ``question`` asks about a time relative to today ("last year", "next",
+    "currently"), which a dated profile cannot place; None when it names none."""
+    found = _RECENT.search(question)
+    if found is None:
+        return None
+    following = re.match(r"\s+(year|month|week|time|census|round|assessment)\b", question[found.end():], re.IGNORECASE)
+    return found.group(0) + (following.group(0) if following else "")
 
 
 def asked_about(analysis: QuestionAnalysis) -> list[str]:

@@ -51,8 +51,11 @@ class Judge:
     @functools.cached_property
     def vocabulary(self) -> CorpusVocabulary:
         # Built on the first question, not at load time: a page starts without this cost.
-        # symbols read as words, as the search reads them ("%" is "percent")
-        return CorpusVocabulary(spell_symbols(c.text) for c in self.index.chunks)
+        # symbols read as words, as the search reads them ("%" is "percent"); a passage's title and
+        # headings are its words too ("mapping", "obstacles" are said there, not in the text)
+        return CorpusVocabulary(
+            spell_symbols("\n".join((c.title, *c.heading_path, c.text))) for c in self.index.chunks
+        )
 
     def features(self, result: SearchResult) -> dict[str, float]:
         return answer_features(

@@ -1,0 +1,134 @@
+"""Refuse on evidence, not on vocabulary: "not covered" names what the profiles do not give.
+
+The answerability judge weighs many signals and says whether the passages found state the
+answer. A "no" from it is not enough to tell a user the profiles do not cover a question: on the
+held-out sets most wrong refusals came from one ordinary word the profiles happen not to use
+("according", "promise", "hands", "achieve"), named as the reason. A refusal here needs positive
+evidence, one of:
+
+* **far** — the search found nothing close (its calibrated similarity floor), with no answer kind
+  to look for: the question is about something else;
+* **country** — it names a country that none of the passages found mentions ("with Qatar");
+* **year** — it asks about a year no profile mentions ("in 2010"), or about a time relative to
+  today ("last year", "next", "currently") that a dated profile cannot place;
+* **answer kind** — it asks for a figure that none of the top passages holds, or a date, a
+  person's name or (asking "which countries") a country that the closest sentence lacks;
+* **unknown term** — a word the profiles never use (nor a misspelling, derivation or long form of
+  one of theirs) that is not among the commonest English words, and that carries the question's
+  meaning: leaving it out moves the question's sentence vector by at least :data:`SALIENCE`
+  ("unemployment" in "What is the unemployment rate?" moves it 0.13-0.18; "according" in
+  "… according to the mapping" 0.002-0.004).
+
+Without any of these the turn answers, saying plainly that its confidence is low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mgiassist.answer.answerability.features import (
+    analyse_question,
+    asked_about,
+    asks_for_countries,
+    relative_time,
+)
+from mgiassist.answer.answerability.judge import Decision, Judge
+from mgiassist.schema import SearchResult
+from mgiassist.text.sentences import Encoder
+from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
+
+__all__ = ["SALIENCE", "RefusalEvidence", "refusal_evidence", "salience"]
+
+# How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
+# word to be what the question is about. Chosen on the dev questions' refusals (docs/answers.md):
+# the ordinary words of wrongly refused answerable questions moved it 0.002-0.047 ("escaped"
+# 0.055), the missing topics of unanswerable ones ("salary", "wage", "budget", "asylum",
+# "consulate") 0.056-0.18.
+SALIENCE = 0.05
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# Kinds of answer told reliably by their form (a number, a year, a person's title and name).
+_FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
+
+
+@dataclass(frozen=True)
+class RefusalEvidence:
+    """Why a question is not covered: the kind of evidence and the things it names."""
+
+    kind: str  # "far", "country", "year", "relative-time", "answer-kind" or "unknown-term"
+    things: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        shown = ", ".join(f"“{t}”" for t in self.things)
+        if self.kind == "far":
+            return "Nothing in the indexed profiles is close to this question."
+        if self.kind == "country":
+            return f"None of the passages found mentions {', '.join(self.things)}."
+        if self.kind == "year":
+            return f"The profiles never mention {shown}; the passages found are related but do not answer it."
+        if self.kind == "relative-time":
+            return (f"The profiles are dated and cannot say what holds “{self.things[0]}”; the passages "
+                    "found are related but do not answer it.")
+        if self.kind == "answer-kind":
+            return (f"The passages found are related to the question, but the closest one gives no "
+                    f"{self.things[0]} for it.")
+        return f"The profiles never mention {shown}; the passages found are related but do not answer it."
+
+
+def salience(question: str, words: Sequence[str], encode: Encoder) -> list[float]:
+    """How far leaving each word out moves ``question``'s unit sentence vector (1 - cosine)."""
+    if not words:
+        return []
+    variants = [question] + [re.sub(rf"(?<!\w){re.escape(w)}(?!\w)", " ", question) for w in words]
+    rows = np.asarray(encode(variants), dtype=np.float32)
+    return [float(1.0 - rows[0] @ row) for row in rows[1:]]
+
+
+def _missing_kind(question: str, asked: str | None, features: dict[str, float]) -> str | None:
+    """The kind of answer asked for that the passages lack, where its form tells it reliably: a
+    figure neither the closest sentence nor the first passage holds (figures sit in tables and
+    facts boxes, often apart from the sentence that shares the question's words), or a date, a person's name or a country that the
+    closest sentence lacks. "Where" alone asks for no form: "in Cambodia" answers it."""
+    if asked == "number":
+        missing = features.get("best_sentence_type_missing") and features.get("answer_type_missing_first")
+        return "figure" if missing else None
+    if asked == "place" and not asks_for_countries(question):
+        return None
+    return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None
+
+
+def refusal_evidence(
+    result: SearchResult, judge: Judge, decision: Decision, encode: Encoder | None,
+) -> RefusalEvidence | None:
+    """The positive reason to refuse ``result``'s question, or None (answer, with low confidence)."""
+    question = result.search_query or result.query
+    analysis = analyse_question(question, judge.world, judge.profile_countries)
+    vocabulary = judge.vocabulary
+    if decision.missing_countries:
+        return RefusalEvidence("country", tuple(decision.missing_countries))
+    years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
+    if years:
+        return RefusalEvidence("year", tuple(years))
+    when = relative_time(question)
+    if when is not None:
+        return RefusalEvidence("relative-time", (when,))
+    kind = _missing_kind(question, analysis.answer_type, decision.features)
+    if kind is not None:
+        return RefusalEvidence("answer-kind", (kind,))
+    if result.abstained:
+        return RefusalEvidence("far")
+    # Words read in another language are not evidence of a topic the profiles lack.
+    if result.language or encode is None:
+        return None
+    candidates = [
+        w for w in vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
+        if not _YEAR.match(w) and english_log_frequency(w) < COMMON_LOG_FREQUENCY
+    ]
+    moved = salience(question, candidates, encode)
+    salient = sorted((w for w, m in zip(candidates, moved) if m >= SALIENCE),
+                     key=lambda w: -moved[candidates.index(w)])
+    return RefusalEvidence("unknown-term", tuple(salient[:3])) if salient else None

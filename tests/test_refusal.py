@@ -1,0 +1,103 @@
+"""Refusals need positive evidence (mgiassist.answer.refusal), checked on tiny stand-ins: a
+vocabulary of a few sentences and a bag-of-words encoder whose word weights say how much each
+word carries the question."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from mgiassist.answer.answerability.features import CorpusVocabulary
+from mgiassist.answer.answerability.judge import Decision
+from mgiassist.answer.refusal import SALIENCE, RefusalEvidence, refusal_evidence, salience
+from mgiassist.schema import SearchResult
+from mgiassist.text.countries import CountryMatcher, all_countries
+
+TEXTS = [
+    "Cambodian migrant workers send remittances home; the ministry licenses recruitment agencies.",
+    "Migrant resource centres give information and legal assistance to potential migrants.",
+]
+WORLD = CountryMatcher(list(all_countries()))
+
+
+def bag_encoder(weights: dict[str, float]):
+    """Unit rows of word counts, each word weighted (1 unless named), hashed into 512 columns."""
+    def encode(texts: list[str]) -> np.ndarray:
+        rows = np.zeros((len(texts), 512), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                rows[i, zlib.crc32(word.encode()) % 512] += weights.get(word, 1.0)
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+    return encode
+
+
+def judge() -> SimpleNamespace:
+    return SimpleNamespace(world=WORLD, profile_countries=["Cambodia"], vocabulary=CorpusVocabulary(TEXTS))
+
+
+def decision(**features: float) -> Decision:
+    return Decision(False, 0.2, dict(features), [])
+
+
+def result(question: str, *, abstained: bool = False, language: str | None = None) -> SearchResult:
+    return SearchResult(query=question, search_query=question, hits=[], abstained=abstained, language=language)
+
+
+def test_salience_is_how_far_leaving_a_word_out_moves_the_question():
+    encode = bag_encoder({"unemployment": 3.0, "according": 0.1})
+    question = "what is the unemployment rate according to them"
+    carried, frame, absent = salience(question, ["unemployment", "according", "visa"], encode)
+    assert carried > SALIENCE > frame
+    assert absent == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_word_the_profiles_never_use_is_evidence_only_when_it_carries_the_question():
+    encode = bag_encoder({"unemployment": 3.0, "according": 0.05})
+    found = refusal_evidence(result("What is the unemployment rate according to the ministry?"),
+                             judge(), decision(), encode)
+    assert found == RefusalEvidence("unknown-term", ("unemployment",))
+    assert "“unemployment”" in found.reason and "according" not in found.reason
+    assert refusal_evidence(result("Which agencies does the ministry license according to it?"),
+                            judge(), decision(), bag_encoder({"according": 0.05})) is None
+
+
+def test_a_common_english_word_never_makes_a_refusal_however_much_it_carries():
+    # "get" and "done" are among the commonest English words: never named as the missing topic
+    encode = bag_encoder({"get": 10.0, "done": 10.0})
+    assert refusal_evidence(result("What do migrants get done?"), judge(), decision(), encode) is None
+
+
+def test_a_year_no_profile_mentions_a_foreign_country_and_a_missing_answer_kind_are_evidence():
+    encode = bag_encoder({})
+    year = refusal_evidence(result("How many agencies were licensed in 1998?"), judge(), decision(), encode)
+    assert year.kind == "year" and "“1998”" in year.reason
+    recent = refusal_evidence(result("How many agencies were licensed last year?"), judge(), decision(), encode)
+    assert recent == RefusalEvidence("relative-time", ("last year",))
+    missing = Decision(False, 0.2, {}, ["Qatar"])
+    country = refusal_evidence(result("Does Cambodia have an agreement with Qatar?"), judge(), missing, encode)
+    assert country.kind == "country" and "Qatar" in country.reason
+    figure = refusal_evidence(result("How many resource centres are there?"), judge(),
+                              decision(best_sentence_type_missing=1.0, answer_type_missing_first=1.0), encode)
+    assert figure == RefusalEvidence("answer-kind", ("figure",))
+    assert "gives no figure" in figure.reason
+    # a figure in the first passage (a facts box), if not in the closest sentence, may answer it
+    assert refusal_evidence(result("How many resource centres are there?"), judge(),
+                            decision(best_sentence_type_missing=1.0), encode) is None
+
+
+def test_where_asks_for_no_form_but_which_countries_asks_for_a_country():
+    encode, missing = bag_encoder({}), decision(best_sentence_type_missing=1.0)
+    assert refusal_evidence(result("Where can migrants get legal help?"), judge(), missing, encode) is None
+    found = refusal_evidence(result("In which countries are labour attachés posted?"), judge(), missing, encode)
+    assert found == RefusalEvidence("answer-kind", ("country",))
+
+
+def test_a_search_that_found_nothing_close_is_evidence_and_another_language_is_not():
+    encode = bag_encoder({})
+    assert refusal_evidence(result("Book me a flight", abstained=True), judge(), decision(), encode).kind == "far"
+    assert refusal_evidence(result("¿Qué pasa con los trabajadores?", language="spanish"),
+                            judge(), decision(), encode) is None
