@@ -92,7 +92,7 @@ def _line_run(line: Line, words: list[Word]) -> _Run:
     run = _Run()
     previous: Word | None = None
     for word in words:
-        if previous is not None and line.is_raised(word):
+        if previous is not None and line.is_raised(word, previous):
             run.markers.append((len(run.text), int(word.text)))
             previous = word
             continue
@@ -172,12 +172,15 @@ class _Pending:
     depth: int = 0
     number: int = 0
     text_x0: float = 0.0
+    glyph: bool = True  # a list item opened by a bullet or number (left out of its text)
 
 
 class _BlockBuilder:
     def __init__(self, body: float, tables: dict[int, list[list[str]]], leading: float = 0.25) -> None:
         self.body = body
         self.leading = leading  # the usual gap between two lines of a paragraph, as a share of the size
+        self.edges: dict[tuple[int, int], float] = {}  # right edge of the text, per page and column
+        self.margins: dict[tuple[int, int], float] = {}  # left margin of the text, per page and column
         self.tables = tables
         self.blocks: list[Block] = []
         self.spans: list[tuple[Line, Line]] = []  # first and last line of each block
@@ -193,7 +196,7 @@ class _BlockBuilder:
         previous: Line | None = None
         for line in pending.lines:
             words = line.words
-            if line is pending.lines[0] and pending.kind in ("item", "note"):
+            if line is pending.lines[0] and pending.kind in ("item", "note") and pending.glyph:
                 words = words[1:]  # the bullet or the note's number
             piece = _line_run(line, words)
             if not piece.text and not piece.markers:
@@ -232,11 +235,30 @@ class _BlockBuilder:
         if pending.kind == "paragraph" and (all(ln.bold for ln in pending.lines) != line.bold) \
                 and (line.bold and len(line.words) <= 12 or not line.bold):
             return False  # a heading set in bold body type, or the text after one
+        if self._room_left(last, line) and (
+                pending.kind == "heading" or all(ln.bold for ln in pending.lines) and line.bold
+                or pending.kind in ("paragraph", "item") and gap > (self.leading + 0.12) * line.size):
+            return False  # the line before ended where the next word would still have fitted
         if pending.kind == "item":  # wrapped lines hang past the bullet
             return line.x0 > pending.lines[0].x0 + 2
         if pending.kind == "note":  # a note wraps under its number or under its text
             return line.x0 >= pending.lines[0].x0 - 2 and _note_number(line, self.body) is None
         return abs(line.x0 - pending.lines[0].x0) < 2.5 * line.size or abs(line.x0 - last.x0) < 2
+
+    def _room_left(self, last: Line, line: Line) -> bool:
+        """Whether the next line's first word would have fitted at the end of ``last``: the
+        typesetter broke the line on purpose (a heading or paragraph ended there)."""
+        edge = self.edges.get((last.page, last.column))
+        if edge is None:
+            return False
+        at = 1 if (_is_bullet(line.words[0]) or _is_item_number(line.words[0], line, self.body)) \
+            and len(line.words) > 1 else 0
+        first, end = line.words[at], line.words[at].x1
+        for word in line.words[at + 1:]:  # what is glued to the word (a marker) moves with it
+            if word.x0 - end > 0.12 * line.size and not line.is_raised(word, first):
+                break
+            end = word.x1
+        return last.x1 + 0.3 * last.size + (end - first.x0) < edge - 0.5 * last.size
 
     def _dash_in_text(self, line: Line) -> bool:
         """A dash opening a line that goes on with a paragraph or heading (the text's own dash,
@@ -249,7 +271,28 @@ class _BlockBuilder:
         return abs(line.x0 - pending.lines[-1].x0) < 2 and not pending.lines[-1].text.rstrip().endswith(
             (".", ":", ";", "!", "?"))
 
-    def add(self, line: Line) -> None:
+    def _hangs(self, line: Line, nxt: Line | None) -> bool:
+        """A list item with nothing in its gutter: a body line indented from the column's left
+        margin whose wrapped lines hang further in (or the next item starts level with it),
+        after a line that does not carry on into it."""
+        margin = self.margins.get((line.page, line.column))
+        pending = self.pending
+        if margin is None or abs(line.size - self.body) > 0.6 or not 0.3 * line.size < line.x0 - margin < 4 * line.size:
+            return False
+        if pending is not None and pending.kind == "item" and self._continues(line):
+            return False  # the wrapped line of an item
+        if pending is not None and pending.kind in ("item", "paragraph") \
+                and (pending.lines[-1].page, pending.lines[-1].column) != (line.page, line.column) \
+                and not pending.lines[-1].text.rstrip().endswith((".", "!", "?", ":")):
+            return False  # the text cut by a column or page break goes on here
+        if pending is not None and pending.kind == "paragraph" and self._continues(line) \
+                and abs(line.x0 - pending.lines[-1].x0) < 1:
+            return False  # a paragraph set indented as a whole
+        if nxt is None or (nxt.page, nxt.column) != (line.page, line.column) or nxt.top - line.bottom > 1.5 * line.size:
+            return pending is not None and pending.kind == "item" and abs(pending.lines[0].x0 - line.x0) < 1
+        return nxt.x0 > line.x0 - 1
+
+    def add(self, line: Line, nxt: Line | None = None) -> None:
         first = line.words[0]
         if first.text == _TABLE:
             self.flush()
@@ -259,13 +302,15 @@ class _BlockBuilder:
             self.spans.append((line, line))
             self.bullet_xs = []
             return
-        if _is_bullet(first) and len(line.words) > 1 and not self._dash_in_text(line):
+        glyph = (_is_bullet(first) or _is_item_number(first, line, self.body)) and len(line.words) > 1
+        if glyph and not self._dash_in_text(line) or not glyph and self._hangs(line, nxt):
             self.flush()
             while self.bullet_xs and first.x0 < self.bullet_xs[-1] - 3:
                 self.bullet_xs.pop()
             if not self.bullet_xs or first.x0 > self.bullet_xs[-1] + 3:
                 self.bullet_xs.append(first.x0)
-            self.pending = _Pending("item", [line], depth=len(self.bullet_xs) - 1, text_x0=line.words[1].x0)
+            self.pending = _Pending("item", [line], depth=len(self.bullet_xs) - 1,
+                                    text_x0=line.words[1 if glyph else 0].x0, glyph=glyph)
             return
         number = _note_number(line, self.body)
         if number is not None:
@@ -293,6 +338,44 @@ def _leading(lines: list[Line], body: float) -> float:
     return gaps.most_common(1)[0][0] if gaps else 0.25
 
 
+def _right_edges(lines: list[Line], body: float) -> dict[tuple[int, int], float]:
+    """Where the text of each page and column ends on the right: the edge most full lines of
+    body text reach (the page's own measure, whatever its margins)."""
+    by: dict[tuple[int, int], list[float]] = {}
+    for line in lines:
+        if abs(line.size - body) < 0.6 and len(line.words) >= 4:
+            by.setdefault((line.page, line.column), []).append(line.x1)
+    everywhere = sorted(x for xs in by.values() for x in xs)
+    edges = {}
+    for key, xs in by.items():
+        xs.sort()
+        edges[key] = xs[int(len(xs) * 0.9)] if len(xs) >= 3 else max(xs)
+    for line in lines:  # a page or column with too little body text: the document's edge
+        if (line.page, line.column) not in edges and everywhere and line.column in (0, 1):
+            edges[(line.page, line.column)] = everywhere[int(len(everywhere) * 0.9)]
+    return edges
+
+
+def _left_margins(lines: list[Line], body: float) -> dict[tuple[int, int], float]:
+    """Where the text of each page and column starts on the left: the leftmost x that several
+    body lines start at (indented lines, bullets and wrapped list lines lie right of it)."""
+    by: dict[tuple[int, int], list[float]] = {}
+    for line in lines:
+        if abs(line.size - body) < 0.6:
+            by.setdefault((line.page, line.column), []).append(line.x0)
+    margins = {}
+    for key, xs in by.items():
+        xs.sort()
+        need = max(2, int(0.15 * len(xs)))
+        margins[key] = next((x for x in xs if sum(abs(y - x) < 1 for y in xs) >= need), xs[0])
+    return margins
+
+
+def _is_item_number(word: Word, line: Line, body: float) -> bool:
+    """A numbered list's number ("1.", "2)") in the body's size (note numbers are smaller)."""
+    return bool(re.fullmatch(r"\d{1,2}[.)]", word.text)) and abs(line.size - body) < 0.6 and word.size >= body * 0.9
+
+
 def _note_number(line: Line, body: float) -> int | None:
     """A footnote definition line: small type opening with a (possibly raised) number (alone on
     its line when the note's text, a long address, could not follow it)."""
@@ -305,7 +388,7 @@ def _note_number(line: Line, body: float) -> int | None:
 def _cells(line: Line) -> list[list[Word]]:
     groups: list[list[Word]] = [[line.words[0]]]
     for word in line.words[1:]:
-        if word.x0 - groups[-1][-1].x1 > 0.5 * line.size and not line.is_raised(word):
+        if word.x0 - groups[-1][-1].x1 > 0.5 * line.size and not line.is_raised(word, groups[-1][-1]):
             groups.append([word])
         else:
             groups[-1].append(word)
@@ -530,8 +613,11 @@ def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_
     token = _VOCABULARY.set(_vocabulary(lines))
     try:
         builder = _BlockBuilder(body, tables, _leading(lines, body))
-        for line in _unruled_tables(lines, tables, body):
-            builder.add(line)
+        builder.edges = _right_edges(lines, body)
+        builder.margins = _left_margins(lines, body)
+        laid = _unruled_tables(lines, tables, body)
+        for line, nxt in itertools.zip_longest(laid, laid[1:]):
+            builder.add(line, nxt)
         builder.flush()
         blocks = _finish(_merge_across_breaks(builder))
     finally:

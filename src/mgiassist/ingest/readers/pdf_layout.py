@@ -85,14 +85,18 @@ class Line:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    def is_raised(self, word: Word) -> bool:
+    def is_raised(self, word: Word, previous: Word | None = None) -> bool:
         """A footnote marker: digits raised above the line's baseline, set smaller (a little
-        rise is enough) or in the line's own size (then clearly raised: a third of the size)."""
+        rise is enough) or in the line's own size (then clearly raised: a third of the size); or,
+        on the baseline, set much smaller right after a word (``previous``)."""
         if not re.fullmatch(r"\d{1,3}", word.text) or word.size > self.size * 1.02:
             return False
         rise = self.bottom - word.bottom
-        if word.size <= self.size * 0.85:
-            return rise > self.size * 0.15
+        if word.size <= self.size * 0.85 and rise > self.size * 0.15:
+            return True
+        if previous is not None and word.size <= self.size * 0.8 and previous.size > word.size * 1.1 \
+                and word.x0 - previous.x1 < 0.35 * self.size:
+            return True
         return rise > self.size * 0.3 and word.bottom > self.top
 
 
