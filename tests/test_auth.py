@@ -133,11 +133,17 @@ def test_failed_logins_slow_down_and_the_right_password_works_afterwards(index):
         started = time.monotonic()
         with httpx.Client(base_url=url) as guesser:
             statuses = [guesser.post("/login", data=wrong).status_code for _ in range(20)]
+            # another address (X-Forwarded-For is trusted from the loopback) guessing the same
+            # account, and another account guessed from this address: both wait as well
+            statuses.append(guesser.post("/login", data=wrong, headers={"x-forwarded-for": "10.9.8.7"}).status_code)
+            statuses.append(guesser.post("/login", data={"username": "bob", "password": "x"}).status_code)
         if time.monotonic() - started < 3.5:  # the wait has not passed: none was checked
-            assert statuses == [429] * 20
+            assert statuses == [429] * 22
         refused = httpx.post(url + "/login", data=right)  # the right password waits too
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
         assert "too many failed logins" in refused.json()["error"]
+        assert httpx.post(url + "/login", files={"username": (None, "alice"), "password": (None, "s3cret")}
+                          ).status_code == 429  # the multipart form the page's own login sends
         time.sleep(float(refused.headers["retry-after"]) + 0.1)
         with httpx.Client(base_url=url) as http:
             login = http.post("/login", data=right)
@@ -181,6 +187,15 @@ def test_parallel_guesses_over_the_budget_are_one_at_a_time():
     assert limiter.wait("a") > 0  # a second guess while the first is being checked
     limiter.finished("a", None)  # a malformed form is no failure
     assert limiter.wait("a") == 0
+
+
+def test_another_address_guessing_the_same_account_also_waits():
+    clock = _Clock()
+    limiter = LoginLimiter(free_attempts=1, delay=5, clock=clock)
+    for key in ("client 10.0.0.1", "user alice"):
+        limiter.started(key)
+        limiter.finished(key, False)
+    assert limiter.wait("client 10.0.0.2") == 0 and limiter.wait("user alice") == 5
 
 
 def test_the_table_of_clients_is_bounded():

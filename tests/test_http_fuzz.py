@@ -207,3 +207,49 @@ def test_no_raw_body_is_a_500(client, raw):
     assert response.status_code != 500, response.text
     if response.status_code != 200:
         _one_line_4xx(response)
+
+
+# -- the real turn behind the route ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page_client(tmp_path_factory):
+    """The page's own route (``lean_ask_route``) over the seeds, indexed with the hashing test
+    embedder: the real chat turn, no model loaded."""
+    from conftest import SEED_CORPUS
+
+    from mgiassist.embed.hashing import HashingEmbedder
+    from mgiassist.index import build_index
+    from mgiassist.page.app import lean_ask_route
+    from mgiassist.page.core import Page
+
+    index = tmp_path_factory.mktemp("fuzz") / "index"
+    build_index(SEED_CORPUS, index, embedder=HashingEmbedder(64), progress=False)
+    page = Page(index)
+    assert page.error is None
+    return TestClient(FastAPI(routes=[lean_ask_route(page, limit=2)]), raise_server_exceptions=False)
+
+
+_words = st.sampled_from([
+    "Cambodia", "Cambodians", "KIBRIS", "wich", "vote", "abroad", "diaspora", "remittances", "strengths",
+    "weak", "who", "obstacles", "2021", "%", "?", "and", "Thailand", "MoU", "l'étranger", "¿", "𝔘𝔫𝔦", "",
+])
+_asked = st.one_of(
+    st.lists(_words, min_size=1, max_size=12).map(" ".join),
+    st.text(min_size=1, max_size=80),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(question=_asked, history=st.lists(_asked, max_size=3),
+       country=st.sampled_from([None, "", "Cambodia", "KHM", "Khmer", "Atlantis", "kıbrıs"]),
+       polarity=st.sampled_from([None, "further-development", "nonsense"]))
+def test_no_question_to_the_real_turn_is_a_500(page_client, question, history, country, polarity):
+    body = {"question": question, "history": history, "country": country, "polarity": polarity}
+    response = page_client.post(ASK_PATH, json=body)
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 200:
+        assert response.json()["state"] in {"answered", "partial", "not_covered"}
+    else:
+        _one_line_4xx(response)

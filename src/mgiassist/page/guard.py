@@ -8,12 +8,13 @@ wraps every route, Gradio's and ours): a request passes when the page has no log
 is on the short anonymous list (:data:`ANONYMOUS_PATHS`, :data:`ANONYMOUS_PREFIXES`), or when it
 carries the session cookie ``POST /login`` set. Anything else is a 401 with one line.
 
-``POST /login`` itself is counted per client address: after ``free_attempts`` failures in a row
-each further attempt must wait ``delay`` seconds, doubling with every failure up to
-``max_delay``; one that comes earlier is answered 429 with ``Retry-After`` and never reaches the
-password check, so the right password does not help during the wait either. A successful login
-clears the count. Behind a reverse proxy every client has the proxy's address: the limit then
-applies to all of them together.
+``POST /login`` itself is counted per client address and per user name: after
+``free_attempts`` failures in a row each further attempt must wait ``delay`` seconds, doubling
+with every failure up to ``max_delay``; one that comes earlier is answered 429 with
+``Retry-After`` and never reaches the password check, so the right password does not help during
+the wait either. A successful login clears both counts. The user name's count stops a client
+that changes its address (uvicorn trusts ``X-Forwarded-For`` from the loopback); it also means
+someone guessing a user's password delays that user's own login by at most ``max_delay``.
 
 Needs Starlette (the ``[ui]`` extra).
 """
@@ -198,13 +199,22 @@ class LoginGuard:
         })
 
     async def _login(self, scope: dict, receive: Callable, send: Callable) -> None:
-        client = (scope.get("client") or ("unknown", 0))[0]
-        wait = self.limiter.wait(client)
+        body = await _read_upto(receive, LOGIN_BODY_BYTES)
+        if body is None:
+            await _json(send, 413, {"error": f"the login form is over {LOGIN_BODY_BYTES:,} bytes"})
+            return
+        replay = _replay(body)
+        client = "client " + (scope.get("client") or ("unknown", 0))[0]
+        # the account too: a client that changes address (X-Forwarded-For is trusted from the
+        # loopback) still meets the limit of the account it is guessing
+        user = "user " + (await _username(scope, body)).strip().lower()
+        keys = (client, user)
+        wait = max(self.limiter.wait(key) for key in keys)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             await _json(
                 send, 429,
-                {"error": f"too many failed logins from {client}; try again in {seconds} s",
+                {"error": f"too many failed logins; try again in {seconds} s",
                  "detail": "Too many failed logins."},
                 headers=[(b"retry-after", str(seconds).encode())],
             )
@@ -216,12 +226,58 @@ class LoginGuard:
                 status.append(message["status"])
             await send(message)
 
-        self.limiter.started(client)
+        for key in keys:
+            self.limiter.started(key)
         try:
-            await self.app(scope, receive, watch)
+            await self.app(scope, replay, watch)
         finally:
             code = status[0] if status else 500
-            self.limiter.finished(client, True if code < 300 else False if code == 400 else None)
+            for key in keys:
+                self.limiter.finished(key, True if code < 300 else False if code == 400 else None)
+
+
+LOGIN_BODY_BYTES = 64 * 1024  # a user name and a password, urlencoded or multipart
+
+
+async def _read_upto(receive: Callable, limit: int) -> bytes | None:
+    """The request body, or None once it passes ``limit`` bytes."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body", False):
+            break
+    return bytes(body)
+
+
+def _replay(body: bytes) -> Callable:
+    """A ``receive`` that hands ``body`` to the app once, then waits for the disconnect."""
+    sent = False
+
+    async def receive() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _username(scope: dict, body: bytes) -> str:
+    """The form's ``username`` ("" when the form cannot be read: the login refuses it anyway)."""
+    from starlette.requests import Request
+
+    try:
+        form = await Request(scope, _replay(body)).form()
+        name = form.get("username")
+        return name if isinstance(name, str) else ""
+    except Exception:  # noqa: BLE001 (a malformed form is the login's to refuse, not ours)
+        return ""
 
 
 async def _json(send: Callable, status: int, body: dict, headers: list | None = None) -> None:
