@@ -81,12 +81,9 @@ def test_a_year_no_profile_mentions_a_foreign_country_and_a_missing_answer_kind_
     country = refusal_evidence(result("Does Cambodia have an agreement with Qatar?"), judge(), missing, encode)
     assert country.kind == "country" and "Qatar" in country.reason
     figure = refusal_evidence(result("How many resource centres are there?"), judge(),
-                              decision(best_sentence_type_missing=1.0, answer_type_missing_first=1.0), encode)
+                              decision(best_sentence_type_missing=1.0), encode)
     assert figure == RefusalEvidence("answer-kind", ("figure",))
     assert "gives no figure" in figure.reason
-    # a figure in the first passage (a facts box), if not in the closest sentence, may answer it
-    assert refusal_evidence(result("How many resource centres are there?"), judge(),
-                            decision(best_sentence_type_missing=1.0), encode) is None
 
 
 def test_where_asks_for_no_form_but_which_countries_asks_for_a_country():

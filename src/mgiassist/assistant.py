@@ -115,8 +115,12 @@ class Assistant:
         domain: str | Sequence[str] | None = None,
         section: str | Sequence[str] | None = None,
         polarity: str | Sequence[str] | None = None,
+        edition: str | Sequence[str] | None = None,
     ) -> SearchResult:
-        filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity)
+        """Cited passages for ``question``; ``edition`` names a date or "all" (default: the newest
+        edition of each profile)."""
+        filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity,
+                          edition=edition)
         return self.searcher.search(question, k=k, history=history, filters=filters)
 
     def answer(
@@ -129,6 +133,7 @@ class Assistant:
         domain: str | Sequence[str] | None = None,
         polarity: str | Sequence[str] | None = None,
         section: str | Sequence[str] | None = None,
+        edition: str | Sequence[str] | None = None,
         k: int = 5,
         offset: int = 0,
         page_size: int = PAGE_SIZE,
@@ -137,7 +142,8 @@ class Assistant:
 
         ``offset`` pages through a long list answer (``answer.more["offset"]`` is the next page).
         """
-        filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity)
+        filters = Filters(country=country, family=family, domain=domain, section=section, polarity=polarity,
+                          edition=edition)
         return answer_turn(
             self.searcher, self.judge, self._encode_sentences, question, history,
             filters=filters, k=k, offset=offset, page_size=page_size,

@@ -23,6 +23,7 @@ from mgiassist.schema import (
     POLARITY_FURTHER_DEVELOPMENT,
     POLARITY_WELL_DEVELOPED,
     Chunk,
+    place_label,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +91,12 @@ class IndexedProfile:
     title: str
     date: str | None
     source: str
+    city: str | None = None  # a local (city) profile's city
+
+    @property
+    def place(self) -> str | None:
+        """"Cambodia", or "Accra (Ghana)" for a city profile."""
+        return place_label(self.country, self.city)
 
     @property
     def family_label(self) -> str:
@@ -109,6 +116,7 @@ def indexed_profiles(manifest: Manifest | None) -> list[IndexedProfile]:
             title=entry.title if entry.title is not None else source,
             date=entry.date,
             source=source,
+            city=entry.city,
         )
         for source, entry in (manifest.profiles if manifest is not None else {}).items()
     ]

@@ -90,9 +90,12 @@ def cited_passage(hit: Hit, marker: int) -> CitedPassage:
     )
 
 
-def passage_from_chunk(chunk: Chunk, marker: int, *, rank: int = 0) -> CitedPassage:
-    """A chunk cited because of where it sits in the profile (a list item), not a search rank."""
-    citation = Citation.from_chunk(chunk)
+def passage_from_chunk(
+    chunk: Chunk, marker: int, *, rank: int = 0, edition_note: str | None = None,
+) -> CitedPassage:
+    """A chunk cited because of where it sits in the profile (a list item), not a search rank;
+    ``edition_note`` ("newest of 3 editions") when its profile has several editions."""
+    citation = Citation.from_chunk(chunk, edition_note=edition_note)
     return CitedPassage(
         marker=marker,
         rank=rank,

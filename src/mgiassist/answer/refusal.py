@@ -89,13 +89,9 @@ def salience(question: str, words: Sequence[str], encode: Encoder) -> list[float
 
 
 def _missing_kind(question: str, asked: str | None, features: dict[str, float]) -> str | None:
-    """The kind of answer asked for that the passages lack, where its form tells it reliably: a
-    figure neither the closest sentence nor the first passage holds (figures sit in tables and
-    facts boxes, often apart from the sentence that shares the question's words), or a date, a person's name or a country that the
-    closest sentence lacks. "Where" alone asks for no form: "in Cambodia" answers it."""
-    if asked == "number":
-        missing = features.get("best_sentence_type_missing") and features.get("answer_type_missing_first")
-        return "figure" if missing else None
+    """The kind of answer asked for that the closest sentence lacks, where its form tells it
+    reliably: a figure, a date, a person's name or, asked "which countries", a country. "Where"
+    alone asks for no form: "in Cambodia" answers it."""
     if asked == "place" and not asks_for_countries(question):
         return None
     return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None

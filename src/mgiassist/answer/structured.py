@@ -10,7 +10,7 @@ from the template's structure — never from the wording of one profile.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mgiassist.answer.compose import passage_from_chunk
@@ -227,13 +227,15 @@ def list_answer(
     page_size: int = PAGE_SIZE,
     matcher: CountryMatcher | None = None,
     first: str | None = None,
+    edition_note: Callable[[str], str | None] | None = None,
 ) -> Answer | None:
     """The profile's own list for ``request`` among ``chunks`` (already filtered), one page of it.
 
     ``matcher`` finds the countries items mention, to keep those in the countries the question
     names; when no item is in them there is no list to give (None), and the turn says what the
     profile lists instead. ``first`` (the chunk id of the search's first passage) leads the list
-    when it is a member: the answer never cites less well than the search did.
+    when it is a member: the answer never cites less well than the search did. ``edition_note``
+    gives a source's edition note ("newest of 3 editions") for the citations.
     """
     items = _in_countries(list_members(request, chunks), request.countries, matcher)
     if not items and request.domain is not None:
@@ -253,7 +255,8 @@ def list_answer(
     passages = []
     sentences: list[AnswerSentence] = []
     for chunk in page:
-        passage = passage_from_chunk(chunk, len(passages) + 1)
+        note = edition_note(chunk.source) if edition_note is not None else None
+        passage = passage_from_chunk(chunk, len(passages) + 1, edition_note=note)
         text, span = _item_text(chunk)
         if span is not None:
             passage.highlights.append(span)

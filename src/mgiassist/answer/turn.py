@@ -253,6 +253,7 @@ def _list_reply(
     listed = list_answer(
         request, scope, question=result.query, search_query=result.search_query, offset=offset,
         page_size=page_size, matcher=judge.world, first=result.hits[0].chunk.chunk_id if result.hits else None,
+        edition_note=searcher.filters.edition_note,
     )
     if listed is not None:
         listed.notes = list(result.notes)

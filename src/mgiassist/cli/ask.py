@@ -51,7 +51,8 @@ def format_answer(answer: Answer) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object (one per line in batch mode).")
 def ask_command(
     question: str | None, index_dir: Path, history: tuple[str, ...], questions_file: Path | None,
-    country: str | None, family: str | None, domain: str | None, polarity: str | None, as_json: bool,
+    country: str | None, family: str | None, domain: str | None, polarity: str | None, edition: str | None,
+    as_json: bool,
 ) -> None:
     """Answer QUESTION from the index: state (answered, partial, not covered), answer, citations."""
     from mgiassist.assistant import Assistant
@@ -63,7 +64,7 @@ def ask_command(
     if question is not None:
         validate_query(question)  # fail before the model takes seconds to load
     assistant = Assistant.load(index_dir)
-    filters = {"country": country, "family": family, "domain": domain, "polarity": polarity}
+    filters = {"country": country, "family": family, "domain": domain, "polarity": polarity, "edition": edition}
     if batch is None:
         answer = assistant.answer(question, list(history), **filters)
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else format_answer(answer))

@@ -213,9 +213,6 @@ def _format_text(result: SearchResult) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
 @conversation_options("Batch mode: a JSON-lines file of {id, question, history}.")
 @filter_options(section=True)
-@click.option("--edition", metavar="DATE",
-              help="Search the edition of this date (\"2020\", \"September 2020\") or \"all\" editions"
-              " [default: the newest edition of each profile; see `mgiassist editions`].")
 @click.option("--model", default=None, help="Embedding model (defaults to the one the index was built with).")
 @_backend_option
 def search_command(
@@ -242,11 +239,8 @@ def search_command(
         embedder = load_embedder(model or read_manifest(index_dir).model_id, backend=backend)
     assistant = Assistant.load(index_dir, model=model, embedder=embedder)
     filters = {"country": country, "family": family, "domain": domain, "section": section,
-               "polarity": polarity}
-    if edition:
-        search = _edition_search(assistant, edition)
-    else:
-        search = assistant.search
+               "polarity": polarity, "edition": edition}
+    search = assistant.search
     if batch is None:
         result = search(question or "", k=k or 5, history=list(history), **filters)
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _format_text(result))
@@ -254,16 +248,6 @@ def search_command(
     warn_unreadable(batch, questions_file)
     for item in batch:
         _answer_batch_item(search, item, k or 10, filters, as_json)
-
-
-def _edition_search(assistant, edition: str):
-    """``assistant.search`` with an edition filter (the searcher's own filters take it)."""
-    from mgiassist.search.filters import Filters
-
-    def search(question: str, *, k: int, history: list[str], **filters):
-        return assistant.searcher.search(question, k=k, history=history, filters=Filters(**filters, edition=edition))
-
-    return search
 
 
 def _answer_batch_item(search, item: dict, k: int, filters: dict, as_json: bool) -> None:

@@ -29,7 +29,7 @@ def conversation_options(batch_help: str) -> Callable:
 
 
 def filter_options(*, section: bool = False) -> Callable:
-    """``--country``, ``--family``, ``--domain`` (``--section``) and ``--polarity``."""
+    """``--country``, ``--family``, ``--domain`` (``--section``), ``--polarity`` and ``--edition``."""
     options = [
         click.option("--country", help="Only this country (name, ISO code or demonym)."),
         click.option("--family", help="Only this family: mgi-profile or diaspora-mapping."),
@@ -39,4 +39,8 @@ def filter_options(*, section: bool = False) -> Callable:
         options.append(click.option("--section", help="Only sections whose heading contains this text."))
     options.append(click.option(
         "--polarity", help="Only MGI findings of this polarity: well-developed or further-development."))
+    options.append(click.option(
+        "--edition", metavar="DATE",
+        help="The edition of this date (\"2020\", \"September 2020\") or \"all\" editions"
+             " [default: the newest edition of each profile; see `mgiassist editions`]."))
     return _stack(*options)

@@ -22,13 +22,14 @@ class IngestionReport:
     footnotes: int
     tables: int
     warnings: list[str] = field(default_factory=list)
+    place: str | None = None  # "Accra (Ghana)" for a city profile, else the country
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def line(self) -> str:
         family = FAMILY_LABELS.get(self.family, self.family)
-        what = ", ".join(p for p in (self.country, family, self.date or "no date") if p)
+        what = ", ".join(p for p in (self.place or self.country, family, self.date or "no date") if p)
         counts = (f"{self.sections} sections, {self.findings} findings, {self.footnotes} footnotes, "
                   f"{self.tables} tables")
         return f"{self.source} [{self.format}]: {what}; {counts}"
@@ -77,4 +78,5 @@ def ingestion_report(profile: Profile) -> IngestionReport:
         footnotes=len(footnote_numbers | {n["number"] for n in profile.metadata.get("footnotes", [])}),
         tables=kinds.count("table"),
         warnings=warnings,
+        place=profile.place,
     )

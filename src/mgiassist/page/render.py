@@ -247,7 +247,7 @@ def indexed_summary(profiles: Sequence[IndexedProfile]) -> str:
     """One line per country: "Cambodia: MGI profile, February 2021; Diaspora engagement …"."""
     by_country: dict[str, list[str]] = {}
     for profile in profiles:
-        by_country.setdefault(profile.country or "No country named", []).append(profile.label())
+        by_country.setdefault(profile.place or "No country named", []).append(profile.label())
     return "; ".join(f"{c} ({', '.join(labels)})" for c, labels in by_country.items())
 
 
@@ -259,7 +259,7 @@ def welcome_markdown(profiles: Sequence[IndexedProfile], examples: Sequence[str]
     """The empty chat's first screen: what is indexed, and example questions to click."""
     if not profiles:
         return "**No profile is indexed yet.** Build the index, then reload this page."
-    countries = sorted({p.country for p in profiles if p.country})
+    countries = sorted({p.place for p in profiles if p.place})
     plural = "s" if len(profiles) != 1 else ""
     named = _md_text(", ".join(countries) or "no named country")
     lines = [

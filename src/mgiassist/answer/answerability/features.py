@@ -378,7 +378,8 @@ def _question_terms(
     # A misspelt word counts as the word it stands for ("emigrnts" is "emigrants"). (Foreign
     # countries are left to ``country_missing_in_top``: as terms too, they moved dev numbers down.)
     # A word corrected into a stopword ("wich" is "which") asks for nothing and is dropped.
-    pairs = [(analyse(vocabulary.corrected(t)), t) for t in analysis.terms]
+    # The question's frame ("how much", "how many") names nothing a sentence should cover.
+    pairs = [(analyse(vocabulary.corrected(t)), t) for t in asked_about(analysis)]
     stems = [found[0] for found, _ in pairs if found]
     weights = [vocabulary.idf(found[0]) * specificity(t) for found, t in pairs if found]
     return _Terms(stems, weights, world)
