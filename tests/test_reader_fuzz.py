@@ -220,9 +220,8 @@ def test_a_reader_gives_a_profile_or_a_reason_never_another_exception(fmt):
 
 # Found by benchmarks/fuzz_inputs.py (2,000 cases per format, seed 21): python-docx raises its own
 # errors while the reader walks the paragraphs, after the part of read_docx that turns library
-# errors into a ProfileError. The corpus loader still skips the file, as "cannot be read
-# (AttributeError: …)". The fix belongs in mgiassist/ingest/readers/docx.py (wrap the walk too);
-# these turn into failures (strict) once it is made, so the markers are removed with it.
+# errors into a ProfileError (the loader skipped the file as "cannot be read (AttributeError: …)").
+# The reader now turns any library error during the walk into its one-line skip reason.
 DOCX_FOUND = {
     "a bold flag that is not a boolean (InvalidXmlError)": (
         "word/document.xml", lambda d: d.replace(b'<w:b w:val="0"/>', b'<w:b w:val="maybe"/>', 1)),
@@ -231,7 +230,6 @@ DOCX_FOUND = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="docx reader: python-docx errors raised during the paragraph walk")
 @pytest.mark.parametrize("case", list(DOCX_FOUND))
 def test_docx_found_by_the_benchmark_is_a_skip_with_a_reason(case):
     member, change = DOCX_FOUND[case]
@@ -239,7 +237,6 @@ def test_docx_found_by_the_benchmark_is_a_skip_with_a_reason(case):
     assert read_outcome("docx", data, "found").startswith("skip: ")
 
 
-@pytest.mark.xfail(strict=True, reason="docx reader: lxml's message (two lines) is kept as it is")
 def test_a_docx_skip_reason_is_one_line():
     # a NUL in an XML part: "is not a readable DOCX (XMLSyntaxError: Invalid character: Char 0x0
     # out of allowed range\n, line 1, column 2 …)", printed as two lines by `mgiassist index`

@@ -122,6 +122,21 @@ def _check_parts(path: Path, data: bytes, limits: ReadLimits) -> None:
         raise problem
 
 
+def _body_blocks(document, paragraph_type, table_type) -> list[Block]:
+    blocks: list[Block] = []
+    for n, child in enumerate(document.element.body.iterchildren()):
+        if child.tag == f"{_W}p":
+            block = _paragraph_block(paragraph_type(child, document), n)
+            if block is not None:
+                blocks.append(block)
+        elif child.tag == f"{_W}tbl":
+            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in table_type(child, document).rows]
+            rows = [r for r in rows if any(r)]
+            if rows:
+                blocks.append(Table("\n".join("\t".join(r) for r in rows), origin=Origin(offset=n), rows=rows))
+    return blocks
+
+
 def read_docx(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     import docx
     from docx.table import Table as DocxTable
@@ -130,22 +145,15 @@ def read_docx(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT
     _check_parts(path, data, limits)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ProfileError(f"{path}: is not a readable DOCX ({type(exc).__name__})") from exc
-    except Exception as exc:  # python-docx raises its own types for a package that is not Word's
-        raise ProfileError(f"{path}: is not a readable DOCX ({type(exc).__name__}: {str(exc)[:100]})") from exc
-    blocks: list[Block] = []
-    for n, child in enumerate(document.element.body.iterchildren()):
-        if child.tag == f"{_W}p":
-            block = _paragraph_block(DocxParagraph(child, document), n)
-            if block is not None:
-                blocks.append(block)
-        elif child.tag == f"{_W}tbl":
-            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in DocxTable(child, document).rows]
-            rows = [r for r in rows if any(r)]
-            if rows:
-                blocks.append(Table("\n".join("\t".join(r) for r in rows), origin=Origin(offset=n), rows=rows))
-    blocks.extend(_word_footnotes(document))
+        # python-docx parses parts lazily: a malformed value (a bold flag that is not a boolean)
+        # or a part of the wrong type raises its own errors during the walk, not at opening
+        blocks = _body_blocks(document, DocxParagraph, DocxTable)
+        blocks.extend(_word_footnotes(document))
+    except ProfileError:
+        raise
+    except Exception as exc:  # any library error is this file's skip, in one line
+        detail = " ".join(str(exc).split())[:100]
+        raise ProfileError(f"{path}: is not a readable DOCX ({type(exc).__name__}{': ' + detail if detail else ''})") from exc
     if not any(b.text.strip() for b in blocks):
         raise ProfileError(f"{path}: an empty DOCX (no text in its body)")
     return Document(source=source, format="docx", blocks=blocks)
