@@ -285,3 +285,22 @@ def test_load_error_is_typed_and_one_line(built):
     with pytest.raises(IndexCorruptError) as caught:
         load_index(built)
     assert "\n" not in str(caught.value) and "vectors.npy is empty" in str(caught.value)
+
+
+def test_vectors_of_another_model_are_named_by_the_model_check(built):
+    # A manifest (and every file naming the model) rewritten to another model of the same
+    # dimension passes every file check; only encoding a few chunks with the model tells.
+    from mgiassist.embed.hashing import HashingEmbedder
+    from mgiassist.index import load_index
+    from mgiassist.index.load import model_problem
+
+    index = load_index(built)
+    assert model_problem(index, HashingEmbedder(64).encode) is None
+    def other_model(texts):  # same dimension, other vectors
+        return np.roll(HashingEmbedder(64).encode(texts), 7, axis=1)
+
+    problem = model_problem(index, other_model)
+    assert problem and problem.startswith("vectors.npy was not made by hashing:64") and "\n" not in problem
+    assert "64-dimensional vectors, the model makes 32-dimensional ones" in model_problem(
+        index, HashingEmbedder(32).encode
+    )

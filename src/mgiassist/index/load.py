@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = [
     "LoadedIndex",
     "damaged",
     "load_index",
+    "model_problem",
     "valid_manifest",
     "write_calibration",
 ]
@@ -283,6 +285,37 @@ def _bm25_problems(lexical: LexicalIndex, count: int) -> list[str]:
     if len(set(ids)) != len(ids) or (used and (min(used) < 0 or max(used) >= terms)):
         return [f"{name}vocab.index.json numbers its terms outside the {terms} columns of the score matrix"]
     return []
+
+
+def model_problem(
+    index: LoadedIndex, encode: Callable[[list[str]], np.ndarray], *, sample: int = 3,
+    min_cosine: float = 0.95,
+) -> str | None:
+    """Whether the stored vectors are the output of the model about to search them: ``sample``
+    chunks, spread over the index, are encoded with ``encode`` and compared with their stored
+    rows. A manifest whose ``model_id`` names another model of the same dimension (every file
+    naming the model rewritten together) passes every other check; its search would quietly
+    rank with the wrong vectors. None when they agree (cosine ≥ ``min_cosine``), else one line.
+    Costs ``sample`` encodes; ``load_index`` loads no model, so the caller that has one calls it."""
+    count = len(index.chunks)
+    if not count or not sample:
+        return None
+    picks = sorted({round(i * (count - 1) / max(1, sample - 1)) for i in range(min(sample, count))})
+    fresh = np.asarray(encode([index.chunks[i].embed_text for i in picks]), np.float32)
+    stored = np.asarray(index.vectors[picks], np.float32)
+    if fresh.shape != stored.shape:
+        return (f"{VECTORS} holds {stored.shape[1]}-dimensional vectors, the model makes "
+                f"{fresh.shape[1] if fresh.ndim == 2 else '?'}-dimensional ones")
+
+    def unit(rows: np.ndarray) -> np.ndarray:
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1, norms)
+
+    cosine = float(np.min(np.sum(unit(fresh) * unit(stored), axis=1)))
+    if cosine >= min_cosine:
+        return None
+    return (f"{VECTORS} was not made by {index.model_id}, the model the manifest names "
+            f"(cosine {cosine:.2f} between stored and fresh vectors of {len(picks)} chunks)")
 
 
 def _read_threshold(calibration: Path) -> float | None:
