@@ -76,3 +76,17 @@ def test_the_labelled_dev_pairs_are_read_right_at_least_95_percent(matcher):
 @pytest.mark.parametrize("question", ["Which associations belong to it?", "Which sub-decree created it?"])
 def test_the_thing_a_wh_question_asks_for_is_not_a_pronoun_s_antecedent(matcher, question):
     assert is_follow_up(question, matcher)
+
+
+def test_a_question_naming_its_own_body_is_not_given_the_conversations_country():
+    from mgiassist.search.followup import contextualise, names_its_subject
+    from mgiassist.text.countries import CountryMatcher, all_countries
+
+    matcher = CountryMatcher(list(all_countries()))
+    history = ["How much are remittances worth to Ghana?"]
+    named = contextualise("What does the Department of Employment and Manpower do?", history, matcher)
+    assert names_its_subject(named.question) and named.search_query == named.question
+    assert contextualise("What is the IMTM?", history, matcher).search_query == "What is the IMTM?"
+    # naming no thing of its own, a question stays on the conversation's country
+    unnamed = contextualise("Can citizens vote from abroad?", history, matcher)
+    assert unnamed.inherited_country and unnamed.search_query.endswith("Ghana")

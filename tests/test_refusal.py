@@ -98,3 +98,17 @@ def test_a_search_that_found_nothing_close_is_evidence_and_another_language_is_n
     assert refusal_evidence(result("Book me a flight", abstained=True), judge(), decision(), encode).kind == "far"
     assert refusal_evidence(result("¿Qué pasa con los trabajadores?", language="spanish"),
                             judge(), decision(), encode) is None
+
+
+@pytest.mark.parametrize("question, words", [
+    ("How many agencies were licensed last year?", "last year"),
+    ("When will the next national census take place?", "next"),
+    ("Who is currently the Minister of Labour?", "currently"),
+    ("Can members of the diaspora now get an ID card?", None),  # "now" is a clause, not a date
+    ("What does this scheme do?", None),
+    ("What is the last step of the procedure?", None),
+])
+def test_a_time_relative_to_today_is_read_only_where_it_dates_the_question(question, words):
+    from mgiassist.answer.answerability.features import relative_time
+
+    assert relative_time(question) == words

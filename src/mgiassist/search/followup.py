@@ -18,7 +18,7 @@ from mgiassist.search.cues import STRONG_CUES, WEAK_CUES, polarity_hint
 from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
 
-__all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "polarity_hint"]
+__all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "names_its_subject", "polarity_hint"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _QUESTION_WORDS = {
@@ -112,9 +112,24 @@ def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
     # of questions?" has one word of its own, as "what are the obstacles?" has.
     # A country the question names is one of its own words too ("How many Cambodians live in
     # Thailand?").
+    # A thing named by its own name ("What is the IMTM?") is a subject however short the question.
+    if names_its_subject(text):
+        return False
     topical = _topical(content_words(text, matcher))
     countries = matcher.find(text) if matcher is not None else []
     return len(topical) + len(countries) <= 1
+
+
+# A name of its own: capitalised words in a row after the question's first word ("Department
+# of Employment and Manpower", "Village-Commune Safety Policy"), or an acronym ("IMTM").
+_OWN_NAME = re.compile(
+    r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]*(?:\s+(?:of|for|and|the|de|des|du|d')?\s*[A-Z][\w'’-]*)+|\b[A-Z]{2,}s?\b"
+)
+
+
+def names_its_subject(text: str) -> bool:
+    """Whether ``text`` names a body, programme or other thing by its own name."""
+    return bool(_OWN_NAME.search(text.strip()))
 
 
 @dataclass(frozen=True)
@@ -135,7 +150,11 @@ def contextualise(question: str, history: Sequence[str] = (), matcher: CountryMa
     additions: list[str] = []
 
     inherited_country = False
-    if not countries and matcher is not None:
+    follow_up = bool(earlier) and is_follow_up(question, matcher)
+    # A question that names its own body or programme ("What is the Khmer Rouge Victims'
+    # Collective?") is about that, wherever it is; one that names none ("Can citizens vote from
+    # abroad?") is about the country the conversation is on.
+    if not countries and matcher is not None and (follow_up or not names_its_subject(question)):
         for turn in reversed(earlier):
             found = matcher.find(turn)
             if found:
@@ -143,7 +162,7 @@ def contextualise(question: str, history: Sequence[str] = (), matcher: CountryMa
                 break
 
     inherited_subject = None
-    if earlier and is_follow_up(question, matcher):
+    if follow_up:
         what_about = _WHAT_ABOUT.match(question)
         replaces_subject = bool(what_about and content_words(what_about.group(1), matcher))
         if not replaces_subject:

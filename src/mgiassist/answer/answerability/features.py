@@ -296,14 +296,21 @@ def asks_for_countries(question: str) -> bool:
     return bool(_ASKS_COUNTRY.search(question))
 
 
+# A time relative to today that a dated profile cannot place: "last year", "next census",
+# "currently", "so far". Bare "now" and "this" are left out: "can they now vote", "this scheme".
+_RELATIVE_TIME = re.compile(
+    r"\b(?:last|this|next|past|coming)\s+(?:year|month|week|decade|time|round|census|assessment|election)s?\b"
+    r"|\b(?:next|last)\b(?!\s+(?:of|one|two|three|few|section|part|item|step)\b)"
+    r"|\b(?:currently|latest|recently|nowadays|today|tomorrow|so far|to date|right now|these days)\b",
+    re.IGNORECASE,
+)
+
+
 def relative_time(question: str) -> str | None:
-    """The words by which ``question`` asks about a time relative to today ("last year", "next",
-    "currently"), which a dated profile cannot place; None when it names none."""
-    found = _RECENT.search(question)
-    if found is None:
-        return None
-    following = re.match(r"\s+(year|month|week|time|census|round|assessment)\b", question[found.end():], re.IGNORECASE)
-    return found.group(0) + (following.group(0) if following else "")
+    """The words by which ``question`` asks about a time relative to today ("last year",
+    "next", "currently"), which a dated profile cannot place; None when it names none."""
+    found = _RELATIVE_TIME.search(question)
+    return found.group(0) if found else None
 
 
 def asked_about(analysis: QuestionAnalysis) -> list[str]:
