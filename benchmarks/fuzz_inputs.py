@@ -5,8 +5,8 @@ Each case is a seed rendering (text, Markdown, HTML, PDF, DOCX; the same seeds a
 as the test) with 1–8 random edits (bit flips, cuts, insertions, repeated runs, tokens), random
 bytes, or for DOCX a mutated XML part zipped again. Every case is read in this process by
 ``load_profile`` (the reader and the parser, as a reader process runs them) under a wall-clock
-alarm. Per format it prints the cases, profiles, skips with a reason (``ProfileError``),
-unexpected exceptions (any other type: a reader bug, which the corpus loader would still turn
+alarm. Per format it prints the cases, profiles, skips with a reason (``ProfileError``), those
+of them whose reason spans several lines, unexpected exceptions (any other type: a reader bug, which the corpus loader would still turn
 into a skip), cases over the time limit, the slowest case and the peak RSS; then the most common
 skip reasons and every unexpected exception. ``--keep DIR`` saves the unexpected cases.
 
@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGALRM, _alarm)
     unexpected: dict[str, list[str]] = collections.defaultdict(list)
     reasons: collections.Counter[tuple[str, str]] = collections.Counter()
-    print(f"{'format':9} {'cases':>6} {'profiles':>8} {'skips':>6} {'unexpected':>10} {'over time':>9} "
-          f"{'mean ms':>8} {'max s':>6} {'peak RSS MB':>11}")
+    print(f"{'format':9} {'cases':>6} {'profiles':>8} {'skips':>6} {'2+ lines':>8} {'unexpected':>10} "
+          f"{'over time':>9} {'mean ms':>8} {'max s':>6} {'peak RSS MB':>11}")
     failed = 0
     for fmt in args.formats.split(","):
         seeds = fuzz.seeds(fmt)
@@ -97,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             except ProfileError as exc:
                 counts["skips"] += 1
                 reasons[(fmt, _reason_kind(str(exc), path.name))] += 1
+                if "\n" in str(exc).strip():  # a skip warning printed over several lines
+                    counts["multi-line"] += 1
             except _OverTime:
                 counts["over time"] += 1
             except Exception as exc:  # noqa: BLE001 (the finding: a reader error of another type)
@@ -114,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             path.unlink()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         failed += counts["unexpected"] + counts["over time"]
-        print(f"{fmt:9} {args.cases:>6} {counts['profiles']:>8} {counts['skips']:>6} {counts['unexpected']:>10} "
+        print(f"{fmt:9} {args.cases:>6} {counts['profiles']:>8} {counts['skips']:>6} {counts['multi-line']:>8} "
+              f"{counts['unexpected']:>10} "
               f"{counts['over time']:>9} {1000 * total / max(1, args.cases):>8.1f} {slowest:>6.2f} {peak:>11.0f}",
               flush=True)
     print("\nmost common skip reasons:")

@@ -143,21 +143,39 @@ def sentence_table_problem(
                 f"expected {len(texts)}×{dimension} float32 (one row per text of {name})")
     if not isinstance(chunks, dict):
         return f"{name} field chunks should be an object"
-    rows = len(texts)
+    ids, counts, flat = [], [], []
     for chunk_id, spans in chunks.items():
         if chunk_lengths is not None and chunk_id not in chunk_lengths:
             return f"{name} lists sentences of chunk {chunk_id[:40]!r}, which the index does not hold"
-        length = chunk_lengths[chunk_id] if chunk_lengths is not None else None
         if not isinstance(spans, list):
             return f"{name} entry chunks[{chunk_id[:40]!r}] should be a list of [start, end, row]"
-        for span in spans:
-            if not (isinstance(span, list) and len(span) == 3 and all(_is_int(v) for v in span)):
-                return f"{name} entry chunks[{chunk_id[:40]!r}] holds {str(span)[:40]}, not [start, end, row]"
-            start, end, row = span
-            if not 0 <= start <= end or (length is not None and end > length):
-                return f"{name} entry chunks[{chunk_id[:40]!r}] has a span {start}–{end} outside its chunk"
-            if not 0 <= row < rows:
-                return f"{name} entry chunks[{chunk_id[:40]!r}] points at row {row} of {rows}"
+        ids.append(chunk_id)
+        counts.append(len(spans))
+        flat.extend(spans)
+    if not flat:
+        return None
+    # one array for every span of every chunk: 30 ms of Python per 6,000 chunks checked at once
+    try:
+        table = np.asarray(flat)
+    except (ValueError, TypeError):
+        table = np.asarray([], dtype=object)
+    if table.ndim != 2 or table.shape[1:] != (3,) or not np.issubdtype(table.dtype, np.integer):
+        bad = next((i for i, span in enumerate(flat) if not (
+            isinstance(span, list) and len(span) == 3 and all(_is_int(v) for v in span))), 0)
+        owner = ids[int(np.searchsorted(np.cumsum(counts), bad, side="right"))]
+        return f"{name} entry chunks[{owner[:40]!r}] holds {str(flat[bad])[:40]}, not [start, end, row]"
+    starts, ends, at = table[:, 0], table[:, 1], table[:, 2]
+    limits = (np.repeat([chunk_lengths[c] for c in ids], counts) if chunk_lengths is not None
+              else np.full(len(table), np.iinfo(np.int64).max))
+    outside = (starts < 0) | (starts > ends) | (ends > limits)
+    missing = (at < 0) | (at >= len(texts))
+    for wrong, what in ((outside, "has a span {s}–{e} outside its chunk"),
+                        (missing, "points at row {r} of " + str(len(texts)))):
+        if wrong.any():
+            bad = int(np.argmax(wrong))
+            owner = ids[int(np.searchsorted(np.cumsum(counts), bad, side="right"))]
+            detail = what.format(s=int(starts[bad]), e=int(ends[bad]), r=int(at[bad]))
+            return f"{name} entry chunks[{owner[:40]!r}] {detail}"
     return None
 
 
