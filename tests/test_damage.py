@@ -83,6 +83,11 @@ def _first_span_row(sentences, row):
     sentences["chunks"][first][0][2] = row
 
 
+def _first_span(sentences, span):
+    first = next(iter(sentences["chunks"]))
+    sentences["chunks"][first][0] = span
+
+
 def _set_country(manifest, entry):
     manifest["countries"][0] = entry
 
@@ -93,6 +98,14 @@ DAMAGE = {
     "sentence span points past the table, checksum re-recorded": (
         lambda i: _rewrite_json(i, "sentences.json", lambda s: _first_span_row(s, 10**6)),
         "points at row 1000000",
+    ),
+    "sentence span outside its chunk, checksum re-recorded": (
+        lambda i: _rewrite_json(i, "sentences.json", lambda s: _first_span(s, [0, 10**6, 0])),
+        "has a span 0–1000000 outside its chunk",
+    ),
+    "sentence span not three numbers, checksum re-recorded": (
+        lambda i: _rewrite_json(i, "sentences.json", lambda s: _first_span(s, [0, "12"])),
+        "holds [0, '12'], not [start, end, row]",
     ),
     "sentences.json not an object, checksum re-recorded": (
         lambda i: _rewrite_json(i, "sentences.json", lambda s: ["texts"]),
