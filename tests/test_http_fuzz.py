@@ -82,6 +82,9 @@ def test_deep_nesting_is_a_400_however_deep_the_server_stack_already_is(client):
         ({"question": QUESTION, "x" * 100_000: 1}, "unknown field"),
         ({"question": QUESTION, "country": ["Cambodia"]}, "must be a string"),
         ({"question": {"nested": [1, 2]}}, "must be a string"),
+        ({"question": QUESTION, "history": 0}, "history must be a list"),
+        ({"question": QUESTION, "history": ""}, "history must be a list"),
+        ({"question": QUESTION, "history": {}}, "history must be a list"),
     ],
 )
 def test_huge_arrays_and_broken_strings_are_a_one_line_400(client, body, says):
@@ -104,6 +107,15 @@ def test_a_body_just_over_the_limit_is_a_413(client):
 def test_bodies_that_are_not_utf8_or_not_json_are_a_400(client):
     for raw in (b"\xff\xfe{", b'{"question": "\xff"}', b"", b"   ", b"nul", b"1e999999", b'"q"'):
         _one_line_4xx(_post(client, raw))
+
+
+def test_the_guard_sees_paths_without_the_proxys_root_path():
+    from mgiassist.page.guard import _anonymous, _route_path
+
+    assert _route_path({"path": "/mgi/assets/app.js", "root_path": "/mgi"}) == "/assets/app.js"
+    assert _anonymous(_route_path({"path": "/mgi/assets/app.js", "root_path": "/mgi"}))
+    assert not _anonymous(_route_path({"path": "/mgi/openapi.json", "root_path": "/mgi"}))
+    assert _route_path({"path": "/openapi.json", "root_path": ""}) == "/openapi.json"
 
 
 def test_a_malformed_content_length_is_a_400(client):

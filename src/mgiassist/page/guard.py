@@ -162,6 +162,14 @@ async def logged_in(app: Any, cookies: dict[str, str], request: Any = None) -> b
     return token is not None and getattr(app, "tokens", {}).get(token) is not None
 
 
+def _route_path(scope: dict) -> str:
+    """The path as the app's routes see it: without the ``root_path`` a proxy mounts it under."""
+    path, root = scope.get("path", ""), scope.get("root_path", "") or ""
+    if root and path.startswith(root + "/"):
+        return path[len(root):]
+    return path or "/"
+
+
 def _anonymous(path: str) -> bool:
     return path in ANONYMOUS_PATHS or path.startswith(ANONYMOUS_PREFIXES)
 
@@ -183,7 +191,7 @@ class LoginGuard:
         if getattr(page, "auth", None) is None and getattr(page, "auth_dependency", None) is None:
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
+        path = _route_path(scope)
         if scope["type"] == "http" and path in LOGIN_PATHS and scope.get("method") == "POST":
             await self._login(scope, receive, send)
             return

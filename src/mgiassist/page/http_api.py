@@ -101,7 +101,8 @@ def parse_ask(body: Any) -> AskRequest:
     if question is None:
         raise QueryError("the question is missing: send {\"question\": \"...\"}")
     validate_query(question)  # empty, over-long, control characters: refused before queueing
-    history = body.get("history") or []
+    history = body.get("history")
+    history = [] if history is None else history  # not `or []`: 0, false and "" are refused too
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         raise QueryError("history must be a list of earlier questions (strings), oldest first")
     if len(history) > MAX_HISTORY:
