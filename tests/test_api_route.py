@@ -200,3 +200,19 @@ def test_the_page_keeps_at_most_session_capacity_sessions(hashing_index):
         assert 1 <= len(demo.state_holder.session_data) <= 3
     finally:
         demo.close()
+
+
+@pytest.mark.slow
+def test_every_route_refuses_a_body_over_the_page_limit(hashing_index):
+    # Gradio's JSON routes read a body whole (300 MB took the server from 268 MB to 1.1 GB, and
+    # kept it); the page passes FastAPI's max_body_size, 1 MB here (MGIASSIST_MAX_BODY_MB).
+    def chunks(megabytes: int):
+        for _ in range(megabytes):
+            yield b" " * (1 << 20)
+
+    with running_page(hashing_index, MGIASSIST_MAX_BODY_MB="1") as url:
+        for path in ("/gradio_api/call/ask", "/gradio_api/queue/join", ASK_PATH):
+            refused = httpx.post(url + path, content=chunks(8), headers={"content-type": "application/json"},
+                                 timeout=60)
+            assert refused.status_code == 413, (path, refused.text[:200])
+        assert httpx.post(url + ASK_PATH, json={"question": QUESTION}, timeout=60).status_code == 200

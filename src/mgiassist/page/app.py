@@ -500,7 +500,7 @@ def launch_options(args: argparse.Namespace, page: Page) -> dict[str, Any]:
     """The keyword arguments of ``demo.launch`` for these command-line options."""
     from starlette.middleware import Middleware
 
-    from mgiassist.page.guard import LoginGuard, guard_options
+    from mgiassist.page.guard import LoginGuard, guard_options, max_body_bytes
 
     return {
         # FastAPI's own `routes` argument: the lean route is there before the first request.
@@ -509,6 +509,9 @@ def launch_options(args: argparse.Namespace, page: Page) -> dict[str, Any]:
             # with a login set, every route but the login page and static files needs it, and
             # failed logins are rate-limited per client (mgiassist.page.guard)
             "middleware": [Middleware(LoginGuard, **guard_options())],
+            # every request body, Gradio's too (its JSON routes read a body whole: 300 MB took
+            # the server from 268 MB to 1.1 GB); POST /api/ask has its own, smaller limit
+            "max_body_size": max_body_bytes(),
         },
         "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),

@@ -38,6 +38,7 @@ __all__ = [
     "LoginLimiter",
     "guard_options",
     "logged_in",
+    "max_body_bytes",
 ]
 
 LOGIN_PATHS = frozenset({"/login", "/login/"})
@@ -145,6 +146,20 @@ def guard_options() -> dict[str, Any]:
         "delay": number("MGIASSIST_LOGIN_DELAY", 1.0),
         "max_delay": number("MGIASSIST_LOGIN_MAX_DELAY", 60.0),
     }
+
+
+def max_body_bytes() -> int:
+    """The largest request body the page reads, for any route (FastAPI's ``max_body_size``):
+    ``MGIASSIST_MAX_BODY_MB`` megabytes, 16 by default (a question set upload is a few KB, a
+    Gradio event with a long conversation well under 1 MB). Larger bodies are a 413."""
+    raw = os.environ.get("MGIASSIST_MAX_BODY_MB", "").strip() or "16"
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        raise SystemExit(f"MGIASSIST_MAX_BODY_MB must be a number, not {raw!r}") from None
+    if not math.isfinite(megabytes) or megabytes <= 0:
+        raise SystemExit(f"MGIASSIST_MAX_BODY_MB must be a number > 0, not {raw!r}")
+    return int(megabytes * 1024 * 1024)
 
 
 async def logged_in(app: Any, cookies: dict[str, str], request: Any = None) -> bool:
