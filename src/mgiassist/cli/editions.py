@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from mgiassist.editions import Edition, list_editions
 from mgiassist.schema import FAMILY_LABELS
+
+if TYPE_CHECKING:  # listed in --help without loading the index stack (faiss, bm25s)
+    from mgiassist.editions import Edition
 
 __all__ = ["editions_command", "format_editions"]
 
@@ -45,6 +48,8 @@ def format_editions(editions: Sequence[Edition]) -> str:
 @click.option("--json", "as_json", is_flag=True, help='Print one JSON object: {"editions": [...]}.')
 def editions_command(country: str | None, index_dir: Path, as_json: bool) -> None:
     """List the indexed editions of each profile (family, country or city, date, file, newest)."""
+    from mgiassist.editions import list_editions
+
     editions = list_editions(index_dir, country)
     if as_json:
         click.echo(json.dumps({"editions": [e.to_dict() for e in editions]}, ensure_ascii=False))
