@@ -83,6 +83,11 @@ def _first_span_row(sentences, row):
     sentences["chunks"][first][0][2] = row
 
 
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def _first_span(sentences, span):
     first = next(iter(sentences["chunks"]))
     sentences["chunks"][first][0] = span
@@ -138,6 +143,15 @@ DAMAGE = {
     "bm25 vocabulary not terms to numbers, checksum re-recorded": (
         lambda i: _rewrite_json(i, "bm25/vocab.index.json", lambda v: v.update({next(iter(v)): "x"})),
         "bm25/",
+    ),
+    "manifest.json nested 100,000 deep": (
+        lambda i: (i / "manifest.json").write_text("[" * 100_000 + "]" * 100_000),
+        "manifest.json is nested too deeply to be a manifest",
+    ),
+    "bm25 vocabulary nested 100,000 deep, checksum re-recorded": (
+        lambda i: ((i / "bm25" / "vocab.index.json").write_text("[" * 100_000 + "]" * 100_000),
+                   _rerecord(i, "bm25/vocab.index.json")),
+        "bm25 cannot be read (",
     ),
     "countries entry of an unknown country without codes": (
         lambda i: _edit_manifest(i, lambda m: _set_country(m, {"name": "Atlantis"})),
@@ -317,3 +331,23 @@ def test_vectors_of_another_model_are_named_by_the_model_check(built):
     assert "64-dimensional vectors, the model makes 32-dimensional ones" in model_problem(
         index, HashingEmbedder(32).encode
     )
+
+
+def _nested_chunk_line(index: Path) -> None:
+    _append(index / "chunks.jsonl", "[" * 100_000 + "]" * 100_000 + "\n")
+    _rerecord(index, "chunks.jsonl")
+
+
+def test_a_chunk_line_nested_too_deeply_is_named(runner, built, corpus_copy):
+    _nested_chunk_line(built)
+    check = runner.invoke(main, ["index", "--check", *_args(corpus_copy, built)])
+    assert check.exit_code == 1 and "chunks.jsonl line 85 is not a valid chunk (RecursionError" in check.output
+    search = runner.invoke(main, ["search", "vote abroad", "--index", str(built)])
+    assert search.exit_code == 2 and search.output.startswith("error: index") and "chunks.jsonl line 85" in search.output
+
+
+@pytest.mark.xfail(strict=True, reason="index/build.py _reusable_vectors does not catch RecursionError")
+def test_a_chunk_line_nested_too_deeply_is_repaired(runner, built, corpus_copy):
+    _nested_chunk_line(built)
+    repair = runner.invoke(main, ["index", *_args(corpus_copy, built)])
+    assert repair.exit_code == 0 and "repaired a damaged index" in repair.output, repair.output

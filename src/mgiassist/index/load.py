@@ -87,7 +87,10 @@ def valid_manifest(index_dir: Path) -> tuple[Path, Manifest]:
     """The folder and manifest of a readable index of this format, with fields of the right
     types; raises the typed error otherwise."""
     folder = resolve_index_dir(index_dir)
-    return folder, read_manifest(index_dir)
+    try:
+        return folder, read_manifest(index_dir)
+    except RecursionError:  # JSON nested deeper than the decoder goes: no manifest
+        raise damaged(index_dir, [f"{MANIFEST} is nested too deeply to be a manifest"]) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -132,6 +135,7 @@ def _load_parts(
             RuntimeError,
             EOFError,
             MemoryError,
+            RecursionError,  # a JSON part nested deeper than the decoder goes
         ) as exc:
             message = (
                 str(exc) if isinstance(exc, ValueError) and str(exc).startswith(CHUNKS) else None
