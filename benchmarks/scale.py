@@ -239,6 +239,30 @@ def serve_side(args: argparse.Namespace, index_dir: Path) -> dict[str, Any]:
           f"({result['search_ratio']:.2f}× bare); answer p50/p95 {result['answer_p50_ms']:.1f}/"
           f"{result['answer_p95_ms']:.1f} ms", flush=True)
 
+    # where a search's time goes (bench_pipeline's instrumented pass over the same questions)
+    from bench_pipeline import search_breakdown
+
+    searcher, word_s = assistant.searcher, [0.0]
+    plain_encode_texts = searcher.encode_texts
+
+    def timed_encode_texts(texts: list[str]) -> Any:
+        t = time.perf_counter()
+        try:
+            return plain_encode_texts(texts)
+        finally:
+            word_s[0] += time.perf_counter() - t
+
+    if plain_encode_texts is not None:
+        searcher.encode_texts = timed_encode_texts
+    try:
+        result["search_breakdown_ms"] = search_breakdown(assistant, timed, 5)
+    finally:
+        searcher.encode_texts = plain_encode_texts
+    breakdown = result["search_breakdown_ms"]
+    breakdown["unknown-word encode (in rest)"] = 1000 * word_s[0] / max(len(timed), 1)
+    print("search breakdown, mean ms: " + ", ".join(
+        f"{name} {value:.1f}" for name, value in result["search_breakdown_ms"].items()), flush=True)
+
     # 20 users, think time, at most 4 turns at once as the HTTP route runs them
     gate = threading.BoundedSemaphore(args.api_concurrency)
     latencies: list[float] = []
