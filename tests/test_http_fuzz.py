@@ -116,6 +116,7 @@ def test_the_guard_sees_paths_without_the_proxys_root_path():
     assert _anonymous(_route_path({"path": "/mgi/assets/app.js", "root_path": "/mgi"}))
     assert not _anonymous(_route_path({"path": "/mgi/openapi.json", "root_path": "/mgi"}))
     assert _route_path({"path": "/openapi.json", "root_path": ""}) == "/openapi.json"
+    assert _route_path({"path": "/mgi", "root_path": "/mgi"}) == "/"
 
 
 def test_a_malformed_content_length_is_a_400(client):

@@ -180,8 +180,8 @@ async def logged_in(app: Any, cookies: dict[str, str], request: Any = None) -> b
 def _route_path(scope: dict) -> str:
     """The path as the app's routes see it: without the ``root_path`` a proxy mounts it under."""
     path, root = scope.get("path", ""), scope.get("root_path", "") or ""
-    if root and path.startswith(root + "/"):
-        return path[len(root):]
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root):] or "/"
     return path or "/"
 
 
