@@ -75,16 +75,18 @@ def partial_answer(
     world: CountryMatcher,
     section_chunks,
     tables: Sequence[Chunk] = (),
+    answer_type: str | None = None,
 ) -> Answer | None:
     """A partial answer when a table or list near the top leaves out the countries ``missing``.
 
     ``section_chunks(chunk_id)`` returns the chunks of a hit's section (its list's items);
     ``tables`` are the tables of the profiles in scope, read when the search ranked none of them
-    near the top but the question asks for a count or a place.
+    near the top but the question asks for a count or a place. ``answer_type`` is the kind of
+    answer the question asks for, when the turn has read it (worked out here otherwise).
     """
     if not missing:
         return None
-    asks = analyse_question(result.search_query, world).answer_type
+    asks = answer_type or analyse_question(result.search_query, world).answer_type
     words = set(analyse(result.search_query))
     found: list[tuple[int, int, Hit, str]] = []
     for hit in result.hits[:_LOOK_AT]:

@@ -37,6 +37,7 @@ from mgiassist.answer.answerability.features import (
     relative_time,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
+from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder
 from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
@@ -99,19 +100,23 @@ def _missing_kind(question: str, asked: str | None, features: dict[str, float]) 
 
 def refusal_evidence(
     result: SearchResult, judge: Judge, decision: Decision, encode: Encoder | None,
+    reading: QuestionReading | None = None,
 ) -> RefusalEvidence | None:
-    """The positive reason to refuse ``result``'s question, or None (answer, with low confidence)."""
+    """The positive reason to refuse ``result``'s question, or None (answer, with low confidence);
+    ``reading`` is the question as the turn read it (worked out here when not given)."""
     question = result.search_query or result.query
-    analysis = analyse_question(question, judge.world, judge.profile_countries)
+    if reading is None:
+        reading = QuestionReading(analyse_question(question, judge.world, judge.profile_countries),
+                                  relative_time=relative_time(question))
+    analysis = reading.analysis
     vocabulary = judge.vocabulary
     if decision.missing_countries:
         return RefusalEvidence("country", tuple(decision.missing_countries))
     years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
     if years:
         return RefusalEvidence("year", tuple(years))
-    when = relative_time(question)
-    if when is not None:
-        return RefusalEvidence("relative-time", (when,))
+    if reading.relative_time is not None:
+        return RefusalEvidence("relative-time", (reading.relative_time,))
     kind = _missing_kind(question, analysis.answer_type, decision.features)
     if kind is not None:
         return RefusalEvidence("answer-kind", (kind,))

@@ -1,9 +1,15 @@
-"""One chat turn: search, then a list answer, a partial one, a refusal or quoted sentences.
+"""One chat turn, top to bottom: search → read the question → decide → compose.
 
-The order matters: a list question is answered from the profile's structure whatever the
-passages say; otherwise the answerability judge decides whether the passages state the answer;
-when they do not, a table or list near the top may still say what the profile does state
-(partial); only then is the question refused (not covered), with the nearest passages folded.
+The search hands over what it found as typed fields of :class:`SearchResult` (the rewrite of a
+follow-up, the countries, the language, the countries no profile covers); the question is then
+read once for the answer step (:mod:`mgiassist.answer.reading`: what it asks for by meaning, the
+kind of answer its form asks for, what it names). The order of the decision matters: a list
+question is answered from the profile's structure whatever the passages say; otherwise the
+answerability judge decides whether the passages state the answer; when they do not, a table or
+list near the top may still say what the profile does state (partial); only on positive
+evidence (:mod:`mgiassist.answer.refusal`) is the question refused (not covered), with the
+nearest passages folded; without it the closest passages are quoted under a plain low-confidence
+line.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ import functools
 from collections.abc import Sequence
 
 from mgiassist.answer.answerability.features import (
-    analyse_question,
     holds_answer_type,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
@@ -24,6 +29,7 @@ from mgiassist.answer.partial import (
     partial_answer,
     quotes_only_empty_items,
 )
+from mgiassist.answer.reading import QuestionReading, read_question
 from mgiassist.answer.records import (
     ANSWERED,
     NO_ANSWER,
@@ -169,18 +175,19 @@ def per_country_answer(question: str, parts: Sequence[tuple[str, Answer]]) -> An
 
 
 def list_route(
-    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision
+    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision,
+    reading: QuestionReading | None = None,
 ) -> ListRequest | None:
     """The list a question asks for, answered from structure rather than by the judge."""
     # A list question about a foreign country ("associations in the United States") is a question
     # about that country's members of the list: the partial path answers it.
     if decision.missing_countries:
         return None
+    reading = reading or read_question(result, searcher, judge)
     # The model reads English: a question in another language is read by its list words alone.
-    if result.language:
+    if reading.intent is None:
         return list_request(result.query, searcher.facets["domain"], judge.world)
-    guess = searcher.intents.read(result.query)
-    return list_request(result.query, searcher.facets["domain"], judge.world, intent=guess.intent,
+    return list_request(result.query, searcher.facets["domain"], judge.world, intent=reading.intent.intent,
                         intent_read=True)
 
 
@@ -199,15 +206,16 @@ def _decide(
 ) -> Answer:
     if not result.hits:
         return not_covered(result, _search_refusal_reason(result))
-    decision: Decision = judge.decide(result)
+    reading = read_question(result, searcher, judge)
+    decision: Decision = judge.decide(result, reading.analysis)
     if result.abstained and _refused_for_country(result, judge):
         # "And in Germany?": no profile covers the country, but a table may still say what is given.
         partial = partial_answer(
             result, decision.missing_countries, judge.world, searcher.section_chunks,
-            _tables(searcher, filters, result),
+            _tables(searcher, filters, result), reading.answer_type,
         )
         return partial or not_covered(result, _search_refusal_reason(result))
-    listed = _list_reply(searcher, judge, result, decision, filters, offset, page_size)
+    listed = _list_reply(searcher, judge, result, decision, reading, filters, offset, page_size)
     if listed is not None:
         return listed
     # Below the search's similarity floor the judge must be confident to answer anyway (a typo
@@ -216,7 +224,7 @@ def _decide(
     if refused or decision.missing_countries:
         partial = partial_answer(
             result, decision.missing_countries, judge.world, searcher.section_chunks,
-            _tables(searcher, filters, result),
+            _tables(searcher, filters, result), reading.answer_type,
         )
         if partial is not None:
             partial.confidence = decision.probability
@@ -230,23 +238,23 @@ def _decide(
                 return empty
             # "Not covered" needs a positive reason (refusal.py); a common word the profiles do
             # not use is none, and the closest passages are quoted with the doubt said plainly.
-            evidence = refusal_evidence(result, judge, decision, encode)
+            evidence = refusal_evidence(result, judge, decision, encode, reading)
             if evidence is not None:
                 return not_covered(result, evidence.reason, decision.probability)
-            reply = _quoted_reply(judge, encode, result, decision)
+            reply = _quoted_reply(judge, encode, result, decision, reading)
             if reply.state == ANSWERED and not result.language:
                 reply.reason = LOW_CONFIDENCE
             return reply
-    return _quoted_reply(judge, encode, result, decision)
+    return _quoted_reply(judge, encode, result, decision, reading)
 
 
 def _list_reply(
-    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision, filters: Filters,
-    offset: int, page_size: int,
+    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision, reading: QuestionReading,
+    filters: Filters, offset: int, page_size: int,
 ) -> Answer | None:
     """The profile's own list when the question asks for one, or a partial reply when the list
     has no member in the countries it names; None for a question about one thing."""
-    request = list_route(searcher, judge, result, decision)
+    request = list_route(searcher, judge, result, decision, reading)
     if request is None:
         return None
     scope = _list_scope(searcher, filters, result)
@@ -267,10 +275,12 @@ def _list_reply(
     return partial
 
 
-def _quoted_reply(judge: Judge, encode: Encoder, result: SearchResult, decision: Decision) -> Answer:
+def _quoted_reply(
+    judge: Judge, encode: Encoder, result: SearchResult, decision: Decision, reading: QuestionReading,
+) -> Answer:
     """Past the judge, quote: the sentences closest to the question, those holding the kind of
     answer asked for first. (The search's own similarity floor is one signal among the judge's.)"""
-    asked = analyse_question(result.search_query, judge.world, judge.profile_countries).answer_type
+    asked = reading.answer_type
     # Only a figure, a year or a person's name is told reliably by its form; capitalised names of
     # bodies and places are in most sentences, so they earn no preference.
     answer = compose_answer(

@@ -480,12 +480,13 @@ def answer_features(
     vocabulary: CorpusVocabulary,
     profile_countries: Sequence[str] = (),
     encode: Encoder | None = None,
+    analysis: QuestionAnalysis | None = None,
 ) -> dict[str, float]:
     """The :data:`FEATURES` (and :data:`DIAGNOSTICS`) of one search result over an index with
     this ``vocabulary``; ``encode`` (texts to unit rows) scores single sentences against the
-    question."""
+    question; ``analysis`` is the question's, when read already."""
     question = result.search_query or result.query
-    analysis = analyse_question(question, world, profile_countries)
+    analysis = analysis or analyse_question(question, world, profile_countries)
     hits = result.hits
     terms = _question_terms(analysis, vocabulary, world)
     dense = sorted((h.dense_score for h in hits), reverse=True)

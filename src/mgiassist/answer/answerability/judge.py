@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from mgiassist.answer.answerability.features import (
     CorpusVocabulary,
+    QuestionAnalysis,
     analyse_question,
     answer_features,
 )
@@ -57,15 +58,17 @@ class Judge:
             spell_symbols("\n".join((c.title, *c.heading_path, c.text))) for c in self.index.chunks
         )
 
-    def features(self, result: SearchResult) -> dict[str, float]:
+    def features(self, result: SearchResult, analysis: QuestionAnalysis | None = None) -> dict[str, float]:
         return answer_features(
-            result, self.world, self.vocabulary, self.profile_countries, self.encode
+            result, self.world, self.vocabulary, self.profile_countries, self.encode, analysis
         )
 
-    def decide(self, result: SearchResult) -> Decision:
-        values = self.features(result)
+    def decide(self, result: SearchResult, analysis: QuestionAnalysis | None = None) -> Decision:
+        """Whether the passages answer the question; ``analysis`` is the question's, when the
+        turn has read it already (:mod:`mgiassist.answer.reading`)."""
+        analysis = analysis or analyse_question(result.search_query, self.world, self.profile_countries)
+        values = self.features(result, analysis)
         probability = self.model.probability(values)
-        analysis = analyse_question(result.search_query, self.world, self.profile_countries)
         top = "\n".join(h.chunk.text for h in result.hits[:3])
         shown = set(self.world.find(top))
         missing = [c for c in analysis.countries if c not in shown]
