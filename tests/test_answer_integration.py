@@ -219,3 +219,13 @@ def test_a_list_question_naming_a_country_lists_only_the_members_there(assistant
     assert "mentioning France" in answer.lead
     assert all("France" in p.text for p in answer.passages)
     assert not any("Ministry" in p.text.split(".")[0] for p in answer.passages)
+
+
+def test_an_answer_the_judge_doubts_says_so_plainly(assistant):
+    from mgiassist.answer.turn import LOW_CONFIDENCE, LOW_CONFIDENCE_BELOW
+
+    doubted = assistant.answer("Does Cambodia grant citizenship by investment?")
+    assert doubted.state == "answered" and doubted.confidence < LOW_CONFIDENCE_BELOW
+    assert doubted.reason == LOW_CONFIDENCE  # shown beside the state by the page and `ask`
+    sure = assistant.answer("Which ministry issues passports?")
+    assert sure.confidence >= LOW_CONFIDENCE_BELOW and sure.reason != LOW_CONFIDENCE
