@@ -24,7 +24,7 @@ import gradio as gr
 
 from mgiassist.embed import BACKENDS
 from mgiassist.export import conversation_csv, conversation_json, conversation_markdown
-from mgiassist.page.changes_tab import build_changes_tab
+from mgiassist.page import changes_tab
 from mgiassist.page.core import ANY, MAX_QUERY_CHARS, Page, clean_filters
 from mgiassist.page.evaluate_tab import build_evaluate_tab
 from mgiassist.page.http_api import AskRequest, ask_route
@@ -219,7 +219,7 @@ def build_demo(page: Page) -> gr.Blocks:
         with gr.Tab("Compare countries"):
             compare = _compare_tab(page)
         with gr.Tab("What changed"):
-            build_changes_tab(page.index_dir)
+            changes = changes_tab.build_changes_tab(page.index_dir)
         with gr.Tab("Evaluate"):
             build_evaluate_tab(
                 str(page.index_dir), embedder=page.assistant.embedder if page.assistant else None
@@ -232,6 +232,8 @@ def build_demo(page: Page) -> gr.Blocks:
             show_progress="hidden",
         )
         _follow_the_index(page, demo, intro, chat, side)
+        demo.load(lambda: changes_tab.refresh(page.index_dir), None, [changes["series"], changes["view"]],
+                  api_visibility="private", show_progress="hidden")
         _api(page)
     return demo
 

@@ -17,7 +17,7 @@ from typing import Any
 from mgiassist.errors import MgiassistError
 from mgiassist.schema import FAMILY_LABELS
 
-__all__ = ["build_changes_tab", "changes_html", "series_choices"]
+__all__ = ["build_changes_tab", "changes_html", "refresh", "series_choices"]
 
 NO_SERIES = ("No indexed profile has two editions yet: index a newer (or older) edition of a "
              "mapping or MGI profile beside the one you have, and its changes show here.")
@@ -74,21 +74,31 @@ def changes_html(index_dir: Path | str, series: str | None, date_from: str | Non
     return f'<pre class="mgi-diff">{_marked_html(diff_text(diff))}</pre>'
 
 
-def build_changes_tab(index_dir: Path | str) -> None:
-    """The tab's controls, inside an open ``gr.Blocks``."""
+def build_changes_tab(index_dir: Path | str) -> dict[str, Any]:
+    """The tab's controls, inside an open ``gr.Blocks``; :func:`refresh` gives their state for
+    the index answering now (the page calls it on every load, so a rebuilt index's new editions
+    show without a restart)."""
     import gradio as gr
 
-    choices = series_choices(index_dir)
+    c: dict[str, Any] = {}
     gr.Markdown("What changed between two editions of one profile: sections added, removed or "
                 "changed (changed words struck out and inserted), figures before → after.")
     with gr.Row():
-        series = gr.Dropdown(choices=choices, value=choices[0][1] if choices else None,
-                             label="Profile", elem_id="mgi-changes-series", scale=3)
-        date_from = gr.Textbox(label="From (date)", placeholder="the one before", scale=1,
+        c["series"] = gr.Dropdown(choices=[], value=None, label="Profile", elem_id="mgi-changes-series", scale=3)
+        c["from"] = gr.Textbox(label="From (date)", placeholder="the one before", scale=1,
                                elem_id="mgi-changes-from")
-        date_to = gr.Textbox(label="To (date)", placeholder="the newest", scale=1, elem_id="mgi-changes-to")
-        button = gr.Button("Show changes", variant="primary", scale=0, elem_id="mgi-changes-btn")
-    view = gr.HTML(changes_html(index_dir, choices[0][1]) if choices else f"<p>{html.escape(NO_SERIES)}</p>",
-                   elem_id="mgi-changes-view")
-    button.click(lambda s, a, b: changes_html(index_dir, s, a, b), [series, date_from, date_to], view,
-                 api_visibility="private")
+        c["to"] = gr.Textbox(label="To (date)", placeholder="the newest", scale=1, elem_id="mgi-changes-to")
+        c["button"] = gr.Button("Show changes", variant="primary", scale=0, elem_id="mgi-changes-btn")
+    c["view"] = gr.HTML(f"<p>{html.escape(NO_SERIES)}</p>", elem_id="mgi-changes-view")
+    c["button"].click(lambda s, a, b: changes_html(index_dir, s, a, b), [c["series"], c["from"], c["to"]],
+                      c["view"], api_visibility="private")
+    return c
+
+
+def refresh(index_dir: Path | str) -> list[Any]:
+    """The series choices and the newest changes of the first series, for the index now."""
+    import gradio as gr
+
+    choices = series_choices(index_dir)
+    first = choices[0][1] if choices else None
+    return [gr.update(choices=choices, value=first), changes_html(index_dir, first)]
