@@ -333,6 +333,22 @@ def test_vectors_of_another_model_are_named_by_the_model_check(built):
     )
 
 
+def test_the_assistant_refuses_an_index_whose_vectors_another_model_made(built, monkeypatch):
+    from mgiassist import assistant as assistant_module
+    from mgiassist.embed.hashing import HashingEmbedder
+    from mgiassist.errors import IndexCorruptError
+
+    class Rolled(HashingEmbedder):  # the model the manifest names, but not the one that made the vectors
+        def encode(self, texts, **kwargs):
+            return np.roll(super().encode(texts, **kwargs), 7, axis=1)
+
+    monkeypatch.setattr(assistant_module, "load_embedder", lambda model_id: Rolled(64))
+    with pytest.raises(IndexCorruptError, match="vectors.npy was not made by hashing:64"):
+        assistant_module.Assistant.load(built)
+    monkeypatch.setattr(assistant_module, "load_embedder", lambda model_id: HashingEmbedder(64))
+    assert assistant_module.Assistant.load(built).index.model_id == "hashing:64"
+
+
 def _nested_chunk_line(index: Path) -> None:
     _append(index / "chunks.jsonl", "[" * 100_000 + "]" * 100_000 + "\n")
     _rerecord(index, "chunks.jsonl")
@@ -346,7 +362,6 @@ def test_a_chunk_line_nested_too_deeply_is_named(runner, built, corpus_copy):
     assert search.exit_code == 2 and search.output.startswith("error: index") and "chunks.jsonl line 85" in search.output
 
 
-@pytest.mark.xfail(strict=True, reason="index/build.py _reusable_vectors does not catch RecursionError")
 def test_a_chunk_line_nested_too_deeply_is_repaired(runner, built, corpus_copy):
     _nested_chunk_line(built)
     repair = runner.invoke(main, ["index", *_args(corpus_copy, built)])

@@ -22,6 +22,8 @@ from mgiassist.embed import Embedder, load_embedder
 from mgiassist.embed.cache import EncodeCache
 from mgiassist.errors import IndexMismatchError, IndexStaleError
 from mgiassist.index import LoadedIndex, index_status, load_index
+from mgiassist.index.load import model_problem
+from mgiassist.index.manifest import damaged
 from mgiassist.schema import Chunk, SearchResult
 from mgiassist.search.searcher import Filters, Searcher, SearchSettings
 
@@ -84,6 +86,12 @@ class Assistant:
         index = load_index(index_dir)
         if embedder is None:
             embedder = load_embedder(model or index.model_id)
+            if model is None:
+                # the model the manifest names must be the one that made the vectors: a manifest
+                # rewritten to name another model of the same dimension passes every other check
+                problem = model_problem(index, embedder.encode)
+                if problem is not None:
+                    raise damaged(index_dir, [problem])
         return cls(index, embedder, settings)
 
     def _encode_sentences(self, texts: list[str]) -> np.ndarray:

@@ -165,7 +165,7 @@ def _reusable_vectors(old: _OldIndex, model_id: str, dimension: int) -> dict[str
         with (old.folder / CHUNKS).open(encoding="utf-8") as handle:
             ids = [json.loads(line)["chunk_id"] for line in handle if line.strip()]
         vectors = np.load(old.folder / VECTORS, allow_pickle=False)
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, EOFError, RecursionError):  # RecursionError: a line nested 100,000 deep
         return {}
     if vectors.ndim != 2 or len(vectors) != len(ids) or vectors.shape[1] != dimension:
         return {}
