@@ -195,3 +195,10 @@ def test_country_no_profile_covers_is_noted_beside_an_indexed_one(assistant):
     result = assistant.search("How many Cambodians live in Germany?")
     assert "no indexed profile covers Germany" in result.notes
     assert result.hits  # still searched in Cambodia's profiles
+
+
+def test_a_country_code_is_searched_by_the_countrys_name(assistant):
+    # no passage's words match "US" (a stopword to BM25): the table row names "United States of America"
+    result = assistant.search("How many Cambodians live in the US?", k=3)
+    assert "US → United States" in result.expansions
+    assert any("United States of America" in h.chunk.text for h in result.hits)

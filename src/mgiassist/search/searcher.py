@@ -229,10 +229,12 @@ class Searcher:
 
     def _expand(self, question: str, mentions: Sequence[tuple[int, int, str]]) -> Expansion:
         settings = self.settings
-        # the profiles name a country in English: "Camboya" is searched as "Cambodia" too
+        # the profiles name a country in English: "Camboya" is searched as "Cambodia" too, and a
+        # code ("US", "KHM") as its name, since no passage's words match a code
         translated = tuple(dict.fromkeys(
             (question[start:end], name) for start, end, name in mentions
             if question[start:end].lower() in {t.lower() for t in self.world.countries[name].translations}
+            or (question[start:end].isupper() and len(question[start:end]) <= 3)
         ))
         if not (settings.expand_acronyms or settings.correct_spelling):
             return Expansion(countries=translated)
