@@ -155,9 +155,8 @@ def test_unseen_answerable_wordings_stay_answered(assistant, question):
     [
         "Where can prospective migrants get counselling and legal help before they leave?",
         "Which regional anti-trafficking initiative does Cambodia belong to?",
-        pytest.param("How much do migrants send home in remittances?", marks=pytest.mark.xfail(
-            strict=True, reason="known gap: refused as 'the closest sentence gives no figure' - the "
-            "sentence sharing most of its words is a domain definition, not the remittances figures")),
+        "How much do migrants send home in remittances?",
+        "How much money do Cambodian migrants send home each year?",
     ],
 )
 def test_ordinary_words_the_profiles_do_not_use_cause_no_refusal(assistant, question):

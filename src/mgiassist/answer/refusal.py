@@ -91,10 +91,13 @@ def salience(question: str, words: Sequence[str], encode: Encoder) -> list[float
 
 def _missing_kind(question: str, asked: str | None, features: dict[str, float]) -> str | None:
     """The kind of answer asked for that the closest sentence lacks, where its form tells it
-    reliably: a figure, a date, a person's name or, asked "which countries", a country. "Where"
-    alone asks for no form: "in Cambodia" answers it."""
+    reliably: a figure (lacking also in the sentence closest in meaning: "send home" shares no
+    word with the remittances figures), a date, a person's name or, asked "which countries", a
+    country. "Where" alone asks for no form: "in Cambodia" answers it."""
     if asked == "place" and not asks_for_countries(question):
         return None
+    if asked == "number" and not features.get("nearest_sentence_type_missing", 1.0):
+        return None  # the sentence closest in meaning holds a figure ("send home": the remittances)
     return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None
 
 

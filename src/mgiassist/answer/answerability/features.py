@@ -75,6 +75,7 @@ DIAGNOSTICS = (
     "year_missing_in_top",
     "answer_type_missing_first",
     "answer_type_missing",
+    "nearest_sentence_type_missing",
     "named_missing_in_top",
     "named_missing_in_corpus",
     "unknown_terms",
@@ -422,9 +423,12 @@ def _sentence_features(
     sentences = [spell_symbols(x) for x in printed]
     found = [terms.of(f"{heading}\n{x}") for x, heading in zip(sentences, headings)]
     sentence_top = 0.0
+    nearest = None  # the sentence closest in meaning ("send home" is "remittances")
     if encode is not None and printed:
         rows = np.asarray(encode([question, *printed]), dtype=np.float32)
-        sentence_top = float((rows[1:] @ rows[0]).max())
+        similarity = rows[1:] @ rows[0]
+        sentence_top = float(similarity.max())
+        nearest = int(similarity.argmax())
     # The sentences that cover most of the question (its rare words, then the foreign countries
     # it names) are where the answer should be; "how many" met by none holding a number is a sign.
     # The profile's own country is named everywhere ("Cambodian refugees in France"), so it does
@@ -445,6 +449,11 @@ def _sentence_features(
             asked is not None
             and not any(holds_answer_type(text, asked, terms.world, question, profile_countries)
                         for text in closest)
+        ),
+        "nearest_sentence_type_missing": float(
+            asked is not None and nearest is not None
+            and not holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
+                                      question, profile_countries)
         ),
     }
 
