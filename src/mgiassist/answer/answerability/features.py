@@ -412,12 +412,13 @@ def _sentence_features(
 ) -> dict[str, float]:
     """Evidence from single sentences: one that matches says more than a long passage that is
     merely about the same topic, and it should hold the kind of answer asked for."""
-    printed, headings = [], []
-    for text, heading in zip(top_texts, top_headings):
+    printed, headings, passage_of = [], [], []
+    for position, (text, heading) in enumerate(zip(top_texts, top_headings)):
         # as the answer quotes them: a figures label with the values printed under it is one
         for span in figure_units(text):
             printed.append(strip_footnote_marks(text[span.start : span.end]))
             headings.append(heading)
+            passage_of.append(position)
     # symbols read as the search reads them ("♀ 46.4%" → "female (women) 46.4 percent"); the
     # printed sentences are the ones the index stores vectors for
     sentences = [spell_symbols(x) for x in printed]
@@ -450,10 +451,13 @@ def _sentence_features(
             and not any(holds_answer_type(text, asked, terms.world, question, profile_countries)
                         for text in closest)
         ),
+        # the first passage's sentence closest in meaning lacks the kind ("send home" shares no
+        # word with "Remittances inflow (USD million): 1,272", the search's first passage)
         "nearest_sentence_type_missing": float(
-            asked is not None and nearest is not None
-            and not holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
-                                      question, profile_countries)
+            asked is not None and not (
+                nearest is not None and passage_of[nearest] == 0
+                and holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
+                                      question, profile_countries))
         ),
     }
 
