@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.index.vector_table import load_vector_file
+from mgiassist.index.vector_table import load_vector_file, read_vector_pair
 from mgiassist.schema import Chunk
 from mgiassist.text.sentences import (
     Encoder,
@@ -186,17 +186,10 @@ def read_sentence_table(
     """The table of an index being loaded, checked strictly: None when the index has none (built
     before it existed); ``ValueError`` with one phrase naming the file when it is unreadable or
     malformed (damage the manifest's checksums cannot see when they were recorded again)."""
-    folder = Path(folder)
-    if not (folder / SENTENCES_JSON).is_file():
+    pair = read_vector_pair(folder, SENTENCES_JSON, SENTENCES_NPY, mmap=mmap)
+    if pair is None:
         return None
-    try:
-        payload = json.loads((folder / SENTENCES_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ValueError(f"{SENTENCES_JSON} cannot be read ({type(exc).__name__})") from exc
-    try:
-        vectors = np.load(folder / SENTENCES_NPY, allow_pickle=False, mmap_mode="r" if mmap else None)
-    except (OSError, ValueError, EOFError) as exc:
-        raise ValueError(f"{SENTENCES_NPY} cannot be read ({type(exc).__name__})") from exc
+    payload, vectors = pair
     problem = sentence_table_problem(
         payload, vectors, model_id=model_id, dimension=dimension, chunk_lengths=chunk_lengths
     )

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["load_vector_file"]
+__all__ = ["load_vector_file", "read_vector_pair"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,3 +44,23 @@ def load_vector_file(
     if table is None:
         log.warning("ignoring the %s in %s (format, type or row count)", what, folder)
     return table
+
+
+def read_vector_pair(
+    folder: Path | str, json_name: str, npy_name: str, *, mmap: bool = False,
+) -> tuple[dict[str, Any], np.ndarray] | None:
+    """The JSON payload and the rows of a pair being loaded strictly: None when the JSON file is
+    absent (an index built before the table existed); ``ValueError`` with one phrase naming the
+    file when either is unreadable (damage the checksums cannot see once recorded again)."""
+    folder = Path(folder)
+    if not (folder / json_name).is_file():
+        return None
+    try:
+        payload = json.loads((folder / json_name).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ValueError(f"{json_name} cannot be read ({type(exc).__name__})") from exc
+    try:
+        vectors = np.load(folder / npy_name, allow_pickle=False, mmap_mode="r" if mmap else None)
+    except (OSError, ValueError, EOFError) as exc:
+        raise ValueError(f"{npy_name} cannot be read ({type(exc).__name__})") from exc
+    return payload, vectors

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.index.vector_table import load_vector_file
+from mgiassist.index.vector_table import load_vector_file, read_vector_pair
 from mgiassist.text.lexical import analyse, is_stopword
 
 __all__ = [
@@ -146,17 +146,10 @@ def read_vocabulary(folder: Path | str, *, model_id: str, dimension: int) -> Voc
     """The vocabulary of an index being loaded, checked strictly: None when the index has none
     (built before it existed); ``ValueError`` with one phrase naming the file when it is
     unreadable or malformed."""
-    folder = Path(folder)
-    if not (folder / VOCABULARY_JSON).is_file():
+    pair = read_vector_pair(folder, VOCABULARY_JSON, VOCABULARY_NPY)
+    if pair is None:
         return None
-    try:
-        payload = json.loads((folder / VOCABULARY_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ValueError(f"{VOCABULARY_JSON} cannot be read ({type(exc).__name__})") from exc
-    try:
-        vectors = np.load(folder / VOCABULARY_NPY, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as exc:
-        raise ValueError(f"{VOCABULARY_NPY} cannot be read ({type(exc).__name__})") from exc
+    payload, vectors = pair
     problem = vocabulary_problem(payload, vectors, model_id=model_id, dimension=dimension)
     if problem:
         raise ValueError(problem)
