@@ -161,19 +161,34 @@ def _fits(words: list[Word], x: float) -> bool:
     return crossing <= 2 and sum(1 for w in words if w.x1 <= x) >= 5 and sum(1 for w in words if w.x0 >= x) >= 5
 
 
-def find_gutter(words: list[Word], width: float) -> float | None:
-    return _gutter(words, width)
+def _body_words(words: list[Word], body: float | None) -> list[Word]:
+    """The words set in the body's size or larger: the columns are the body's (notes at the page
+    foot and captions often run across the gutter)."""
+    if body is None:
+        return words
+    main = [w for w in words if w.size >= body * 0.9]
+    return main if len(main) >= 40 else words
 
 
-def page_lines(words: list[Word], page: int, width: float, hint: float | None = None) -> list[Line]:
+def find_gutter(words: list[Word], width: float, body: float | None = None) -> float | None:
+    return _gutter(_body_words(words, body), width)
+
+
+def page_lines(words: list[Word], page: int, width: float, hint: float | None = None,
+               body: float | None = None) -> list[Line]:
     """The page's lines in reading order; ``hint`` is the gutter of the document's other pages,
     used when this page (a short last page) has too little text to show its own."""
-    gutter = hint if hint is not None and _fits(words, hint) else _gutter(words, width)
+    main = _body_words(words, body)
+    gutter = hint if hint is not None and _fits(main, hint) else _gutter(main, width)
     if gutter is None:
         return _cluster_lines(words, page, 0, width)
-    spanning = [w for w in words if w.x0 < gutter < w.x1]
-    left = _cluster_lines([w for w in words if w.x1 <= gutter], page, 1, gutter)
-    right = _cluster_lines([w for w in words if w.x0 >= gutter], page, 2, width)
+    # notes at the page foot, below the body text of both columns, run across the page
+    lowest = max((w.bottom for w in main), default=0.0) if main is not words and body else float("inf")
+    foot = {id(w) for w in words if w.top > lowest and w.size < body * 0.9}  # type: ignore[operator]
+    spanning = [w for w in words if w.x0 < gutter < w.x1 or id(w) in foot]
+    rest = [w for w in words if id(w) not in foot]
+    left = _cluster_lines([w for w in rest if w.x1 <= gutter], page, 1, gutter)
+    right = _cluster_lines([w for w in rest if w.x0 >= gutter], page, 2, width)
     full = _cluster_lines(spanning, page, 0, width)
     # a full-width line whose words happen to leave the gutter empty: left and right halves on
     # one baseline, in one size, with no more than a word space between them
