@@ -10,6 +10,8 @@ rendering that loses them shows here. The target is every format within 0.02 of 
     .venv/bin/python benchmarks/format_parity.py --work /tmp/formats
     # score renderings made earlier with another version of the code (e.g. main, for "before")
     PYTHONPATH=/path/to/other/src .venv/bin/python benchmarks/format_parity.py --work /tmp/formats --no-render
+    # the producer matrix (no model): section F1 and footnote recall per PDF producer, against the text
+    .venv/bin/python benchmarks/format_parity.py --work /tmp/producers --producers
 """
 
 from __future__ import annotations
@@ -52,6 +54,50 @@ def structure(folder: Path) -> str:
     return f"{sum(kinds.values())} sections ({shown}); {notes} cited footnotes; {len(loaded.skipped)} skipped"
 
 
+def producer_table(work: Path, seeds: Path, render_again: bool) -> None:
+    """Section F1 and footnote recall per producer (mgiassist.evaluate.producers) on the seeds
+    and a look-alike (Kenya), each against its text's parse; a producer not installed is named."""
+    from mgiassist.evaluate.lookalike import swap_country
+    from mgiassist.evaluate.producers import PRODUCERS, available, produce, score
+    from mgiassist.evaluate.renderings import render
+    from mgiassist.ingest import load_profile, parse_profile
+    from mgiassist.text.countries import lookup_country
+
+    texts = {}
+    for seed in sorted(seeds.glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        texts[seed.stem] = text
+        if "cambodia" in seed.stem:
+            texts[seed.stem.replace("cambodia", "kenya")] = swap_country(
+                text, lookup_country("Cambodia"), lookup_country("Kenya"))
+    print("| producer | section F1 (mean) | footnote recall (pooled) | worst file |")
+    print("|---|---|---|---|")
+    for producer in ("pdf-1col", "pdf-2col", *PRODUCERS):
+        why = None if producer.startswith("pdf-") else available(producer)
+        if why:
+            print(f"| {producer} | skipped: {why} | | |")
+            continue
+        folder = work / producer
+        folder.mkdir(parents=True, exist_ok=True)
+        f1s, found, cited, worst = [], 0.0, 0, (2.0, "")
+        for name, text in texts.items():
+            path = folder / f"{name}.pdf"
+            if render_again or not path.exists():
+                if producer.startswith("pdf-"):
+                    render(text, producer, folder, name)
+                else:
+                    produce(text, producer, folder, name)
+            expected = parse_profile(text, name)
+            got = score(expected, load_profile(path, folder))
+            notes = sum(len(s.footnotes) for s in expected.sections)
+            f1s.append(got.section_f1)
+            found += got.footnote_recall * notes
+            cited += notes
+            worst = min(worst, (got.section_f1, name))
+        print(f"| {producer} | {sum(f1s) / len(f1s):.3f} | {found / cited if cited else 1:.3f} "
+              f"| {worst[1]} {worst[0]:.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True, help="Folder for renderings and indexes.")
@@ -59,7 +105,12 @@ def main() -> None:
     parser.add_argument("--retriever", default="hybrid")
     parser.add_argument("--seeds", type=Path, default=REPO / "corpus")
     parser.add_argument("--no-render", action="store_true", help="Reuse the renderings already in --work.")
+    parser.add_argument("--producers", action="store_true",
+                        help="Print the producer matrix (section F1, footnote recall) instead of retrieval.")
     args = parser.parse_args()
+    if args.producers:
+        producer_table(args.work, args.seeds, not args.no_render)
+        return
 
     from mgiassist.embed import load_embedder
     from mgiassist.errors import MgiassistError
