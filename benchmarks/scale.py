@@ -319,9 +319,25 @@ def serve_side(args: argparse.Namespace, index_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
-def table(result: dict[str, Any]) -> str:
-    b, inc, s = result["build"], result["add_edition"], result["serve"]
+def serve_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     c = s["concurrent"]
+    tag = f" [OPENBLAS_NUM_THREADS={s.get('openblas_threads', 'unset')}]"
+    return [
+        ("one bare query encode p50 / p95" + tag, f"{s['bare_p50_ms']:.1f} / {s['bare_p95_ms']:.1f} ms"),
+        ("search p50 / p95" + tag, (f"{s['search_p50_ms']:.1f} / {s['search_p95_ms']:.1f} ms "
+                                    f"(p50 {s['search_ratio']:.2f}× the bare encode; target ≤ {TARGET_SEARCH})")),
+        ("answer p50 / p95" + tag, (f"{s['answer_p50_ms']:.1f} / {s['answer_p95_ms']:.1f} ms "
+                                    f"({s['answer_ratio']:.2f}× the bare encode)")),
+        (f"{c['users']} users, {c['think_s']:g} s think" + tag,
+         (f"p50 / p95 {c['p50_ms']:.1f} / {c['p95_ms']:.1f} ms per answer; {c['throughput_per_s']:.2f} answers/s; "
+          f"{c['cpu_ms_per_request']:.1f} CPU-ms per answer")),
+        ("serving process RSS" + tag, (f"loaded {s['rss_loaded_mb']:.0f} MB, peak {s['peak_rss_mb']:.0f} MB "
+                                       f"(target ≤ {TARGET_RSS_MB}); index load {s['load_s']:.1f} s")),
+    ]
+
+
+def table(result: dict[str, Any]) -> str:
+    b, inc = result["build"], result["add_edition"]
     rows = [
         ("corpus", (f"{result['countries']} countries × 2 families × {result['editions']} editions = "
                    f"{result['files']} profiles ({result['corpus_mb']:.1f} MB of text)")),
@@ -332,20 +348,38 @@ def table(result: dict[str, Any]) -> str:
         ("add one edition (incremental)", (f"{inc['seconds']:.1f} s; embedded {inc['embedded_chunks']} chunks, "
                                           f"reused {inc['reused_chunks']:,}; the new edition has "
                                           f"{inc['new_file_chunks']} chunks")),
-        ("one bare query encode p50 / p95", f"{s['bare_p50_ms']:.1f} / {s['bare_p95_ms']:.1f} ms"),
-        ("search p50 / p95", (f"{s['search_p50_ms']:.1f} / {s['search_p95_ms']:.1f} ms "
-                             f"(p50 {s['search_ratio']:.2f}× the bare encode; target ≤ {TARGET_SEARCH})")),
-        ("answer p50 / p95", (f"{s['answer_p50_ms']:.1f} / {s['answer_p95_ms']:.1f} ms "
-                             f"({s['answer_ratio']:.2f}× the bare encode)")),
-        (f"{c['users']} users, {c['think_s']:g} s think, p50 / p95",
-         (f"{c['p50_ms']:.1f} / {c['p95_ms']:.1f} ms per answer; {c['throughput_per_s']:.2f} answers/s; "
-         f"{c['cpu_ms_per_request']:.1f} CPU-ms per answer")),
-        ("serving process RSS", (f"loaded {s['rss_loaded_mb']:.0f} MB, peak {s['peak_rss_mb']:.0f} MB "
-                                f"(target ≤ {TARGET_RSS_MB}); index load {s['load_s']:.1f} s")),
         ("build process peak RSS", f"{result['build_peak_rss_mb']:.0f} MB"),
     ]
+    for run in result.get("serve_runs", {"": result["serve"]}).values():
+        rows += serve_rows(run)
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def serve_child(args: argparse.Namespace, work: Path, blas: str) -> dict[str, Any]:
+    """The serving measurements in a fresh process; ``blas`` is its OPENBLAS_NUM_THREADS
+    ("default": as inherited)."""
+    child = [sys.executable, str(Path(__file__).resolve()), "--serve-only", str(work / "index"),
+             "--queries", str(args.queries), "--users", str(args.users), "--requests", str(args.requests),
+             "--think", str(args.think), "--api-concurrency", str(args.api_concurrency), "--seed", str(args.seed)]
+    if args.model:
+        child += ["--model", args.model]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    if blas != "default":
+        env["OPENBLAS_NUM_THREADS"] = blas
+    print(f"serving process, OPENBLAS_NUM_THREADS={env.get('OPENBLAS_NUM_THREADS', 'unset')}:", flush=True)
+    proc = subprocess.run(child, env=env, capture_output=True, text=True, check=False)
+    lines = proc.stdout.splitlines()
+    for line in lines:
+        if not line.startswith("RESULT "):
+            print("  " + line, flush=True)
+    found = [line for line in lines if line.startswith("RESULT ")]
+    if proc.returncode or not found:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"the serving process failed (exit {proc.returncode})")
+    out = json.loads(found[-1][len("RESULT "):])
+    out["openblas_threads"] = env.get("OPENBLAS_NUM_THREADS", "unset")
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -360,6 +394,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--requests", type=int, default=10, help="questions per user")
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between a user's questions (s)")
     parser.add_argument("--api-concurrency", type=int, default=4, help="turns at once, as the HTTP route")
+    parser.add_argument("--blas-threads", default="default,1",
+                        help="serving runs, one per OPENBLAS_NUM_THREADS value ('default' = inherited)")
     parser.add_argument("--serve-only", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -372,22 +408,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     print(f"work folder {work}; load average {load_average():.1f}; {os.cpu_count()} CPUs", flush=True)
     result = build_side(args, work)
-    child = [sys.executable, str(Path(__file__).resolve()), "--serve-only", str(work / "index"),
-             "--queries", str(args.queries), "--users", str(args.users), "--requests", str(args.requests),
-             "--think", str(args.think), "--api-concurrency", str(args.api_concurrency), "--seed", str(args.seed)]
-    if args.model:
-        child += ["--model", args.model]
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.run(child, env=env, capture_output=True, text=True, check=False)
-    lines = proc.stdout.splitlines()
-    for line in lines:
-        if not line.startswith("RESULT "):
-            print(line, flush=True)
-    found = [line for line in lines if line.startswith("RESULT ")]
-    if proc.returncode or not found:
-        sys.stderr.write(proc.stderr[-4000:])
-        raise SystemExit(f"the serving process failed (exit {proc.returncode})")
-    result["serve"] = json.loads(found[-1][len("RESULT "):])
+    result["serve_runs"] = {}
+    for blas in args.blas_threads.split(","):
+        result["serve_runs"][blas] = serve_child(args, work, blas)
+    result["serve"] = result["serve_runs"][args.blas_threads.split(",")[0]]
     result["load_average_end"] = load_average()
     (work / "scale.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     print()
