@@ -302,3 +302,28 @@ def test_a_note_number_alone_on_its_line_opens_the_note(tmp_path):
     note = got[-1]
     assert isinstance(note, FootnoteDefinition)
     assert (note.number, note.text) == (17, "https://www.example.org/culture/article/2018/05/22/a-very-long-address.html")
+
+
+def test_an_item_cut_by_a_page_break_goes_on_past_the_page_foot_notes(tmp_path):
+    """The item's text resumes at its indent on the next page, after the notes at the page foot:
+    it is the same item, not a new one with nothing in its gutter."""
+    def draw(c, page):
+        if page == 0:
+            for i in range(3):
+                text_at(c, 50, 700 - 12 * i, sentence(10, i) + ("." if i == 2 else ""))
+            text_at(c, 53, 650, "•")
+            text_at(c, 66, 650, "Lack of resources: the ministry has")
+            text_at(c, 66, 638, "capacity limitations, which include")
+            text_at(c, 50, 100, "1", size=7)
+            text_at(c, 56, 100, "https://example.org/note-one", size=7)
+        else:
+            text_at(c, 66, 760, "lack of staff, weak co-ordination between")
+            text_at(c, 66, 748, "ministries and no way to settle")
+            text_at(c, 66, 736, "grievances.")
+            for i in range(4):
+                text_at(c, 50, 700 - 12 * i, sentence(10, i) + ("." if i == 3 else ""))
+    got = blocks(pdf(tmp_path, draw, pages=2))
+    items = [b for b in got if isinstance(b, ListItem)]
+    assert [b.text for b in items] == [
+        "Lack of resources: the ministry has capacity limitations, which include lack of staff, weak "
+        "co-ordination between ministries and no way to settle grievances."]

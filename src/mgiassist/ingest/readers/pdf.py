@@ -281,9 +281,19 @@ class _BlockBuilder:
             return False
         if pending is not None and pending.kind == "item" and self._continues(line):
             return False  # the wrapped line of an item
-        if pending is not None and pending.kind in ("item", "paragraph") \
-                and (pending.lines[-1].page, pending.lines[-1].column) != (line.page, line.column) \
-                and not pending.lines[-1].text.rstrip().endswith((".", "!", "?", ":")):
+        if pending is not None and pending.kind in ("item", "paragraph"):
+            before: Line | None = pending.lines[-1]
+        elif pending is None or pending.kind == "note":  # notes at a page foot come between
+            before = next((span[1] for block, span in zip(reversed(self.blocks), reversed(self.spans))
+                           if not isinstance(block, FootnoteDefinition)), None)
+            if before is not None and not isinstance(
+                    next(b for b in reversed(self.blocks) if not isinstance(b, FootnoteDefinition)),
+                    (Paragraph, ListItem)):
+                before = None
+        else:
+            before = None
+        if before is not None and (before.page, before.column) != (line.page, line.column) \
+                and not before.text.rstrip().endswith((".", "!", "?", ":")):
             return False  # the text cut by a column or page break goes on here
         if pending is not None and pending.kind == "paragraph" and self._continues(line) \
                 and abs(line.x0 - pending.lines[-1].x0) < 1:
