@@ -325,5 +325,5 @@ def test_an_item_cut_by_a_page_break_goes_on_past_the_page_foot_notes(tmp_path):
     got = blocks(pdf(tmp_path, draw, pages=2))
     items = [b for b in got if isinstance(b, ListItem)]
     assert [b.text for b in items] == [
-        "Lack of resources: the ministry has capacity limitations, which include lack of staff, weak "
-        "co-ordination between ministries and no way to settle grievances."]
+        ("Lack of resources: the ministry has capacity limitations, which include lack of staff, weak "
+         "co-ordination between ministries and no way to settle grievances.")]
