@@ -327,3 +327,17 @@ def test_an_item_cut_by_a_page_break_goes_on_past_the_page_foot_notes(tmp_path):
     assert [b.text for b in items] == [
         ("Lack of resources: the ministry has capacity limitations, which include lack of staff, weak "
          "co-ordination between ministries and no way to settle grievances.")]
+
+
+def test_a_sentence_end_and_a_little_more_space_than_the_leading_part_paragraphs(tmp_path):
+    """Full lines throughout (the next word could not have fitted), but the first paragraph's
+    last line ends a sentence and the gap after it is 2.5 pt wider than the document's leading."""
+    def draw(c, _):
+        y = 760
+        for p in range(2):
+            for i in range(4):
+                text_at(c, 50, y, sentence(10, 0) + ("." if i == 3 else ""))
+                y -= 12
+            y -= 2.5
+    got = blocks(pdf(tmp_path, draw))
+    assert [type(b) for b in got] == [Paragraph, Paragraph]

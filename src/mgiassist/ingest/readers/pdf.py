@@ -239,6 +239,9 @@ class _BlockBuilder:
                 pending.kind == "heading" or all(ln.bold for ln in pending.lines) and line.bold
                 or pending.kind in ("paragraph", "item") and gap > (self.leading + 0.12) * line.size):
             return False  # the line before ended where the next word would still have fitted
+        if pending.kind in ("paragraph", "item") and gap > (self.leading + 0.12) * line.size \
+                and last.text.rstrip().endswith((".", "!", "?", ":")):
+            return False  # a sentence ends the line and more space than the leading follows
         if pending.kind == "item":  # wrapped lines hang past the bullet
             return line.x0 > pending.lines[0].x0 + 2
         if pending.kind == "note":  # a note wraps under its number or under its text
