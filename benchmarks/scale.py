@@ -3,7 +3,7 @@
 Numbers only — nothing here asserts on time. Run from the repository root::
 
     .venv/bin/python benchmarks/scale.py                       # 150 countries × 2 families × 3 editions
-    .venv/bin/python benchmarks/scale.py --countries 5 --users 4 --requests 3   # smoke test
+    .venv/bin/python benchmarks/scale.py --countries 5 --users 4 --requests 3 --queries 10   # smoke test
 
 What it measures, in order, with the package's default embedder (loaded once; its load time is
 reported apart and excluded from the build):
@@ -24,7 +24,9 @@ reported apart and excluded from the build):
    (1 s) between them, through ``Assistant.answer`` with at most 4 turns at once (the
    ``POST /api/ask`` route's default ``--api-concurrency``; its HTTP and JSON cost, ~1 ms, is
    left out). Per request p50/p95 (waiting included) and throughput; peak RSS
-   (``ru_maxrss``) of that process (target ≤ 1 GB).
+   (``ru_maxrss``) of that process (target ≤ 1 GB). The serving process runs once per
+   ``--blas-threads`` value (default ``default,1``: OPENBLAS_NUM_THREADS as inherited, then 1),
+   because on two busy cores OpenBLAS's spinning worker threads cost a search about 4× (docs/scale.md).
 
 Results are printed and written to ``WORK/scale.json``.
 """
