@@ -32,6 +32,7 @@ __all__ = [
     "Vocabulary",
     "build_vocabulary",
     "load_vocabulary",
+    "looked_up_words",
     "neighbour_terms",
     "read_vocabulary",
     "vocabulary_words",
@@ -162,6 +163,13 @@ def load_vocabulary(folder: Path | str) -> Vocabulary | None:
     return load_vector_file(folder, VOCABULARY_JSON, VOCABULARY_NPY, _vocabulary, what="vocabulary vectors")
 
 
+def looked_up_words(words: Iterable[str]) -> list[str]:
+    """The words :func:`neighbour_terms` looks up: lower-case, letters only, at least three, no
+    stopwords, each once."""
+    lowered = (w.lower() for w in words)
+    return [w for w in dict.fromkeys(lowered) if len(w) >= MIN_LETTERS and w.isalpha() and not is_stopword(w)]
+
+
 def neighbour_terms(
     words: Iterable[str],
     vocabulary: Vocabulary,
@@ -174,8 +182,7 @@ def neighbour_terms(
     ``per_word`` nearest of each), each with its best cosine; terms ``words`` already give are
     not added. A word the vocabulary holds uses its stored vector; the others are encoded in one
     call (``encode_words`` takes a list of words, returns unit rows)."""
-    words = [w.lower() for w in words]
-    words = [w for w in dict.fromkeys(words) if len(w) >= MIN_LETTERS and w.isalpha() and not is_stopword(w)]
+    words = looked_up_words(words)
     if not words or not len(vocabulary):
         return {}
     asked = {t for w in words for t in analyse(w)}
