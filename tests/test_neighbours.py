@@ -223,7 +223,4 @@ def test_a_searcher_with_a_batch_encoder_encodes_the_unknown_words_in_one_call()
 
     search.encode_texts = encode_texts
     search.search("Do employers refuse workers for faith or colour?")
-    # the question and its unknown words in one call (an encoder's cache then serves the lookup,
-    # which this uncached one repeats); "employers" has its stored vector
-    assert calls[0] == ["Do employers refuse workers for faith or colour?", "refuse", "workers", "faith", "colour"]
-    assert calls[1:] == [["refuse", "workers", "faith", "colour"]]
+    assert calls == [["refuse", "workers", "faith", "colour"]]  # "employers" has its stored vector

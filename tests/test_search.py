@@ -203,19 +203,3 @@ def test_a_country_code_is_searched_by_the_countrys_name(assistant):
     assert "US → United States" in result.expansions
     assert any("United States of America" in h.chunk.text for h in result.hits)
 
-
-def test_a_fresh_question_and_its_unknown_words_are_encoded_in_one_model_call(fake_index, fake_embedder):
-    calls = []
-    encode = fake_embedder.encode
-
-    def counted(texts, **kwargs):
-        calls.append(list(texts))
-        return encode(texts, **kwargs)
-
-    fake_embedder.encode = counted
-    assistant = Assistant.load(fake_index, embedder=fake_embedder)
-    assert assistant.searcher.vocabulary is not None
-    calls.clear()
-    result = assistant.search("Can Cambodians vote from abroad with zorbulations?", k=3)
-    assert len(calls) == 1 and "zorbulations" in calls[0], calls  # the question and its unknown word
-    assert result.hits

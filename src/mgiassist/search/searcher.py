@@ -22,7 +22,7 @@ from mgiassist.chunk import KIND_TABLE_ROW
 from mgiassist.editions.catalogue import question_years
 from mgiassist.errors import FilterError, QueryError
 from mgiassist.index import LoadedIndex
-from mgiassist.index.vocabulary import Vocabulary, looked_up_words, neighbour_terms
+from mgiassist.index.vocabulary import Vocabulary, neighbour_terms
 from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
 from mgiassist.search.cues import CUES, Intent, detect_intent
 from mgiassist.search.filters import FilterResolver, Filters, as_list
@@ -187,7 +187,6 @@ class Searcher:
             return SearchResult(question, context.search_query, True, [], scope.countries,
                                 ("no passage matches the filters",), uncovered_countries=scope.uncovered,
                                 language=language, nothing_in_filters=True)
-        self._encode_together(context.search_query, expansion, language)
         query_vector = self._encode(context.search_query, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
@@ -325,18 +324,6 @@ class Searcher:
         if language and language != OTHER_SCRIPT and self.settings.foreign_stopwords:
             text = without_stopwords(text, language)
         return text
-
-    def _encode_together(self, search_query: str, expansion: Expansion, language: str | None) -> None:
-        """One model call for a fresh question: its text and the words of it the vocabulary has no
-        vector for (the word neighbours' lookup) are encoded together, and the encoder's cache
-        serves both steps. Two calls cost 6.0 + 3.7 ms at 900 profiles (docs/scale.md)."""
-        vocabulary = self.vocabulary
-        if self.encode_texts is None or vocabulary is None or not self.settings.neighbour_weight or language:
-            return
-        unknown = [w for w in looked_up_words(content_words(search_query, self.world)) if vocabulary.row(w) is None]
-        if unknown:
-            text = expansion.apply(search_query) if self.settings.expand_dense else search_query
-            self.encode_texts([text, *unknown])
 
     def _neighbours(self, search_query: str, language: str | None) -> dict[str, float]:
         """Weighted BM25 terms: the corpus words nearest to the question's content words (country
