@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mgiassist.evaluate.producers import Score, score
-from mgiassist.evaluate.renderings import _font_paths
+from mgiassist.evaluate.renderings import _font_paths, with_inserts
 from mgiassist.ingest.blocks import (
     Block,
     Document,
@@ -163,13 +163,7 @@ def _markup(block: Block, layout: Layout) -> str:
         else:
             sup = f'<font color="{_MARK}" size="{layout.body * 0.62:.1f}">{number}</font>'
         inserts.append((at, 0, sup))
-    text, out, last = block.text, [], 0
-    for at, _, piece in sorted(inserts, key=lambda x: (x[0], x[1])):
-        out.append(html.escape(text[last:at], quote=False))
-        out.append(piece)
-        last = at
-    out.append(html.escape(text[last:], quote=False))
-    return "".join(out).replace("\n", "<br/>")
+    return with_inserts(block.text, inserts)
 
 
 def _cited(flowable) -> list[int]:

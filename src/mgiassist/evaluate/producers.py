@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from mgiassist.evaluate.renderings import _fonts, _marked, render_docx, render_html
+from mgiassist.evaluate.renderings import _fonts, _marked, page_frames, render_docx, render_html
 from mgiassist.ingest.blocks import (
     Document,
     FootnoteDefinition,
@@ -60,7 +60,7 @@ def _title(document: Document, stem: str) -> str:
 def _reportlab_lists(document: Document, path: Path, columns: int, title: str) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import BaseDocTemplate, Frame, ListFlowable, PageTemplate, Spacer
+    from reportlab.platypus import BaseDocTemplate, ListFlowable, PageTemplate, Spacer
     from reportlab.platypus import ListItem as PdfItem
     from reportlab.platypus import Paragraph as Para
     from reportlab.platypus import Table as PdfTable
@@ -72,12 +72,7 @@ def _reportlab_lists(document: Document, path: Path, columns: int, title: str) -
     note = ParagraphStyle("note", parent=body, fontSize=7.5, leading=9, spaceAfter=2)
     width, height = A4
     margin, gutter = 56, 20
-    if columns == 1:
-        frames = [Frame(margin, margin, width - 2 * margin, height - 2 * margin, id="c1")]
-    else:
-        col = (width - 2 * margin - gutter) / 2
-        frames = [Frame(margin, margin, col, height - 2 * margin, id="c1"),
-                  Frame(margin + col + gutter, margin, col, height - 2 * margin, id="c2")]
+    frames = page_frames(columns, margin, gutter, A4)
 
     def furniture(canvas, doc):
         if columns == 1:

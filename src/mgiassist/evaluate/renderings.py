@@ -63,7 +63,13 @@ def _marked(block: Block, markup: str) -> str:
         sup = (f'<super rise="3" size="6">{number}</super>' if markup == "pdf"
                else f'<sup><a href="#fn{number}">{number}</a></sup>')
         inserts.append((at, 0, sup))
-    text, out, last = block.text, [], 0
+    return with_inserts(block.text, inserts)
+
+
+def with_inserts(text: str, inserts: list[tuple[int, int, str]]) -> str:
+    """``text`` escaped, with each ``(offset, order, markup)`` put in at its offset (closing tags
+    before opening ones at the same offset: ``order`` 0 before 1); line breaks as ``<br/>``."""
+    out, last = [], 0
     for at, _, piece in sorted(inserts, key=lambda x: (x[0], x[1])):
         out.append(html.escape(text[last:at], quote=False))
         out.append(piece)
@@ -72,13 +78,25 @@ def _marked(block: Block, markup: str) -> str:
     return "".join(out).replace("\n", "<br/>")
 
 
+def page_frames(columns: int, margin: float, gutter: float, size: tuple[float, float]) -> list:
+    """reportlab frames for one or two columns inside ``margin`` on a page of ``size``."""
+    from reportlab.platypus import Frame
+
+    width, height = size
+    if columns == 1:
+        return [Frame(margin, margin, width - 2 * margin, height - 2 * margin, id="c1")]
+    col = (width - 2 * margin - gutter) / 2
+    return [Frame(margin, margin, col, height - 2 * margin, id="c1"),
+            Frame(margin + col + gutter, margin, col, height - 2 * margin, id="c2")]
+
+
 # ------------------------------------------------------------------------------------ PDF
 
 
 def render_pdf(document: Document, path: Path, columns: int = 1, running_title: str = "Profile") -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+    from reportlab.platypus import BaseDocTemplate, PageTemplate, Spacer
     from reportlab.platypus import Paragraph as Para
     from reportlab.platypus import Table as PdfTable
 
@@ -89,12 +107,7 @@ def render_pdf(document: Document, path: Path, columns: int = 1, running_title: 
     note = ParagraphStyle("note", parent=body, fontSize=7, leading=8.5, spaceAfter=2)
     width, height = A4
     margin, gutter = 50, 24
-    if columns == 1:
-        frames = [Frame(margin, margin, width - 2 * margin, height - 2 * margin, id="c1")]
-    else:
-        col = (width - 2 * margin - gutter) / 2
-        frames = [Frame(margin, margin, col, height - 2 * margin, id="c1"),
-                  Frame(margin + col + gutter, margin, col, height - 2 * margin, id="c2")]
+    frames = page_frames(columns, margin, gutter, A4)
 
     def page_furniture(canvas, doc):
         canvas.saveState()
