@@ -237,3 +237,10 @@ def test_a_quote_of_only_a_valueless_item_is_told_apart() -> None:
     assert quotes_only_empty_items(quoting("r1"), result)
     assert not quotes_only_empty_items(quoting("r1", "r2"), result)
     assert not quotes_only_empty_items(quoting(), result)
+
+
+def test_a_list_of_one_item_says_so_in_the_singular() -> None:
+    request = list_request("What is Kenya weak at in partnerships?", DOMAINS, WORLD)
+    answer = list_answer(request, FINDINGS, question="q", search_query="q")
+    assert answer.lead == ("Kenya's MGI profile lists 1 area with potential for further development "
+                           "in Partnerships:")

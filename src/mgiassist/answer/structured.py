@@ -64,6 +64,16 @@ _NOUNS = {
 }
 
 
+def _singular(noun: str) -> str:
+    """The list noun for one item: its head word in the singular ("areas with potential…" →
+    "area with potential…", "policy milestones" → "policy milestone")."""
+    words = noun.split()
+    head = next((i for i, w in enumerate(words) if w in ("with", "of")), len(words)) - 1
+    word = words[head]
+    words[head] = word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
+    return " ".join(words)
+
+
 @dataclass
 class ListRequest:
     kind: str
@@ -266,6 +276,7 @@ def list_answer(
         # The items as sentences too, so a reader that knows only sentences still shows them.
         sentences.append(AnswerSentence(text, passage.marker, 0.0, span or Span(0, 0)))
     noun = _NOUNS.get((request.kind, request.polarity)) or _NOUNS.get((request.kind, None), "items")
+    counted = _singular(noun) if len(items) == 1 else noun
     families = {FAMILY_LABELS.get(c.family, c.family) for c in items}
     where = " and ".join(sorted({c.country for c in items if c.country})) or "The profile"
     source = f"{where}'s {' and '.join(sorted(families))}" if where != "The profile" else where
@@ -274,7 +285,7 @@ def list_answer(
     if elsewhere and matcher is not None:
         scope += f" mentioning {' or '.join(elsewhere)}"
     shown = f" (showing {offset + 1}–{offset + len(page)})" if len(items) > len(page) else ""
-    lead = f"{source} lists {len(items)} {noun}{scope}{shown}:"
+    lead = f"{source} lists {len(items)} {counted}{scope}{shown}:"
     remaining = len(items) - offset - len(page)
     return Answer(
         question=question,
