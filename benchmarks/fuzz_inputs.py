@@ -27,12 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))  # the test's seeds and tokens
-
-import test_reader_fuzz as fuzz
-
 from mgiassist.errors import ProfileError
+from mgiassist.evaluate import reader_fuzz as fuzz
 from mgiassist.ingest.corpus import load_profile
 
 
@@ -70,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="render the whole seed profiles")
     parser.add_argument("--keep", type=Path, help="save the cases that raised an unexpected exception here")
     args = parser.parse_args(argv)
-    if args.full:
-        fuzz.SEED_LINES = 10**9
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    lines = 10**9 if args.full else fuzz.SEED_LINES
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="fuzz-inputs-"))
     signal.signal(signal.SIGALRM, _alarm)
@@ -81,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'over time':>9} {'mean ms':>8} {'max s':>6} {'peak RSS MB':>11}")
     failed = 0
     for fmt in args.formats.split(","):
-        seeds = fuzz.seeds(fmt)
+        seeds = fuzz.seeds(fmt, corpus, lines)
         counts: collections.Counter[str] = collections.Counter()
         slowest, total = 0.0, 0.0
         for number in range(args.cases):

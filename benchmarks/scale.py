@@ -48,8 +48,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_SEARCH = 1.5  # search p50 ÷ bare query encode p50, at most
 TARGET_RSS_MB = 1024
