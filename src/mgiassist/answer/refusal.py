@@ -69,14 +69,13 @@ class RefusalEvidence:
             return "Nothing in the indexed profiles is close to this question."
         if self.kind == "country":
             return f"None of the passages found mentions {', '.join(self.things)}."
-        if self.kind == "year":
-            return f"The profiles never mention {shown}; the passages found are related but do not answer it."
         if self.kind == "relative-time":
             return (f"The profiles are dated and cannot say what holds “{self.things[0]}”; the passages "
                     "found are related but do not answer it.")
         if self.kind == "answer-kind":
             return (f"The passages found are related to the question, but the closest one gives no "
                     f"{self.things[0]} for it.")
+        # a year or a word the profiles never use
         return f"The profiles never mention {shown}; the passages found are related but do not answer it."
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.index.vector_table import load_vector_file, read_vector_pair
+from mgiassist.index.vector_table import header_problem, load_vector_file, read_vector_pair
 from mgiassist.schema import Chunk
 from mgiassist.text.sentences import (
     Encoder,
@@ -127,12 +127,9 @@ def sentence_table_problem(
     every span ``[start, end, row]`` inside its chunk's text (``chunk_lengths``: chunk id →
     length) and pointing at a row that exists."""
     name = SENTENCES_JSON
-    if not isinstance(payload, dict):
-        return f"{name} is not a JSON object"
-    if payload.get("format") != FORMAT:
-        return f"{name} is of format {payload.get('format')!r}, not {FORMAT}"
-    if payload.get("model_id") != model_id:
-        return f"{name} was made by the model {payload.get('model_id')!r}, the manifest says {model_id!r}"
+    problem = header_problem(name, payload, format_version=FORMAT, model_id=model_id)
+    if problem:
+        return problem
     if payload.get("dimension") != dimension:
         return f"{name} says dimension {payload.get('dimension')!r}, the index has {dimension}"
     texts, chunks = payload.get("texts"), payload.get("chunks")

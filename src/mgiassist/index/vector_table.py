@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["load_vector_file", "read_vector_pair"]
+__all__ = ["header_problem", "load_vector_file", "read_vector_pair"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,3 +64,15 @@ def read_vector_pair(
     except (OSError, ValueError, EOFError) as exc:
         raise ValueError(f"{npy_name} cannot be read ({type(exc).__name__})") from exc
     return payload, vectors
+
+
+def header_problem(name: str, payload: Any, *, format_version: int, model_id: str) -> str | None:
+    """What is wrong with the head of a stored table's JSON ``name``, as one phrase (None: all
+    is well): a JSON object, of this format, made by the index's model."""
+    if not isinstance(payload, dict):
+        return f"{name} is not a JSON object"
+    if payload.get("format") != format_version:
+        return f"{name} is of format {payload.get('format')!r}, not {format_version}"
+    if payload.get("model_id") != model_id:
+        return f"{name} was made by the model {payload.get('model_id')!r}, the manifest says {model_id!r}"
+    return None

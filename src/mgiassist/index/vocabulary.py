@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from mgiassist.index.vector_table import load_vector_file, read_vector_pair
+from mgiassist.index.vector_table import header_problem, load_vector_file, read_vector_pair
 from mgiassist.text.lexical import analyse, is_stopword
 
 __all__ = [
@@ -127,12 +127,9 @@ def vocabulary_problem(payload: Any, vectors: np.ndarray, *, model_id: str, dime
     """What is wrong with a stored vocabulary's structure, one phrase naming the file (None:
     all is well): format, the index's model, one float32 row of the index's dimension per word."""
     name = VOCABULARY_JSON
-    if not isinstance(payload, dict):
-        return f"{name} is not a JSON object"
-    if payload.get("format") != FORMAT:
-        return f"{name} is of format {payload.get('format')!r}, not {FORMAT}"
-    if payload.get("model_id") != model_id:
-        return f"{name} was made by the model {payload.get('model_id')!r}, the manifest says {model_id!r}"
+    problem = header_problem(name, payload, format_version=FORMAT, model_id=model_id)
+    if problem:
+        return problem
     words = payload.get("words")
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         return f"{name} field words should be a list of strings"
