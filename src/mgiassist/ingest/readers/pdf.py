@@ -11,7 +11,6 @@ and running headers, footers and page numbers are dropped.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 import statistics
@@ -39,13 +38,11 @@ from mgiassist.ingest.readers.limits import (
     pdf_chars_problem,
     pdf_content_problem,
     pdf_page_count_problem,
-    raw_page_objects,
 )
 from mgiassist.ingest.readers.pdf_layout import (
     Line,
     Word,
     body_size,
-    drawn_bullets,
     drop_running_lines,
     find_gutter,
     page_lines,
@@ -561,53 +558,27 @@ def _check_page(path: Path, page, number: int, limits: ReadLimits) -> None:
 
 
 def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
-    import pdfplumber
+    from mgiassist.ingest.readers.pdf_extract import extract_pages
 
-    pages: list[list[Line]] = []
-    heights: list[float] = []
-    tables: dict[int, list[list[str]]] = {}
-    images = 0
-    # the page cap first on the bytes: page objects spelled out in the file (no parsing)
-    problem = pdf_page_count_problem(path, raw_page_objects(data), limits, about=True)
-    if problem:
-        raise problem
     try:
-        # not closed: PDF.close() walks every page (29 s for 100,000), and all of it is in memory
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _check_pages(path, pdf, limits)
-        all_words: list[list[Word]] = []
-        for number, page in enumerate(pdf.pages, start=1):
-            _check_page(path, page, number, limits)
-            found = page.find_tables()
-            boxes = [t.bbox for t in found]
-            raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance=1.5, y_tolerance=2)
-            words = [Word.from_plumber(w) for w in raw if not any(
-                b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
-                for b in boxes)]
-            shapes = [s for s in (*page.curves, *page.rects) if not any(
-                b[0] - 1 <= s["x0"] and s["x1"] <= b[2] + 1 and b[1] - 1 <= s["top"] and s["bottom"] <= b[3] + 1
-                for b in boxes)]
-            words += drawn_bullets(shapes, words)
-            for t in found:
-                rows = [[" ".join((c or "").split()) for c in row] for row in t.extract()]
-                rows = [r for r in rows if any(r)]
-                if rows:
-                    key = len(tables) + 10_000 * (len(pages) + 1)
-                    tables[key] = rows
-                    x0, top, x1, bottom = t.bbox
-                    words.append(Word(_TABLE, x0, x1, top, bottom, float(key), False))
-            images += len(page.images)
-            all_words.append(words)
-            heights.append(float(page.height))
-            pages.append([])
-            pages[-1] = (words, float(page.width))  # type: ignore[assignment]
-            # pdfplumber keeps every page's characters until the file closes: 7 MB a page
-            # (87 pages held 670 MB); only the words are needed from here on
-            page.close()
+        records = extract_pages(path, data, limits)
     except ProfileError:
         raise
     except Exception as exc:  # pdfminer raises many types on damaged or encrypted input
         raise _open_error(path, exc) from exc
+    tables: dict[int, list[list[str]]] = {}
+    all_words: list[list[Word]] = []
+    for record in records:
+        words = list(record.words)
+        for table in record.tables:
+            key = len(tables) + 10_000 * record.number
+            tables[key] = table.rows
+            x0, top, x1, bottom = table.bbox
+            words.append(Word(_TABLE, x0, x1, top, bottom, float(key), False))
+        all_words.append(words)
+    pages = [(words, record.width) for words, record in zip(all_words, records)]
+    heights = [record.height for record in records]
+    images = sum(record.images for record in records)
     text_words = [w for words in all_words for w in words if w.text != _TABLE]
     if not text_words:
         raise ProfileError(f"{path}: no text layer (scanned?); OCR it first"
