@@ -51,3 +51,59 @@ def test_empty_and_corrupt_docx_are_refused(tmp_path):
     broken.write_bytes(b"PK\x03\x04 not a zip")
     with pytest.raises(ProfileError, match="not a readable DOCX"):
         read_document(broken)
+
+
+def _with_footnotes(document, notes: dict[int, str]) -> None:
+    """Give a python-docx document a ``word/footnotes.xml`` part as LibreOffice writes it: the
+    separators under ids 0 and 1, the notes from id 2 (python-docx cannot write footnotes)."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f'<w:footnote w:id="{key}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+                   f"{text}</w:t></w:r></w:p></w:footnote>" for key, text in notes.items())
+    blob = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:id="0" w:type="separator"><w:p><w:r><w:separator/>'
+            f'</w:r></w:p></w:footnote><w:footnote w:id="1" w:type="continuationSeparator"><w:p><w:r>'
+            f"<w:continuationSeparator/></w:r></w:p></w:footnote>{body}</w:footnotes>").encode()
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
+def _reference(paragraph, key: int, custom: str | None = None) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), str(key))
+    if custom is not None:
+        ref.set(qn("w:customMarkFollows"), "1")
+    run._r.append(ref)
+    if custom is not None:
+        run._r.append(OxmlElement("w:t"))
+        run._r[-1].text = custom
+
+
+def test_word_footnotes_are_numbered_by_their_references_not_their_ids(tmp_path):
+    """LibreOffice's DOCX keys the notes from 2 (0 and 1 are the separators); Word shows them
+    numbered by the order of their references, and a custom mark ("7") stands for itself."""
+    document = docx.Document()
+    first = document.add_paragraph("Dual citizenship")
+    _reference(first, 2)
+    second = document.add_paragraph("Voting from abroad")
+    _reference(second, 3)
+    second.add_run(" is allowed")
+    _reference(second, 4, custom="7")
+    second.add_run(".")
+    _with_footnotes(document, {2: "https://example.org/a", 3: "Not implemented. https://example.org/b",
+                               4: "https://example.org/c"})
+    path = tmp_path / "footnoted.docx"
+    document.save(str(path))
+
+    blocks = read_document(path).blocks
+    assert [(b.text, b.markers) for b in blocks[:2]] == [
+        ("Dual citizenship", ((16, 1),)), ("Voting from abroad is allowed.", ((18, 2), (29, 7)))]
+    notes = {b.number: b.text for b in blocks if isinstance(b, FootnoteDefinition)}
+    assert notes == {1: "https://example.org/a", 2: "Not implemented. https://example.org/b",
+                     7: "https://example.org/c"}

@@ -30,14 +30,49 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 
-def _runs(paragraph) -> tuple[str, tuple, tuple]:
+def _note_numbers(document) -> dict[int, int]:
+    """Each footnote's shown number by its id. Word numbers footnotes by the order of their
+    references, from the settings' ``numStart`` (1 by default), and the ids are only keys:
+    LibreOffice's DOCX starts them at 2 (0 and 1 are the separators), Word's at 1. A reference
+    with ``customMarkFollows`` shows its own mark (the run's text) and takes no number."""
+    start = 1
+    settings = document.settings.element.find(f"{_W}footnotePr/{_W}numStart")
+    if settings is not None and (settings.get(f"{_W}val") or "").isdigit():
+        start = int(settings.get(f"{_W}val"))
+    numbers: dict[int, int] = {}
+    for ref in document.element.body.iter(f"{_W}footnoteReference"):
+        key = _note_id(ref)
+        if key is None or key in numbers:
+            continue
+        if _custom_mark(ref):
+            mark = "".join(t.text or "" for t in ref.getparent().iter(f"{_W}t")).strip()
+            if mark.isdigit() and len(mark) <= 3:
+                numbers[key] = int(mark)
+            continue
+        numbers[key] = start
+        start += 1
+    return numbers
+
+
+def _note_id(element) -> int | None:
+    value = element.get(f"{_W}id") or ""
+    return int(value) if re.fullmatch(r"-?\d{1,9}", value) else None
+
+
+def _custom_mark(ref) -> bool:
+    return (ref.get(f"{_W}customMarkFollows") or "").lower() in ("1", "true", "on")
+
+
+def _runs(paragraph, numbers: dict[int, int]) -> tuple[str, tuple, tuple]:
     text, bold, markers = "", [], []
     for run in paragraph.runs:
         refs = run._element.findall(f"{_W}footnoteReference")
         for ref in refs:
-            markers.append((len(text.rstrip()), int(ref.get(f"{_W}id"))))
+            number = numbers.get(_note_id(ref))
+            if number is not None:
+                markers.append((len(text.rstrip()), number))
         piece = run.text
-        if not piece:
+        if not piece or any(_custom_mark(ref) for ref in refs):  # a custom mark is the marker itself
             continue
         if run.font.superscript and re.fullmatch(r"\s*\d{1,3}\s*", piece):
             markers.append((len(text.rstrip()), int(piece)))
@@ -70,8 +105,8 @@ def _list_depth(paragraph) -> int | None:
     return None
 
 
-def _paragraph_block(paragraph, offset: int) -> Block | None:
-    text, bold, markers = _runs(paragraph)
+def _paragraph_block(paragraph, offset: int, numbers: dict[int, int]) -> Block | None:
+    text, bold, markers = _runs(paragraph, numbers)
     if not text and not markers:
         return None
     origin = Origin(offset=offset)
@@ -92,8 +127,9 @@ def _paragraph_block(paragraph, offset: int) -> Block | None:
     return Paragraph(text, markers, bold, origin)
 
 
-def _word_footnotes(document) -> list[FootnoteDefinition]:
-    """Footnotes kept by Word in their own part (``word/footnotes.xml``)."""
+def _word_footnotes(document, numbers: dict[int, int]) -> list[FootnoteDefinition]:
+    """Footnotes kept by Word in their own part (``word/footnotes.xml``), under the numbers their
+    references show; separators and notes nothing cites are left out."""
     from lxml import etree
 
     notes = []
@@ -105,9 +141,9 @@ def _word_footnotes(document) -> list[FootnoteDefinition]:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(rel.target_part.blob, parser)
         for note in root.findall(f"{_W}footnote"):
-            number = int(note.get(f"{_W}id"))
+            number = numbers.get(_note_id(note))
             text = " ".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in note.findall(f"{_W}p")).strip()
-            if number > 0 and text:
+            if number is not None and note.get(f"{_W}type") in (None, "normal") and text:
                 notes.append(FootnoteDefinition(text, origin=Origin(offset=-1), number=number))
     return notes
 
@@ -122,11 +158,11 @@ def _check_parts(path: Path, data: bytes, limits: ReadLimits) -> None:
         raise problem
 
 
-def _body_blocks(document, paragraph_type, table_type) -> list[Block]:
+def _body_blocks(document, paragraph_type, table_type, numbers: dict[int, int]) -> list[Block]:
     blocks: list[Block] = []
     for n, child in enumerate(document.element.body.iterchildren()):
         if child.tag == f"{_W}p":
-            block = _paragraph_block(paragraph_type(child, document), n)
+            block = _paragraph_block(paragraph_type(child, document), n, numbers)
             if block is not None:
                 blocks.append(block)
         elif child.tag == f"{_W}tbl":
@@ -147,8 +183,9 @@ def read_docx(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT
         document = docx.Document(io.BytesIO(data))
         # python-docx parses parts lazily: a malformed value (a bold flag that is not a boolean)
         # or a part of the wrong type raises its own errors during the walk, not at opening
-        blocks = _body_blocks(document, DocxParagraph, DocxTable)
-        blocks.extend(_word_footnotes(document))
+        numbers = _note_numbers(document)
+        blocks = _body_blocks(document, DocxParagraph, DocxTable, numbers)
+        blocks.extend(_word_footnotes(document, numbers))
     except ProfileError:
         raise
     except Exception as exc:  # any library error is this file's skip, in one line
