@@ -58,7 +58,7 @@ def producer_table(work: Path, seeds: Path, render_again: bool) -> None:
     """Section F1 and footnote recall per producer (mgiassist.evaluate.producers) on the seeds
     and a look-alike (Kenya), each against its text's parse; a producer not installed is named."""
     from mgiassist.evaluate.lookalike import swap_country
-    from mgiassist.evaluate.producers import PRODUCERS, available, produce, score
+    from mgiassist.evaluate.producers import PRODUCERS, available, produce, score, suffix
     from mgiassist.evaluate.renderings import render
     from mgiassist.ingest import load_profile, parse_profile
     from mgiassist.text.countries import lookup_country
@@ -81,7 +81,7 @@ def producer_table(work: Path, seeds: Path, render_again: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         f1s, found, cited, worst = [], 0.0, 0, (2.0, "")
         for name, text in texts.items():
-            path = folder / f"{name}.pdf"
+            path = folder / f"{name}{'.pdf' if producer.startswith('pdf-') else suffix(producer)}"
             if render_again or not path.exists():
                 if producer.startswith("pdf-"):
                     render(text, producer, folder, name)

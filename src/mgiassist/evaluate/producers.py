@@ -11,7 +11,12 @@ web page or DOCX) with its own tool, inside the caller's folder, so no binary is
 - ``chromium``: Chromium's print-to-PDF of the web rendering (what "Save as PDF" gives), with
   ``@page`` margins, a header and a footer; bullets are drawn shapes, notes ``<sup>``;
 - ``libreoffice``: ``soffice --headless --convert-to pdf`` of the DOCX rendering;
-- ``weasyprint``: WeasyPrint's HTML → PDF of the web rendering.
+- ``weasyprint``: WeasyPrint's HTML → PDF of the web rendering;
+- ``libreoffice-footnotes-docx``: a DOCX with real Word footnotes (``w:footnoteReference`` runs and
+  a ``word/footnotes.xml`` part, which python-docx cannot write): a flat ODT with ``text:note``
+  footnotes at the markers (:func:`render_fodt`), converted by ``soffice --convert-to docx``;
+- ``libreoffice-footnotes-pdf``: that DOCX exported to PDF by LibreOffice, each note at the foot of
+  the page that cites it.
 
 :func:`available` says why a producer cannot run here (``None`` when it can); :func:`score`
 compares two profiles: section F1 (sections whose kind, polarity and whitespace-normalised text
@@ -43,9 +48,10 @@ from mgiassist.ingest.blocks import (
 )
 from mgiassist.ingest.readers.text import read_text_document
 
-__all__ = ["PRODUCERS", "Score", "available", "produce", "score"]
+__all__ = ["PRODUCERS", "Score", "available", "produce", "render_fodt", "score", "suffix"]
 
-PRODUCERS = ("reportlab-list-1col", "reportlab-list-2col", "chromium", "libreoffice", "weasyprint")
+PRODUCERS = ("reportlab-list-1col", "reportlab-list-2col", "chromium", "libreoffice", "weasyprint",
+             "libreoffice-footnotes-docx", "libreoffice-footnotes-pdf")
 CHROMIUM = os.environ.get("MGIASSIST_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -172,16 +178,125 @@ def _weasyprint(document: Document, path: Path, title: str) -> Path:
 def _libreoffice(document: Document, path: Path, title: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="mgiassist-lo-") as tmp:
         docx = render_docx(document, Path(tmp) / f"{path.stem}.docx", title)
-        profile = Path(tmp) / "profile"
-        subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                        "--convert-to", "pdf", "--outdir", tmp, str(docx)],
-                       check=True, capture_output=True, timeout=180)
-        shutil.move(str(Path(tmp) / f"{path.stem}.pdf"), path)
+        shutil.move(str(_convert(docx, "pdf", Path(tmp))), path)
     return path
 
 
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _convert(source: Path, target: str, outdir: Path) -> Path:
+    """``source`` converted by LibreOffice to the ``target`` filter, in ``outdir``; a private user
+    profile so concurrent runs (and a user's own LibreOffice) do not share a lock."""
+    profile = outdir / "lo-profile"
+    subprocess.run([_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                    "--convert-to", target, "--outdir", str(outdir), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    return outdir / f"{source.stem}.{target.split(':')[0]}"
+
+
+# ------------------------------------------------------------------------------ real footnotes
+
+_ODF = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+}
+# paragraphs spaced like Word's Normal style and LibreOffice's Text Body (8 pt after)
+_FODT_STYLES = """<office:styles>
+<style:default-style style:family="paragraph"><style:paragraph-properties fo:margin-bottom="0.11in"/><style:text-properties fo:font-size="11pt"/></style:default-style>
+<style:style style:name="Title" style:family="paragraph"><style:text-properties fo:font-size="20pt" fo:font-weight="bold"/></style:style>
+<style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" style:default-outline-level="2"><style:paragraph-properties fo:margin-top="0.2in" fo:margin-bottom="0.08in"/><style:text-properties fo:font-size="13pt" fo:font-weight="bold"/></style:style>
+</office:styles>
+<office:automatic-styles>
+<style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>
+<text:list-style style:name="L1">
+<text:list-level-style-bullet text:level="1" text:bullet-char="•"><style:list-level-properties text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment text:label-followed-by="listtab" fo:text-indent="-0.2in" fo:margin-left="0.3in"/></style:list-level-properties></text:list-level-style-bullet>
+<text:list-level-style-bullet text:level="2" text:bullet-char="◦"><style:list-level-properties text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment text:label-followed-by="listtab" fo:text-indent="-0.2in" fo:margin-left="0.6in"/></style:list-level-properties></text:list-level-style-bullet>
+</text:list-style>
+</office:automatic-styles>"""
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _note(number: int, notes: dict[int, str]) -> str:
+    """A real footnote (``text:note``) at its marker, numbered by LibreOffice in order; the text's
+    own number is its citation, as a Word footnote shows it."""
+    body = _esc(notes.get(number, ""))
+    return (f'<text:note text:id="ftn{number}" text:note-class="footnote"><text:note-citation>{number}'
+            f'</text:note-citation><text:note-body><text:p text:style-name="Footnote">{body}</text:p>'
+            "</text:note-body></text:note>")
+
+
+def _odf_inline(block, notes: dict[int, str]) -> str:
+    inserts: list[tuple[int, int, str]] = []
+    for start, end in block.bold:
+        inserts += [(start, 1, '<text:span text:style-name="B">'), (end, 0, "</text:span>")]
+    inserts += [(at, 0, _note(number, notes)) for at, number in block.markers]
+    out, last = [], 0
+    for at, _, piece in sorted(inserts, key=lambda x: (x[0], x[1])):
+        out += [_esc(block.text[last:at]), piece]
+        last = at
+    out.append(_esc(block.text[last:]))
+    return "".join(out).replace("\n", "<text:line-break/>")
+
+
+def _odf_block(block, notes: dict[int, str]) -> str:
+    inline = _odf_inline(block, notes)
+    if isinstance(block, Heading):
+        return f'<text:h text:style-name="Heading_20_2" text:outline-level="2">{inline}</text:h>'
+    if isinstance(block, ListItem):
+        depth = block.depth + 1
+        return ('<text:list text:style-name="L1">' + "<text:list-item><text:list>" * (depth - 1)
+                + f"<text:list-item><text:p>{inline}</text:p></text:list-item>"
+                + "</text:list></text:list-item>" * (depth - 1) + "</text:list>")
+    if isinstance(block, Table):
+        width = max(len(r) for r in block.rows)
+        rows = "".join("<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{_esc(c)}</text:p></table:table-cell>'
+            for c in row + [""] * (width - len(row))) + "</table:table-row>" for row in block.rows)
+        return (f'<table:table table:name="Table{block.origin.offset}"><table:table-column '
+                f'table:number-columns-repeated="{width}"/>{rows}</table:table>')
+    return f"<text:p>{inline}</text:p>"
+
+
+def render_fodt(document: Document, path: Path, title: str) -> Path:
+    """A flat ODT whose notes are real footnotes (``text:note``) at their markers: the form
+    LibreOffice writes to DOCX as ``w:footnoteReference`` runs and a ``word/footnotes.xml`` part,
+    which python-docx cannot write."""
+    notes = {b.number: b.text for b in document.blocks if isinstance(b, FootnoteDefinition)}
+    cited = {n for b in document.blocks for _, n in b.markers}
+    body = [f'<text:p text:style-name="Title">{_esc(title)}</text:p>']
+    for block in document.blocks:
+        if isinstance(block, FootnoteDefinition) and block.number in cited:
+            continue  # it lives in its note
+        body.append(_odf_block(block, notes))
+    spaces = " ".join(f'xmlns:{k}="{v}"' for k, v in _ODF.items())
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {spaces} office:version="1.3" '
+                    f'office:mimetype="application/vnd.oasis.opendocument.text">{_FODT_STYLES}'
+                    f"<office:body><office:text>{''.join(body)}</office:text></office:body></office:document>",
+                    encoding="utf-8")
+    return path
+
+
+def _footnoted_docx(document: Document, path: Path, title: str) -> Path:
+    with tempfile.TemporaryDirectory(prefix="mgiassist-lo-") as tmp:
+        fodt = render_fodt(document, Path(tmp) / f"{path.stem}.fodt", title)
+        shutil.move(str(_convert(fodt, "docx:MS Word 2007 XML", Path(tmp))), path)
+    return path
+
+
+def _footnoted_pdf(document: Document, path: Path, title: str) -> Path:
+    """The footnoted DOCX exported to PDF by LibreOffice: notes at the foot of the page that cites them."""
+    with tempfile.TemporaryDirectory(prefix="mgiassist-lo-") as tmp:
+        docx = _footnoted_docx(document, Path(tmp) / f"{path.stem}.docx", title)
+        shutil.move(str(_convert(docx, "pdf", Path(tmp) / "out")), path)
+    return path
 
 
 # ------------------------------------------------------------------------------ the matrix
@@ -195,7 +310,7 @@ def available(producer: str) -> str | None:
         if importlib.util.find_spec("playwright") is None:
             return "playwright is not installed"
         return None if Path(CHROMIUM).is_file() else f"no Chromium at {CHROMIUM} (make chromium)"
-    if producer == "libreoffice":
+    if producer.startswith("libreoffice"):
         return None if _soffice() else "no soffice (make producers installs libreoffice-writer-nogui)"
     if producer == "weasyprint":
         try:
@@ -206,11 +321,17 @@ def available(producer: str) -> str | None:
     raise ValueError(producer)
 
 
+def suffix(producer: str) -> str:
+    """The file type ``producer`` writes: a DOCX for the footnoted Word file, else a PDF."""
+    return ".docx" if producer.endswith("-docx") else ".pdf"
+
+
 def produce(text: str, producer: str, folder: Path, stem: str) -> Path:
-    """``text`` (a profile's text file) typeset as a PDF by ``producer``, written in ``folder``."""
+    """``text`` (a profile's text file) typeset by ``producer`` (a PDF, or a DOCX: :func:`suffix`),
+    written in ``folder``."""
     document = read_text_document(text, stem)
     title = _title(document, stem)
-    path = folder / f"{stem}.pdf"
+    path = folder / f"{stem}{suffix(producer)}"
     if producer == "reportlab-list-1col":
         return _reportlab_lists(document, path, 1, title)
     if producer == "reportlab-list-2col":
@@ -221,6 +342,10 @@ def produce(text: str, producer: str, folder: Path, stem: str) -> Path:
         return _libreoffice(document, path, title)
     if producer == "weasyprint":
         return _weasyprint(document, path, title)
+    if producer == "libreoffice-footnotes-docx":
+        return _footnoted_docx(document, path, title)
+    if producer == "libreoffice-footnotes-pdf":
+        return _footnoted_pdf(document, path, title)
     raise ValueError(producer)
 
 
