@@ -107,3 +107,54 @@ def test_word_footnotes_are_numbered_by_their_references_not_their_ids(tmp_path)
     notes = {b.number: b.text for b in blocks if isinstance(b, FootnoteDefinition)}
     assert notes == {1: "https://example.org/a", 2: "Not implemented. https://example.org/b",
                      7: "https://example.org/c"}
+
+
+def _picture(paragraph, descr: str | None = None, title: str | None = None, decorative: bool = False) -> None:
+    """An inline picture (a one-pixel PNG written by hand) with Word's alt text fields."""
+    import io
+    import struct
+    import zlib
+
+    from docx.oxml import parse_xml
+    from docx.shared import Pt
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\x10\x80\x30")) + chunk(b"IEND", b""))
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(png), width=Pt(9))
+    doc_pr = run._r.xpath(".//wp:docPr")[0]
+    for name, value in (("descr", descr), ("title", title)):
+        if value is not None:
+            doc_pr.set(name, value)
+    if decorative:  # Word's "Mark as decorative"
+        doc_pr.append(parse_xml(
+            '<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:ext uri="{C183D7F6-'
+            'B498-43B3-948B-1728B52AA6E4}"><adec:decorative xmlns:adec="http://schemas.microsoft.com/office/'
+            'drawing/2017/decorative" val="1"/></a:ext></a:extLst>'))
+
+
+def test_pictures_read_as_their_alt_text(tmp_path):
+    """Templates show yes/no as icons: a picture set among words reads as its alt text (the
+    description, else the title); decorative ones say nothing; one alone is a figure."""
+    document = docx.Document()
+    first = document.add_paragraph("Dual citizenship")
+    _reference(first, 2)
+    first.add_run(" ")
+    _picture(first, descr="Yes")
+    second = document.add_paragraph()
+    _picture(second, title="No")
+    second.add_run("Voting from abroad")
+    third = document.add_paragraph("Logo ")
+    _picture(third, descr="Company logo", decorative=True)
+    third.add_run("stays silent")
+    _picture(document.add_paragraph(), descr="A chart of remittances")
+    document.add_paragraph("End.")
+    _with_footnotes(document, {2: "https://example.org/a"})
+    path = tmp_path / "pictures.docx"
+    document.save(str(path))
+    blocks = read_document(path).blocks
+    assert [(b.text, b.markers) for b in blocks if not isinstance(b, FootnoteDefinition)] == [
+        ("Dual citizenship Yes", ((16, 1),)), ("No Voting from abroad", ()), ("Logo stays silent", ()), ("End.", ())]

@@ -27,6 +27,9 @@ from mgiassist.ingest.readers.limits import DEFAULT_LIMITS, ReadLimits, zip_part
 __all__ = ["read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_VML = "{urn:schemas-microsoft-com:vml}"
+_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 _FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 
@@ -63,9 +66,28 @@ def _custom_mark(ref) -> bool:
     return (ref.get(f"{_W}customMarkFollows") or "").lower() in ("1", "true", "on")
 
 
+def _picture_names(run) -> str:
+    """What the pictures in a run say: Word's alt text (``wp:docPr`` ``descr``, else ``title``;
+    a VML shape's ``alt``), as a screen reader reads it; pictures marked decorative say nothing.
+    Templates show yes/no as icons ("Dual citizenship" and a tick picture whose alt text is "Yes")."""
+    names = []
+    for doc_pr in run.iter(f"{_WP}docPr"):
+        decorative = any((d.get("val") or "") in ("1", "true") for d in doc_pr.iter(_DECORATIVE))
+        if not decorative:
+            names.append(doc_pr.get("descr") or doc_pr.get("title") or "")
+    names += [shape.get("alt") or "" for shape in run.iter(f"{_VML}shape")]
+    return " ".join(" ".join(names).split())[:200]
+
+
 def _runs(paragraph, numbers: dict[int, int]) -> tuple[str, tuple, tuple]:
     text, bold, markers = "", [], []
+    written = False  # text of the paragraph's own: a picture alone in it is a figure, not an icon
+    spaced = False  # a picture's name was just put in: the next words are set apart from it
     for run in paragraph.runs:
+        icon = _picture_names(run._element)
+        if icon:
+            text += ("" if not text or text[-1].isspace() else " ") + icon
+            spaced = True
         refs = run._element.findall(f"{_W}footnoteReference")
         for ref in refs:
             number = numbers.get(_note_id(ref))
@@ -77,13 +99,19 @@ def _runs(paragraph, numbers: dict[int, int]) -> tuple[str, tuple, tuple]:
         if run.font.superscript and re.fullmatch(r"\s*\d{1,3}\s*", piece):
             markers.append((len(text.rstrip()), int(piece)))
             continue
+        if spaced and not piece[0].isspace():
+            text += " "
+        spaced = False
         start = len(text)
         text += piece
+        written = written or bool(piece.strip())
         if run.bold:
             if bold and bold[-1][1] == start:
                 bold[-1] = (bold[-1][0], len(text))
             else:
                 bold.append((start, len(text)))
+    if not written:
+        text = ""
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
     clip = len(stripped)

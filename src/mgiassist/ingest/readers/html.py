@@ -69,6 +69,7 @@ class _Inline:
         self.length = 0
         self.bold: list[tuple[int, int]] = []
         self.markers: list[tuple[int, int]] = []
+        self.written = False  # text of the page's own, not only icons' names
 
     def add(self, text: str) -> None:
         text = re.sub(r"\s+", " ", text)
@@ -88,8 +89,14 @@ class _Inline:
             if isinstance(child, NavigableString):
                 if type(child).__name__ in ("Comment", "Doctype", "CData", "ProcessingInstruction"):
                     continue
+                self.written = self.written or bool(str(child).strip())
                 self.add(str(child))
             elif isinstance(child, Tag):
+                icon = _icon_name(child)
+                if icon is not None:
+                    if icon:
+                        self.add(f" {icon} ")
+                    continue
                 if child.name in _LISTS or child.name in _DROP_TAGS:
                     continue
                 if child.name == "br":
@@ -106,6 +113,8 @@ class _Inline:
                     self.walk(child)
 
     def result(self) -> tuple[str, tuple, tuple]:
+        if not self.written:  # an image alone in its block is a figure, not an inline icon
+            return "", (), ()
         raw = "".join(self.parts)
         lead = len(raw) - len(raw.lstrip())
         text = re.sub(r" *\n *", "\n", raw).strip()
@@ -117,6 +126,26 @@ class _Inline:
             return text, bold, markers
         # spaces around line breaks were folded: offsets are only approximate then
         return text, (), tuple((min(len(text), at), n) for at, n in self.markers)
+
+
+def _icon_name(tag) -> str | None:
+    """What an inline image says, as a screen reader reads it: an ``<img>``'s ``aria-label``,
+    ``alt`` or ``title``; an ``<svg>``'s or ``role="img"`` element's ``aria-label``, ``<title>`` or
+    ``title``. Templates show yes/no as such icons ("Dual citizenship <img alt="Yes">").
+    ``""`` for an image with no name or hidden from readers (decorative); None for other tags."""
+    role = (tag.get("role") or "").lower()
+    if tag.name not in ("img", "svg") and role not in ("img", "image"):
+        return None
+    if (tag.get("aria-hidden") or "").lower() == "true" or role in ("presentation", "none"):
+        return ""
+    name = tag.get("aria-label")
+    if name is None and tag.name == "img":
+        name = tag.get("alt")
+    if name is None and tag.name != "img":
+        title = tag.find("title")
+        name = title.get_text() if title is not None else None
+    name = name if name is not None else tag.get("title")
+    return " ".join((name or "").split())[:200]
 
 
 def _inline(el):
@@ -251,7 +280,7 @@ def read_html(path: Path, html: str, source: str, limits: ReadLimits = DEFAULT_L
         raise problem
     soup = BeautifulSoup(html, "html.parser")
     for el in soup.find_all(_DROP_TAGS):
-        if el.find(["main", "article"]) is None:
+        if el.find(["main", "article"]) is None and not _icon_name(el):  # a named icon is text
             el.decompose()
     root = soup.find("main") or soup.find(attrs={"role": "main"})
     if root is None:
