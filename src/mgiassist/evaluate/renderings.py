@@ -9,8 +9,12 @@ runs, running headers, footers and page numbers, a web page's navigation and coo
 from __future__ import annotations
 
 import html
+import io
 import itertools
+import struct
+import zlib
 from pathlib import Path
+from urllib.parse import quote
 
 from mgiassist.ingest.blocks import (
     Block,
@@ -22,11 +26,48 @@ from mgiassist.ingest.blocks import (
     Table,
 )
 from mgiassist.ingest.footnotes import URL
+from mgiassist.ingest.mapping.values import split_value
 from mgiassist.ingest.readers.text import read_text_document
 
-__all__ = ["FORMATS", "render", "render_docx", "render_html", "render_pdf"]
+__all__ = ["FORMATS", "VALUE_STYLES", "render", "render_docx", "render_html", "render_pdf"]
 
 FORMATS = ("pdf-1col", "pdf-2col", "html", "docx")
+# how a yes/no the text states ("Dual citizenship¹ Yes") is shown: as the word, as a check or
+# cross glyph (a different pair per format), or as an icon picture whose alt text is the word
+VALUE_STYLES = ("text", "glyph", "icon")
+_GLYPHS = {"pdf": ("✓", "✗"), "html": ("✓", "✗"), "docx": ("✔", "✘")}
+
+
+def _valued(block: Block, values: str) -> tuple[Block, str | None]:
+    """The block to set and the yes/no to show after it as a glyph or icon (None: as typed)."""
+    split = split_value(block) if values != "text" else None
+    return split if split is not None else (block, None)
+
+
+def _glyph(value: str, markup: str) -> str:
+    yes, no = _GLYPHS[markup]
+    return yes if value == "yes" else no
+
+
+def _icon_svg(value: str) -> str:
+    """A small tick or cross drawn in SVG, as a data URI (no file beside the page)."""
+    shape = "M2 7l3 3 7-8" if value == "yes" else "M3 3l8 8M11 3l-8 8"
+    colour = "#1a7f37" if value == "yes" else "#b42318"
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 14 14"><path d="{shape}" '
+           f'stroke="{colour}" stroke-width="2" fill="none"/></svg>')
+    return "data:image/svg+xml," + quote(svg)
+
+
+def _icon_png(value: str) -> bytes:
+    """An 8 × 8 PNG of one colour (green for yes, red for no), written by hand: no image library."""
+    rgb = bytes((26, 127, 55) if value == "yes" else (180, 35, 24))
+    raw = b"".join(b"\x00" + rgb * 8 for _ in range(8))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def _font_paths() -> tuple[Path, Path] | None:
@@ -93,7 +134,8 @@ def page_frames(columns: int, margin: float, gutter: float, size: tuple[float, f
 # ------------------------------------------------------------------------------------ PDF
 
 
-def render_pdf(document: Document, path: Path, columns: int = 1, running_title: str = "Profile") -> Path:
+def render_pdf(document: Document, path: Path, columns: int = 1, running_title: str = "Profile",
+               values: str = "text") -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, PageTemplate, Spacer
@@ -119,13 +161,17 @@ def render_pdf(document: Document, path: Path, columns: int = 1, running_title: 
 
     story = []
     bullet = "•" if columns == 1 else "\uf0b7"  # the private-use bullet symbol fonts use
+    def marked(block: Block) -> str:
+        block, value = _valued(block, values)
+        return _marked(block, "pdf") + (f" {_glyph(value, 'pdf')}" if value else "")
+
     for block in document.blocks:
         if isinstance(block, Heading):
-            story.append(Para(_marked(block, "pdf"), heading))
+            story.append(Para(marked(block), heading))
         elif isinstance(block, ListItem):
             style = ParagraphStyle(f"item{block.depth}", parent=item, leftIndent=14 + 14 * block.depth,
                                    bulletIndent=3 + 14 * block.depth)
-            story.append(Para(_marked(block, "pdf"), style, bulletText=bullet))
+            story.append(Para(marked(block), style, bulletText=bullet))
         elif isinstance(block, Table):
             if columns == 1:  # ruled, cells wrapping
                 table = PdfTable([[Para(html.escape(c), body) for c in row] for row in block.rows], hAlign="LEFT")
@@ -139,7 +185,7 @@ def render_pdf(document: Document, path: Path, columns: int = 1, running_title: 
             text = html.escape(block.text, quote=False)
             story.append(Para(f"{number} {text}", note))
         elif isinstance(block, Paragraph):
-            story.append(Para(_marked(block, "pdf"), body))
+            story.append(Para(marked(block), body))
     doc = BaseDocTemplate(str(path), pagesize=A4, pageTemplates=[PageTemplate(frames=frames, onPage=page_furniture)])
     doc.build(story)
     return path
@@ -160,7 +206,17 @@ def _link(text: str) -> str:
     return "".join(out)
 
 
-def render_html(document: Document, path: Path, title: str = "Profile") -> Path:
+def _html_marked(block: Block, values: str) -> str:
+    block, value = _valued(block, values)
+    if value is None:
+        return _marked(block, "html")
+    if values == "glyph":
+        return f"{_marked(block, 'html')} {_glyph(value, 'html')}"
+    word = value.capitalize()
+    return f'{_marked(block, "html")} <img src="{_icon_svg(value)}" alt="{word}" width="14" height="14">'
+
+
+def render_html(document: Document, path: Path, title: str = "Profile", values: str = "text") -> Path:
     body: list[str] = []
     notes: list[str] = []
     open_lists = 0
@@ -169,7 +225,7 @@ def render_html(document: Document, path: Path, title: str = "Profile") -> Path:
             body.append("</ul>" * open_lists)
             open_lists = 0
         if isinstance(block, Heading):
-            body.append(f"<h2>{_marked(block, 'html')}</h2>")
+            body.append(f"<h2>{_html_marked(block, values)}</h2>")
         elif isinstance(block, ListItem):
             while open_lists < block.depth + 1:
                 body.append("<ul>")
@@ -177,14 +233,14 @@ def render_html(document: Document, path: Path, title: str = "Profile") -> Path:
             while open_lists > block.depth + 1:
                 body.append("</ul>")
                 open_lists -= 1
-            body.append(f"<li>{_marked(block, 'html')}</li>")
+            body.append(f"<li>{_html_marked(block, values)}</li>")
         elif isinstance(block, Table):
             rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in block.rows)
             body.append(f"<table>{rows}</table>")
         elif isinstance(block, FootnoteDefinition):
             notes.append(f'<li id="fn{block.number}">{_link(block.text)}</li>')
         elif isinstance(block, Paragraph):
-            body.append(f"<p>{_marked(block, 'html')}</p>")
+            body.append(f"<p>{_html_marked(block, values)}</p>")
     body.append("</ul>" * open_lists)
     page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif}}</style><script>window.dataLayer=[];function gtag(){{}}</script></head>
@@ -205,8 +261,25 @@ def render_html(document: Document, path: Path, title: str = "Profile") -> Path:
 # ------------------------------------------------------------------------------------ DOCX
 
 
-def _runs(paragraph, block: Block) -> None:
-    """Runs of the block's text, emphasis in bold runs, markers as superscript digits."""
+def _runs(paragraph, block: Block, values: str = "text") -> None:
+    """Runs of the block's text, emphasis in bold runs, markers as superscript digits; a yes/no
+    as a glyph or as a picture whose alt text (``descr``) is the word."""
+    block, value = _valued(block, values)
+    _text_runs(paragraph, block)
+    if value is None:
+        return
+    if values == "glyph":
+        paragraph.add_run(f" {_glyph(value, 'docx')}")
+        return
+    from docx.shared import Pt
+
+    paragraph.add_run(" ")
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(_icon_png(value)), width=Pt(9))
+    run._r.xpath(".//wp:docPr")[0].set("descr", value.capitalize())
+
+
+def _text_runs(paragraph, block: Block) -> None:
     cuts = sorted({0, len(block.text), *(a for a, _ in block.markers), *(x for span in block.bold for x in span)})
     for start, end in itertools.pairwise(cuts):
         piece = block.text[start:end]
@@ -219,7 +292,7 @@ def _runs(paragraph, block: Block) -> None:
                 marker.font.superscript = True
 
 
-def render_docx(document: Document, path: Path, title: str = "Profile") -> Path:
+def render_docx(document: Document, path: Path, title: str = "Profile", values: str = "text") -> Path:
     import docx
     from docx.shared import Pt
 
@@ -227,9 +300,9 @@ def render_docx(document: Document, path: Path, title: str = "Profile") -> Path:
     out.add_heading(title, level=0)
     for block in document.blocks:
         if isinstance(block, Heading):
-            _runs(out.add_heading("", level=2), block)
+            _runs(out.add_heading("", level=2), block, values)
         elif isinstance(block, ListItem):
-            _runs(out.add_paragraph(style="List Bullet" if block.depth == 0 else "List Bullet 2"), block)
+            _runs(out.add_paragraph(style="List Bullet" if block.depth == 0 else "List Bullet 2"), block, values)
         elif isinstance(block, Table):
             table = out.add_table(rows=len(block.rows), cols=max(len(r) for r in block.rows))
             for row, cells in zip(table.rows, block.rows):
@@ -242,7 +315,7 @@ def render_docx(document: Document, path: Path, title: str = "Profile") -> Path:
             text = paragraph.add_run(" " + block.text)
             text.font.size = Pt(8)
         elif isinstance(block, Paragraph):
-            _runs(out.add_paragraph(), block)
+            _runs(out.add_paragraph(), block, values)
     section = out.sections[0]
     section.header.paragraphs[0].text = f"{title} · running header"
     section.footer.paragraphs[0].text = "Page footer"
@@ -250,17 +323,20 @@ def render_docx(document: Document, path: Path, title: str = "Profile") -> Path:
     return path
 
 
-def render(text: str, fmt: str, folder: Path, stem: str) -> Path:
-    """``text`` (a profile's text file) rendered as ``fmt`` (one of :data:`FORMATS`) in ``folder``."""
+def render(text: str, fmt: str, folder: Path, stem: str, values: str = "text") -> Path:
+    """``text`` (a profile's text file) rendered as ``fmt`` (one of :data:`FORMATS`) in ``folder``,
+    its yes/no values shown as ``values`` (one of :data:`VALUE_STYLES`; PDFs have no icons)."""
+    if values not in VALUE_STYLES or (values == "icon" and fmt.startswith("pdf")):
+        raise ValueError(f"no {values} values in {fmt}")
     document = read_text_document(text, stem)
     first = next((b.text for b in document.blocks if b.text.strip()), stem)
     title = " ".join(first.split()[:8])
     if fmt == "pdf-1col":
-        return render_pdf(document, folder / f"{stem}.pdf", 1, title)
+        return render_pdf(document, folder / f"{stem}.pdf", 1, title, values)
     if fmt == "pdf-2col":
-        return render_pdf(document, folder / f"{stem}.pdf", 2, title)
+        return render_pdf(document, folder / f"{stem}.pdf", 2, title, values)
     if fmt == "html":
-        return render_html(document, folder / f"{stem}.html", title)
+        return render_html(document, folder / f"{stem}.html", title, values)
     if fmt == "docx":
-        return render_docx(document, folder / f"{stem}.docx", title)
+        return render_docx(document, folder / f"{stem}.docx", title, values)
     raise ValueError(fmt)

@@ -10,6 +10,7 @@ from mgiassist.ingest.blocks import Block, Table
 from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import labelled_block
+from mgiassist.ingest.mapping.values import split_value, value_of
 from mgiassist.schema import Section
 
 __all__ = ["facts_and_figures", "political_rights"]
@@ -60,19 +61,62 @@ def _figures(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[S
 
 
 def political_rights(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[Section]:
-    """One section per right ("Voting from abroad³"): the yes/no is an icon the text does not
-    keep, so the footnote's prose and sources are the substance."""
-    for block in blocks:
-        flat = " ".join(block.text.split())
-        if is_title(block, max_words=14) and ":" not in flat:
-            notes = table.cite(block)
-            yield Section(
-                heading_path=(part, flat),
-                text=with_note_prose(" ".join(block_text(block).split()), notes),
-                kind="right",
-                footnotes=notes,
-                attributes={"right": flat},
-                origin=origin_of(block),
-            )
+    """One section per right ("Voting from abroad³"). Its yes/no is an icon: where the rendering
+    shows it (a word, a glyph, the icon's alt text: :mod:`.values`), it is the right's value;
+    where it does not (the text seeds), the footnote's prose and sources are the substance."""
+    skip = False
+    for block, after in zip(blocks, [*blocks[1:], None]):
+        if skip:  # the value set on a line of its own, taken by the right above
+            skip = False
             continue
-        yield from labelled_block(part, block, table)
+        label, value = _right(block)
+        if label is None:
+            yield from labelled_block(part, block, table)
+            continue
+        if value is None and after is not None and _alone(after):
+            value, skip = _alone(after), True
+        yield _right_section(part, label, value, table)
+
+
+def _right(block: Block) -> tuple[Block | None, str | None]:
+    """The right a block names and the value it shows, if any."""
+    valued = split_value(block)
+    if valued is not None and _is_label(valued[0]):
+        return valued
+    flat = " ".join(block.text.split())
+    if is_title(block, max_words=14) and ":" not in flat:
+        return block, None
+    return None, None
+
+
+def _is_label(block: Block) -> bool:
+    """A right's name: a few words without sentence punctuation, in any block type (a rendering
+    may list the rights)."""
+    flat = " ".join(block.text.split())
+    return 0 < len(flat.split()) <= 14 and not flat.endswith((".", ":", ";", ",")) and ":" not in flat
+
+
+def _alone(block: Block) -> str | None:
+    """The value of a block that holds nothing else ("Yes", "✓")."""
+    words = block.text.split()
+    return value_of(words[0]) if len(words) == 1 and not isinstance(block, Table) else None
+
+
+def _right_section(part: str, block: Block, value: str | None, table: FootnoteTable) -> Section:
+    flat = " ".join(block.text.split())
+    notes = table.cite(block)
+    text = " ".join(block_text(block).split())
+    attributes = {"right": flat}
+    if value is not None:
+        # one display form whatever the rendering showed (word, glyph or icon), so every
+        # rendering of a profile gives the same passage
+        text = f"{text}: {value.capitalize()}"
+        attributes["value"] = value
+    return Section(
+        heading_path=(part, flat),
+        text=with_note_prose(text, notes),
+        kind="right",
+        footnotes=notes,
+        attributes=attributes,
+        origin=origin_of(block),
+    )
