@@ -158,3 +158,23 @@ def test_pictures_read_as_their_alt_text(tmp_path):
     blocks = read_document(path).blocks
     assert [(b.text, b.markers) for b in blocks if not isinstance(b, FootnoteDefinition)] == [
         ("Dual citizenship Yes", ((16, 1),)), ("No Voting from abroad", ()), ("Logo stays silent", ()), ("End.", ())]
+
+
+def test_ticks_and_crosses_in_wingdings_read_as_their_unicode_glyphs(tmp_path):
+    """Word's Insert Symbol writes a tick as Wingdings' code F0FC (w:sym), or as "ü" in a run set
+    in Wingdings; the same letter in an ordinary font stays a letter."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    first = document.add_paragraph("Dual citizenship ")
+    sym = OxmlElement("w:sym")
+    sym.set(qn("w:font"), "Wingdings")
+    sym.set(qn("w:char"), "F0FC")
+    first.add_run()._r.append(sym)
+    second = document.add_paragraph("Voting from abroad ")
+    second.add_run("û").font.name = "Wingdings"
+    document.add_paragraph("Zürich ü")
+    path = tmp_path / "symbols.docx"
+    document.save(str(path))
+    assert [b.text for b in read_document(path).blocks] == ["Dual citizenship ✓", "Voting from abroad ✗", "Zürich ü"]

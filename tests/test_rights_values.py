@@ -151,7 +151,7 @@ def test_an_item_with_a_value_is_no_longer_an_empty_item():
 # ------------------------------------------------------------------------------ renderings
 
 RENDERINGS = [("html", "text"), ("html", "glyph"), ("html", "icon"), ("docx", "text"), ("docx", "glyph"),
-              ("docx", "icon"), ("pdf-1col", "glyph")]
+              ("docx", "icon"), ("pdf-1col", "glyph"), ("pdf-2col", "glyph")]
 
 
 @pytest.mark.parametrize("fmt, values", RENDERINGS)

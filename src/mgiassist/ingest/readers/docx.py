@@ -66,6 +66,33 @@ def _custom_mark(ref) -> bool:
     return (ref.get(f"{_W}customMarkFollows") or "").lower() in ("1", "true", "on")
 
 
+# Word's Insert Symbol writes a tick as Wingdings' "ü" (w:sym w:char="F0FC", or the letter in a run
+# set in Wingdings): the font's own codes for ticks and crosses, as the Unicode characters the
+# font's published mapping gives (PostScript names xmarkbld, checkbld, boxxmarkbld, boxcheckbld)
+_SYMBOL_FONTS = {"wingdings": {0xFB: "✗", 0xFC: "✓", 0xFD: "☒", 0xFE: "☑"}}
+
+
+def _symbol(font: str | None, code: int) -> str | None:
+    """The Unicode character a symbol font's code shows (codes may sit at U+F000 + code)."""
+    table = _SYMBOL_FONTS.get((font or "").strip().lower())
+    if table is None or not (code < 0x100 or 0xF000 <= code <= 0xF0FF):
+        return None
+    return table.get(code & 0xFF)
+
+
+def _run_text(run) -> str:
+    """A run's text, with the ticks and crosses it shows in a symbol font (``w:sym``, or a letter
+    set in the font) as their Unicode characters."""
+    text = run.text
+    if len(text) == 1 and _symbol(run.font.name, ord(text)):
+        text = _symbol(run.font.name, ord(text))
+    for sym in run._element.findall(f"{_W}sym"):
+        code = sym.get(f"{_W}char") or ""
+        if re.fullmatch(r"[0-9A-Fa-f]{2,4}", code):
+            text += _symbol(sym.get(f"{_W}font"), int(code, 16)) or ""
+    return text
+
+
 def _picture_names(run) -> str:
     """What the pictures in a run say: Word's alt text (``wp:docPr`` ``descr``, else ``title``;
     a VML shape's ``alt``), as a screen reader reads it; pictures marked decorative say nothing.
@@ -93,7 +120,7 @@ def _runs(paragraph, numbers: dict[int, int]) -> tuple[str, tuple, tuple]:
             number = numbers.get(_note_id(ref))
             if number is not None:
                 markers.append((len(text.rstrip()), number))
-        piece = run.text
+        piece = _run_text(run)
         if not piece or any(_custom_mark(ref) for ref in refs):  # a custom mark is the marker itself
             continue
         if run.font.superscript and re.fullmatch(r"\s*\d{1,3}\s*", piece):
