@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from mgiassist.ingest.blocks import SUPERSCRIPTS, Block, FootnoteDefinition, superscript
 from mgiassist.schema import Footnote
 
-__all__ = ["URL", "FootnoteTable", "build_footnotes", "parse_definition", "with_note_prose"]
+__all__ = [
+    "URL",
+    "FootnoteTable",
+    "GluedMarker",
+    "build_footnotes",
+    "glued_candidates",
+    "match_glued_markers",
+    "note_lines",
+    "parse_definition",
+    "with_note_prose",
+]
 
 URL = re.compile(r"<?(https?://[^\s<>]+|www\.[^\s<>]+)>?")
 _SUPERSCRIPT_VALUE = {ch: str(i) for i, ch in enumerate(SUPERSCRIPTS)}
@@ -76,3 +87,129 @@ def with_note_prose(text: str, notes: tuple[Footnote, ...]) -> str:
     """
     extra = [f"{superscript(n.number)} {_note_prose(n)}." for n in notes if _note_prose(n)]
     return text + ("\n" + "\n".join(extra) if extra else "")
+
+
+# ------------------------------------------------------------------ markers in flattened text
+#
+# Text extracted from a PDF whose markers are not raised (pdftotext, a viewer's copy-paste) glues
+# the marker to what it follows: "Dual citizenship3", "abroad.12", "(2009)6", "Manpower 200520".
+# A trailing number is read as a marker only when the document itself defines a note with that
+# number after it, and the markers read that way rise through the text (1, 2, 3 …), so "2022",
+# "Article 3", "US$20", "COVID-19" or "USD 1,272" are never taken.
+
+_TOKEN_DIGITS = re.compile(r"^(?P<head>.*?)(?P<digits>\d+)(?P<tail>[*\"”’]*)$")
+_PROSE_NOTE = re.compile(r"^\s*(\d{1,3})[.)]?\s+(\S.*?)\s*$")
+_NO_MARKER_AFTER = "-/–—_+#@&=$€£¥<>~|"
+
+
+@dataclass(frozen=True)
+class GluedMarker:
+    """A trailing number read as a footnote marker: ``line``, the digits' span, the number."""
+
+    line: int
+    start: int
+    end: int
+    number: int
+    weight: float = 1.0
+
+
+def _marker_number(head: str, digits: str) -> tuple[int, int, float] | None:
+    """``(number, digits kept as text, weight)`` when ``digits`` after ``head`` may be a marker."""
+    if head and head[-1].isalpha():
+        letters = re.findall(r"[^\W\d_]", head)
+        return (int(digits), 0, 1.0) if len(digits) <= 3 and len(letters) >= 2 else None
+    if head and not head[-1].isspace() and head[-1] not in _NO_MARKER_AFTER:
+        # punctuation: "abroad.12", "(2009)6"; not a decimal or thousands separator ("4.9", "1,272")
+        if head[-1] in ".,:" and len(head) > 1 and head[-2].isdigit():
+            return None
+        return (int(digits), 0, 1.0) if len(digits) <= 3 else None
+    # a marker glued to a year: "Manpower 200520" is 2005 and note 20, "012/20075" 2007 and 5
+    year = re.fullmatch(r"(19|20)\d\d", digits[:4])
+    if (not head or not head[-1].isalnum()) and 5 <= len(digits) <= 7 and year and digits[4] != "0":
+        return int(digits[4:]), 4, 0.9
+    return None
+
+
+def glued_candidates(lines: list[str], skip: Iterable[int] = ()) -> list[GluedMarker]:
+    """Every trailing number in ``lines`` (but the ``skip`` ones: note definitions) that could be a
+    marker, in reading order."""
+    found: list[GluedMarker] = []
+    skipped = set(skip)
+    for i, line in enumerate(lines):
+        if i in skipped:
+            continue
+        for token in re.finditer(r"\S+", line):
+            if URL.search(token.group()):
+                continue
+            m = _TOKEN_DIGITS.match(token.group())
+            read = m and _marker_number(m.group("head"), m.group("digits"))
+            if not read or read[0] == 0:
+                continue
+            number, kept, weight = read
+            start = token.start() + m.start("digits") + kept
+            found.append(GluedMarker(i, start, token.start() + m.end("digits"), number, weight))
+    return found
+
+
+def note_lines(lines: list[str], opens: list[bool]) -> dict[int, int]:
+    """Lines that may define a note, ``{line: number}``: a source line ("4 http…", "22 Ibid")
+    anywhere, a number and prose where ``opens`` says a block may start."""
+    notes: dict[int, int] = {}
+    previous = ""
+    for i, line in enumerate(lines):
+        definition = parse_definition(line)
+        # a note opens a block, or follows a note's source ("3 Whilst…" after note 2's address)
+        after_source = bool(previous.split() and URL.search(previous.split()[-1]))
+        prose = _PROSE_NOTE.match(line) if opens[i] or after_source else None
+        previous = line if line.strip() else previous
+        nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
+        if definition is None and re.fullmatch(r"\s*\d{1,3}\s*", line) and URL.match(nxt.strip()):
+            definition = (int(line), nxt)  # a long address could not follow its number
+        if definition is not None:
+            notes[i] = definition[0]
+        elif prose and int(prose.group(1)) > 0:
+            notes[i] = int(prose.group(1))
+    return notes
+
+
+def _rising_chain(candidates: list[GluedMarker]) -> list[GluedMarker]:
+    """The heaviest run of candidates whose numbers rise strictly, in reading order."""
+    best: list[float] = []
+    back: list[int] = []
+    for j, c in enumerate(candidates):
+        score, prev = c.weight, -1
+        for i in range(j):
+            if candidates[i].number < c.number and best[i] + c.weight > score:
+                score, prev = best[i] + c.weight, i
+        best.append(score)
+        back.append(prev)
+    if not best:
+        return []
+    j = max(range(len(best)), key=lambda k: (best[k], k))
+    chain = []
+    while j >= 0:
+        chain.append(candidates[j])
+        j = back[j]
+    return chain[::-1]
+
+
+def match_glued_markers(candidates: list[GluedMarker], notes: dict[int, int]) -> list[GluedMarker]:
+    """The candidates read as markers: each cites a note defined further on, and they rise.
+
+    A first rising run takes most markers; a file whose parts were scrambled rises in several
+    runs, each taken while it holds at least two markers of notes still unmatched."""
+    chosen: list[GluedMarker] = []
+    left = list(candidates)
+    unmatched = set(notes.values())
+    first = True
+    while left:
+        usable = [c for c in left if c.number in unmatched
+                  and any(line > c.line and n == c.number for line, n in notes.items())]
+        chain = _rising_chain(usable)
+        if not chain or (not first and len(chain) < 2):
+            break
+        chosen += chain
+        unmatched -= {c.number for c in chain}
+        left = [c for c in left if c not in chain]
+        first = False
+    return sorted(chosen, key=lambda c: (c.line, c.start))
