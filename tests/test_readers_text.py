@@ -9,7 +9,7 @@ import pytest
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import FootnoteDefinition, Heading, ListItem, Paragraph, Table
 from mgiassist.ingest.readers import read_document
-from mgiassist.ingest.readers.text import text_blocks
+from mgiassist.ingest.readers.text import read_text_document, text_blocks
 
 
 def kinds(blocks):
@@ -110,3 +110,115 @@ def test_a_byte_order_mark_over_bad_text_is_one_reason(tmp_path, data, reason):
     with pytest.raises(ProfileError, match=reason) as caught:
         read_document(path)
     assert "\n" not in str(caught.value)
+
+
+# --- text extracted from a PDF (pdftotext, a viewer's copy-paste) -----------------------------
+
+
+def test_glued_numbers_are_markers_only_where_a_later_note_defines_them_in_rising_order():
+    text = ("Dual citizenship1 has been allowed since 2022 under Article 3 of the law.\n"
+            "Voting from abroad.2 costs USD 1,272, and Decree 68/2009 (2009)3 came first; COVID-19 too.\n"
+            "Table4 has no note, and Manpower 200520 is a year and a marker.\n\n"
+            "1 https://a.org/x\n2 The constitution allows voting from abroad.\n3 https://c.org\n"
+            "20 https://d.org\n")
+    blocks = text_blocks(text)
+    [paragraph] = [b for b in blocks if isinstance(b, Paragraph)]
+    marked = paragraph.marked_text()
+    assert "citizenship¹" in marked and "abroad.²" in marked and "(2009)³" in marked
+    assert "Manpower 2005²⁰" in marked
+    # no note 4; a year, an article, an amount, a date range and a disease name are no markers
+    assert "Table4" in marked and "since 2022 under Article 3 of" in marked and "USD 1,272" in marked
+    assert "68/2009" in marked and "COVID-19" in marked
+    notes = [(b.number, b.text) for b in blocks if isinstance(b, FootnoteDefinition)]
+    assert notes == [(1, "https://a.org/x"), (2, "The constitution allows voting from abroad."),
+                     (3, "https://c.org"), (20, "https://d.org")]
+
+
+def test_a_number_out_of_the_rising_order_is_not_a_marker():
+    # notes 1 and 2 are cited in order; "Chapter1" after marker 2 would break it
+    blocks = text_blocks("Voting1 is allowed.\nDual citizenship2 too, see Chapter1.\n\n"
+                         "1 https://a.org\n2 https://b.org\n")
+    assert blocks[0].marked_text() == "Voting¹ is allowed.\nDual citizenship² too, see Chapter1."
+
+
+def test_a_prose_line_opening_with_a_number_is_a_note_only_when_cited():
+    blocks = text_blocks("Migrants arrived.\n\n15 migrants arrived in 2019 from abroad.\n")
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Paragraph"]
+
+
+def test_clean_seeds_have_no_glued_markers():
+    from pathlib import Path
+
+    from mgiassist.ingest.footnotes import glued_candidates, match_glued_markers, note_lines
+
+    for path in sorted((Path(__file__).parents[1] / "corpus").glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        notes = note_lines(lines, [True] * len(lines))
+        assert match_glued_markers(glued_candidates(lines, skip=notes), notes) == [], path.name
+
+
+def _pages(body: list[str], per_page: int, header: list[str], footer: str) -> str:
+    """``body`` lines set on pages of ``per_page`` lines, with running lines at each break."""
+    out: list[str] = []
+    for page, start in enumerate(range(0, len(body), per_page), 1):
+        out += [*header, *body[start : start + per_page], footer.replace("#", str(page))]
+    return "\n".join(out) + "\n"
+
+
+def _wrapped_paragraphs(count: int) -> list[str]:
+    words = ["the", "ministry", "coordinates", "labour", "migration", "policy", "with", "partners", "and",
+             "embassies", "abroad", "while", "the", "diaspora", "engagement", "office", "supports",
+             "returning", "workers"]
+    lines: list[str] = []
+    for n in range(count):
+        text = " ".join(words[(n + i) % len(words)] for i in range(60)).capitalize() + "."
+        line = ""
+        for word in text.split():
+            if line and len(line) + 1 + len(word) > 60:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines += [line, ""]
+    return lines
+
+
+def test_running_headers_and_page_numbers_are_dropped_and_the_cut_paragraph_joined():
+    body = ["Key findings", "", *_wrapped_paragraphs(4), "Key findings", "", *_wrapped_paragraphs(4)]
+    text = _pages(body, 17, ["CAMBODIA", "DIASPORA ENGAGEMENT MAPPING"], "Page #")
+    document = read_text_document(text, "flat.txt")
+    joined = [b.text for b in document.blocks]
+    assert not any(t in ("CAMBODIA", "DIASPORA ENGAGEMENT MAPPING") or t.startswith("Page ") for t in joined)
+    assert joined.count("Key findings") == 2  # recurring content, away from the page breaks, stays
+    paragraphs = [b for b in document.blocks if isinstance(b, Paragraph)]
+    assert len(paragraphs) == 8 and all(p.text.endswith(".") for p in paragraphs)
+    assert document.running == ["CAMBODIA", "DIASPORA ENGAGEMENT MAPPING", "Page 1"]
+
+
+def test_a_line_recurring_at_regular_intervals_through_sentences_is_running_without_page_numbers():
+    text = _pages(_wrapped_paragraphs(6), 13, ["MIGRATION GOVERNANCE PROFILE"], "")
+    blocks = text_blocks(text)
+    assert not any("MIGRATION GOVERNANCE PROFILE" in b.text for b in blocks)
+    assert len(blocks) == 6
+
+
+def test_wrapped_lines_are_reflowed_and_line_end_hyphens_mended_by_the_document():
+    text = ("The ministry coordinates labour migration policy with partners and\n"
+            "embassies abroad while the diaspora office supports the well-\n"
+            "being of returning workers and the govern-\n"
+            "ment funds provincial- and district-level meetings for them all.\n\n"
+            "Migrants' well-being is a priority of the ministry and its partners,\n"
+            "and of the embassies abroad that support the workers who return.\n\n"
+            "A heading\n\n"
+            "The Labour Law protects foreigners against discrimination in the\n"
+            "workplace.\n"
+            "Cambodians overseas cannot vote from abroad.\n")
+    blocks = text_blocks(text)
+    assert blocks[0].text == ("The ministry coordinates labour migration policy with partners and embassies abroad "
+                              "while the diaspora office supports the well-being of returning workers and the "
+                              "government funds provincial- and district-level meetings for them all.")
+    assert isinstance(blocks[2], Heading)
+    # a sentence ending short of the measure ends its block (a list that lost its bullets)
+    assert [b.text for b in blocks[3:]] == [
+        "The Labour Law protects foreigners against discrimination in the workplace.",
+        "Cambodians overseas cannot vote from abroad."]

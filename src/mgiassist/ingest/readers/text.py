@@ -23,6 +23,7 @@ from mgiassist.ingest.blocks import (
 )
 from mgiassist.ingest.footnotes import parse_definition
 from mgiassist.ingest.readers.inline import parse_inline
+from mgiassist.ingest.readers.text_pages import unflatten
 
 __all__ = ["is_title_line", "read_text_document", "text_blocks"]
 
@@ -90,11 +91,12 @@ class _Builder:
                 text, bold, markers = parse_inline(line)
                 self.blocks.append(Heading(text, markers, bold, Origin(offset=offset), level=1))
             return
-        raw = "\n".join(_normalise_icons(line.strip()) for _, line in lines)
+        # icons on the whole paragraph: "2014 ∨" and "2018 ●" may be wrapped onto two lines
+        raw = _normalise_icons("\n".join(line.strip() for _, line in lines))
         text, bold, markers = _parse_multiline(raw)
         self.blocks.append(Paragraph(text, markers, bold, Origin(offset=lines[0][0])))
 
-    def add(self, offset: int, line: str) -> None:
+    def add(self, offset: int, line: str, note: int | None = None) -> None:
         stripped = line.strip()
         if not stripped:
             self.flush()
@@ -116,6 +118,8 @@ class _Builder:
         if self.rows is not None:
             self.flush()
         definition = parse_definition(stripped)
+        if definition is None and note is not None:  # a prose note its markers cite (text_pages)
+            definition = (note, re.sub(r"^\s*\d+[.)]?\s+", "", stripped))
         if definition is not None:
             self.flush()
             number, body = definition
@@ -149,17 +153,21 @@ def _parse_multiline(raw: str):
     return "\n".join(texts), tuple(bolds), tuple(markers)
 
 
-def text_blocks(text: str) -> list[Block]:
+def _read(text: str) -> tuple[list[Block], list[str]]:
+    """Blocks and the running lines left out (text extracted from a PDF: :mod:`.text_pages`)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = text.split("\n")
-    builder = _Builder(markdown=any(_MD_HEADING.match(line) for line in lines))
-    offset = 0
+    lines, running = unflatten(text)
+    builder = _Builder(markdown=any(_MD_HEADING.match(line.text) for line in lines))
     for line in lines:
-        builder.add(offset, line)
-        offset += len(line) + 1
+        builder.add(line.offset, line.text, line.note)
     builder.flush()
-    return builder.blocks
+    return builder.blocks, running
+
+
+def text_blocks(text: str) -> list[Block]:
+    return _read(text)[0]
 
 
 def read_text_document(text: str, source: str, fmt: str = "text") -> Document:
-    return Document(source=source, format=fmt, blocks=text_blocks(text))
+    blocks, running = _read(text)
+    return Document(source=source, format=fmt, blocks=blocks, running=running)

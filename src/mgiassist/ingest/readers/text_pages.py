@@ -1,0 +1,395 @@
+"""Text extracted from a PDF (pdftotext, a viewer's copy-paste): pages flattened into lines.
+
+Three things such text carries that a text rendering does not, each read from the document's
+own lines, not from a list of words or fixed distances:
+
+- **running lines**: headers, footers and page numbers recur at every page break, also in the
+  middle of a paragraph. Page numbers are the short lines whose number rises by one from page to
+  page, many lines apart; form feeds mark breaks too. Short lines that recur at those breaks (and
+  rarely elsewhere) are the running lines. Without page numbers or form feeds, a short line that
+  recurs at regular intervals and at least once cuts a sentence in two is one.
+- **footnote markers** glued to words ("citizenship3"): :mod:`mgiassist.ingest.footnotes`
+  matches them to the notes the document defines.
+- **wrapped lines**: the document's measure is the length its wrapped lines reach; a line that
+  reaches it (the next line's first word would not have fitted) continues on the next line, as
+  does a line whose next line opens in lower case or that ends with a hyphen. A paragraph a page
+  break cut (with its notes and running lines between) is joined again and its notes follow it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from mgiassist.ingest.blocks import SUPERSCRIPTS, superscript
+from mgiassist.ingest.footnotes import URL, glued_candidates, match_glued_markers, note_lines
+
+__all__ = ["Line", "running_line_indices", "unflatten"]
+
+_BULLET_START = re.compile(r"^\s*(?:[•●▪◦‣∙·*\uf0a7\uf0b7]|-(?!-))\s+\S")
+_SENTENCE_END = re.compile(rf"[.!?][\"”’)*{SUPERSCRIPTS}]*$")  # "leaders.¹⁴" ends a sentence
+# a line ending so cannot end its sentence: a comma, a range's arrow or dash, a joining word
+_OPEN_END = re.compile(r"(?:[,–∨↓→⟶&]|\b(?:and|or|of|the|to|in|for|with|an?|by|on|at|from))$")
+_MIN_PAGE = 10  # lines between two page numbers: no page holds fewer (a note's number alone is 1 apart)
+
+
+@dataclass
+class Line:
+    """A line of the text with the offset of its first character; ``note`` when it opens a note
+    definition found through its markers; ``page_break`` when a page break (running lines, a form
+    feed) stood just before it."""
+
+    offset: int
+    text: str
+    note: int | None = None
+    page_break: bool = False
+    joined: list[str] = field(default_factory=list)
+    blank_after_break: bool = False  # a blank line stood between the running lines and this one
+
+
+# ------------------------------------------------------------------ running lines
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()))
+
+
+def _short(text: str) -> bool:
+    """A line that could be a running line: a few words, no sentence, no table row."""
+    words = text.split()
+    return (0 < len(words) <= 8 and "\t" not in text and not text.rstrip().endswith((".", ";", ","))
+            and not URL.search(text))
+
+
+def _page_number_lines(lines: list[str]) -> list[int]:
+    """Lines whose number rises by one from one page to the next, at least a page apart."""
+    groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, text in enumerate(lines):
+        numbers = re.findall(r"\d+", text)
+        nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
+        if URL.match(nxt.strip()):
+            continue  # a note's number, its address on the next line
+        if _short(text) and 1 <= len(numbers) <= 2 and len(text.split()) <= 5 and int(numbers[0]) < 1000:
+            groups[_key(text)].append((i, int(numbers[0])))
+    found: list[int] = []
+    for occurrences in groups.values():
+        chain = _rising_by_one(occurrences)
+        if len(chain) >= 2:
+            found += chain
+    return sorted(found)
+
+
+def _rising_by_one(occurrences: list[tuple[int, int]]) -> list[int]:
+    best: dict[int, list[int]] = {}
+    for j, (line, number) in enumerate(occurrences):
+        best[j] = [line]
+        for i in range(j):
+            before, value = occurrences[i]
+            if value + 1 == number and line - before >= _MIN_PAGE and len(best[i]) + 1 > len(best[j]):
+                best[j] = [*best[i], line]
+    return max(best.values(), key=len, default=[])
+
+
+def _content_neighbours(lines: list[str], i: int) -> tuple[str, str]:
+    before = next((t for t in reversed(lines[:i]) if t.strip()), "")
+    after = next((t for t in lines[i + 1 :] if t.strip()), "")
+    return before.strip(), after.strip()
+
+
+def _cuts_sentence(lines: list[str], i: int) -> bool:
+    before, after = _content_neighbours(lines, i)
+    return bool(before) and not _SENTENCE_END.search(before) and after[:1].islower()
+
+
+def _regular_breaks(lines: list[str]) -> list[int]:
+    """Without page numbers or form feeds: a short line recurring at regular intervals that cuts a
+    sentence at least once marks the breaks."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, text in enumerate(lines):
+        if _short(text):
+            groups[_key(text)].append(i)
+    for positions in groups.values():
+        gaps = [b - a for a, b in itertools.pairwise(positions)]
+        if len(positions) < 3 or min(gaps) < _MIN_PAGE:
+            continue
+        spread = statistics.pstdev(gaps) / statistics.mean(gaps)
+        if spread <= 0.35 and any(_cuts_sentence(lines, i) for i in positions):
+            return positions
+    return []
+
+
+def _zone(lines: list[str], at: int, step: int) -> list[int]:
+    """The short lines next to a page break, up to three each way (blank lines skipped)."""
+    found, i = [], at
+    while 0 <= i < len(lines) and len(found) < 3:
+        text = lines[i]
+        if text.strip():
+            if not _short(text):
+                break
+            found.append(i)
+        i += step
+    return found
+
+
+def _one_per_page(breaks: list[int]) -> list[int]:
+    """A page number and the form feed after it are one break."""
+    out: list[int] = []
+    for at in breaks:
+        if not out or at - out[-1] >= _MIN_PAGE:
+            out.append(at)
+    return out
+
+
+def _near_breaks(lines: list[str], breaks: list[int]) -> dict[str, set[int]]:
+    """The short lines next to each break, by their shape (digits as #)."""
+    near: dict[str, set[int]] = defaultdict(set)
+    for at in breaks:
+        for i in _zone(lines, at - 1, -1) + _zone(lines, at + 1, 1) + ([at] if 0 <= at < len(lines) else []):
+            if lines[i].strip() and _short(lines[i]):
+                near[_key(lines[i])].add(i)
+    return near
+
+
+def running_line_indices(lines: list[str]) -> tuple[set[int], set[int]]:
+    """``(running lines, page breaks)``: indices of the lines to drop, and of the lines (page
+    numbers, form feeds, recurring lines) a page break is known at."""
+    feeds = [i for i, t in enumerate(lines) if "\f" in t]
+    numbers = _page_number_lines(lines)
+    breaks = _one_per_page(sorted(set(numbers) | set(feeds))) or _regular_breaks(lines)
+    if not breaks:
+        return set(), set()
+    near = _near_breaks(lines, breaks)
+    ends = _near_breaks(lines, [-1, len(lines)])  # the first page's header, the last page's footer
+    counts: dict[str, int] = defaultdict(int)
+    for text in lines:
+        if _short(text):
+            counts[_key(text)] += 1
+    running = set(numbers)
+    for key, at in near.items():
+        # at most breaks, and seldom elsewhere ("Key findings" recurs too, mostly away from them)
+        away = counts[key] - len(at | ends.get(key, set()))
+        if len(at) >= max(2, len(breaks) / 2) and away <= len(at) // 2:
+            running |= at | ends.get(key, set())
+    return running, set(breaks)
+
+
+# ------------------------------------------------------------------ markers
+
+
+def _opens_block(lines: list[str], dropped: set[int]) -> list[bool]:
+    """Whether a block may start at each line: after a blank, dropped or note line, or first."""
+    opens, previous = [], ""
+    for i, text in enumerate(lines):
+        opens.append(not previous.strip())
+        if i not in dropped:
+            previous = text
+    return opens
+
+
+def _raise_markers(lines: list[str], dropped: set[int]) -> tuple[list[str], dict[int, int]]:
+    """Glued markers made superscripts; the note lines ``{line: number}`` they cite."""
+    kept = [t if i not in dropped else "" for i, t in enumerate(lines)]
+    notes = note_lines(kept, _opens_block(kept, dropped))
+    markers = match_glued_markers(glued_candidates(kept, skip=notes), notes)
+    cited = {m.number for m in markers}
+    out = list(lines)
+    for marker in sorted(markers, key=lambda m: -m.start):
+        text = out[marker.line]
+        out[marker.line] = text[: marker.start] + superscript(marker.number) + text[marker.end :]
+    # a prose note counts only when a marker cites it, the first such line after the marker
+    first_marker = {m.number: m.line for m in reversed(markers)}
+    chosen: dict[int, int] = {}
+    for i, number in sorted(notes.items()):
+        if number in cited and number not in chosen.values() and i > first_marker.get(number, len(lines)):
+            chosen[i] = number
+    return out, chosen
+
+
+# ------------------------------------------------------------------ wrapped lines
+
+
+def _measure(lines: list[str]) -> float | None:
+    """The length the document's wrapped lines reach (the 90th percentile of the lines a clear
+    continuation follows: a lower-case start, or a hyphen at their end); ``None`` when the text is
+    not wrapped (a text rendering keeps a paragraph on one line)."""
+    lengths = []
+    for a, b in itertools.pairwise(lines):
+        head, tail = a.rstrip(), b.strip()
+        if head.strip() and tail and "\t" not in a + b and (tail[0].islower() or re.search(r"[^\W\d_]-$", head)):
+            lengths.append(len(head))
+    if len(lengths) < 3:
+        return None
+    lengths.sort()
+    measure = lengths[int(0.9 * (len(lengths) - 1))]
+    return measure if measure < 200 else None
+
+
+def _vocabulary(lines: list[str]) -> frozenset[str]:
+    """The document's words, hyphenated compounds whole; a line's last word left out when it
+    ends with a hyphen (it may be a piece)."""
+    words: set[str] = set()
+    for text in lines:
+        text = re.sub(r"\S+-\s*$", "", text)
+        words.update(m.group().lower() for m in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+    return frozenset(words)
+
+
+def _mend(before: str, after: str, vocabulary: frozenset[str]) -> str:
+    """Two wrapped lines as one: a word hyphenated at the line end mended unless the hyphen is
+    the word's own ("well-/being" written so elsewhere, or the joined form is no English word);
+    "provincial- and" keeps a suspended hyphen."""
+    before, after = before.rstrip(), after.strip()
+    head = re.search(r"([^\W\d_]+)-$", before)
+    tail = re.match(r"[^\W\d_]+", after)
+    if not head or not tail:
+        return f"{before} {after}"
+    if re.match(r"(?:and|or|nor|to)\s", after):
+        return f"{before} {after}"
+    first, second = head.group(1).lower(), tail.group().lower()
+    if f"{first}-{second}" in vocabulary:
+        return before + after
+    if first + second in vocabulary:
+        return before[:-1] + after
+    from mgiassist.text.spelling import is_english_word
+
+    return before[:-1] + after if is_english_word(first + second) else before + after
+
+
+class _Reflow:
+    """Physical lines → logical lines (one per paragraph, item or note, as a text rendering has)."""
+
+    def __init__(self, lines: list[Line], measure: float, vocabulary: frozenset[str]) -> None:
+        self.lines, self.measure, self.vocabulary = lines, measure, vocabulary
+        # whether this document sets a blank line after its running lines: seen where a page
+        # break cut a sentence (the next line opens in lower case); when it never does, a blank
+        # line there ends a paragraph
+        cuts = [line.blank_after_break for line in lines if line.page_break and line.text.strip()[:1].islower()]
+        self.blank_ends_paragraph = bool(cuts) and not any(cuts)
+
+    @staticmethod
+    def _opens(line: Line) -> bool:
+        """A line that starts its own block whatever came before: an item, a note, a table row."""
+        from mgiassist.ingest.footnotes import parse_definition
+
+        text = line.text
+        return bool(_BULLET_START.match(text) or line.note is not None or parse_definition(text) or "\t" in text)
+
+    @staticmethod
+    def _own_dash(last: str, text: str) -> bool:
+        """A dash opening a line in the middle of a sentence is the text's ("policies - to …")."""
+        return bool(re.match(r"\s*[-–]\s+[a-z]", text)) and not _SENTENCE_END.search(last.rstrip())
+
+    def full(self, last: str, nxt: str) -> bool:
+        """Whether ``nxt``'s first word would not have fitted at the end of ``last``."""
+        first = nxt.split()[0] if nxt.split() else ""
+        return len(last.rstrip()) + 1 + len(first) > self.measure
+
+    def continues(self, current: Line, line: Line, strict: bool = False) -> bool:
+        last = current.joined[-1] if current.joined else current.text
+        text = line.text
+        if self._own_dash(last, text):
+            return True
+        if self._opens(line) or "\t" in last or not text.strip():
+            return False
+        if re.search(r"[^\W\d_]-$", last.rstrip()) and text.strip()[:1].isalpha():
+            return True
+        if _OPEN_END.search(last.rstrip()):
+            return True  # "2014 ∨" / "2018 ● …", "between Thailand and" / "Cambodia on …"
+        if text.strip()[:1].islower():
+            return True
+        if not strict and text[:1].isspace() and _BULLET_START.match(current.text):
+            return True  # an item's wrapped line, indented under its text
+        return self.full(last, text) and not (strict and _SENTENCE_END.search(last.rstrip()))
+
+    def join(self, current: Line, line: Line) -> None:
+        current.text = _mend(current.text, line.text, self.vocabulary)
+        current.joined.append(line.joined[-1] if line.joined else line.text)
+
+    def logical(self) -> list[Line]:
+        out: list[Line] = []
+        for line in self.lines:
+            current = out[-1] if out and out[-1].text.strip() else None
+            if current is not None and not line.page_break and self.continues(current, line):
+                self.join(current, line)
+                continue
+            if (current is not None and line.text.strip() and not self._opens(line) and current.note is None
+                    and not line.page_break and _SENTENCE_END.search(current.text.rstrip())):
+                out.append(Line(line.offset, ""))  # a sentence ended short of the measure: a new block
+            out.append(replace(line, joined=[line.text]))
+        return out
+
+    def across_breaks(self, lines: list[Line]) -> list[Line]:
+        """A paragraph cut by a page break (notes, running lines, blank lines between) joined, its
+        notes moved after it."""
+        out = list(lines)
+        k = 0
+        while k < len(out):
+            m = self._next_content(out, k)
+            if m is None:
+                break
+            between = out[k + 1 : m]
+            is_break = out[m].page_break or any(x.page_break or x.note is not None or self._is_note(x) for x in between)
+            if is_break and "\t" in out[k].text and "\t" in out[m].text:
+                notes = [x for x in between if x.text.strip()]  # a table the page break cut
+                out[k + 1 : m] = []
+                out[k + 2 : k + 2] = ([Line(out[k].offset, "")] + notes) if notes else []
+                k += 1
+                continue
+            parted = self.blank_ends_paragraph and out[m].blank_after_break and not out[m].text.strip()[:1].islower()
+            if (out[k].text.strip() and out[k].note is None and not self._is_note(out[k]) and is_break
+                    and not parted and self.continues(out[k], out[m], strict=True)):
+                self.join(out[k], out[m])
+                notes = [x for x in between if x.text.strip()]
+                blank = [Line(out[k].offset, "")] if notes else []
+                out[k + 1 : m + 1] = blank + notes + blank
+                continue
+            k = m
+        return out
+
+    def _is_note(self, line: Line) -> bool:
+        from mgiassist.ingest.footnotes import parse_definition
+
+        return line.note is not None or parse_definition(line.text) is not None
+
+    def _next_content(self, lines: list[Line], k: int) -> int | None:
+        for m in range(k + 1, len(lines)):
+            if lines[m].text.strip() and not self._is_note(lines[m]):
+                return m
+        return None
+
+
+def unflatten(text: str) -> tuple[list[Line], list[str]]:
+    """The lines of ``text`` with running lines dropped, glued markers raised, prose notes found
+    and wrapped lines re-flowed; and the running lines dropped (once each)."""
+    raw = text.split("\n")
+    running, _ = running_line_indices(raw)
+    kept_text, notes = _raise_markers([t.replace("\f", "") for t in raw], running)
+    offsets, offset = [], 0
+    for t in raw:
+        offsets.append(offset)
+        offset += len(t) + 1
+    lines: list[Line] = []
+    page_break = blank_after = False
+    for i, t in enumerate(kept_text):
+        if i in running or "\f" in raw[i]:
+            page_break, blank_after = True, False
+            if i in running:
+                continue
+        line = Line(offsets[i], t, notes.get(i), page_break and bool(t.strip()), [t])
+        line.blank_after_break = line.page_break and blank_after
+        lines.append(line)
+        blank_after = blank_after or not t.strip()
+        if t.strip():
+            page_break = False
+    first_of_shape: dict[str, str] = {}
+    for i in sorted(running):  # once each: "Page 1" stands for "Page 2", "Page 3" …
+        first_of_shape.setdefault(_key(raw[i]), " ".join(raw[i].split()))
+    dropped = list(first_of_shape.values())
+    measure = _measure([t for i, t in enumerate(kept_text) if i not in running])
+    if measure is None:
+        return lines, dropped
+    reflow = _Reflow(lines, measure, _vocabulary([line.text for line in lines]))
+    return reflow.across_breaks(reflow.logical()), dropped
