@@ -12,6 +12,7 @@ from mgiassist.ingest.family import detect_family
 from mgiassist.ingest.generic import parse_generic_document
 from mgiassist.ingest.mapping import parse_mapping_document
 from mgiassist.ingest.mgi import parse_mgi_document
+from mgiassist.ingest.order import restore_order
 from mgiassist.ingest.readers.text import read_text_document
 from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, Profile
 
@@ -38,6 +39,7 @@ def parse_document(document: Document, source: str, content_hash: str) -> Profil
     ``metadata["ingest"]`` says which parser read it and what the reader noticed."""
     family = detect_family("\n".join([document.text(), *document.running]))
     parser = _FAMILY_PARSERS.get(family)
+    document = restore_order(document, family)
     fallback = None
     if parser is not None:
         try:
