@@ -88,3 +88,12 @@ def test_an_index_recorded_before_translations_still_finds_them(tmp_path) -> Non
         model_id="m", dimension=1, max_tokens=1, chunk_count=0, corpus="", countries=(recorded,)
     )
     assert "Camboya" in index.countries[0].translations
+
+
+def test_a_possessive_typed_without_its_apostrophe_names_the_country() -> None:
+    matcher = CountryMatcher([lookup_country(n) for n in ("Cambodia", "Thailand", "Guinea", "South Africa")])
+    assert matcher.find("gaps in cambodias coordination") == ["Cambodia"]
+    assert matcher.find("south africas rules and thailands market") == ["South Africa", "Thailand"]
+    # an alias whose "s" form is an English word is not taken from it
+    assert matcher.find("paid in guineas") == []
+    assert matcher.find("cambodiaso") == []

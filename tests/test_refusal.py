@@ -110,6 +110,7 @@ def test_a_search_that_found_nothing_close_is_evidence_and_another_language_is_n
     ("Can members of the diaspora now get an ID card?", None),  # "now" is a clause, not a date
     ("What does this scheme do?", None),
     ("What is the last step of the procedure?", None),
+    ("Who wrote the mapping and when was it last updated?", None),  # the profile's date answers it
 ])
 def test_a_time_relative_to_today_is_read_only_where_it_dates_the_question(question, words):
     from mgiassist.answer.answerability.features import relative_time

@@ -203,3 +203,12 @@ def test_a_country_code_is_searched_by_the_countrys_name(assistant):
     assert "US → United States" in result.expansions
     assert any("United States of America" in h.chunk.text for h in result.hits)
 
+
+
+def test_the_corrected_question_replaces_whole_misspelt_words_only() -> None:
+    from mgiassist.schema import SearchResult
+
+    result = SearchResult("obstacels to diaspra; diaspras?", "q", False, [],
+                          corrections=(("obstacels", "obstacles"), ("diaspra", "diaspora")))
+    assert result.corrected_query == "obstacles to diaspora; diaspras?"
+    assert SearchResult("as asked", "q", False, []).corrected_query == "as asked"

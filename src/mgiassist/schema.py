@@ -7,6 +7,7 @@ only from chunk metadata so that the same chunk is always cited the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -260,6 +261,17 @@ class SearchResult:
     uncovered_countries: tuple[str, ...] = ()
     language: str | None = None
     nothing_in_filters: bool = False
+    # the question's misspelt words and the indexed words the search read them as
+    # (("obstacels", "obstacles"), ...): the answer step reads the question corrected
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def corrected_query(self) -> str:
+        """The question as asked, with its misspelt words replaced by the indexed ones."""
+        text = self.query
+        for wrong, right in self.corrections:
+            text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text)
+        return text
 
     @property
     def contextualised(self) -> bool:

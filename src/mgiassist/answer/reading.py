@@ -53,5 +53,7 @@ def read_question(result: SearchResult, searcher: Searcher, judge: Judge) -> Que
     """The reading of ``result``'s question (as searched: a follow-up with its context)."""
     question = result.search_query or result.query
     analysis = analyse_question(question, judge.world, judge.profile_countries)
-    intent = None if result.language else searcher.intents.read(result.query)
+    # read by meaning on the corrected wording: the model reads "obstacels to diaspra
+    # engagement" as noise, "obstacles to diaspora engagement" as the obstacles list
+    intent = None if result.language else searcher.intents.read(result.corrected_query)
     return QuestionReading(analysis, intent, relative_time(question))

@@ -212,6 +212,7 @@ class Searcher:
             query_terms=tuple(sorted(query_terms)),
             uncovered_countries=scope.uncovered,
             language=language,
+            corrections=expansion.corrections,
         )
 
     @staticmethod

@@ -232,6 +232,12 @@ class CountryMatcher:
             if alpha_2 in by_alpha_2:
                 self._by_code[written] = by_alpha_2[alpha_2]
         aliases = sorted(self._by_alias, key=len, reverse=True)
+        # People type the possessive without its apostrophe ("cambodias migrants"); an alias
+        # takes that "s" unless the result is an English word ("Turkeys", "Chads")
+        self._takes_s = {
+            _fold(a) for a in aliases
+            if not a.endswith("s") and english_log_frequency(a.lower() + "s") < _ENGLISH_WORD
+        }
         # Aliases by their first word, longest first: a text is scanned word by word and only
         # the aliases that can start at a word are tried. One regex alternation of every alias
         # (kept for texts whose lower-casing changes length) cost ~1.4 ms a passage; this ~0.1.
@@ -269,13 +275,22 @@ class CountryMatcher:
             start = word.start()
             if start < covered_to:
                 continue
-            for folded, alias in self._by_first_word.get(word.group(0), ()):
+            first = word.group(0)
+            tried = (*self._by_first_word.get(first, ()), *self._by_first_word.get(first[:-1], ()))
+            for folded, alias in tried:
                 end = start + len(folded)
-                if lowered.startswith(folded, start) and not _continues_word(lowered, end):
+                if lowered.startswith(folded, start) and self._ends_mention(lowered, end, folded):
                     found.append((start, end, self._by_alias[alias]))
                     covered_to = end
                     break
         return found
+
+    def _ends_mention(self, lowered: str, end: int, folded: str) -> bool:
+        """Whether an alias matched up to ``end`` ends there: at a word boundary, or before a
+        possessive "s" typed without its apostrophe."""
+        if not _continues_word(lowered, end):
+            return True
+        return lowered[end] == "s" and not _continues_word(lowered, end + 1) and folded in self._takes_s
 
     def _alias_mentions_by_pattern(self, text: str) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []

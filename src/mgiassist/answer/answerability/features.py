@@ -301,7 +301,9 @@ def asks_for_countries(question: str) -> bool:
 # "currently", "so far". Bare "now" and "this" are left out: "can they now vote", "this scheme".
 _RELATIVE_TIME = re.compile(
     r"\b(?:last|this|next|past|coming)\s+(?:year|month|week|decade|time|round|census|assessment|election)s?\b"
-    r"|\b(?:next|last)\b(?!\s+(?:of|one|two|three|few|section|part|item|step)\b)"
+    # a bare "last"/"next" before a past participle is when something last happened ("when was
+    # it last updated": the profile's date answers it), not a time relative to today
+    r"|\b(?:next|last)\b(?!\s+(?:of|one|two|three|few|section|part|item|step)\b)(?!\s+\w+ed\b)"
     r"|\b(?:currently|latest|recently|nowadays|today|tomorrow|so far|to date|right now|these days)\b",
     re.IGNORECASE,
 )
