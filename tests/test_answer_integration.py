@@ -228,3 +228,25 @@ def test_an_answer_the_judge_doubts_says_so_plainly(assistant):
     assert doubted.reason == LOW_CONFIDENCE  # shown beside the state by the page and `ask`
     sure = assistant.answer("Which ministry issues passports?")
     assert sure.confidence >= LOW_CONFIDENCE_BELOW and sure.reason != LOW_CONFIDENCE
+
+
+def test_a_misspelt_list_question_is_read_on_its_corrected_words(assistant):
+    answer = assistant.answer("obstacels to diaspra engagement cambodia")
+    assert answer.state == "answered" and answer.groups
+    assert len(answer.passages) == 3  # the mapping's three obstacles
+    assert "Political division" in answer.text and "Media landscape" in answer.text
+
+
+def test_a_loosely_read_list_never_drops_the_search_first_passage(assistant):
+    # a search-box query about one thing: the list it may be read as must not replace the
+    # passage the search found first
+    for question in ("Paris arts festival diaspora", "sub-decree 70 2006"):
+        first = assistant.search(question).hits[0].chunk.chunk_id
+        answer = assistant.answer(question)
+        assert answer.passages and answer.passages[0].chunk_id == first
+
+
+def test_a_first_passage_holding_the_asked_kind_is_quoted_not_refused(assistant):
+    answer = assistant.answer("Which countries host most Cambodian emigrants?")
+    assert answer.state != "not_covered"
+    assert "Thailand" in answer.text

@@ -46,15 +46,15 @@ def test_the_ridge_reads_each_cluster_and_nothing_from_a_point_between_two():
     assert guess.intent is None and guess.margin < MARGIN
 
 
-def test_a_list_needs_the_larger_margin():
+def test_a_list_needs_the_list_margin():
     names = ("weaknesses", "other")
-    # one output per intent from the bias row alone: weaknesses leads "other" by 0.12
+    # one output per intent from the bias row alone: weaknesses leads "other" by the bias gap
     weights = np.zeros((4 + 1, 2), np.float32)
-    weights[-1] = [0.56, 0.44]
+    weights[-1] = [0.5 + LIST_MARGIN / 2 - 0.01, 0.5 - LIST_MARGIN / 2 + 0.01]
     model = IntentModel(names, weights)
     guess = model.read(np.zeros(4, np.float32), np.zeros(0, np.float32))
-    assert MARGIN <= guess.margin < LIST_MARGIN and guess.intent is None
-    weights[-1] = [0.9, 0.4]
+    assert guess.margin < max(MARGIN, LIST_MARGIN) and guess.intent is None
+    weights[-1] = [0.5 + LIST_MARGIN / 2 + 0.01, 0.5 - LIST_MARGIN / 2 - 0.01]
     assert model.read(np.zeros(4, np.float32), np.zeros(0, np.float32)).intent == "weaknesses"
 
 

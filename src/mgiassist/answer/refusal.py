@@ -34,6 +34,7 @@ from mgiassist.answer.answerability.features import (
     analyse_question,
     asked_about,
     asks_for_countries,
+    holds_answer_type,
     relative_time,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
@@ -100,6 +101,15 @@ def _missing_kind(question: str, asked: str | None, features: dict[str, float]) 
     return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None
 
 
+def _first_passage_holds(result: SearchResult, judge: Judge, question: str, asked: str | None) -> bool:
+    """Whether the search's first passage holds an answer of the asked kind somewhere: then the
+    quoted reply, which leads with it, is no worse than the search, and a refusal would hide it
+    (dev, 2026-12-05: "Which countries host most Cambodian emigrants?" was refused though the
+    first passage is the destinations table)."""
+    return bool(result.hits) and holds_answer_type(
+        result.hits[0].chunk.text, asked, judge.world, question, judge.profile_countries)
+
+
 def refusal_evidence(
     result: SearchResult, judge: Judge, decision: Decision, encode: Encoder | None,
     reading: QuestionReading | None = None,
@@ -120,7 +130,7 @@ def refusal_evidence(
     if reading.relative_time is not None:
         return RefusalEvidence("relative-time", (reading.relative_time,))
     kind = _missing_kind(question, analysis.answer_type, decision.features)
-    if kind is not None:
+    if kind is not None and not _first_passage_holds(result, judge, question, analysis.answer_type):
         return RefusalEvidence("answer-kind", (kind,))
     if result.abstained:
         return RefusalEvidence("far")

@@ -54,8 +54,11 @@ MARGIN = 0.1  # over the runner-up, else no intent
 # 0.1 four questions about one association or body got a list, at 0.3 none. Dev, 2026-12-05 (with
 # the blind set of 12-04 joined): 0.3 → 0.15 gave 22 of 29 unseen list wordings their list instead
 # of 17, and cost two specific questions their quoted answer (a practices list came instead; the
-# search's first passage now leads such a list, so its citation is kept).
-LIST_MARGIN = 0.15
+# search's first passage now leads such a list, so its citation is kept). Dev, 2026-12-05 later
+# (815 wordings, blind set 3 joined): 0.15 → 0.1 gave one more list on the dev split and one on
+# blind sets 1-2, at one lead citation; a list that would drop the search's first passage now
+# needs a confident reading (answer/turn.py, CONFIDENT_LIST_MARGIN), which bounds the cost.
+LIST_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
