@@ -106,3 +106,14 @@ def test_clean_seeds_are_in_order_and_warn_of_nothing_new():
     for stem in SEEDS:
         profile = parse_profile(_clean(stem), f"{stem}.txt")
         assert not any("template's order" in w for w in ingestion_report(profile).warnings)
+
+
+def test_a_long_mapping_whose_title_came_out_last_is_still_a_mapping():
+    from mgiassist.ingest.family import detect_family
+    from mgiassist.schema import FAMILY_MAPPING, FAMILY_OTHER
+
+    filler = "Cambodia's diaspora engages in trade and culture. " * 500  # 25,000 characters
+    body = f"Facts & figures\n\n{filler}\n\nPolitical rights\n\nDual citizenship\n\n"
+    assert detect_family(body + "Diaspora engagement mapping CAMBODIA\n") == FAMILY_MAPPING
+    # a report that only names a mapping in a sentence, late, is not one
+    assert detect_family(body.replace("Political rights", "Rights") + "See the Diaspora engagement mapping.\n") == FAMILY_OTHER
