@@ -11,7 +11,8 @@ For every question of the sets (optionally one split), with the real model:
 * **follow-up** — a follow-up is searched with the conversation, a question that names its own
   subject after a conversation (kind ``new-after-history``) is searched on its own;
 * **countries** — for questions naming several countries (field ``countries``), every named
-  country is cited; for the others, no passage of another country is cited.
+  country is cited; for a question that names its one country (or whose conversation does), no
+  passage of another country is cited.
 
     python benchmarks/answer_quality.py eval/questions/*.jsonl --split test --index /tmp/idx
     python benchmarks/answer_quality.py eval/blind/answers.jsonl --index /tmp/idx --json out.json
@@ -90,9 +91,17 @@ def measure(question, extra: dict, assistant) -> dict:
     countries = {p.citation.get("country") for p in cited}
     if named and len(named) > 1:
         row["countries"] = set(named) <= countries
-    elif question.country and cited and answer.state == "answered":
+    elif question.country and cited and answer.state == "answered" and _names(assistant, question):
         row["countries"] = countries <= {question.country}
     return row
+
+
+def _names(assistant, question) -> bool:
+    """Whether the question (or its conversation) names its own country: only then is another
+    country's passage wrong. A question naming none ("What obstacles does diaspora engagement
+    face?") over several look-alike profiles may be answered from any of them."""
+    said = " ".join([*question.history, question.question])
+    return question.country in assistant.searcher.world.find(said)
 
 
 def _measured(question, extra: dict, assistant) -> dict:
