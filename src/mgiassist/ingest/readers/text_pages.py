@@ -70,7 +70,7 @@ def _page_number_lines(lines: list[str]) -> list[int]:
     for i, text in enumerate(lines):
         numbers = re.findall(r"\d+", text)
         nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
-        if URL.match(nxt.strip()):
+        if text.strip().isdigit() and URL.match(nxt.strip()):
             continue  # a note's number, its address on the next line
         if _short(text) and 1 <= len(numbers) <= 2 and len(text.split()) <= 5 and int(numbers[0]) < 1000:
             groups[_key(text)].append((i, int(numbers[0])))
@@ -116,9 +116,22 @@ def _regular_breaks(lines: list[str]) -> list[int]:
         if len(positions) < 3 or min(gaps) < _MIN_PAGE:
             continue
         spread = statistics.pstdev(gaps) / statistics.mean(gaps)
-        if spread <= 0.35 and any(_cuts_sentence(lines, i) for i in positions):
+        if spread <= 0.35 and (any(_cuts_sentence(lines, i) for i in positions) or _opens_pages(lines, positions)):
             return positions
     return []
+
+
+def _opens_pages(lines: list[str], positions: list[int]) -> bool:
+    """A recurring line that is also among the document's first lines (the first page's header)
+    and always has the same line next to it (a header of two lines, or a header and a number)."""
+    first = [i for i, t in enumerate(lines) if t.strip()][:3]
+    if positions[0] not in first:
+        return False
+    for step in (-1, 1):
+        beside = {_key(lines[i + step]) for i in positions if 0 <= i + step < len(lines)}
+        if len(beside) == 1 and beside != {""} and all(0 <= i + step < len(lines) for i in positions):
+            return True
+    return False
 
 
 def _zone(lines: list[str], at: int, step: int) -> list[int]:
@@ -143,13 +156,13 @@ def _one_per_page(breaks: list[int]) -> list[int]:
     return out
 
 
-def _near_breaks(lines: list[str], breaks: list[int]) -> dict[str, set[int]]:
-    """The short lines next to each break, by their shape (digits as #)."""
-    near: dict[str, set[int]] = defaultdict(set)
+def _near_breaks(lines: list[str], breaks: list[int]) -> dict[str, dict[int, set[int]]]:
+    """The short lines next to each break, by their shape (digits as #), then by break."""
+    near: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for at in breaks:
         for i in _zone(lines, at - 1, -1) + _zone(lines, at + 1, 1) + ([at] if 0 <= at < len(lines) else []):
             if lines[i].strip() and _short(lines[i]):
-                near[_key(lines[i])].add(i)
+                near[_key(lines[i])][at].add(i)
     return near
 
 
@@ -161,18 +174,18 @@ def running_line_indices(lines: list[str]) -> tuple[set[int], set[int]]:
     breaks = _one_per_page(sorted(set(numbers) | set(feeds))) or _regular_breaks(lines)
     if not breaks:
         return set(), set()
-    near = _near_breaks(lines, breaks)
     ends = _near_breaks(lines, [-1, len(lines)])  # the first page's header, the last page's footer
     counts: dict[str, int] = defaultdict(int)
     for text in lines:
         if _short(text):
             counts[_key(text)] += 1
     running = set(numbers)
-    for key, at in near.items():
-        # at most breaks, and seldom elsewhere ("Key findings" recurs too, mostly away from them)
-        away = counts[key] - len(at | ends.get(key, set()))
-        if len(at) >= max(2, len(breaks) / 2) and away <= len(at) // 2:
-            running |= at | ends.get(key, set())
+    for key, by_break in _near_breaks(lines, breaks).items():
+        at = set().union(*by_break.values()) | set().union(*ends.get(key, {}).values())
+        # at most breaks (a domain named twice at one break is one), seldom elsewhere ("Key
+        # findings" recurs too, mostly away from them)
+        if len(by_break) >= max(2, 0.6 * len(breaks)) and counts[key] - len(at) <= len(by_break) // 2:
+            running |= at
     return running, set(breaks)
 
 
@@ -287,13 +300,17 @@ class _Reflow:
         first = nxt.split()[0] if nxt.split() else ""
         return len(last.rstrip()) + 1 + len(first) > self.measure
 
-    def continues(self, current: Line, line: Line, strict: bool = False) -> bool:
+    def continues(self, current: Line, line: Line, strict: bool = False, after: Line | None = None) -> bool:
+        """Whether ``line`` goes on with ``current``'s block; ``after`` is the line after it."""
         last = current.joined[-1] if current.joined else current.text
         text = line.text
         if self._own_dash(last, text):
             return True
         if self._opens(line) or "\t" in last or not text.strip():
             return False
+        if URL.match(text.strip()):  # an address continues a note, or prose that did not end
+            bare = re.fullmatch(r"\s*\d{1,3}\s*", current.text) is not None
+            return self._is_note(current) or bare or not (strict or _SENTENCE_END.search(last.rstrip()))
         if re.search(r"[^\W\d_]-$", last.rstrip()) and text.strip()[:1].isalpha():
             return True
         if _OPEN_END.search(last.rstrip()):
@@ -302,7 +319,19 @@ class _Reflow:
             return True
         if not strict and text[:1].isspace() and _BULLET_START.match(current.text):
             return True  # an item's wrapped line, indented under its text
-        return self.full(last, text) and not (strict and _SENTENCE_END.search(last.rstrip()))
+        if not self.full(last, text):
+            return False
+        if _SENTENCE_END.search(last.rstrip()):
+            # a new sentence on a full line goes on, unless it is a title: short, no full stop,
+            # with a line after it ("migrants." / "Key findings" / "Safe, orderly …")
+            return not strict and not self._title_like(line, after)
+        return True
+
+    def _title_like(self, line: Line, after: Line | None) -> bool:
+        text = line.text.strip()
+        if _SENTENCE_END.search(text) or len(text.split()) > 12:
+            return False
+        return after is None or not after.text.strip() or not self.full(text, after.text)
 
     def join(self, current: Line, line: Line) -> None:
         current.text = _mend(current.text, line.text, self.vocabulary)
@@ -310,9 +339,10 @@ class _Reflow:
 
     def logical(self) -> list[Line]:
         out: list[Line] = []
-        for line in self.lines:
+        for i, line in enumerate(self.lines):
             current = out[-1] if out and out[-1].text.strip() else None
-            if current is not None and not line.page_break and self.continues(current, line):
+            after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+            if current is not None and not line.page_break and self.continues(current, line, after=after):
                 self.join(current, line)
                 continue
             if (current is not None and line.text.strip() and not self._opens(line) and current.note is None
@@ -332,10 +362,13 @@ class _Reflow:
                 break
             between = out[k + 1 : m]
             is_break = out[m].page_break or any(x.page_break or x.note is not None or self._is_note(x) for x in between)
+            last_note = next((x for x in reversed(between) if x.text.strip()), None)
+            if last_note is not None and self._is_note(last_note) and URL.match(out[m].text.strip()):
+                self.join(last_note, out[m])  # a note's address on the next page
+                del out[m]
+                continue
             if is_break and "\t" in out[k].text and "\t" in out[m].text:
-                notes = [x for x in between if x.text.strip()]  # a table the page break cut
-                out[k + 1 : m] = []
-                out[k + 2 : k + 2] = ([Line(out[k].offset, "")] + notes) if notes else []
+                out = self._join_table(out, k, m)
                 k += 1
                 continue
             parted = self.blank_ends_paragraph and out[m].blank_after_break and not out[m].text.strip()[:1].islower()
@@ -348,6 +381,15 @@ class _Reflow:
                 continue
             k = m
         return out
+
+    @staticmethod
+    def _join_table(lines: list[Line], k: int, m: int) -> list[Line]:
+        """A table the page break cut: its rows together again, the notes between after it."""
+        notes = [x for x in lines[k + 1 : m] if x.text.strip()]
+        rest = lines[m:]
+        end = next((i for i, x in enumerate(rest) if "\t" not in x.text), len(rest))
+        moved = [Line(lines[k].offset, ""), *notes] if notes else []
+        return [*lines[: k + 1], *rest[:end], *moved, *rest[end:]]
 
     def _is_note(self, line: Line) -> bool:
         from mgiassist.ingest.footnotes import parse_definition
