@@ -31,9 +31,16 @@ class Word:
 
     @classmethod
     def from_plumber(cls, w: dict) -> Word:
-        return cls(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], round(float(w.get("size", 0)), 1),
-                   bool(_BOLD_FONT.search(str(w.get("fontname", "")))),
-                   bool(_SYMBOL_FONT.search(str(w.get("fontname", "")))))
+        return cls.from_font(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size", 0)),
+                             str(w.get("fontname", "")))
+
+    @classmethod
+    def from_font(cls, text: str, x0: float, x1: float, top: float, bottom: float, size: float,
+                  fontname: str) -> Word:
+        """A word set in ``fontname`` at ``size`` (rounded to 0.1 pt), its weight and symbol
+        font read from the name."""
+        return cls(text, x0, x1, top, bottom, round(size, 1), bool(_BOLD_FONT.search(fontname)),
+                   bool(_SYMBOL_FONT.search(fontname)))
 
 
 @dataclass
