@@ -78,13 +78,14 @@ def test_inline_icons_read_as_their_accessible_names():
     """Templates show yes/no as icons: an inline image reads as what a screen reader says for it
     (``alt``, ``aria-label``, an SVG's ``<title>``); decorative or hidden ones say nothing, and an
     image alone in its block is a figure, left out as before."""
-    blocks = read("""<main>
+    blocks = read("""<nav><svg role="img" aria-label="Menu"></svg><img alt="Home"></nav><main>
 <p>Dual citizenship<sup>1</sup> <img src="tick.svg" alt="Yes" width="12"></p>
 <ul><li>Voting from abroad <svg role="img"><title>No</title><path d="M0 0"/></svg></li></ul>
 <p><span role="img" aria-label="Yes">✔</span> Right to vote</p>
 <p>Logo <img src="x.png" alt=""> and <img src="y.png" alt="Hidden" aria-hidden="true"> stay silent</p>
 <p><img src="chart.png" alt="A chart of remittances"></p>
-<p>Nothing after the <svg><path d="M0 0"/></svg> shape</p></main>""")
+<p>Nothing after the <svg><path d="M0 0"/></svg> shape</p>
+<header><svg role="img" aria-label="Logo"></svg></header></main>""")
     assert [(type(b), b.text, b.markers) for b in blocks] == [
         (Paragraph, "Dual citizenship Yes", ((16, 1),)),
         (ListItem, "Voting from abroad No", ()),

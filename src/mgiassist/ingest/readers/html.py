@@ -280,6 +280,8 @@ def read_html(path: Path, html: str, source: str, limits: ReadLimits = DEFAULT_L
         raise problem
     soup = BeautifulSoup(html, "html.parser")
     for el in soup.find_all(_DROP_TAGS):
+        if el.decomposed:  # inside furniture dropped already (its attributes are gone)
+            continue
         if el.find(["main", "article"]) is None and not _icon_name(el):  # a named icon is text
             el.decompose()
     root = soup.find("main") or soup.find(attrs={"role": "main"})
