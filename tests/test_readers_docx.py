@@ -178,3 +178,15 @@ def test_ticks_and_crosses_in_wingdings_read_as_their_unicode_glyphs(tmp_path):
     path = tmp_path / "symbols.docx"
     document.save(str(path))
     assert [b.text for b in read_document(path).blocks] == ["Dual citizenship ✓", "Voting from abroad ✗", "Zürich ü"]
+
+
+def test_a_table_cell_holding_only_a_picture_reads_as_its_alt_text(tmp_path):
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Dual citizenship"
+    _picture(table.cell(0, 1).paragraphs[0], descr="Yes")
+    table.cell(1, 0).text = "Voting from abroad"
+    _picture(table.cell(1, 1).paragraphs[0], title="No")
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    assert read_document(path).blocks[0].rows == [["Dual citizenship", "Yes"], ["Voting from abroad", "No"]]

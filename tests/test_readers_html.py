@@ -93,3 +93,10 @@ def test_inline_icons_read_as_their_accessible_names():
         (Paragraph, "Logo and stay silent", ()),
         (Paragraph, "Nothing after the shape", ()),
     ]
+
+
+def test_a_table_cell_holding_only_an_icon_reads_as_its_name():
+    blocks = read("""<main><table><tr><th>Right</th><th>Status</th></tr>
+<tr><td>Dual citizenship</td><td><img src="tick.svg" alt="Yes"></td></tr>
+<tr><td>Voting <b>abroad</b></td><td><svg role="img" aria-label="No"></svg></td></tr></table></main>""")
+    assert blocks[0].rows == [["Right", "Status"], ["Dual citizenship", "Yes"], ["Voting abroad", "No"]]

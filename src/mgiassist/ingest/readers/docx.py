@@ -106,9 +106,11 @@ def _picture_names(run) -> str:
     return " ".join(" ".join(names).split())[:200]
 
 
-def _runs(paragraph, numbers: dict[int, int]) -> tuple[str, tuple, tuple]:
+def _runs(paragraph, numbers: dict[int, int], icons_alone: bool = False) -> tuple[str, tuple, tuple]:
     text, bold, markers = "", [], []
-    written = False  # text of the paragraph's own: a picture alone in it is a figure, not an icon
+    # text of the paragraph's own: a picture alone in it is a figure, not an icon (but a table
+    # cell's picture is its value)
+    written = icons_alone
     spaced = False  # a picture's name was just put in: the next words are set apart from it
     for run in paragraph.runs:
         icon = _picture_names(run._element)
@@ -213,6 +215,15 @@ def _check_parts(path: Path, data: bytes, limits: ReadLimits) -> None:
         raise problem
 
 
+def _cell_text(cell, paragraph_type, numbers: dict[int, int]) -> str:
+    """A table cell's text; a cell with pictures or symbols reads as its runs do (a "Status"
+    column of ticks and crosses)."""
+    if not cell._tc.xpath(".//w:drawing | .//w:pict | .//w:sym"):
+        return " ".join(cell.text.split())
+    texts = [_runs(paragraph_type(p, cell), numbers, icons_alone=True)[0] for p in cell._tc.iterchildren(f"{_W}p")]
+    return " ".join(" ".join(texts).split())
+
+
 def _body_blocks(document, paragraph_type, table_type, numbers: dict[int, int]) -> list[Block]:
     blocks: list[Block] = []
     for n, child in enumerate(document.element.body.iterchildren()):
@@ -221,7 +232,8 @@ def _body_blocks(document, paragraph_type, table_type, numbers: dict[int, int]) 
             if block is not None:
                 blocks.append(block)
         elif child.tag == f"{_W}tbl":
-            rows = [[" ".join(cell.text.split()) for cell in row.cells] for row in table_type(child, document).rows]
+            rows = [[_cell_text(cell, paragraph_type, numbers) for cell in row.cells]
+                    for row in table_type(child, document).rows]
             rows = [r for r in rows if any(r)]
             if rows:
                 blocks.append(Table("\n".join("\t".join(r) for r in rows), origin=Origin(offset=n), rows=rows))

@@ -64,12 +64,12 @@ def _is_boilerplate(el) -> bool:
 class _Inline:
     """Text of an element with emphasis spans and footnote markers, nested lists left out."""
 
-    def __init__(self) -> None:
+    def __init__(self, icons_alone: bool = False) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.bold: list[tuple[int, int]] = []
         self.markers: list[tuple[int, int]] = []
-        self.written = False  # text of the page's own, not only icons' names
+        self.written = icons_alone  # text of the page's own, not only icons' names (a table cell's icon is its value)
 
     def add(self, text: str) -> None:
         text = re.sub(r"\s+", " ", text)
@@ -146,6 +146,16 @@ def _icon_name(tag) -> str | None:
         name = title.get_text() if title is not None else None
     name = name if name is not None else tag.get("title")
     return " ".join((name or "").split())[:200]
+
+
+def _cell_text(cell) -> str:
+    """A table cell's text; a cell with a named icon reads as its words and the icon's name (a
+    "Status" column of ticks and crosses)."""
+    if not any(_icon_name(el) for el in cell.find_all(True)):
+        return " ".join(cell.get_text(" ").split())
+    inline = _Inline(icons_alone=True)
+    inline.walk(cell)
+    return " ".join(inline.result()[0].split())
 
 
 def _inline(el):
@@ -239,7 +249,7 @@ class _Walker:
         if name == "table":
             rows = []
             for tr in el.find_all("tr"):
-                cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"])]
+                cells = [_cell_text(c) for c in tr.find_all(["td", "th"])]
                 if any(cells):
                     rows.append(cells)
             if rows:
