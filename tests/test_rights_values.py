@@ -169,6 +169,30 @@ def test_every_way_of_showing_a_value_reads_like_the_text(tmp_path, fmt, values)
     assert (result.section_f1, result.footnote_recall) == (1.0, 1.0), result.missing
 
 
+def _tabled_lookalike() -> str:
+    """The look-alike with its rights set as a table of names and values (no note markers: a
+    table cell keeps none)."""
+    text = _valued_lookalike()
+    rows = ["Right\tStatus"]
+    for right, value in RIGHTS.items():
+        text = text.replace(f"\n{right} {value}\n", "\n", 1)
+        rows.append(f"{right.rstrip('¹²³')}\t{value}")
+    return text.replace("\nPolitical rights\n", "\nPolitical rights\n" + "\n".join(rows) + "\n", 1)
+
+
+@pytest.mark.parametrize("fmt, values", [("html", "glyph"), ("html", "icon"), ("docx", "glyph"), ("docx", "icon")])
+def test_a_table_of_rights_and_values_reads_like_the_text(tmp_path, fmt, values):
+    pytest.importorskip("docx" if fmt == "docx" else "bs4")
+    text = _tabled_lookalike()
+    expected = parse_profile(text, MAPPING)
+    assert {name: value for name, (value, _) in _rights(expected).items()} == {
+        "Dual citizenship": YES, "Right to vote in national elections for citizens residing abroad": YES,
+        "Voting from abroad": NO}
+    got = load_profile(render(text, fmt, tmp_path, "kenya-mapping", values=values), tmp_path)
+    assert _rights(got) == _rights(expected)
+    assert score(expected, got).section_f1 == 1.0
+
+
 def _document_xml(path) -> bytes:
     import zipfile
 

@@ -26,7 +26,7 @@ from mgiassist.ingest.blocks import (
     Table,
 )
 from mgiassist.ingest.footnotes import URL
-from mgiassist.ingest.mapping.values import split_value
+from mgiassist.ingest.mapping.values import split_value, value_of
 from mgiassist.ingest.readers.text import read_text_document
 
 __all__ = ["FORMATS", "VALUE_STYLES", "render", "render_docx", "render_html", "render_pdf"]
@@ -216,6 +216,16 @@ def _html_marked(block: Block, values: str) -> str:
     return f'{_marked(block, "html")} <img src="{_icon_svg(value)}" alt="{word}" width="14" height="14">'
 
 
+def _html_cell(cell: str, values: str) -> str:
+    """A table cell; a cell that is only a yes/no shown as a glyph or an icon."""
+    value = value_of(cell) if values != "text" else None
+    if value is None:
+        return html.escape(cell)
+    if values == "glyph":
+        return _glyph(value, "html")
+    return f'<img src="{_icon_svg(value)}" alt="{value.capitalize()}" width="14" height="14">'
+
+
 def render_html(document: Document, path: Path, title: str = "Profile", values: str = "text") -> Path:
     body: list[str] = []
     notes: list[str] = []
@@ -235,7 +245,8 @@ def render_html(document: Document, path: Path, title: str = "Profile", values: 
                 open_lists -= 1
             body.append(f"<li>{_html_marked(block, values)}</li>")
         elif isinstance(block, Table):
-            rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in block.rows)
+            rows = "".join("<tr>" + "".join(f"<td>{_html_cell(c, values)}</td>" for c in r) + "</tr>"
+                           for r in block.rows)
             body.append(f"<table>{rows}</table>")
         elif isinstance(block, FootnoteDefinition):
             notes.append(f'<li id="fn{block.number}">{_link(block.text)}</li>')
@@ -266,14 +277,18 @@ def _runs(paragraph, block: Block, values: str = "text") -> None:
     as a glyph or as a picture whose alt text (``descr``) is the word."""
     block, value = _valued(block, values)
     _text_runs(paragraph, block)
-    if value is None:
-        return
+    if value is not None:
+        paragraph.add_run(" ")
+        _docx_value(paragraph, value, values)
+
+
+def _docx_value(paragraph, value: str, values: str) -> None:
+    """A yes/no as a glyph run, or as a picture whose alt text (``descr``) is the word."""
     if values == "glyph":
-        paragraph.add_run(f" {_glyph(value, 'docx')}")
+        paragraph.add_run(_glyph(value, "docx"))
         return
     from docx.shared import Pt
 
-    paragraph.add_run(" ")
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(_icon_png(value)), width=Pt(9))
     run._r.xpath(".//wp:docPr")[0].set("descr", value.capitalize())
@@ -307,7 +322,10 @@ def render_docx(document: Document, path: Path, title: str = "Profile", values: 
             table = out.add_table(rows=len(block.rows), cols=max(len(r) for r in block.rows))
             for row, cells in zip(table.rows, block.rows):
                 for cell, value in zip(row.cells, cells):
-                    cell.text = value
+                    if values != "text" and value_of(value):
+                        _docx_value(cell.paragraphs[0], value_of(value), values)
+                    else:
+                        cell.text = value
         elif isinstance(block, FootnoteDefinition):
             paragraph = out.add_paragraph()
             number = paragraph.add_run(str(block.number))

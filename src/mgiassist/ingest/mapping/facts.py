@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mgiassist.ingest.blocks import Block, Table
+from mgiassist.ingest.blocks import Block, Paragraph, Table
 from mgiassist.ingest.common import block_text, clean, is_title, origin_of
 from mgiassist.ingest.footnotes import FootnoteTable, with_note_prose
 from mgiassist.ingest.mapping.labelled import labelled_block
@@ -69,6 +69,10 @@ def political_rights(part: str, blocks: list[Block], table: FootnoteTable) -> It
         if skip:  # the value set on a line of its own, taken by the right above
             skip = False
             continue
+        rows = _table_rights(block) if isinstance(block, Table) else None
+        if rows:
+            yield from (_right_section(part, Paragraph(name), value, table) for name, value in rows)
+            continue
         label, value = _right(block)
         if label is None:
             yield from labelled_block(part, block, table)
@@ -76,6 +80,21 @@ def political_rights(part: str, blocks: list[Block], table: FootnoteTable) -> It
         if value is None and after is not None and _alone(after):
             value, skip = _alone(after), True
         yield _right_section(part, label, value, table)
+
+
+def _table_rights(block: Table) -> list[tuple[str, str]] | None:
+    """Rights set as a table of names and yes/no cells ("Dual citizenship | ✓"), a header row
+    ("Right | Status") before them; None when the table is something else."""
+    rights: list[tuple[str, str]] = []
+    for row in block.rows:
+        cells = [c.strip() for c in row if c.strip()]
+        values = [value_of(c) for c in cells]
+        names = [c for c, v in zip(cells, values) if v is None]
+        if len(cells) == 2 and len(names) == 1 and _is_label(Paragraph(names[0])):
+            rights.append((names[0], next(v for v in values if v)))
+        elif rights or len(cells) > 2 or any(values):  # only the first row may be a header
+            return None
+    return rights or None
 
 
 def _right(block: Block) -> tuple[Block | None, str | None]:
