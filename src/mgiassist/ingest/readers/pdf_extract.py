@@ -565,10 +565,10 @@ def _metrics_of(manager, ref) -> tuple[str, _FontMetrics] | None:
         font = manager.get_font(ref.objid if isinstance(ref, PDFObjRef) else None, spec)
         name = getattr(font, "basefont", None) or ""
         found = _FontMetrics(font.get_descent() * 1000)
-        for cid, width in font.widths.items():
-            if not isinstance(cid, int) or not isinstance(width, (int, float)):
+        for cid, width in font.widths.items():  # by code, or by character (the standard 14 fonts)
+            if not isinstance(width, (int, float)):
                 continue
-            text = _character(font, cid)
+            text = cid if isinstance(cid, str) else _character(font, cid)
             if not text:
                 continue
             width = float(width) * font.hscale * 1000
