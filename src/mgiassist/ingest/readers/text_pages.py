@@ -65,31 +65,47 @@ def _short(text: str) -> bool:
 
 
 def _page_number_lines(lines: list[str]) -> list[int]:
-    """Lines whose number rises by one from one page to the next, at least a page apart."""
+    """Lines whose number rises by one a page (one page may lack it), at least a page apart: two
+    pages, or three or more whose lengths mostly agree. A bare number with an address on the next
+    line is a note's, not a page's."""
     groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, text in enumerate(lines):
         numbers = re.findall(r"\d+", text)
-        nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
-        if text.strip().isdigit() and URL.match(nxt.strip()):
-            continue  # a note's number, its address on the next line
+        if _note_number(lines, i):
+            continue
         if _short(text) and 1 <= len(numbers) <= 2 and len(text.split()) <= 5 and int(numbers[0]) < 1000:
             groups[_key(text)].append((i, int(numbers[0])))
     found: list[int] = []
     for occurrences in groups.values():
-        chain = _rising_by_one(occurrences)
-        if len(chain) >= 2:
-            found += chain
+        chain = _rising_by_page(occurrences)
+        if len(chain) == 2 or (len(chain) >= 3 and _regular([(b - a) / (m - n) for (a, n), (b, m)
+                                                            in itertools.pairwise(chain)])):
+            found += [line for line, _ in chain]
     return sorted(found)
 
 
-def _rising_by_one(occurrences: list[tuple[int, int]]) -> list[int]:
-    best: dict[int, list[int]] = {}
+def _regular(pages: list[float]) -> bool:
+    """Most page lengths within a third of their median (a first or last page may be short)."""
+    middle = statistics.median(pages)
+    return sum(abs(p - middle) <= middle / 3 for p in pages) >= 2 / 3 * len(pages)
+
+
+def _note_number(lines: list[str], i: int) -> bool:
+    """A bare number whose next line is an address: a note's number, its source too long to follow."""
+    nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
+    return lines[i].strip().isdigit() and URL.match(nxt.strip()) is not None
+
+
+def _rising_by_page(occurrences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``(line, number)`` whose number rises by one or two, a page apart for each."""
+    best: dict[int, list[tuple[int, int]]] = {}
     for j, (line, number) in enumerate(occurrences):
-        best[j] = [line]
+        best[j] = [(line, number)]
         for i in range(j):
             before, value = occurrences[i]
-            if value + 1 == number and line - before >= _MIN_PAGE and len(best[i]) + 1 > len(best[j]):
-                best[j] = [*best[i], line]
+            step = number - value
+            if step in (1, 2) and line - before >= step * _MIN_PAGE and len(best[i]) + 1 > len(best[j]):
+                best[j] = [*best[i], (line, number)]
     return max(best.values(), key=len, default=[])
 
 
@@ -331,7 +347,9 @@ class _Reflow:
         text = line.text.strip()
         if _SENTENCE_END.search(text) or len(text.split()) > 12:
             return False
-        return after is None or not after.text.strip() or not self.full(text, after.text)
+        if after is not None and after.text.strip()[:1].islower():
+            return False  # a sentence going on
+        return after is None or not self.full(text, after.text)
 
     def join(self, current: Line, line: Line) -> None:
         current.text = _mend(current.text, line.text, self.vocabulary)
@@ -341,7 +359,7 @@ class _Reflow:
         out: list[Line] = []
         for i, line in enumerate(self.lines):
             current = out[-1] if out and out[-1].text.strip() else None
-            after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+            after = next((x for x in self.lines[i + 1 :] if x.text.strip()), None)
             if current is not None and not line.page_break and self.continues(current, line, after=after):
                 self.join(current, line)
                 continue
@@ -355,6 +373,10 @@ class _Reflow:
         """A paragraph cut by a page break (notes, running lines, blank lines between) joined, its
         notes moved after it."""
         out = list(lines)
+        i = 0
+        while i < len(out):
+            if not self._note_cut(out, i):
+                i += 1
         k = 0
         while k < len(out):
             m = self._next_content(out, k)
@@ -381,6 +403,25 @@ class _Reflow:
                 continue
             k = m
         return out
+
+    def _note_cut(self, lines: list[Line], k: int) -> bool:
+        """A note cut by a page break goes on with the next line (joined here, in place)."""
+        if not self._is_note(lines[k]):
+            return False
+        m = next((i for i in range(k + 1, len(lines)) if lines[i].text.strip()), None)
+        nxt = lines[m] if m is not None else None
+        if nxt is None or not nxt.page_break or self._is_note(nxt) or self._opens(nxt):
+            return False
+        body = next((x for x in reversed(lines[:k]) if x.text.strip() and not self._is_note(x)), None)
+        if body is not None and not _SENTENCE_END.search(body.text.rstrip()):
+            return False  # the text above the notes is unfinished: the next page goes on with it
+        last, text = lines[k].joined[-1].rstrip(), nxt.text.strip()
+        # only a clear continuation: a note's last line may reach the measure with its address
+        if not (text[:1].islower() and not URL.match(text) or _OPEN_END.search(last) or re.search(r"[^\W\d_]-$", last)):
+            return False
+        self.join(lines[k], nxt)
+        del lines[m]
+        return True
 
     @staticmethod
     def _join_table(lines: list[Line], k: int, m: int) -> list[Line]:
