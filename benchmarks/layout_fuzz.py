@@ -2,11 +2,16 @@
 random layouts (``mgiassist.evaluate.layout_fuzz``), with the worst layouts named.
 
     .venv/bin/python benchmarks/layout_fuzz.py --n 1000 [--start 0] [--work /tmp/fuzz] [--jobs 2]
+        [--rows rows.jsonl]
+
+``--rows`` writes one JSON object per layout (seed, section F1, footnote recall, layout, file), so
+two runs can be compared seed by seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import tempfile
@@ -41,6 +46,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--worst", type=int, default=10, help="How many of the worst layouts to show.")
+    parser.add_argument("--rows", type=Path, default=None, help="Write every layout's scores here (JSON lines).")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="layout-fuzz-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -77,6 +83,11 @@ def main() -> None:
         print(f"  seed {seed}: F1 {value:.3f}, recall {rec:.3f}, {name}: {layout}")
         for m in missing:
             print(f"      missing {m}")
+    if args.rows is not None:
+        with args.rows.open("w", encoding="utf-8") as out:
+            for seed, value, rec, layout, name, missing in rows:
+                out.write(json.dumps({"seed": seed, "section_f1": value, "footnote_recall": rec,
+                                      "layout": layout, "file": name, "missing": list(missing)}) + "\n")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
