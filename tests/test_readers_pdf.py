@@ -341,3 +341,32 @@ def test_a_sentence_end_and_a_little_more_space_than_the_leading_part_paragraphs
             y -= 2.5
     got = blocks(pdf(tmp_path, draw))
     assert [type(b) for b in got] == [Paragraph, Paragraph]
+
+
+def _paragraph(c, x, y, lines, size=10, pitch=12, start=0, width=9):
+    """``lines`` lines of body text from ``y`` down, the last ending a sentence; the next free y."""
+    for i in range(lines):
+        text_at(c, x, y, sentence(width, start + i) + ("." if i == lines - 1 else ""), size=size)
+        y -= pitch
+    return y
+
+
+def test_two_headings_in_a_row_part_at_the_headings_own_line_spacing(tmp_path):
+    """Headings wrap at their own, tighter spacing (16 pt type on a 19 pt pitch, a 3 pt gap); two
+    headings in a row are 9 pt apart, more than that but less than the body's spacing would
+    allow (body 10 pt on a 14 pt pitch: the old reader ran them into one heading)."""
+    def draw(c, _):
+        y = 780
+        for n, (first, second) in enumerate([("Overview of the policy and", "legislative framework"),
+                                              ("Diaspora organisations and", "related institutions")]):
+            text_at(c, 50, y, first, "Helvetica-Bold", 16)
+            text_at(c, 50, y - 19, second, "Helvetica-Bold", 16)
+            y -= 19 + 25
+            if n == 1:
+                text_at(c, 50, y, "Development activities", "Helvetica-Bold", 16)
+                y -= 25
+            y = _paragraph(c, 50, y, 5, pitch=14, start=n, width=5) - 10  # no room for "legislative"
+    got = blocks(pdf(tmp_path, draw))
+    assert [b.text for b in got if isinstance(b, Heading)] == [
+        "Overview of the policy and legislative framework", "Diaspora organisations and related institutions",
+        "Development activities"]

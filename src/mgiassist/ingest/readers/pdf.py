@@ -173,9 +173,11 @@ class _Pending:
 
 
 class _BlockBuilder:
-    def __init__(self, body: float, tables: dict[int, list[list[str]]], leading: float = 0.25) -> None:
+    def __init__(self, body: float, tables: dict[int, list[list[str]]], leading: float | _Spacing = 0.25) -> None:
         self.body = body
-        self.leading = leading  # the usual gap between two lines of a paragraph, as a share of the size
+        spacing = leading if isinstance(leading, _Spacing) else _Spacing(leading, {})
+        self.leading = spacing.body  # the usual gap between two lines of a paragraph, as a share of the size
+        self.spacing = spacing
         self.edges: dict[tuple[int, int], float] = {}  # right edge of the text, per page and column
         self.margins: dict[tuple[int, int], float] = {}  # left margin of the text, per page and column
         self.tables = tables
@@ -227,7 +229,7 @@ class _BlockBuilder:
         if (last.page, last.column) != (line.page, line.column) or abs(last.size - line.size) > 0.6 and not lone_number:
             return False
         gap = line.top - last.bottom
-        if gap > max(0.45, self.leading + 0.3) * line.size or gap < -0.5 * line.size:
+        if gap > max(0.45, self.spacing.at(line.size) + 0.3) * line.size or gap < -0.5 * line.size:
             return False
         if pending.kind == "paragraph" and (all(ln.bold for ln in pending.lines) != line.bold) \
                 and (line.bold and len(line.words) <= 12 or not line.bold):
@@ -336,16 +338,41 @@ class _BlockBuilder:
         self.pending = _Pending(kind, [line])
 
 
-def _leading(lines: list[Line], body: float) -> float:
+@dataclass(frozen=True)
+class _Spacing:
+    """The document's line spacing: the usual gap between two lines of a paragraph, as a share of
+    their size, for body text and for each other size lines are wrapped in (a heading's)."""
+
+    body: float
+    by_size: dict[float, float]
+
+    def at(self, size: float) -> float:
+        """The gap share lines of ``size`` wrap at: the size's own when it is set tighter than
+        the body (headings are: two headings in a row then part at their own, wider, gap), else
+        the body's."""
+        near = min(self.by_size, key=lambda s: abs(s - size), default=None)
+        if near is None or abs(near - size) > 0.3:
+            return self.body
+        return min(self.body, self.by_size[near])
+
+
+def _leading(lines: list[Line], body: float) -> _Spacing:
     """The document's usual gap between two lines of a body paragraph, as a share of the body
-    size (the mode over consecutive body lines of one column)."""
+    size (the mode over consecutive body lines of one column); for every other size, the
+    smallest gap seen at least twice between two lines of that size (a heading's wrapped lines;
+    the gap between two headings in a row is wider)."""
     gaps: Counter[float] = Counter()
+    other: dict[float, Counter[float]] = {}
     for a, b in itertools.pairwise(lines):
-        if (a.page, a.column) == (b.page, b.column) and abs(a.size - body) < 0.3 and abs(b.size - body) < 0.3:
-            gap = (b.top - a.bottom) / body
-            if -0.2 < gap < 1.5:
-                gaps[round(gap * 20) / 20] += 1
-    return gaps.most_common(1)[0][0] if gaps else 0.25
+        if (a.page, a.column) != (b.page, b.column) or abs(a.size - b.size) >= 0.3:
+            continue
+        size = body if abs(a.size - body) < 0.3 else a.size
+        share = round((b.top - a.bottom) / size * 20) / 20
+        if not -0.2 < share < 1.5:
+            continue
+        (gaps if size == body else other.setdefault(size, Counter()))[share] += 1
+    by_size = {size: min(twice) for size, seen in other.items() if (twice := [g for g, n in seen.items() if n >= 2])}
+    return _Spacing(gaps.most_common(1)[0][0] if gaps else 0.25, by_size)
 
 
 def _right_edges(lines: list[Line], body: float) -> dict[tuple[int, int], float]:
