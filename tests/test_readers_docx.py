@@ -53,29 +53,32 @@ def test_empty_and_corrupt_docx_are_refused(tmp_path):
         read_document(broken)
 
 
-def _with_footnotes(document, notes: dict[int, str]) -> None:
-    """Give a python-docx document a ``word/footnotes.xml`` part as LibreOffice writes it: the
-    separators under ids 0 and 1, the notes from id 2 (python-docx cannot write footnotes)."""
+def _with_footnotes(document, notes: dict[int, str], kind: str = "footnote") -> None:
+    """Give a python-docx document a ``word/footnotes.xml`` part (or endnotes) as LibreOffice
+    writes it: the separators under ids 0 and 1, the notes from id 2 (python-docx cannot write
+    notes)."""
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    body = "".join(f'<w:footnote w:id="{key}"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
-                   f"{text}</w:t></w:r></w:p></w:footnote>" for key, text in notes.items())
-    blob = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:id="0" w:type="separator"><w:p><w:r><w:separator/>'
-            f'</w:r></w:p></w:footnote><w:footnote w:id="1" w:type="continuationSeparator"><w:p><w:r>'
-            f"<w:continuationSeparator/></w:r></w:p></w:footnote>{body}</w:footnotes>").encode()
-    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, blob, document.part.package)
-    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    body = "".join(f'<w:{kind} w:id="{key}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> '
+                   f"{text}</w:t></w:r></w:p></w:{kind}>" for key, text in notes.items())
+    blob = (f'<w:{kind}s xmlns:w="{w}"><w:{kind} w:id="0" w:type="separator"><w:p><w:r><w:separator/>'
+            f'</w:r></w:p></w:{kind}><w:{kind} w:id="1" w:type="continuationSeparator"><w:p><w:r>'
+            f"<w:continuationSeparator/></w:r></w:p></w:{kind}>{body}</w:{kind}s>").encode()
+    content_type = CONTENT_TYPE.WML_FOOTNOTES if kind == "footnote" else CONTENT_TYPE.WML_ENDNOTES
+    relation = RELATIONSHIP_TYPE.FOOTNOTES if kind == "footnote" else RELATIONSHIP_TYPE.ENDNOTES
+    part = Part(PackURI(f"/word/{kind}s.xml"), content_type, blob, document.part.package)
+    document.part.relate_to(part, relation)
 
 
-def _reference(paragraph, key: int, custom: str | None = None) -> None:
+def _reference(paragraph, key: int, custom: str | None = None, kind: str = "footnote") -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     run = paragraph.add_run()
-    ref = OxmlElement("w:footnoteReference")
+    ref = OxmlElement(f"w:{kind}Reference")
     ref.set(qn("w:id"), str(key))
     if custom is not None:
         ref.set(qn("w:customMarkFollows"), "1")
@@ -190,3 +193,19 @@ def test_a_table_cell_holding_only_a_picture_reads_as_its_alt_text(tmp_path):
     path = tmp_path / "table.docx"
     document.save(str(path))
     assert read_document(path).blocks[0].rows == [["Dual citizenship", "Yes"], ["Voting from abroad", "No"]]
+
+
+def test_word_endnotes_are_read_like_footnotes(tmp_path):
+    document = docx.Document()
+    first = document.add_paragraph("Dual citizenship")
+    _reference(first, 2, kind="endnote")
+    second = document.add_paragraph("Voting from abroad")
+    _reference(second, 3, kind="endnote")
+    _with_footnotes(document, {2: "https://example.org/a", 3: "https://example.org/b"}, kind="endnote")
+    path = tmp_path / "endnoted.docx"
+    document.save(str(path))
+
+    blocks = read_document(path).blocks
+    assert [(b.text, b.markers) for b in blocks[:2]] == [("Dual citizenship", ((16, 1),)), ("Voting from abroad", ((18, 2),))]
+    assert {b.number: b.text for b in blocks if isinstance(b, FootnoteDefinition)} == {
+        1: "https://example.org/a", 2: "https://example.org/b"}

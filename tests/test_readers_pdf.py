@@ -370,3 +370,25 @@ def test_two_headings_in_a_row_part_at_the_headings_own_line_spacing(tmp_path):
     assert [b.text for b in got if isinstance(b, Heading)] == [
         "Overview of the policy and legislative framework", "Diaspora organisations and related institutions",
         "Development activities"]
+
+
+def test_a_page_of_glyphless_items_keeps_the_columns_margin_of_the_other_pages(tmp_path):
+    """Page 3 holds only items with nothing in their gutter (first lines 6 pt in from the
+    margin, wrapped lines 16 pt in): no line starts at the margin there, so the margin comes from
+    pages 1 (same side: facing pages may mirror their margins)."""
+    def draw(c, page):
+        if page < 2:
+            y = 780
+            for p in range(4):
+                y = _paragraph(c, 50, y, 6, start=p + page) - 8
+            return
+        y = 780
+        for i in range(6):
+            text_at(c, 56, y, f"Item {i} " + sentence(8, i))
+            text_at(c, 66, y - 12, sentence(8, i + 1))
+            text_at(c, 66, y - 24, sentence(3, i + 2) + ".")
+            y -= 44
+    got = blocks(pdf(tmp_path, draw, pages=3))
+    items = [b for b in got if isinstance(b, ListItem)]
+    assert [b.text.split()[:2] for b in items] == [["Item", str(i)] for i in range(6)]
+    assert all(b.text.endswith(".") and b.depth == 0 for b in items)

@@ -30,30 +30,34 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _VML = "{urn:schemas-microsoft-com:vml}"
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
-_FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+_NOTE_KINDS = ("footnote", "endnote")
+_NOTES_RELS = {f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}s": kind
+               for kind in _NOTE_KINDS}
+_REFERENCES = {f"{_W}{kind}Reference": kind for kind in _NOTE_KINDS}
 
 
-def _note_numbers(document) -> dict[int, int]:
-    """Each footnote's shown number by its id. Word numbers footnotes by the order of their
-    references, from the settings' ``numStart`` (1 by default), and the ids are only keys:
-    LibreOffice's DOCX starts them at 2 (0 and 1 are the separators), Word's at 1. A reference
-    with ``customMarkFollows`` shows its own mark (the run's text) and takes no number."""
-    start = 1
-    settings = document.settings.element.find(f"{_W}footnotePr/{_W}numStart")
-    if settings is not None and (settings.get(f"{_W}val") or "").isdigit():
-        start = int(settings.get(f"{_W}val"))
-    numbers: dict[int, int] = {}
-    for ref in document.element.body.iter(f"{_W}footnoteReference"):
-        key = _note_id(ref)
-        if key is None or key in numbers:
-            continue
-        if _custom_mark(ref):
-            mark = "".join(t.text or "" for t in ref.getparent().iter(f"{_W}t")).strip()
-            if mark.isdigit() and len(mark) <= 3:
-                numbers[key] = int(mark)
-            continue
-        numbers[key] = start
-        start += 1
+def _note_numbers(document) -> dict[tuple[str, int], int]:
+    """Each footnote's and endnote's shown number by its kind and id. Word numbers each kind by
+    the order of its references, from the settings' ``numStart`` (1 by default), and the ids are
+    only keys: LibreOffice's DOCX starts them at 2 (0 and 1 are the separators), Word's at 1. A
+    reference with ``customMarkFollows`` shows its own mark (the run's text) and takes no number."""
+    numbers: dict[tuple[str, int], int] = {}
+    for kind in _NOTE_KINDS:
+        start = 1
+        setting = document.settings.element.find(f"{_W}{kind}Pr/{_W}numStart")
+        if setting is not None and (setting.get(f"{_W}val") or "").isdigit():
+            start = int(setting.get(f"{_W}val"))
+        for ref in document.element.body.iter(f"{_W}{kind}Reference"):
+            key = (kind, _note_id(ref))
+            if key[1] is None or key in numbers:
+                continue
+            if _custom_mark(ref):
+                mark = "".join(t.text or "" for t in ref.getparent().iter(f"{_W}t")).strip()
+                if mark.isdigit() and len(mark) <= 3:
+                    numbers[key] = int(mark)
+                continue
+            numbers[key] = start
+            start += 1
     return numbers
 
 
@@ -106,7 +110,7 @@ def _picture_names(run) -> str:
     return " ".join(" ".join(names).split())[:200]
 
 
-def _runs(paragraph, numbers: dict[int, int], icons_alone: bool = False) -> tuple[str, tuple, tuple]:
+def _runs(paragraph, numbers: dict[tuple[str, int], int], icons_alone: bool = False) -> tuple[str, tuple, tuple]:
     text, bold, markers = "", [], []
     # text of the paragraph's own: a picture alone in it is a figure, not an icon (but a table
     # cell's picture is its value)
@@ -117,9 +121,9 @@ def _runs(paragraph, numbers: dict[int, int], icons_alone: bool = False) -> tupl
         if icon:
             text += ("" if not text or text[-1].isspace() else " ") + icon
             spaced = True
-        refs = run._element.findall(f"{_W}footnoteReference")
+        refs = [child for child in run._element if child.tag in _REFERENCES]
         for ref in refs:
-            number = numbers.get(_note_id(ref))
+            number = numbers.get((_REFERENCES[ref.tag], _note_id(ref)))
             if number is not None:
                 markers.append((len(text.rstrip()), number))
         piece = _run_text(run)
@@ -162,7 +166,7 @@ def _list_depth(paragraph) -> int | None:
     return None
 
 
-def _paragraph_block(paragraph, offset: int, numbers: dict[int, int]) -> Block | None:
+def _paragraph_block(paragraph, offset: int, numbers: dict[tuple[str, int], int]) -> Block | None:
     text, bold, markers = _runs(paragraph, numbers)
     if not text and not markers:
         return None
@@ -184,21 +188,23 @@ def _paragraph_block(paragraph, offset: int, numbers: dict[int, int]) -> Block |
     return Paragraph(text, markers, bold, origin)
 
 
-def _word_footnotes(document, numbers: dict[int, int]) -> list[FootnoteDefinition]:
-    """Footnotes kept by Word in their own part (``word/footnotes.xml``), under the numbers their
-    references show; separators and notes nothing cites are left out."""
+def _word_footnotes(document, numbers: dict[tuple[str, int], int]) -> list[FootnoteDefinition]:
+    """Footnotes and endnotes kept by Word in their own parts (``word/footnotes.xml``,
+    ``word/endnotes.xml``), under the numbers their references show; separators and notes
+    nothing cites are left out."""
     from lxml import etree
 
     notes = []
     for rel in document.part.rels.values():
-        if rel.reltype != _FOOTNOTES_REL:
+        kind = _NOTES_RELS.get(rel.reltype)
+        if kind is None or rel.is_external:
             continue
         # no entity is expanded and nothing fetched: a footnotes part with an external entity
         # (a local file, a URL) or a billion-laughs one reads as its plain text only
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(rel.target_part.blob, parser)
-        for note in root.findall(f"{_W}footnote"):
-            number = numbers.get(_note_id(note))
+        for note in root.findall(f"{_W}{kind}"):
+            number = numbers.get((kind, _note_id(note)))
             text = " ".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in note.findall(f"{_W}p")).strip()
             if number is not None and note.get(f"{_W}type") in (None, "normal") and text:
                 notes.append(FootnoteDefinition(text, origin=Origin(offset=-1), number=number))
@@ -215,7 +221,7 @@ def _check_parts(path: Path, data: bytes, limits: ReadLimits) -> None:
         raise problem
 
 
-def _cell_text(cell, paragraph_type, numbers: dict[int, int]) -> str:
+def _cell_text(cell, paragraph_type, numbers: dict[tuple[str, int], int]) -> str:
     """A table cell's text; a cell with pictures or symbols reads as its runs do (a "Status"
     column of ticks and crosses)."""
     if not cell._tc.xpath(".//w:drawing | .//w:pict | .//w:sym"):
@@ -224,7 +230,7 @@ def _cell_text(cell, paragraph_type, numbers: dict[int, int]) -> str:
     return " ".join(" ".join(texts).split())
 
 
-def _body_blocks(document, paragraph_type, table_type, numbers: dict[int, int]) -> list[Block]:
+def _body_blocks(document, paragraph_type, table_type, numbers: dict[tuple[str, int], int]) -> list[Block]:
     blocks: list[Block] = []
     for n, child in enumerate(document.element.body.iterchildren()):
         if child.tag == f"{_W}p":

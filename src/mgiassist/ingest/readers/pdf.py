@@ -393,18 +393,36 @@ def _right_edges(lines: list[Line], body: float) -> dict[tuple[int, int], float]
     return edges
 
 
+def _leftmost_supported(xs: list[float], share: float) -> float:
+    """The leftmost x that at least ``share`` of the lines (two at the least) start at."""
+    xs = sorted(xs)
+    need = max(2, int(share * len(xs)))
+    return next((x for x in xs if sum(abs(y - x) < 1 for y in xs) >= need), xs[0])
+
+
 def _left_margins(lines: list[Line], body: float) -> dict[tuple[int, int], float]:
     """Where the text of each page and column starts on the left: the leftmost x that several
-    body lines start at (indented lines, bullets and wrapped list lines lie right of it)."""
+    body lines start at (indented lines, bullets and wrapped list lines lie right of it).
+
+    A column that is mostly a list without glyphs (its items' first lines indented, their
+    wrapped lines further in) shows no line at its own margin, so the page alone would take an
+    item's indent for the margin: the same column on the document's other pages of the same
+    parity (facing pages may mirror their margins) shows it. That margin is taken when it lies
+    left of the page's own by less than the widest hanging indent (4 × the size)."""
     by: dict[tuple[int, int], list[float]] = {}
+    pooled: dict[tuple[int, int], list[float]] = {}
     for line in lines:
         if abs(line.size - body) < 0.6:
             by.setdefault((line.page, line.column), []).append(line.x0)
+            if not (_is_bullet(line.words[0]) or _is_item_number(line.words[0], line, body)):
+                pooled.setdefault((line.column, line.page % 2), []).append(line.x0)
+    document = {key: _leftmost_supported(xs, 0.05) for key, xs in pooled.items() if len(xs) >= 20}
     margins = {}
-    for key, xs in by.items():
-        xs.sort()
-        need = max(2, int(0.15 * len(xs)))
-        margins[key] = next((x for x in xs if sum(abs(y - x) < 1 for y in xs) >= need), xs[0])
+    for (page, column), xs in by.items():
+        own = _leftmost_supported(xs, 0.15)
+        shared = document.get((column, page % 2))
+        near = shared is not None and own - 4 * body < shared < own - 1 and min(xs) > shared - 1
+        margins[(page, column)] = shared if near else own
     return margins
 
 
