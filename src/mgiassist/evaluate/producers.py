@@ -16,7 +16,9 @@ web page or DOCX) with its own tool, inside the caller's folder, so no binary is
   a ``word/footnotes.xml`` part, which python-docx cannot write): a flat ODT with ``text:note``
   footnotes at the markers (:func:`render_fodt`), converted by ``soffice --convert-to docx``;
 - ``libreoffice-footnotes-pdf``: that DOCX exported to PDF by LibreOffice, each note at the foot of
-  the page that cites it.
+  the page that cites it;
+- ``libreoffice-endnotes-docx``: the same with Word endnotes (``w:endnoteReference``,
+  ``word/endnotes.xml``).
 
 :func:`available` says why a producer cannot run here (``None`` when it can); :func:`score`
 compares two profiles: section F1 (sections whose kind, polarity and whitespace-normalised text
@@ -51,7 +53,7 @@ from mgiassist.ingest.readers.text import read_text_document
 __all__ = ["PRODUCERS", "Score", "available", "produce", "render_fodt", "score", "suffix"]
 
 PRODUCERS = ("reportlab-list-1col", "reportlab-list-2col", "chromium", "libreoffice", "weasyprint",
-             "libreoffice-footnotes-docx", "libreoffice-footnotes-pdf")
+             "libreoffice-footnotes-docx", "libreoffice-footnotes-pdf", "libreoffice-endnotes-docx")
 CHROMIUM = os.environ.get("MGIASSIST_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -224,20 +226,21 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _note(number: int, notes: dict[int, str]) -> str:
-    """A real footnote (``text:note``) at its marker, numbered by LibreOffice in order; the text's
-    own number is its citation, as a Word footnote shows it."""
+def _note(number: int, notes: dict[int, str], kind: str) -> str:
+    """A real note (``text:note``, ``kind`` "footnote" or "endnote") at its marker, numbered by
+    LibreOffice in order; the text's own number is its citation, as Word shows it."""
     body = _esc(notes.get(number, ""))
-    return (f'<text:note text:id="ftn{number}" text:note-class="footnote"><text:note-citation>{number}'
-            f'</text:note-citation><text:note-body><text:p text:style-name="Footnote">{body}</text:p>'
+    style = "Footnote" if kind == "footnote" else "Endnote"
+    return (f'<text:note text:id="n{number}" text:note-class="{kind}"><text:note-citation>{number}'
+            f'</text:note-citation><text:note-body><text:p text:style-name="{style}">{body}</text:p>'
             "</text:note-body></text:note>")
 
 
-def _odf_inline(block, notes: dict[int, str]) -> str:
+def _odf_inline(block, notes: dict[int, str], kind: str) -> str:
     inserts: list[tuple[int, int, str]] = []
     for start, end in block.bold:
         inserts += [(start, 1, '<text:span text:style-name="B">'), (end, 0, "</text:span>")]
-    inserts += [(at, 0, _note(number, notes)) for at, number in block.markers]
+    inserts += [(at, 0, _note(number, notes, kind)) for at, number in block.markers]
     out, last = [], 0
     for at, _, piece in sorted(inserts, key=lambda x: (x[0], x[1])):
         out += [_esc(block.text[last:at]), piece]
@@ -246,8 +249,8 @@ def _odf_inline(block, notes: dict[int, str]) -> str:
     return "".join(out).replace("\n", "<text:line-break/>")
 
 
-def _odf_block(block, notes: dict[int, str]) -> str:
-    inline = _odf_inline(block, notes)
+def _odf_block(block, notes: dict[int, str], kind: str) -> str:
+    inline = _odf_inline(block, notes, kind)
     if isinstance(block, Heading):
         return f'<text:h text:style-name="Heading_20_2" text:outline-level="2">{inline}</text:h>'
     if isinstance(block, ListItem):
@@ -265,17 +268,17 @@ def _odf_block(block, notes: dict[int, str]) -> str:
     return f"<text:p>{inline}</text:p>"
 
 
-def render_fodt(document: Document, path: Path, title: str) -> Path:
-    """A flat ODT whose notes are real footnotes (``text:note``) at their markers: the form
-    LibreOffice writes to DOCX as ``w:footnoteReference`` runs and a ``word/footnotes.xml`` part,
-    which python-docx cannot write."""
+def render_fodt(document: Document, path: Path, title: str, kind: str = "footnote") -> Path:
+    """A flat ODT whose notes are real footnotes or endnotes (``text:note``, ``kind``) at their
+    markers: the form LibreOffice writes to DOCX as ``w:footnoteReference`` runs and a
+    ``word/footnotes.xml`` part (endnotes alike), which python-docx cannot write."""
     notes = {b.number: b.text for b in document.blocks if isinstance(b, FootnoteDefinition)}
     cited = {n for b in document.blocks for _, n in b.markers}
     body = [f'<text:p text:style-name="Title">{_esc(title)}</text:p>']
     for block in document.blocks:
         if isinstance(block, FootnoteDefinition) and block.number in cited:
             continue  # it lives in its note
-        body.append(_odf_block(block, notes))
+        body.append(_odf_block(block, notes, kind))
     spaces = " ".join(f'xmlns:{k}="{v}"' for k, v in _ODF.items())
     path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {spaces} office:version="1.3" '
                     f'office:mimetype="application/vnd.oasis.opendocument.text">{_FODT_STYLES}'
@@ -284,9 +287,9 @@ def render_fodt(document: Document, path: Path, title: str) -> Path:
     return path
 
 
-def _footnoted_docx(document: Document, path: Path, title: str) -> Path:
+def _footnoted_docx(document: Document, path: Path, title: str, kind: str = "footnote") -> Path:
     with tempfile.TemporaryDirectory(prefix="mgiassist-lo-") as tmp:
-        fodt = render_fodt(document, Path(tmp) / f"{path.stem}.fodt", title)
+        fodt = render_fodt(document, Path(tmp) / f"{path.stem}.fodt", title, kind)
         shutil.move(str(_convert(fodt, "docx:MS Word 2007 XML", Path(tmp))), path)
     return path
 
@@ -346,6 +349,8 @@ def produce(text: str, producer: str, folder: Path, stem: str) -> Path:
         return _footnoted_docx(document, path, title)
     if producer == "libreoffice-footnotes-pdf":
         return _footnoted_pdf(document, path, title)
+    if producer == "libreoffice-endnotes-docx":
+        return _footnoted_docx(document, path, title, "endnote")
     raise ValueError(producer)
 
 
