@@ -392,3 +392,22 @@ def test_a_page_of_glyphless_items_keeps_the_columns_margin_of_the_other_pages(t
     items = [b for b in got if isinstance(b, ListItem)]
     assert [b.text.split()[:2] for b in items] == [["Item", str(i)] for i in range(6)]
     assert all(b.text.endswith(".") and b.depth == 0 for b in items)
+
+
+def test_an_items_depth_is_its_indent_from_its_own_columns_margin(tmp_path):
+    """A list that runs from the left column into the right one stays at depth 0: the right
+    column's bullets are far right of the left column's, but level with its own margin."""
+    def draw(c, _):
+        y = _paragraph(c, 50, 780, 6, width=4) - 6
+        for i in range(5):
+            text_at(c, 52, y, "•")
+            text_at(c, 62, y, f"Left {i} " + sentence(3, i) + ".")
+            y -= 16
+        y = _paragraph(c, 320, 780, 6, width=4) - 6
+        for i in range(5):
+            text_at(c, 322, y, "•")
+            text_at(c, 332, y, f"Right {i} " + sentence(3, i) + ".")
+            y -= 16
+    got = blocks(pdf(tmp_path, draw))
+    items = [b for b in got if isinstance(b, ListItem)]
+    assert len(items) == 10 and {b.depth for b in items} == {0}

@@ -317,10 +317,13 @@ class _BlockBuilder:
         glyph = (_is_bullet(first) or _is_item_number(first, line, self.body)) and len(line.words) > 1
         if glyph and not self._dash_in_text(line) or not glyph and self._hangs(line, nxt):
             self.flush()
-            while self.bullet_xs and first.x0 < self.bullet_xs[-1] - 3:
+            # depth by the indent from the column's own margin (the same item in the next column
+            # or on a facing page starts at another x)
+            indent = first.x0 - self.margins.get((line.page, line.column), 0.0)
+            while self.bullet_xs and indent < self.bullet_xs[-1] - 3:
                 self.bullet_xs.pop()
-            if not self.bullet_xs or first.x0 > self.bullet_xs[-1] + 3:
-                self.bullet_xs.append(first.x0)
+            if not self.bullet_xs or indent > self.bullet_xs[-1] + 3:
+                self.bullet_xs.append(indent)
             self.pending = _Pending("item", [line], depth=len(self.bullet_xs) - 1,
                                     text_x0=line.words[1 if glyph else 0].x0, glyph=glyph)
             return
