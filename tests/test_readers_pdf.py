@@ -411,3 +411,24 @@ def test_an_items_depth_is_its_indent_from_its_own_columns_margin(tmp_path):
     got = blocks(pdf(tmp_path, draw))
     items = [b for b in got if isinstance(b, ListItem)]
     assert len(items) == 10 and {b.depth for b in items} == {0}
+
+
+def test_a_glyphless_item_opens_a_page_after_an_unfinished_line(tmp_path):
+    """Page 1 ends on a line with no final stop ("examples of well-developed areas"); page 2
+    opens with an item whose wrapped lines hang further in: text carried over a page break does
+    not start indented, so it is an item, not the rest of the line before."""
+    def draw(c, page):
+        if page == 0:
+            y = _paragraph(c, 50, 780, 8)
+            text_at(c, 50, y - 6, "Migration governance: examples of well-developed areas")
+            return
+        y = 780
+        for i in range(3):
+            text_at(c, 56, y, f"Item {i} " + sentence(8, i))
+            text_at(c, 66, y - 12, sentence(3, i + 2) + ".")
+            y -= 30
+        _paragraph(c, 50, y - 6, 8)
+    got = blocks(pdf(tmp_path, draw, pages=2))
+    items = [b for b in got if isinstance(b, ListItem)]
+    assert [b.text.split()[:2] for b in items] == [["Item", str(i)] for i in range(3)]
+    assert any(b.text == "Migration governance: examples of well-developed areas" for b in got)

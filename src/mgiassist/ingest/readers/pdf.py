@@ -294,13 +294,17 @@ class _BlockBuilder:
                 before = None
         else:
             before = None
+        same = nxt is not None and (nxt.page, nxt.column) == (line.page, line.column) \
+            and nxt.top - line.bottom <= 1.5 * line.size
         if before is not None and (before.page, before.column) != (line.page, line.column) \
-                and not before.text.rstrip().endswith((".", "!", "?", ":")):
-            return False  # the text cut by a column or page break goes on here
+                and not before.text.rstrip().endswith((".", "!", "?", ":")) \
+                and not (same and nxt.x0 > line.x0 + 0.3 * line.size):
+            return False  # the text cut by a column or page break goes on here (unless the next
+            # line hangs further in: text carried over a break is not indented on its first line)
         if pending is not None and pending.kind == "paragraph" and self._continues(line) \
                 and abs(line.x0 - pending.lines[-1].x0) < 1:
             return False  # a paragraph set indented as a whole
-        if nxt is None or (nxt.page, nxt.column) != (line.page, line.column) or nxt.top - line.bottom > 1.5 * line.size:
+        if not same:
             return pending is not None and pending.kind == "item" and abs(pending.lines[0].x0 - line.x0) < 1
         return nxt.x0 > line.x0 - 1
 
