@@ -432,3 +432,26 @@ def test_a_glyphless_item_opens_a_page_after_an_unfinished_line(tmp_path):
     items = [b for b in got if isinstance(b, ListItem)]
     assert [b.text.split()[:2] for b in items] == [["Item", str(i)] for i in range(3)]
     assert any(b.text == "Migration governance: examples of well-developed areas" for b in got)
+
+
+def test_a_line_left_of_an_indented_blocks_wrapped_lines_starts_a_block(tmp_path):
+    """An item cut by a page break goes on at its text's indent on the next page, and then a
+    short line ("Trends", 1 pt further down than the leading) starts back at the margin: it is
+    not the item's (the block's wrapped lines share their x, 16 pt in; a paragraph's first-line
+    indent is the other way round)."""
+    def draw(c, page):
+        if page == 0:
+            y = _paragraph(c, 50, 780, 8)
+            text_at(c, 53, y - 6, "•")
+            text_at(c, 66, y - 6, "Lack of resources: the ministry has")
+            text_at(c, 66, y - 18, "capacity limitations, which include")
+            return
+        text_at(c, 66, 780, "lack of staff, weak co-ordination between")
+        text_at(c, 66, 768, "ministries and no way to settle")
+        text_at(c, 66, 756, "grievances.")
+        text_at(c, 50, 743, "Trends")  # 1 pt more than the leading: no cue but the x
+        _paragraph(c, 50, 725, 6)
+    got = blocks(pdf(tmp_path, draw, pages=2))
+    [item] = [b for b in got if isinstance(b, ListItem)]
+    assert item.text.endswith("settle grievances.")
+    assert any(b.text == "Trends" for b in got)

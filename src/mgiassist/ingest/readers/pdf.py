@@ -245,6 +245,9 @@ class _BlockBuilder:
             return line.x0 > pending.lines[0].x0 + 2
         if pending.kind == "note":  # a note wraps under its number or under its text
             return line.x0 >= pending.lines[0].x0 - 2 and _note_number(line, self.body) is None
+        if len(pending.lines) > 1 and line.x0 < min(ln.x0 for ln in pending.lines[1:]) - max(2.0, 0.3 * line.size) \
+                and abs(line.x0 + line.x1 - last.x0 - last.x1) > 4:
+            return False  # left of the wrapped lines of an indented block (and not centred under them)
         return abs(line.x0 - pending.lines[0].x0) < 2.5 * line.size or abs(line.x0 - last.x0) < 2
 
     def _room_left(self, last: Line, line: Line) -> bool:
