@@ -48,6 +48,7 @@ class Line:
     page_break: bool = False
     joined: list[str] = field(default_factory=list)
     blank_after_break: bool = False  # a blank line stood between the running lines and this one
+    blank_before_break: bool | None = None  # … between the body text above and the running lines
 
 
 # ------------------------------------------------------------------ running lines
@@ -295,8 +296,12 @@ class _Reflow:
         # whether this document sets a blank line after its running lines: seen where a page
         # break cut a sentence (the next line opens in lower case); when it never does, a blank
         # line there ends a paragraph
+        self.listed = self._listed_runs()
         cuts = [line.blank_after_break for line in lines if line.page_break and line.text.strip()[:1].islower()]
         self.blank_ends_paragraph = bool(cuts) and not any(cuts)
+        before = [line.blank_before_break for line in lines
+                  if line.page_break and line.text.strip()[:1].islower() and line.blank_before_break is not None]
+        self.blank_before_ends_paragraph = bool(before) and not any(before)
 
     @staticmethod
     def _opens(line: Line) -> bool:
@@ -339,9 +344,27 @@ class _Reflow:
             return False
         if _SENTENCE_END.search(last.rstrip()):
             # a new sentence on a full line goes on, unless it is a title: short, no full stop,
-            # with a line after it ("migrants." / "Key findings" / "Safe, orderly …")
-            return not strict and not self._title_like(line, after)
+            # with a line after it ("migrants." / "Key findings" / "Safe, orderly …"), or the
+            # lines run as a list whose items end their sentences (a list that lost its bullets)
+            return not strict and not self._title_like(line, after) and id(line) not in self.listed
         return True
+
+    def _listed_runs(self) -> set[int]:
+        """The lines of runs (lines between blank lines) in which a sentence ends short of the
+        measure before the run's end: the run is a list, one item a sentence or more."""
+        listed: set[int] = set()
+        run: list[Line] = []
+        for line in [*self.lines, Line(0, "")]:
+            if line.text.strip() and not line.page_break:
+                run.append(line)
+                continue
+            ends = [a for a, b in itertools.pairwise(run)
+                    if _SENTENCE_END.search(a.text.rstrip()) and not self.full(a.text, b.text)
+                    and not b.text.strip()[:1].islower()]
+            if ends:
+                listed.update(id(x) for x in run)
+            run = [line] if line.text.strip() else []
+        return listed
 
     def _title_like(self, line: Line, after: Line | None) -> bool:
         text = line.text.strip()
@@ -393,7 +416,9 @@ class _Reflow:
                 out = self._join_table(out, k, m)
                 k += 1
                 continue
-            parted = self.blank_ends_paragraph and out[m].blank_after_break and not out[m].text.strip()[:1].islower()
+            parted = not out[m].text.strip()[:1].islower() and (
+                self.blank_ends_paragraph and out[m].blank_after_break
+                or self.blank_before_ends_paragraph and out[m].blank_before_break is True)
             if (out[k].text.strip() and out[k].note is None and not self._is_note(out[k]) and is_break
                     and not parted and self.continues(out[k], out[m], strict=True)):
                 self.join(out[k], out[m])
@@ -444,29 +469,49 @@ class _Reflow:
         return None
 
 
+def _kept_lines(raw: list[str], kept: list[str], running: set[int], notes: dict[int, int]) -> list[Line]:
+    """The lines left once running lines are dropped; the first line after a page break says so,
+    and whether blank lines stood before the running lines (after body text, not notes) and after."""
+    lines: list[Line] = []
+    offset = 0
+    page_break = blank_after = False
+    blank_before: bool | None = None
+    for i, t in enumerate(kept):
+        at, offset = offset, offset + len(raw[i]) + 1
+        if i in running or "\f" in raw[i]:
+            if not page_break:
+                blank_before = _blank_before(kept, running, notes, i)
+            page_break, blank_after = True, False
+            if i in running:
+                continue
+        line = Line(at, t, notes.get(i), page_break and bool(t.strip()), [t])
+        line.blank_after_break = line.page_break and blank_after
+        line.blank_before_break = blank_before if line.page_break else None
+        lines.append(line)
+        blank_after = blank_after or not t.strip()
+        if t.strip():
+            page_break = False
+    return lines
+
+
+def _blank_before(kept: list[str], running: set[int], notes: dict[int, int], i: int) -> bool | None:
+    """Whether a blank line parts the body text from the running lines at ``i``; ``None`` when
+    notes stand there (they are set apart by blank lines of their own)."""
+    j = i - 1
+    while j >= 0 and not kept[j].strip():
+        j -= 1
+    if j < 0 or j in notes or URL.search(kept[j]) or j in running:
+        return None
+    return j < i - 1
+
+
 def unflatten(text: str) -> tuple[list[Line], list[str]]:
     """The lines of ``text`` with running lines dropped, glued markers raised, prose notes found
     and wrapped lines re-flowed; and the running lines dropped (once each)."""
     raw = text.split("\n")
     running, _ = running_line_indices(raw)
     kept_text, notes = _raise_markers([t.replace("\f", "") for t in raw], running)
-    offsets, offset = [], 0
-    for t in raw:
-        offsets.append(offset)
-        offset += len(t) + 1
-    lines: list[Line] = []
-    page_break = blank_after = False
-    for i, t in enumerate(kept_text):
-        if i in running or "\f" in raw[i]:
-            page_break, blank_after = True, False
-            if i in running:
-                continue
-        line = Line(offsets[i], t, notes.get(i), page_break and bool(t.strip()), [t])
-        line.blank_after_break = line.page_break and blank_after
-        lines.append(line)
-        blank_after = blank_after or not t.strip()
-        if t.strip():
-            page_break = False
+    lines = _kept_lines(raw, kept_text, running, notes)
     first_of_shape: dict[str, str] = {}
     for i in sorted(running):  # once each: "Page 1" stands for "Page 2", "Page 3" …
         first_of_shape.setdefault(_key(raw[i]), " ".join(raw[i].split()))
