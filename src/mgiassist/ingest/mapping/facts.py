@@ -71,7 +71,8 @@ def political_rights(part: str, blocks: list[Block], table: FootnoteTable) -> It
             continue
         rows = _table_rights(block) if isinstance(block, Table) else None
         if rows:
-            yield from (_right_section(part, Paragraph(name), value, table) for name, value in rows)
+            yield from (_right_section(part, Paragraph(name, origin=block.origin), value, table)
+                        for name, value in rows)
             continue
         label, value = _right(block)
         if label is None:
