@@ -105,7 +105,9 @@ def _rising_by_page(occurrences: list[tuple[int, int]]) -> list[tuple[int, int]]
         for i in range(j):
             before, value = occurrences[i]
             step = number - value
-            if step in (1, 2) and line - before >= step * _MIN_PAGE and len(best[i]) + 1 > len(best[j]):
+            # ties go to the later line: a page's number comes after the notes at its foot, whose
+            # last may end in a bare number ("…wcms_228484.pdf: 13", page 13 of the source)
+            if step in (1, 2) and line - before >= step * _MIN_PAGE and len(best[i]) + 1 >= len(best[j]):
                 best[j] = [*best[i], (line, number)]
     return max(best.values(), key=len, default=[])
 
@@ -279,13 +281,30 @@ def _mend(before: str, after: str, vocabulary: frozenset[str]) -> str:
     if re.match(r"(?:and|or|nor|to)\s", after):
         return f"{before} {after}"
     first, second = head.group(1).lower(), tail.group().lower()
-    if f"{first}-{second}" in vocabulary:
-        return before + after
-    if first + second in vocabulary:
-        return before[:-1] + after
+    return before + after if _keeps_hyphen(first, second, vocabulary) else before[:-1] + after
+
+
+def _keeps_hyphen(first: str, second: str, vocabulary: frozenset[str]) -> bool:
+    """Whether a line-end hyphen is the word's own: the document writes the compound so, or both
+    pieces are English words whose joined form is none ("Government-/funded"); a hyphen that cut
+    a word ("opti-/mised", "govern-/ment") goes, British spellings included."""
     from mgiassist.text.spelling import is_english_word
 
-    return before[:-1] + after if is_english_word(first + second) else before + after
+    if f"{first}-{second}" in vocabulary:
+        return True
+    joined = first + second
+    if joined in vocabulary or is_english_word(joined) or is_english_word(_american(joined)):
+        return False
+    return len(first) > 1 and is_english_word(first) and is_english_word(second)
+
+
+def _american(word: str) -> str:
+    """The US spelling pyspellchecker's list holds ("optimised" → "optimized", "counselling" →
+    "counseling")."""
+    for british, american in (("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("ised", "ized"),
+                              ("lling", "ling"), ("lled", "led"), ("our", "or")):
+        word = re.sub(f"{british}(?=s?$)", american, word)
+    return word
 
 
 class _Reflow:
