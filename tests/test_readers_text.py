@@ -222,3 +222,39 @@ def test_wrapped_lines_are_reflowed_and_line_end_hyphens_mended_by_the_document(
     assert [b.text for b in blocks[3:]] == [
         "The Labour Law protects foreigners against discrimination in the workplace.",
         "Cambodians overseas cannot vote from abroad."]
+
+
+def test_a_line_end_hyphen_is_mended_in_british_spellings_and_kept_in_compounds():
+    from mgiassist.ingest.readers.text_pages import _mend
+
+    words = frozenset({"well-being"})
+    pairs = [("fully opti-", "mised"), ("coun-", "selling"), ("govern-", "ment"), ("Government-", "funded"),
+             ("the well-", "being"), ("provincial-", "and district-level")]
+    assert [_mend(a, b, words) for a, b in pairs] == [
+        "fully optimised", "counselling", "government", "Government-funded", "the well-being",
+        "provincial- and district-level"]
+
+
+def test_a_table_a_page_break_cut_is_one_table_and_a_notes_number_is_no_page_number():
+    body = [*_wrapped_paragraphs(1), "Thailand\t689,451", "France\t69,748"]
+    text = ("\n".join(body) + "\n2\n\nCAMBODIA\nCanada\t24,836\n\n"
+            "Dual citizenship1 is allowed.\n\n1\nhttps://www.wto.org/a.pdf\n\n"
+            + "\n".join(_wrapped_paragraphs(1)) + "\n3\n\nCAMBODIA\n" + "\n".join(_wrapped_paragraphs(1)) + "\n4\n")
+    blocks = text_blocks(text)
+    [table] = [b for b in blocks if isinstance(b, Table)]
+    assert table.rows == [["Thailand", "689,451"], ["France", "69,748"], ["Canada", "24,836"]]
+    [note] = [b for b in blocks if isinstance(b, FootnoteDefinition)]
+    assert (note.number, note.text) == (1, "https://www.wto.org/a.pdf")
+    assert not any(b.text in ("CAMBODIA", "2", "3", "4") for b in blocks)
+
+
+def test_a_list_that_lost_its_bullets_keeps_one_item_a_line_even_when_one_fills_the_line():
+    text = ("Regular migrant workers have equal access as citizens to health\n"
+            "care under the social security scheme.\n"
+            "The National Social Security Fund covers pension benefits for all.\n"
+            "The Labour Law protects foreigners against discrimination at work.\n\n"
+            "A paragraph that runs over lines goes on after a full stop that\n"
+            "ends a full line. It stays one paragraph, wrapped as it was set\n"
+            "by the typesetter on its page.\n")
+    blocks = text_blocks(text)
+    assert [b.text.split()[0] for b in blocks] == ["Regular", "The", "The", "A"]
