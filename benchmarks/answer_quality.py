@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -34,6 +35,13 @@ LIST_SHARE = 0.8
 def _holds(text: str, evidence: list[str]) -> bool:
     text = normalise(text)
     return any(normalise(e) in text for e in evidence)
+
+
+def _words(text: str) -> str:
+    """``text`` as its words alone, for list items: an annex entry's evidence copied across its
+    table cells ("Ministry of Interior 1996") is the item the list shows as "Ministry of Interior
+    (1996)"; each rendering punctuates the cells differently."""
+    return " " + " ".join(re.findall(r"\w+", normalise(text))) + " "
 
 
 def _extras(path: Path) -> dict[str, dict]:
@@ -77,8 +85,8 @@ def measure(question, extra: dict, assistant) -> dict:
     if question.expected_state == "not_covered":
         row["recognised"] = answer.state == "not_covered"
     if question.kind == "list" and question.evidence and answer.state == "answered":
-        said = normalise(answer.text + " " + " ".join(chunk_text.get(p.chunk_id, p.text) for p in cited))
-        share = sum(normalise(e) in said for e in question.evidence) / len(question.evidence)
+        said = _words(answer.text + " " + " ".join(chunk_text.get(p.chunk_id, p.text) for p in cited))
+        share = sum(_words(e) in said for e in question.evidence) / len(question.evidence)
         row["list"] = share >= LIST_SHARE
     elif question.kind == "list" and question.evidence:
         row["list"] = False

@@ -14,8 +14,11 @@ from mgiassist.search.intents import (
     LIST_INTENTS,
     LIST_MARGIN,
     MARGIN,
+    IntentGuess,
     IntentModel,
     IntentReader,
+    asks_for_several,
+    by_number,
     cue_features,
     fit_intents,
     load_prototypes,
@@ -88,3 +91,24 @@ def test_the_held_out_wordings_are_read_right(real_embedder):
     assert sum(a == b for a, b in read) / len(read) >= 0.7  # 0.743 when written (a list abstains below LIST_MARGIN)
     listed = [(a, b) for a, b in read if b in LIST_INTENTS]
     assert sum(a == b for a, b in listed) / len(listed) >= 0.9
+
+
+@pytest.mark.parametrize("question, several", [
+    ("which ministries handle labour migration?", True),
+    ("What organizations represent the diaspora?", True),
+    ("Which body issues passports?", False),  # a singular, then the verb
+    ("What does the ministry do?", False),  # "does" is no plural of "doe"
+    ("What is the role of the MoLVT?", False),
+])
+def test_a_plural_noun_after_the_wh_word_asks_for_several(question, several):
+    assert asks_for_several(question) is several
+
+
+def test_a_plural_question_between_one_body_and_the_actors_list_asks_for_the_list():
+    scores = {"body": 0.35, "actors": 0.33, "other": 0.1}
+    unsure = IntentGuess(None, 0.35, 0.02, scores)
+    assert by_number(unsure, "which ministries handle labour migration?").intent == "actors"
+    assert by_number(unsure, "which ministry handles labour migration?").intent is None
+    # another pair at the top is left as read
+    other = IntentGuess(None, 0.35, 0.02, {"body": 0.35, "figure": 0.33})
+    assert by_number(other, "which ministries handle labour migration?").intent is None

@@ -21,6 +21,7 @@ cue words 0.84; at ``margin`` 0.1, 91 % of the lists it reads are right and it f
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from importlib import resources
 import numpy as np
 
 from mgiassist.search.cues import CUES
+from mgiassist.text.spelling import english_log_frequency, is_english_word
 
 __all__ = [
     "INTENTS",
@@ -37,6 +39,8 @@ __all__ = [
     "IntentGuess",
     "IntentModel",
     "IntentReader",
+    "asks_for_several",
+    "by_number",
     "cue_features",
     "fit_intents",
     "load_prototypes",
@@ -144,4 +148,39 @@ class IntentReader:
         if len(set(self._labels)) < 2:
             return IntentGuess(None)
         vector = np.asarray(self._encode([question]), dtype=np.float32)[0]
-        return self.model().read(vector, cue_features(question), margin=self.margin)
+        return by_number(self.model().read(vector, cue_features(question), margin=self.margin), question)
+
+
+# One thing and its list: the same meaning, told apart by the number of the noun asked for.
+_SINGULAR_OF_LIST = {"actors": "body"}
+_WH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z-]+)", re.IGNORECASE)
+
+
+def asks_for_several(question: str) -> bool:
+    """Whether the noun right after the question's wh-word is plural ("which ministries", "what
+    bodies"), not a verb ("what does") nor a singular ("which body issues passports"). A plural is
+    a regular English plural whose singular is an English word at least a tenth as frequent: "does"
+    is 1,000 times commoner than "doe"."""
+    return any(_singular(m.group(1).lower()) is not None for m in _WH_NOUN.finditer(question))
+
+
+def _singular(word: str) -> str | None:
+    if len(word) < 4 or word.endswith(("ss", "us", "is")) or not word.endswith("s"):
+        return None
+    for cut, add in (("ies", "y"), ("s", "")):
+        single = word[: -len(cut)] + add
+        if word.endswith(cut) and is_english_word(single) and \
+                english_log_frequency(single) >= english_log_frequency(word) - 1:
+            return single
+    return None
+
+
+def by_number(guess: IntentGuess, question: str) -> IntentGuess:
+    """A question read as one body, or left unread between a body and the list of actors, asks
+    for the list when its noun is plural: "Which ministries handle labour migration?" (body 0.35,
+    actors 0.33 on the dev wordings) wants every ministry the annex lists."""
+    ranked = sorted(guess.scores, key=lambda n: -guess.scores[n])[:2]
+    for listed, single in _SINGULAR_OF_LIST.items():
+        if set(ranked) == {listed, single} and guess.intent in (single, None) and asks_for_several(question):
+            return IntentGuess(listed, guess.scores[listed], guess.margin, guess.scores)
+    return guess
