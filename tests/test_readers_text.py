@@ -258,3 +258,16 @@ def test_a_list_that_lost_its_bullets_keeps_one_item_a_line_even_when_one_fills_
             "by the typesetter on its page.\n")
     blocks = text_blocks(text)
     assert [b.text.split()[0] for b in blocks] == ["Regular", "The", "The", "A"]
+
+
+def test_markdown_line_breaks_are_its_authors_and_only_plain_text_is_reflowed(tmp_path):
+    text = ("The ministry coordinates labour migration policy with partners and\n"
+            "embassies abroad while the office supports returning workers and\n"
+            "families who stay behind in the provinces of the north and the\n"
+            "south.\n"
+            "It also funds training.\n")
+    assert [b.text.split()[0] for b in text_blocks(text)] == ["The", "It"]
+    path = tmp_path / "notes.md"
+    path.write_text("# Ghana\n\n" + text, encoding="utf-8")
+    [_, paragraph] = read_document(path).blocks
+    assert paragraph.text == text.strip()

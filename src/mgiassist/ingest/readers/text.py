@@ -23,7 +23,7 @@ from mgiassist.ingest.blocks import (
 )
 from mgiassist.ingest.footnotes import parse_definition
 from mgiassist.ingest.readers.inline import parse_inline
-from mgiassist.ingest.readers.text_pages import unflatten
+from mgiassist.ingest.readers.text_pages import Line, unflatten
 
 __all__ = ["is_title_line", "read_text_document", "text_blocks"]
 
@@ -153,10 +153,14 @@ def _parse_multiline(raw: str):
     return "\n".join(texts), tuple(bolds), tuple(markers)
 
 
-def _read(text: str) -> tuple[list[Block], list[str]]:
-    """Blocks and the running lines left out (text extracted from a PDF: :mod:`.text_pages`)."""
+def _read(text: str, flattened: bool = True) -> tuple[list[Block], list[str]]:
+    """Blocks and the running lines left out. Plain text may have been extracted from a PDF
+    (:mod:`.text_pages`); Markdown is written by hand, its line breaks its author's."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines, running = unflatten(text)
+    if flattened:
+        lines, running = unflatten(text)
+    else:
+        lines, running = [Line(o, t) for o, t in _offsets(text.split("\n"))], []
     builder = _Builder(markdown=any(_MD_HEADING.match(line.text) for line in lines))
     for line in lines:
         builder.add(line.offset, line.text, line.note)
@@ -164,10 +168,18 @@ def _read(text: str) -> tuple[list[Block], list[str]]:
     return builder.blocks, running
 
 
+def _offsets(lines: list[str]) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in lines:
+        out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
 def text_blocks(text: str) -> list[Block]:
     return _read(text)[0]
 
 
 def read_text_document(text: str, source: str, fmt: str = "text") -> Document:
-    blocks, running = _read(text)
+    blocks, running = _read(text, flattened=fmt != "markdown")
     return Document(source=source, format=fmt, blocks=blocks, running=running)

@@ -507,7 +507,7 @@ def _kept_lines(raw: list[str], kept: list[str], running: set[int], notes: dict[
         line.blank_after_break = line.page_break and blank_after
         line.blank_before_break = blank_before if line.page_break else None
         lines.append(line)
-        blank_after = blank_after or not t.strip()
+        blank_after = blank_after or not (t.strip() or "\f" in raw[i])  # a form feed is no blank line
         if t.strip():
             page_break = False
     return lines
