@@ -12,12 +12,15 @@ from mgiassist.ingest import parse_profile
 from mgiassist.ingest.report import ingestion_report
 
 CORPUS_SEEDS = range(60)
-# measured on seeds 0-59 (benchmarks/flattened_text.py --n 60): section F1 median 0.988, 80 %
-# of renderings >= 0.95; footnote recall >= 0.95 on 62 % (the text reader before issue 18: F1
-# median 0.33, none >= 0.95). The floor it must keep:
-F1_GOOD_SHARE_FLOOR = 0.75
-F1_MEDIAN_FLOOR = 0.97
-RECALL_GOOD_SHARE_FLOOR = 0.55
+# measured on seeds 0-59 (benchmarks/flattened_text.py --n 60): section F1 median 1.000, 92 %
+# of renderings >= 0.95, the worst 0.914; footnote recall >= 0.95 on 62 % (every MGI profile, a
+# quarter of the mappings: their timeline titles are the text up to the first full stop when the
+# emphasis is lost, so a note lands on a passage named otherwise). The text reader before issue 18
+# (ffcd95b): F1 median 0.342, 0.5 % >= 0.95. The floor it must keep:
+F1_GOOD_SHARE_FLOOR = 0.85
+F1_MEDIAN_FLOOR = 0.99
+F1_WORST_FLOOR = 0.88
+RECALL_GOOD_SHARE_FLOOR = 0.58
 
 
 def _clean(stem: str) -> str:
@@ -54,7 +57,7 @@ def test_flattened_renderings_read_like_the_clean_text():
     scores = [run(seed)[0] for seed in CORPUS_SEEDS]
     f1 = [s.section_f1 for s in scores]
     recall = [s.footnote_recall for s in scores]
-    assert statistics.median(f1) >= F1_MEDIAN_FLOOR
+    assert statistics.median(f1) >= F1_MEDIAN_FLOOR and min(f1) >= F1_WORST_FLOOR
     assert sum(v >= 0.95 for v in f1) / len(f1) >= F1_GOOD_SHARE_FLOOR
     assert sum(v >= 0.95 for v in recall) / len(recall) >= RECALL_GOOD_SHARE_FLOOR
 
@@ -117,3 +120,15 @@ def test_a_long_mapping_whose_title_came_out_last_is_still_a_mapping():
     assert detect_family(body + "Diaspora engagement mapping CAMBODIA\n") == FAMILY_MAPPING
     # a report that only names a mapping in a sentence, late, is not one
     assert detect_family(body.replace("Political rights", "Rights") + "See the Diaspora engagement mapping.\n") == FAMILY_OTHER
+
+
+def test_every_note_the_clean_text_cites_is_cited_and_no_other():
+    from collections import Counter
+
+    for seed in range(1, 60, 2):  # the mappings (the MGI profiles have no notes)
+        clean, _, _, _ = case(seed)
+        _, _, _, profile = run(seed)
+        want = Counter(f.number for s in parse_profile(clean, "x.txt").sections for f in s.footnotes)
+        have = Counter(f.number for s in profile.sections for f in s.footnotes)
+        assert sum((want & have).values()) >= 0.95 * sum(want.values()), seed
+        assert not have - want, seed
