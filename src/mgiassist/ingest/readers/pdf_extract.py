@@ -9,8 +9,11 @@ turns that into one line naming the file.
 
 from __future__ import annotations
 
+import array
 import io
 import os
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,8 +167,7 @@ def _page_chars(api: _Pdfium, textpage, y1: float, metrics: dict[str, _FontMetri
     if count <= 0:
         return []
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
-    get_unicode, is_generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
-    loose_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    is_generated, loose_box, get_origin = raw.FPDFText_IsGenerated, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
     text_object, rect, rect_ref = api.text_object, api.rect, api.rect_ref
     x, y = ctypes.c_double(), ctypes.c_double()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
@@ -176,12 +178,11 @@ def _page_chars(api: _Pdfium, textpage, y1: float, metrics: dict[str, _FontMetri
     append = chars.append
     last, key, top, bottom, fractions, widths, unit, shift = None, None, None, None, None, None, 0.0, 0.0
     glyph_x, glyph_object, glyph_shift = None, None, 0.0
-    for k in range(count):
-        code = get_unicode(textpage, k)
+    for k, code in enumerate(_codes(api, textpage, count)):
         if code in _MAYBE_GENERATED and is_generated(textpage, k):
             continue
         obj = text_object(handle, k)
-        if not loose_box(textpage, k, rect_ref) or not get_origin(textpage, k, x_ref, y_ref):
+        if not get_origin(textpage, k, x_ref, y_ref):
             continue
         if obj != last:
             if last is not None:
@@ -194,7 +195,8 @@ def _page_chars(api: _Pdfium, textpage, y1: float, metrics: dict[str, _FontMetri
             shift = shifts.get(obj, 0.0)
         text = _CHARACTERS.get(code) or chr(code)
         if top is None:  # rotated text: PDFium's box
-            append((text, rect.left, rect.right, y1 - rect.top, y1 - rect.bottom, key))
+            if loose_box(textpage, k, rect_ref):
+                append((text, rect.left, rect.right, y1 - rect.top, y1 - rect.bottom, key))
             continue
         if x.value == glyph_x and obj == glyph_object:
             # one glyph, several characters (a ligature "fi"): one character, as for pdfminer
@@ -206,13 +208,32 @@ def _page_chars(api: _Pdfium, textpage, y1: float, metrics: dict[str, _FontMetri
         if fractions:
             shift += fractions.get(text, 0.0) * unit
         width = widths.get(text) if widths else None
-        append((text, x0, x0 + width * unit if width is not None else rect.right + shift, top, bottom, key))
+        if width is not None:
+            x1 = x0 + width * unit
+        else:  # a character pdfminer's font has no width for: where PDFium's box ends
+            x1 = rect.right + shift if loose_box(textpage, k, rect_ref) else x0
+        append((text, x0, x1, top, bottom, key))
     return chars
 
 
+def _codes(api: _Pdfium, textpage, count: int) -> Sequence[int]:
+    """The page's character codes (UTF-16) in one call; one call per character when the text
+    holds surrogate pairs (two units for one character)."""
+    ctypes, raw = api.ctypes, api.raw
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    codes = array.array("H", buffer.raw[: 2 * count])
+    if sys.byteorder == "big":
+        codes.byteswap()
+    if any(0xD800 <= code <= 0xDFFF for code in codes):
+        return [raw.FPDFText_GetUnicode(textpage, k) for k in range(count)]
+    return codes
+
+
 _MAYBE_GENERATED = frozenset((2, 10, 13, 32, 0xFFFE))
-# PDFium marks a hyphen it takes for a line-end break as 0x02; 0 is a glyph without a code
-_CHARACTERS = {2: "-", 0: "\ufffd"}
+# PDFium marks a hyphen it takes for a line-end break as 0x02 (0xFFFE in its text); 0 is a glyph
+# without a code
+_CHARACTERS = {2: "-", 0xFFFE: "-", 0: "\ufffd"}
 
 
 def _object_key(api: _Pdfium, obj: int, origin_y: float, y1: float, metrics: dict[str, _FontMetrics],

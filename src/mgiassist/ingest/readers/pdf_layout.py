@@ -7,6 +7,7 @@ word crosses, and read left column, then right, band by band between full-width 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,8 +40,13 @@ class Word:
                   fontname: str) -> Word:
         """A word set in ``fontname`` at ``size`` (rounded to 0.1 pt), its weight and symbol
         font read from the name."""
-        return cls(text, x0, x1, top, bottom, round(size, 1), bool(_BOLD_FONT.search(fontname)),
-                   bool(_SYMBOL_FONT.search(fontname)))
+        return cls(text, x0, x1, top, bottom, round(size, 1), *_font_flags(fontname))
+
+
+@functools.lru_cache(maxsize=1024)
+def _font_flags(fontname: str) -> tuple[bool, bool]:
+    """Whether a font is bold, and whether it is a symbol font, by its name."""
+    return bool(_BOLD_FONT.search(fontname)), bool(_SYMBOL_FONT.search(fontname))
 
 
 @dataclass
