@@ -271,3 +271,20 @@ def test_markdown_line_breaks_are_its_authors_and_only_plain_text_is_reflowed(tm
     path.write_text("# Ghana\n\n" + text, encoding="utf-8")
     [_, paragraph] = read_document(path).blocks
     assert paragraph.text == text.strip()
+
+
+def test_a_viewers_copy_without_blank_lines_keeps_titles_items_and_sentences_apart():
+    # no blank lines between blocks, pdfminer's unmapped bullet, a text box break inside an item,
+    # a footer naming the site
+    paragraph = ("Indicators in this domain assess the institutional, legal and regulatory\n"
+                 "frameworks related to migration policies.\n")
+    page = ("Whole of government approach\n" + paragraph * 3 + "www.example.org/profiles Page #\n"
+            "(cid:127) 2003 Memorandum of Understanding between Thailand and Cambodia on\n\n"
+            "Cooperation in the Employment of Workers calls for the legal deployment of\n"
+            "workers to Thailand.\n")
+    text = "".join(page.replace("#", str(n)) for n in (1, 2, 3))
+    blocks = text_blocks(text)
+    assert [type(b).__name__ for b in blocks][:5] == ["Heading", "Paragraph", "Paragraph", "Paragraph", "ListItem"]
+    assert blocks[4].text.endswith("between Thailand and Cambodia on Cooperation in the Employment of "
+                                   "Workers calls for the legal deployment of workers to Thailand.")
+    assert not any("Page" in b.text for b in blocks)

@@ -28,7 +28,8 @@ from mgiassist.ingest.readers.text_pages import Line, unflatten
 __all__ = ["is_title_line", "read_text_document", "text_blocks"]
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_BULLET = re.compile(r"^(\s*)(?:[•●▪◦‣∙·*\uf0a7\uf0b7\uf076\uf0d8]|-(?!-))\s+(?=\S)")
+# a glyph the PDF's font does not map comes out of pdfminer as "(cid:127)"
+_BULLET = re.compile(r"^(\s*)(?:[•●▪◦‣∙·*\uf0a7\uf0b7\uf076\uf0d8]|-(?!-)|\(cid:\d+\))\s+(?=\S)")
 _TAB_ROW = re.compile(r"^[^\t]+(\t+[^\t]*)+$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")

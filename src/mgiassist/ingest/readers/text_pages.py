@@ -29,7 +29,7 @@ from mgiassist.ingest.footnotes import URL, glued_candidates, match_glued_marker
 
 __all__ = ["Line", "running_line_indices", "unflatten"]
 
-_BULLET_START = re.compile(r"^\s*(?:[•●▪◦‣∙·*\uf0a7\uf0b7]|-(?!-))\s+\S")
+_BULLET_START = re.compile(r"^\s*(?:[•●▪◦‣∙·*\uf0a7\uf0b7]|-(?!-)|\(cid:\d+\))\s+\S")
 _SENTENCE_END = re.compile(rf"[.!?][\"”’)*{SUPERSCRIPTS}]*$")  # "leaders.¹⁴" ends a sentence
 # a line ending so cannot end its sentence: a comma, a range's arrow or dash, a joining word
 _OPEN_END = re.compile(r"(?:[,–∨↓→⟶&]|\b(?:and|or|of|the|to|in|for|with|an?|by|on|at|from))$")
@@ -54,6 +54,15 @@ class Line:
 # ------------------------------------------------------------------ running lines
 
 
+def is_title_text(text: str) -> bool:
+    """A short line that opens with a capital or digit and ends no sentence (as the text reader
+    reads a title line)."""
+    flat = text.strip()
+    if not flat or not flat[0].isalnum() or (flat[0].isalpha() and not flat[0].isupper()):
+        return False
+    return len(flat.split()) <= 12 and not flat.endswith((".", ";", ",", "!", "?")) and not re.search(r":\s+\S", flat)
+
+
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split()))
 
@@ -74,7 +83,8 @@ def _page_number_lines(lines: list[str]) -> list[int]:
         numbers = re.findall(r"\d+", text)
         if _note_number(lines, i):
             continue
-        if _short(text) and 1 <= len(numbers) <= 2 and len(text.split()) <= 5 and int(numbers[0]) < 1000:
+        # a footer may name the site ("www.example.org/profiles Page 1"), unlike other short lines
+        if 0 < len(text.split()) <= 5 and "\t" not in text and 1 <= len(numbers) <= 2 and int(numbers[0]) < 1000:
             groups[_key(text)].append((i, int(numbers[0])))
     found: list[int] = []
     for occurrences in groups.values():
@@ -426,6 +436,10 @@ class _Reflow:
                 break
             between = out[k + 1 : m]
             is_break = out[m].page_break or any(x.page_break or x.note is not None or self._is_note(x) for x in between)
+            if not is_break and between and self._open_gap(out[k], out[m]):
+                self.join(out[k], out[m])  # a text box break inside a sentence ("… on" / "" / "Cooperation …")
+                del out[k + 1 : m + 1]
+                continue
             last_note = next((x for x in reversed(between) if x.text.strip()), None)
             if last_note is not None and self._is_note(last_note) and URL.match(out[m].text.strip()):
                 self.join(last_note, out[m])  # a note's address on the next page
@@ -446,6 +460,28 @@ class _Reflow:
                 out[k + 1 : m + 1] = blank + notes + blank
                 continue
             k = m
+        return out
+
+    def _open_gap(self, line: Line, nxt: Line) -> bool:
+        """Blank lines inside a sentence: the line before ends with a comma, a joining word or a
+        hyphen, or the line after opens in lower case (not an address)."""
+        if self._is_note(line) or self._opens(nxt) or "\t" in line.text + nxt.text:
+            return False
+        last, text = line.joined[-1].rstrip(), nxt.text.strip()
+        lower = text[:1].islower() and not URL.match(text)
+        return bool(lower or _OPEN_END.search(last) or re.search(r"[^\W\d_]-$", last))
+
+    def parts(self, lines: list[Line]) -> list[Line]:
+        """A title line set right above its paragraph (no blank line between, as a viewer's
+        copy gives it) parted from it: a short line with no full stop before a wrapped one."""
+        out: list[Line] = []
+        for line in lines:
+            before = out[-1] if out else None
+            if (before is not None and before.text.strip() and line.text.strip() and len(before.joined) == 1
+                    and not self._opens(before) and not self._opens(line) and len(line.joined) > 1
+                    and is_title_text(before.text)):
+                out.append(Line(line.offset, ""))
+            out.append(line)
         return out
 
     def _note_cut(self, lines: list[Line], k: int) -> bool:
@@ -539,4 +575,4 @@ def unflatten(text: str) -> tuple[list[Line], list[str]]:
     if measure is None:
         return lines, dropped
     reflow = _Reflow(lines, measure, _vocabulary([line.text for line in lines]))
-    return reflow.across_breaks(reflow.logical()), dropped
+    return reflow.parts(reflow.across_breaks(reflow.logical())), dropped
