@@ -473,13 +473,14 @@ class _Reflow:
 
     def parts(self, lines: list[Line]) -> list[Line]:
         """A title line set right above its paragraph (no blank line between, as a viewer's
-        copy gives it) parted from it: a short line with no full stop before a wrapped one."""
+        copy gives it) parted from it: a short line with no full stop before a wrapped one or
+        one that is no title ("Key findings" / "Migration Governance: examples of …")."""
         out: list[Line] = []
         for line in lines:
             before = out[-1] if out else None
             if (before is not None and before.text.strip() and line.text.strip() and len(before.joined) == 1
-                    and not self._opens(before) and not self._opens(line) and len(line.joined) > 1
-                    and is_title_text(before.text)):
+                    and not self._opens(before) and not self._opens(line) and is_title_text(before.text)
+                    and (len(line.joined) > 1 or not is_title_text(line.text))):
                 out.append(Line(line.offset, ""))
             out.append(line)
         return out
