@@ -116,3 +116,21 @@ def test_a_time_relative_to_today_is_read_only_where_it_dates_the_question(quest
     from mgiassist.answer.answerability.features import relative_time
 
     assert relative_time(question) == words
+
+
+def test_a_year_no_passage_found_mentions_is_evidence_whatever_the_corpus_says_elsewhere():
+    from mgiassist.answer.answerability.features import analyse_question
+    from mgiassist.answer.reading import QuestionReading
+    from mgiassist.answer.refusal import unplaced_year
+
+    def found(question: str, passage: str):
+        hit = SimpleNamespace(chunk=SimpleNamespace(text=passage))
+        searched = SearchResult(query=question, search_query=question, hits=[hit], abstained=False)
+        reading = QuestionReading(analyse_question(question, WORLD, ("Cambodia",)))
+        return unplaced_year(searched, reading)
+
+    asked = "How much did migrants send home in 2015?"
+    evidence = found(asked, "Remittances inflow (USD million, 2021): 1,272")
+    assert evidence is not None and evidence.things == ("2015",) and "2015" in evidence.reason
+    assert found(asked, "In 2015 remittances reached USD 1,272 million.") is None
+    assert found("How much do migrants send home?", "Remittances inflow: 1,272") is None

@@ -43,7 +43,7 @@ from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder
 from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
 
-__all__ = ["SALIENCE", "RefusalEvidence", "refusal_evidence", "salience"]
+__all__ = ["SALIENCE", "RefusalEvidence", "refusal_evidence", "salience", "unplaced_year"]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
 # word to be what the question is about. Chosen on the dev questions' refusals (docs/answers.md):
@@ -60,7 +60,7 @@ _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "p
 class RefusalEvidence:
     """Why a question is not covered: the kind of evidence and the things it names."""
 
-    kind: str  # "far", "country", "year", "relative-time", "answer-kind" or "unknown-term"
+    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind" or "unknown-term"
     things: tuple[str, ...] = ()
 
     @property
@@ -73,6 +73,9 @@ class RefusalEvidence:
         if self.kind == "relative-time":
             return (f"The profiles are dated and cannot say what holds “{self.things[0]}”; the passages "
                     "found are related but do not answer it.")
+        if self.kind == "unplaced-year":
+            return (f"The passages found are related to the question, but none of them mentions "
+                    f"{', '.join(self.things)}.")
         if self.kind == "answer-kind":
             return (f"The passages found are related to the question, but the closest one gives no "
                     f"{self.things[0]} for it.")
@@ -108,6 +111,19 @@ def _first_passage_holds(result: SearchResult, judge: Judge, question: str, aske
     first passage is the destinations table)."""
     return bool(result.hits) and holds_answer_type(
         result.hits[0].chunk.text, asked, judge.world, question, judge.profile_countries)
+
+
+def unplaced_year(result: SearchResult, reading: QuestionReading) -> RefusalEvidence | None:
+    """A year the question is asked for ("remittances in 2015") that none of the passages found
+    mentions: the profiles may give the figure, but not for that year, whatever else the passages
+    share with the question. A reason to refuse even when the judge would answer (blind set 5:
+    "How much money did Cambodians abroad send home in 2015?" was answered with the 2021 figure,
+    confidently; the corpus mentions 2015 elsewhere, so the year check on the vocabulary missed it).
+    """
+    years = [n for n in reading.analysis.named if _YEAR.match(n)]
+    texts = [hit.chunk.text for hit in result.hits]
+    missing = [y for y in years if not any(y in text for text in texts)]
+    return RefusalEvidence("unplaced-year", tuple(missing)) if missing and result.hits else None
 
 
 def refusal_evidence(

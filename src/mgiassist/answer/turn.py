@@ -39,7 +39,7 @@ from mgiassist.answer.records import (
     AnswerGroup,
     AnswerItem,
 )
-from mgiassist.answer.refusal import refusal_evidence
+from mgiassist.answer.refusal import refusal_evidence, unplaced_year
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
@@ -251,6 +251,9 @@ def _decide(
             if reply.state == ANSWERED and not result.language:
                 reply.reason = LOW_CONFIDENCE
             return reply
+    year = unplaced_year(result, reading)
+    if year is not None:
+        return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)
     if reply.state == ANSWERED and not result.language and decision.probability < LOW_CONFIDENCE_BELOW:
         reply.reason = LOW_CONFIDENCE
