@@ -288,3 +288,15 @@ def test_a_viewers_copy_without_blank_lines_keeps_titles_items_and_sentences_apa
     assert blocks[4].text.endswith("between Thailand and Cambodia on Cooperation in the Employment of "
                                    "Workers calls for the legal deployment of workers to Thailand.")
     assert not any("Page" in b.text for b in blocks)
+
+
+def test_a_text_with_no_blank_line_at_all_has_one_block_a_logical_line():
+    lines = ["Political rights", "Dual citizenship", "Right to vote in national elections",
+             "Terminology: the terms are used to refer to the diaspora, though they are not",
+             "commonly used, and the ministries use other words for the people abroad.",
+             "Cambodia does not have a diaspora engagement policy.",
+             "The ministry coordinates labour migration policy with partners and",
+             "embassies abroad while the office supports returning workers and",
+             "families who stay behind."]
+    blocks = text_blocks("\n".join(lines) + "\n")
+    assert [b.text.split()[0] for b in blocks] == ["Political", "Dual", "Right", "Terminology:", "Cambodia", "The"]

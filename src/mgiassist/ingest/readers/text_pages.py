@@ -576,4 +576,20 @@ def unflatten(text: str) -> tuple[list[Line], list[str]]:
     if measure is None:
         return lines, dropped
     reflow = _Reflow(lines, measure, _vocabulary([line.text for line in lines]))
-    return reflow.parts(reflow.across_breaks(reflow.logical())), dropped
+    logical = reflow.parts(reflow.across_breaks(reflow.logical()))
+    return (_one_block_a_line(logical) if _no_blank_lines(kept_text) else logical), dropped
+
+
+def _no_blank_lines(lines: list[str]) -> bool:
+    """A text with no blank line between its blocks (a viewer's copy, pdfium's text): its blocks
+    are told apart by the re-flow alone."""
+    return sum(not t.strip() for t in lines) <= len(lines) // 100
+
+
+def _one_block_a_line(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        if out and out[-1].text.strip() and line.text.strip():
+            out.append(Line(line.offset, ""))
+        out.append(line)
+    return out
