@@ -3,15 +3,22 @@ renderings of the seeds (``mgiassist.evaluate.flattened``) against the clean tex
 the share by choice and the worst renderings named.
 
     .venv/bin/python benchmarks/flattened_text.py --n 200 [--start 0] [--jobs 2] [--worst 10]
+    .venv/bin/python benchmarks/flattened_text.py --extracted [--work /tmp/extracted]
+
+``--extracted`` scores real extractions instead: the seeds typeset by the project's reportlab
+renderings (one and two columns), their text taken by pdfminer.six (``extract_text``, what
+pdftotext-like tools give) and by pypdfium2 (a viewer's copy: no blank lines), read as ``.txt``.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 
 def _one(seed: int) -> tuple[int, float, float, str, str, str]:
@@ -45,13 +52,41 @@ def _by_choice(rows: list[tuple]) -> None:
         print(f"  {key}: " + ", ".join(cells))
 
 
+def _extracted(work: Path) -> None:
+    import pypdfium2 as pdfium
+    from pdfminer.high_level import extract_text
+
+    from mgiassist.evaluate.flattened import CORPUS, SEEDS
+    from mgiassist.evaluate.producers import score
+    from mgiassist.evaluate.renderings import render
+    from mgiassist.ingest import parse_profile
+
+    work.mkdir(parents=True, exist_ok=True)
+    for stem in SEEDS:
+        clean = (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")
+        expected = parse_profile(clean, f"{stem}.txt")
+        for fmt in ("pdf-1col", "pdf-2col"):
+            pdf = render(clean, fmt, work, f"{stem}-{fmt}")
+            document = pdfium.PdfDocument(str(pdf))
+            texts = {"pdfminer": extract_text(str(pdf)),
+                     "pdfium": "\f".join(page.get_textpage().get_text_range() for page in document)}
+            for tool, text in texts.items():
+                got = parse_profile(text.replace("\r\n", "\n"), f"{stem}.txt")
+                print(f"{stem} {fmt} {tool}: {score(expected, got)}; {got.family} {got.country} {got.date}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--worst", type=int, default=10, help="How many of the worst renderings to show.")
+    parser.add_argument("--extracted", action="store_true", help="Score pdfminer and pdfium text of typeset seeds.")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "flattened-extracted")
     args = parser.parse_args()
+    if args.extracted:
+        _extracted(args.work)
+        return
     seeds = range(args.start, args.start + args.n)
     started = time.perf_counter()
     if args.jobs > 1:
