@@ -300,3 +300,17 @@ def test_a_question_is_analysed_once_and_the_shared_analysis_cannot_be_changed()
     assert analyse_question(question, WORLD, ("Cambodia",)) is first
     with pytest.raises(AttributeError):
         first.answer_type = "date"  # type: ignore[misc]
+
+
+def test_a_bare_figures_noun_does_not_outweigh_the_question_word() -> None:
+    assert analyse_question("Which Cambodian body gathers figures on trafficking?", WORLD).answer_type == "organisation"
+    assert analyse_question("Which country hosts most emigrants, and how many?", WORLD).answer_type == "number"
+    assert analyse_question("remittances percentage of GDP", WORLD).answer_type == "number"
+
+
+def test_a_greek_plural_is_the_same_word() -> None:
+    from mgiassist.answer.answerability.features import CorpusVocabulary
+
+    vocabulary = CorpusVocabulary(["Mobility dimensions of crises.", "Analyses of data."])
+    assert vocabulary.knows("crisis") and vocabulary.knows("analysis")
+    assert not vocabulary.knows("thesis")

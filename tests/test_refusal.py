@@ -134,3 +134,15 @@ def test_a_year_no_passage_found_mentions_is_evidence_whatever_the_corpus_says_e
     assert evidence is not None and evidence.things == ("2015",) and "2015" in evidence.reason
     assert found(asked, "In 2015 remittances reached USD 1,272 million.") is None
     assert found("How much do migrants send home?", "Remittances inflow: 1,272") is None
+
+
+def test_a_word_the_passages_say_in_other_words_pulls_the_question_towards_them():
+    from mgiassist.answer.refusal import _pull
+
+    encode = bag_encoder({})
+    hit = SimpleNamespace(chunk=SimpleNamespace(text="Citizens abroad cannot cast a ballot from home."))
+    found = SearchResult(query="q", search_query="q", hits=[hit], abstained=False)
+    assert _pull("can citizens abroad cast a ballot", "ballot", found, encode) > 0
+    missing = SearchResult(query="q", search_query="q", abstained=False,
+                           hits=[SimpleNamespace(chunk=SimpleNamespace(text="Citizens abroad cannot vote."))])
+    assert _pull("can citizens abroad cast a ballot", "ballot", missing, encode) < 0

@@ -40,7 +40,7 @@ from mgiassist.answer.answerability.features import (
 from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
-from mgiassist.text.sentences import Encoder
+from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
 
 __all__ = ["SALIENCE", "RefusalEvidence", "refusal_evidence", "salience", "unplaced_year"]
@@ -51,6 +51,11 @@ __all__ = ["SALIENCE", "RefusalEvidence", "refusal_evidence", "salience", "unpla
 # 0.055), the missing topics of unanswerable ones ("salary", "wage", "budget", "asylum",
 # "consulate") 0.056-0.18.
 SALIENCE = 0.05
+# How much closer a salient unknown word may bring the question to the passages found before it
+# counts as said there in other words (:func:`_pull`). Dev, 2026-12-05: "ballot" +0.14, "papers"
+# +0.08 (answerable); "asylum" +0.15, "consulate" +0.08 (unanswerable; "in Frankfurt" and
+# "claims" still push away), "unemployment" +0.03, "wage" -0.05, "taxed" -0.10.
+HELD_IN_MEANING = 0.05
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
@@ -160,4 +165,18 @@ def refusal_evidence(
     moved = salience(question, candidates, encode)
     salient = sorted((w for w, m in zip(candidates, moved) if m >= SALIENCE),
                      key=lambda w: -moved[candidates.index(w)])
+    salient = [w for w in salient if _pull(question, w, result, encode) < HELD_IN_MEANING]
     return RefusalEvidence("unknown-term", tuple(salient[:3])) if salient else None
+
+
+def _pull(question: str, word: str, result: SearchResult, encode: Encoder) -> float:
+    """How much closer ``word`` brings the question to the passages found: the best cosine of
+    the question with one of their sentences, less the best without the word. A word the passages
+    say in other words pulls ("cast a ballot": "vote", +0.14); a missing topic pushes away
+    ("minimum wage" -0.05, "taxed" -0.10)."""
+    sentences = [h.chunk.text[s.start:s.end] for h in result.hits[:3] for s in split_sentences(h.chunk.text)]
+    if not sentences:
+        return 0.0
+    without = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", question)
+    rows = np.asarray(encode([question, without, *sentences]), dtype=np.float32)
+    return float((rows[2:] @ rows[0]).max() - (rows[2:] @ rows[1]).max())

@@ -103,6 +103,7 @@ _ASKS_NUMBER = re.compile(
 # "when" asks for a date as the question's first word or before a verb ("when was it founded",
 # "taskforce when created"); "when a crisis unfolds, do…" and "recorded when the population is
 # counted" are clauses, not questions about a date.
+_BARE_NUMBER_NOUN = re.compile(r"\b(percent(age)?|figures?)\b", re.IGNORECASE)
 _ASKS_DATE = re.compile(
     r"\bwhen\s+(and|did|was|were|will|does|do|has|have|had|is|are|created|founded|established|"
     r"adopted|signed|set up|launched|introduced|renewed)\b|\bwhen\s*\??\s*$|"
@@ -131,7 +132,7 @@ _ASKS_WHOM = re.compile(
     re.IGNORECASE,
 )
 _ASKS_ORGANISATION = re.compile(
-    r"^\s*(who\b|whom\b)|\b(which|what) (body|bodies|ministry|ministries|institution|institutions|"
+    r"^\s*(who\b|whom\b)|\b(which|what) (?:[\w-]+ )?(body|bodies|ministry|ministries|institution|institutions|"
     r"organi[sz]ations?|agency|agencies|department|departments|fund|association|associations|"
     r"group|groups|authority|authorities|office|offices|committee|taskforce|board)\b",
     re.IGNORECASE,
@@ -181,6 +182,19 @@ _MIN_BASE = 6  # letters a word's known base must keep ("percent"), so "budget" 
 _MAX_SUFFIX = 4  # letters a derivation may add ("-age", "-ity")
 
 
+def _greek_number(word: str) -> list[str]:
+    """The other number of a noun inflected the Greek way, which stemming leaves apart: "crisis" /
+    "crises", "analysis" / "analyses", "basis" / "bases" (Snowball: "crisi" / "crise")."""
+    lowered = word.lower()
+    if len(lowered) < 5:
+        return []
+    if lowered.endswith("is"):
+        return [lowered[:-2] + "es"]
+    if lowered.endswith("es"):
+        return [lowered[:-2] + "is"]
+    return []
+
+
 class CorpusVocabulary:
     """Which stems the indexed texts use, and how rare each is (its inverse document frequency)."""
 
@@ -207,7 +221,8 @@ class CorpusVocabulary:
             return True
         if is_acronym(word) and self.acronyms.long_forms(word):
             return True
-        return self.speller.correct(word) is not None or self.derives_from_known(word)
+        return (self.speller.correct(word) is not None or self.derives_from_known(word)
+                or any(self.mentions(form) for form in _greek_number(word)))
 
     def derives_from_known(self, word: str) -> bool:
         """Whether ``word`` is a corpus word with a short suffix that stemming keeps ("percentage"
@@ -246,7 +261,10 @@ class QuestionAnalysis:
 
 
 def _answer_type(question: str) -> str | None:
-    if _ASKS_NUMBER.search(question):
+    """The kind of answer the question's form asks for. A bare answer-kind noun ("figures",
+    "percentage") asks for a number only when no phrase asks for another kind: "Which Cambodian
+    body gathers figures on human trafficking?" asks for a body."""
+    if _ASKS_NUMBER.search(_BARE_NUMBER_NOUN.sub(" ", question)):
         return "number"
     if _ASKS_DATE.search(question):
         return "date"
@@ -258,7 +276,7 @@ def _answer_type(question: str) -> str | None:
         return "organisation"
     if _ASKS_PLACE.search(question):
         return "place"
-    return None
+    return "number" if _ASKS_NUMBER.search(question) else None
 
 
 def analyse_question(
