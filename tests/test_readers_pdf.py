@@ -455,3 +455,23 @@ def test_a_line_left_of_an_indented_blocks_wrapped_lines_starts_a_block(tmp_path
     [item] = [b for b in got if isinstance(b, ListItem)]
     assert item.text.endswith("settle grievances.")
     assert any(b.text == "Trends" for b in got)
+
+
+def test_body_lines_set_clearly_further_apart_than_the_leading_part_blocks(tmp_path):
+    """Full lines with no final stop (no other cue), 2 pt more than the leading between the
+    fourth and the fifth: two blocks ("Remittances inflow: 1,272" and "% of which in the EU").
+    With a raised marker on the line before the gap (a browser's <sup> makes its line box
+    taller) the gap alone does not part them."""
+    def draw(c, _, marker=False):
+        y = 760
+        for p in range(2):
+            for i in range(4):
+                text_at(c, 50, y, sentence(10, i))
+                if marker and p == 0 and i == 3:
+                    text_at(c, 52 + c.stringWidth(sentence(10, i), "Helvetica", 10), y + 4, "7", size=6)
+                y -= 12
+            y -= 2
+    got = blocks(pdf(tmp_path, draw))
+    assert [type(b) for b in got] == [Paragraph, Paragraph]
+    got = blocks(pdf(tmp_path, lambda c, page: draw(c, page, marker=True)))
+    assert [type(b) for b in got] == [Paragraph] and got[0].markers
