@@ -30,7 +30,7 @@ from mgiassist.ingest.readers.pdf_layout import Word, drawn_bullets
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "PageRecord", "PageTable", "extract_pages"]
 
 ENGINES = ("pdfium", "pdfplumber")
-DEFAULT_ENGINE = "pdfplumber"
+DEFAULT_ENGINE = "pdfium"  # the same words as pdfplumber, 5-7x faster (docs/speed.md)
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the page's top left
 
