@@ -475,3 +475,21 @@ def test_body_lines_set_clearly_further_apart_than_the_leading_part_blocks(tmp_p
     assert [type(b) for b in got] == [Paragraph, Paragraph]
     got = blocks(pdf(tmp_path, lambda c, page: draw(c, page, marker=True)))
     assert [type(b) for b in got] == [Paragraph] and got[0].markers
+
+
+def test_a_one_line_item_at_the_indent_the_documents_glyphless_items_hang_from(tmp_path):
+    """Items with nothing in their gutter, first lines 6 pt in and wrapped lines 16 pt in; later
+    a one-line item at the same 6 pt indent with a heading after it ("At regional level" in an
+    annex): nothing hangs under it, but the document's items start at that indent."""
+    def draw(c, _):
+        y = _paragraph(c, 50, 780, 5) - 6
+        for i in range(3):
+            text_at(c, 56, y, f"Item {i} " + sentence(8, i))
+            text_at(c, 66, y - 12, sentence(3, i + 2) + ".")
+            y -= 30
+        text_at(c, 50, y, "Diaspora related institutions", "Helvetica-Bold", 14)
+        text_at(c, 56, y - 20, "At regional level")
+        text_at(c, 50, y - 42, "International Labour Organisation", "Helvetica-Bold", 14)
+        _paragraph(c, 50, y - 62, 5)
+    got = blocks(pdf(tmp_path, draw))
+    assert [b.text for b in got if isinstance(b, ListItem)][3:] == ["At regional level"]

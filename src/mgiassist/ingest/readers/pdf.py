@@ -185,6 +185,9 @@ class _BlockBuilder:
         self.spans: list[tuple[Line, Line]] = []  # first and last line of each block
         self.pending: _Pending | None = None
         self.bullet_xs: list[float] = []
+        # indents from the column's margin (whole points) of the glyphless items seen so far whose
+        # wrapped lines hang further in: a one-line item at such an indent is an item too
+        self.hang_indents: Counter[int] = Counter()
 
     def flush(self) -> None:
         pending, self.pending = self.pending, None
@@ -321,8 +324,13 @@ class _BlockBuilder:
         if pending is not None and pending.kind == "paragraph" and self._continues(line) \
                 and abs(line.x0 - pending.lines[-1].x0) < 1:
             return False  # a paragraph set indented as a whole
+        if same and nxt.x0 > line.x0 + 0.3 * line.size:
+            self.hang_indents[round(line.x0 - margin)] += 1  # an item whose wrapped lines hang in
+        known = self.hang_indents[round(line.x0 - margin)] >= 2
         if not same:
-            return pending is not None and pending.kind == "item" and abs(pending.lines[0].x0 - line.x0) < 1
+            return known or pending is not None and pending.kind == "item" and abs(pending.lines[0].x0 - line.x0) < 1
+        if abs(nxt.size - line.size) > 0.6:  # a heading follows: a one-line item at the items' indent
+            return known or nxt.x0 > line.x0 - 1
         return nxt.x0 > line.x0 - 1
 
     def add(self, line: Line, nxt: Line | None = None) -> None:
