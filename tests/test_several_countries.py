@@ -46,3 +46,30 @@ def test_a_country_whose_profiles_do_not_state_it_is_said_plainly_and_markers_ru
     assert joined.state == "partial" and "Ghana" in joined.reason
     assert [g.title for g in joined.groups] == ["Cambodia", "Ghana: its profiles do not state this", "Kenya"]
     assert [p.marker for p in joined.passages] == [1, 2]
+
+
+def test_the_question_is_read_once_for_every_part_and_decision(two_country_assistant, monkeypatch):
+    import traceback
+
+    from mgiassist.search import searcher as searcher_module
+
+    question = "Which country, Cambodia or Ghana, allows citizens abroad to vote?"
+    reads, finders = [], []
+    real_read = searcher_module.Searcher.read
+    world = two_country_assistant.searcher.world
+    real_mentions = world.mentions
+
+    def mentions(text):
+        if text == question:  # who looks for the countries the question names
+            finders.append(" < ".join(frame.name for frame in traceback.extract_stack()[-5:-1]))
+        return real_mentions(text)
+
+    monkeypatch.setattr(searcher_module.Searcher, "read",
+                        lambda self, *a, **k: reads.append(a) or real_read(self, *a, **k))
+    monkeypatch.setattr(world, "mentions", mentions)
+    answer = two_country_assistant.answer(question)
+    assert len(answer.groups) == 2
+    assert len(reads) == 1  # two searches, one reading
+    # the countries it names are found by the search stage's reading, and once more (cached) by
+    # the answer-kind check every sentence the judge weighs is held against (19 times before)
+    assert len(finders) <= 2, "\n".join(finders)

@@ -24,6 +24,7 @@ from mgiassist.search.intents import IntentGuess
 
 if TYPE_CHECKING:
     from mgiassist.answer.answerability.judge import Judge
+    from mgiassist.search.question import Question
     from mgiassist.search.searcher import Searcher
 
 __all__ = ["QuestionReading", "read_question"]
@@ -43,17 +44,24 @@ class QuestionReading:
     analysis: QuestionAnalysis
     intent: IntentGuess | None = None
     relative_time: str | None = None
+    asked: Question | None = None  # the search stage's record of the question, when the turn has one
 
     @property
     def answer_type(self) -> str | None:
         return self.analysis.answer_type
 
 
-def read_question(result: SearchResult, searcher: Searcher, judge: Judge) -> QuestionReading:
-    """The reading of ``result``'s question (as searched: a follow-up with its context)."""
+def read_question(
+    result: SearchResult, searcher: Searcher, judge: Judge, asked: Question | None = None,
+) -> QuestionReading:
+    """The reading of ``result``'s question (as searched: a follow-up with its context), from the
+    search stage's record of it (``asked``) when the turn has one."""
     question = result.search_query or result.query
-    analysis = analyse_question(question, judge.world, judge.profile_countries)
+    # the countries the search stage found, unless a follow-up's rewrite is read
+    mentions = asked.mentions if asked is not None and asked.text == question else None
+    analysis = analyse_question(question, judge.world, judge.profile_countries, mentions)
     # read by meaning on the corrected wording: the model reads "obstacels to diaspra
     # engagement" as noise, "obstacles to diaspora engagement" as the obstacles list
-    intent = None if result.language else searcher.intents.read(result.corrected_query)
-    return QuestionReading(analysis, intent, relative_time(question))
+    corrected = asked.corrected if asked is not None else result.corrected_query
+    intent = None if result.language else searcher.intents.read(corrected)
+    return QuestionReading(analysis, intent, relative_time(question), asked)

@@ -124,6 +124,7 @@ _INTENT_LISTS = {
 def list_request(
     question: str, domains: Sequence[str], matcher: CountryMatcher | None = None, *,
     intent: str | None = None, intent_read: bool = False,
+    mentions: Sequence[tuple[int, int, str]] | None = None,
 ) -> ListRequest | None:
     """The list ``question`` asks for, or None for a question about one specific thing.
 
@@ -132,12 +133,15 @@ def list_request(
     wording; any other intent asks for one thing. Where no reader could tell, the list nouns
     and polarity words decide, as they did before intents were read by meaning.
     """
-    countries = tuple(matcher.find(question)) if matcher is not None else ()
+    if mentions is None and matcher is not None:
+        mentions = matcher.mentions(question)
+    countries = tuple(dict.fromkeys(name for _, _, name in mentions or ()))
+    spans = [(start, end) for start, end, _ in mentions or ()]
     if intent in _INTENT_LISTS:
         kind, polarity = _INTENT_LISTS[intent]
         noun = next((found.group(0) for _, cue in _KIND_CUES if (found := cue.search(question))), None)
         # read by meaning, the question may word the domain its own way: the closest name counts
-        domain = _nearest_domain(content_words(question, matcher), domains)
+        domain = _nearest_domain(content_words(question, matcher, spans), domains)
         return ListRequest(kind, polarity, domain, noun, countries)
     if intent_read and intent is not None:
         return None

@@ -1,16 +1,17 @@
-"""One chat turn, top to bottom: search → read the question → decide → compose.
+"""One chat turn, top to bottom: read → search → decide → compose.
 
-The search hands over what it found as typed fields of :class:`SearchResult` (the rewrite of a
-follow-up, the countries, the language, the countries no profile covers); the question is then
-read once for the answer step (:mod:`mgiassist.answer.reading`: what it asks for by meaning, the
-kind of answer its form asks for, what it names). The order of the decision matters: a list
-question is answered from the profile's structure whatever the passages say; otherwise the
-answerability judge decides whether the passages state the answer; when they do not, a table or
-list near the top may still say what the profile does state (partial); only on positive
-evidence (:mod:`mgiassist.answer.refusal`) is the question refused (not covered), with the
-nearest passages folded; without it the closest passages are quoted under a plain low-confidence
-line.
-"""
+The question is read once by the search stage (:meth:`Searcher.read`, a typed
+:class:`~mgiassist.search.question.Question`: the follow-up rewrite, the countries named, the
+spelling corrections, the cue words, the language); that record is searched, once or once per
+country named, and the search hands over what it found as typed fields of
+:class:`SearchResult` (the countries no profile covers, the language). The answer step adds its
+own reading (:mod:`mgiassist.answer.reading`: what the question asks for by meaning, the kind of
+answer its form asks for, what it names). The order of the decision matters: a list question is
+answered from the profile's structure whatever the passages say; otherwise the answerability
+judge decides whether the passages state the answer; when they do not, a table or list near the
+top may still say what the profile does state (partial); only on positive evidence
+(:mod:`mgiassist.answer.refusal`) is the question refused (not covered), with the nearest
+passages folded; without it the closest passages are quoted under a plain low-confidence line."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ from mgiassist.answer.structured import (
 from mgiassist.schema import SearchResult
 from mgiassist.search.filters import as_list
 from mgiassist.search.query import OTHER_SCRIPT
+from mgiassist.search.question import Question
 from mgiassist.search.searcher import Filters, Searcher
 from mgiassist.text.sentences import Encoder
 
@@ -133,19 +135,19 @@ def answer_turn(
     page_size: int = PAGE_SIZE,
 ) -> Answer:
     filters = filters or Filters()
-    countries = searcher.matcher.find(question)
-    if len(countries) > 1 and not as_list(filters.country):
+    asked = searcher.read(question, history)  # read once: every search and decision below reads it
+    if len(asked.countries) > 1 and not as_list(filters.country):
         # "Which of Cambodia or Ghana allows dual citizenship?": one part per country, each
         # searched in that country's profiles alone, so neither answers for the other.
         parts = []
-        for country in countries:
+        for country in asked.countries:
             scoped = dataclasses.replace(filters, country=country)
-            result = searcher.search(question, k=k, history=history, filters=scoped)
-            parts.append((country, _decide(searcher, judge, encode, result, scoped, 0, page_size)))
+            result = searcher.search(asked, k=k, filters=scoped)
+            parts.append((country, _decide(searcher, judge, encode, result, scoped, 0, page_size, asked)))
         answer = per_country_answer(question, parts)
     else:
-        result = searcher.search(question, k=k, history=history, filters=filters)
-        answer = _decide(searcher, judge, encode, result, filters, offset, page_size)
+        result = searcher.search(asked, k=k, filters=filters)
+        answer = _decide(searcher, judge, encode, result, filters, offset, page_size, asked)
     answer.filters = {
         name: value for name, value in vars(filters).items() if value not in (None, "", [], ())
     }
@@ -191,10 +193,12 @@ def list_route(
         return None
     reading = reading or read_question(result, searcher, judge)
     # The model reads English: a question in another language is read by its list words alone.
+    # the countries the search stage found in the question, unless its rewrite is read
+    mentions = reading.asked.mentions if reading.asked is not None and reading.asked.text == result.query else None
     if reading.intent is None:
-        return list_request(result.query, searcher.facets["domain"], judge.world)
+        return list_request(result.query, searcher.facets["domain"], judge.world, mentions=mentions)
     return list_request(result.query, searcher.facets["domain"], judge.world, intent=reading.intent.intent,
-                        intent_read=True)
+                        intent_read=True, mentions=mentions)
 
 
 def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult) -> bool:
@@ -208,11 +212,11 @@ def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult)
 
 def _decide(
     searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, filters: Filters,
-    offset: int, page_size: int,
+    offset: int, page_size: int, asked: Question,
 ) -> Answer:
     if not result.hits:
         return not_covered(result, _search_refusal_reason(result))
-    reading = read_question(result, searcher, judge)
+    reading = read_question(result, searcher, judge, asked)
     decision: Decision = judge.decide(result, reading.analysis)
     if result.abstained and _refused_for_country(result, judge):
         # "And in Germany?": no profile covers the country, but a table may still say what is given.

@@ -56,11 +56,15 @@ _FURTHER_CUES = WEAK_CUES
 _WELL_CUES = STRONG_CUES
 
 
-def content_words(text: str, matcher: CountryMatcher | None = None) -> list[str]:
-    """The words of ``text`` that carry its subject (no question words, countries or polarity cues)."""
-    if matcher is not None:
-        for start, end in reversed(matcher.spans(text)):
-            text = text[:start] + " " + text[end:]
+def content_words(
+    text: str, matcher: CountryMatcher | None = None, spans: Sequence[tuple[int, int]] | None = None,
+) -> list[str]:
+    """The words of ``text`` that carry its subject (no question words, countries or polarity
+    cues); the countries are found by ``matcher``, or are at ``spans`` when already found."""
+    if spans is None and matcher is not None:
+        spans = matcher.spans(text)
+    for start, end in reversed(spans or ()):
+        text = text[:start] + " " + text[end:]
     text = _FURTHER_CUES.sub(" ", text)
     text = _WELL_CUES.sub(" ", text)
     words = []

@@ -1,9 +1,10 @@
 """Hybrid search over a loaded index: dense (FAISS) and BM25 fused, filtered, with abstention.
 
 :meth:`Searcher.search` is a short sequence of named steps, each a small method on plain arrays:
-validate → contextualise → expand (acronyms, typos) → read cues and the question's language →
-scope (filters, countries named) → dense → word neighbours → lexical → fuse → a channel's clear
-winner first → prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
+read the question once (:meth:`Searcher.read`: validate → contextualise → expand acronyms and
+typos → cues and language, a :class:`~mgiassist.search.question.Question`) → scope (filters,
+countries named) → dense → word neighbours → lexical → fuse → a channel's clear winner first →
+prefer the cued passages → abstain? → hits. The ranking pieces (:func:`rrf_fuse`,
 :func:`convex_fuse`, :func:`top_k`) work on plain numpy arrays. :class:`Searcher` needs only a
 loaded index and a function that embeds one query, so it is tested with a fake embedder;
 :class:`mgiassist.assistant.Assistant` adds the real model.
@@ -39,6 +40,7 @@ from mgiassist.search.query import (
     validate_query,
     without_stopwords,
 )
+from mgiassist.search.question import Question
 from mgiassist.search.settings import (
     CUE_DEPTH,
     DEFAULT_ABSTAIN_THRESHOLD,
@@ -166,32 +168,48 @@ class Searcher:
 
     # -- the steps of a search --------------------------------------------------------------
 
+    def read(self, query: str, history: Sequence[str] = ()) -> Question:
+        """``query`` read once (:class:`Question`): what every later step reads instead of the words."""
+        question, turns = self._validate(query, history)
+        mentions = self.world.mentions(question)  # every country the question names, indexed or not
+        return Question(
+            text=question,
+            history=tuple(turns),
+            context=contextualise(question, turns, self.matcher),
+            mentions=tuple(mentions),
+            countries=tuple(self.matcher.find(question)),
+            expansion=self._expand(question, mentions),
+            cues=detect_intent(question),
+            language=question_language(question),
+        )
+
     def search(
         self,
-        query: str,
+        query: str | Question,
         *,
         k: int = 5,
         history: Sequence[str] = (),
         filters: Filters | None = None,
     ) -> SearchResult:
-        question, turns = self._validate(query, history, k)
-        context = contextualise(question, turns, self.matcher)
-        mentions = self.world.mentions(question)  # every country the question names, indexed or not
-        expansion = self._expand(question, mentions)
-        intent = detect_intent(question)
-        language = question_language(question)
-        scope = self._scope(mentions, context, filters)
+        """Passages for ``query`` (words, read here with ``history``, or a :class:`Question`
+        already read, whose own history counts)."""
+        if k < 1:
+            raise QueryError("k must be at least 1")
+        asked = query if isinstance(query, Question) else self.read(query, history)
+        question, context, expansion, intent, language = (
+            asked.text, asked.context, asked.expansion, asked.cues, asked.language)
+        scope = self._scope(asked.mentions, context, filters)
         if language:
             scope.notes.append(language_note(language))
         if not scope.mask.any():
             return SearchResult(question, context.search_query, True, [], scope.countries,
                                 ("no passage matches the filters",), uncovered_countries=scope.uncovered,
-                                language=language, nothing_in_filters=True)
+                                language=language, nothing_in_filters=True, corrections=expansion.corrections)
         query_vector = self._encode(context.search_query, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
         lexical_query = self._lexical_query(context.search_query, expansion, language)
-        neighbours = self._neighbours(context.search_query, language)
+        neighbours = self._neighbours(asked)
         lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth, neighbours)
         cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
         candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
@@ -216,9 +234,7 @@ class Searcher:
         )
 
     @staticmethod
-    def _validate(query: str, history: Sequence[str], k: int) -> tuple[str, list[str]]:
-        if k < 1:
-            raise QueryError("k must be at least 1")
+    def _validate(query: str, history: Sequence[str]) -> tuple[str, list[str]]:
         question = validate_query(query)
         turns = []
         for turn in history:
@@ -326,15 +342,17 @@ class Searcher:
             text = without_stopwords(text, language)
         return text
 
-    def _neighbours(self, search_query: str, language: str | None) -> dict[str, float]:
+    def _neighbours(self, asked: Question) -> dict[str, float]:
         """Weighted BM25 terms: the corpus words nearest to the question's content words (country
         names aside). Not for a question in another language: English word vectors of its words
         would add look-alikes, not translations."""
         settings = self.settings
         vocabulary = self.vocabulary
-        if not settings.neighbour_weight or vocabulary is None or language:
+        if not settings.neighbour_weight or vocabulary is None or asked.language:
             return {}
-        words = content_words(search_query, self.world)
+        # the countries the reading found, unless a follow-up's rewrite is searched
+        spans = [(start, end) for start, end, _ in asked.mentions] if not asked.contextualised else None
+        words = content_words(asked.search_query, self.world, spans)
         found = neighbour_terms(words, vocabulary, self._encode_words,
                                 cutoff=settings.neighbour_cutoff, per_word=settings.neighbour_per_word)
         return {term: settings.neighbour_weight * cosine for term, cosine in found.items()}

@@ -280,20 +280,28 @@ def _answer_type(question: str) -> str | None:
 
 
 def analyse_question(
-    question: str, world: CountryMatcher, profile_countries: Sequence[str] = ()
+    question: str, world: CountryMatcher, profile_countries: Sequence[str] = (),
+    mentions: Sequence[tuple[int, int, str]] | None = None,
 ) -> QuestionAnalysis:
-    """Content stems, named things, foreign countries and the kind of answer ``question`` asks."""
-    return _analysed(question, world, tuple(profile_countries))
+    """Content stems, named things, foreign countries and the kind of answer ``question`` asks;
+    ``mentions`` are the countries it names when the search stage has found them already."""
+    return _analysed(question, world, tuple(profile_countries), None if mentions is None else tuple(mentions))
 
 
 # One chat turn asks for the same analysis three or four times (the judge's features and its
 # decision, the refusal reason, the partial reply): it is worked out once. The result is shared,
 # hence frozen.
 @functools.lru_cache(maxsize=1024)
-def _analysed(question: str, world: CountryMatcher, profile_countries: tuple[str, ...]) -> QuestionAnalysis:
-    countries = [c for c in world.find(question) if c not in set(profile_countries)]
+def _analysed(
+    question: str, world: CountryMatcher, profile_countries: tuple[str, ...],
+    mentions: tuple[tuple[int, int, str], ...] | None,
+) -> QuestionAnalysis:
+    if mentions is None:
+        mentions = tuple(world.mentions(question))
+    named_countries = list(dict.fromkeys(name for _, _, name in mentions))
+    countries = [c for c in named_countries if c not in set(profile_countries)]
     without_countries = question
-    for start, end in reversed(world.spans(question)):
+    for start, end, _ in reversed(mentions):
         without_countries = without_countries[:start] + " " + without_countries[end:]
     by_stem: dict[str, str] = {}
     for word in content_words(without_countries):
@@ -343,6 +351,12 @@ def _without_article(name: str) -> str:
     return re.sub(r"^(?:The|A|An)\s+", "", name)
 
 
+@functools.lru_cache(maxsize=1024)
+def _countries_in(world: CountryMatcher, question: str) -> frozenset[str]:
+    """The countries ``question`` names: asked of every sentence a turn weighs, found once."""
+    return frozenset(world.find(question))
+
+
 def holds_answer_type(
     text: str, answer_type: str | None, world: CountryMatcher, given: str = "",
     context_countries: Sequence[str] = (),
@@ -371,7 +385,7 @@ def holds_answer_type(
     if answer_type == "organisation":
         names = [m.group(0) for m in _NAME.finditer(text)] + re.findall(r"\b[A-Z]{2,}\b", text)
         return any(_without_article(name).lower() not in given.lower() for name in names)
-    excluded = set(context_countries) | set(world.find(given))
+    excluded = set(context_countries) | _countries_in(world, given)
     other_country = any(c not in excluded for c in world.find(text))
     if _ASKS_COUNTRY.search(given):
         return other_country
