@@ -2,7 +2,11 @@
 random layouts (``mgiassist.evaluate.layout_fuzz``), with the worst layouts named.
 
     .venv/bin/python benchmarks/layout_fuzz.py --n 1000 [--start 0] [--work /tmp/fuzz] [--jobs 2]
-        [--rows rows.jsonl]
+        [--rows rows.jsonl] [--variety]
+
+``--variety`` draws the wider layouts (three columns, a sidebar, a boxed opening part;
+``layout_fuzz.varied_layout``), a distribution of its own: without it the seeds are the same
+layouts as before.
 
 ``--rows`` writes one JSON object per layout (seed, section F1, footnote recall, layout, file), so
 two runs can be compared seed by seed.
@@ -21,12 +25,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 
-def _one(args: tuple[int, str]) -> tuple[int, float, float, str, str, tuple[str, ...]]:
+def _one(args: tuple) -> tuple[int, float, float, str, str, tuple[str, ...]]:
     from mgiassist.evaluate.layout_fuzz import run
 
-    seed, folder = args
+    seed, folder, *rest = args
     try:
-        score, layout, name = run(seed, Path(folder))
+        score, layout, name = run(seed, Path(folder), variety=bool(rest and rest[0]))
     except Exception as exc:  # noqa: BLE001 - a layout that cannot be typeset or read is a result too
         return seed, 0.0, 0.0, f"error {type(exc).__name__}: {exc}"[:120], "", ()
     for path in Path(folder).glob(f"fuzz-{seed}-*"):
@@ -47,10 +51,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--worst", type=int, default=10, help="How many of the worst layouts to show.")
     parser.add_argument("--rows", type=Path, default=None, help="Write every layout's scores here (JSON lines).")
+    parser.add_argument("--variety", action="store_true", help="The wider layouts: 3 columns, sidebar, boxed part.")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="layout-fuzz-"))
     work.mkdir(parents=True, exist_ok=True)
-    seeds = [(s, str(work)) for s in range(args.start, args.start + args.n)]
+    seeds = [(s, str(work), args.variety) for s in range(args.start, args.start + args.n)]
     started = time.perf_counter()
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
@@ -71,7 +76,7 @@ def main() -> None:
     by: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for _, value, _, layout, _, _ in rows:
         parts = layout.split()
-        for key in ("bullet", "heading", "cols", "notes", "markers", "table"):
+        for key in ("bullet", "heading", "cols", "notes", "markers", "table", "sidebar", "boxed"):
             if key in parts:
                 by[key][parts[parts.index(key) + 1]].append(value)
     print("share with section F1 >= 0.95 by choice:")

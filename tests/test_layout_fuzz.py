@@ -48,6 +48,33 @@ def test_footnotes_at_the_page_foot_are_drawn_on_the_citing_page(tmp_path):
             assert text.count(block.text[:30].split("\n")[0]) >= 1, block.number
 
 
+def test_the_wider_variety_is_its_own_distribution(tmp_path):
+    """``varied_layout`` adds three columns, a sidebar and a boxed opening part; the default
+    generator's layouts (and so its 1000-seed numbers) are unchanged by it."""
+    import random
+
+    import pdfplumber
+
+    from mgiassist.evaluate.layout_fuzz import typeset, varied_layout
+
+    varied = [varied_layout(random.Random(s)) for s in range(60)]
+    assert {lay.columns for lay in varied} == {1, 2, 3} and any(lay.sidebar for lay in varied)
+    assert any(lay.boxed for lay in varied)
+    assert not any(random_layout(random.Random(s)).sidebar or random_layout(random.Random(s)).boxed
+                   for s in range(200))
+    assert str(case(7, variety=True)[2]) == str(case(7, variety=True)[2])
+    for want in ("sidebar", "boxed"):
+        seed = next(s for s in range(100) if getattr(case(s, variety=True)[2], want)
+                    and "mapping" in case(s, variety=True)[1])
+        document, _, layout = case(seed, variety=True)
+        path = typeset(document, layout, tmp_path / f"{want}.pdf")
+        with pdfplumber.open(path) as pdf:
+            first = pdf.pages[0]
+            assert "Facts" in (first.extract_text() or "")
+            if want == "boxed":  # the box's four sides are drawn around the opening part
+                assert first.rects or len(first.lines) >= 4
+
+
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")

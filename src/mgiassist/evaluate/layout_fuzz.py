@@ -12,7 +12,10 @@ PDF back and scores it against the profile's own parse (section F1, footnote rec
 :func:`mgiassist.evaluate.producers.score`).
 
 ``python benchmarks/layout_fuzz.py --n 1000`` prints the distribution; ``tests/test_layout_fuzz.py``
-runs a few dozen seeds.
+runs a few dozen seeds. ``case(seed, variety=True)`` draws from :func:`varied_layout` instead: the
+same choices plus three columns, the opening part (a mapping's facts and figures) in a sidebar on
+page 1 or in a ruled box, a distribution of its own (``--variety``), so the default seeds keep
+their layouts and their numbers stay comparable.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from mgiassist.ingest.blocks import (
     Table,
 )
 
-__all__ = ["Layout", "case", "run", "typeset"]
+__all__ = ["Layout", "case", "run", "typeset", "varied_layout"]
 
 SEEDS = ("mgi-profile-cambodia-2021", "eudif-diaspora-mapping-cambodia-2022")
 COUNTRIES = ("Kenya", "Ghana", "Peru", "Nepal", "Chad", "Morocco", "Viet Nam", "Ecuador", "Senegal",
@@ -59,13 +62,18 @@ class Layout:
     notes: str  # flow (where the text puts them) or foot (the foot of the page citing them)
     marker: str  # rise or small
     table: str  # ruled or unruled
+    # the wider variety (``varied_layout``; the default generator never sets these): the opening
+    # part (a mapping's facts and figures) in a sidebar beside the text on page 1, or in a box
+    sidebar: bool = False
+    boxed: bool = False
 
     def __str__(self) -> str:
         return (f"{self.font} {self.body}pt ×{self.leading} heading {self.heading}"
                 f"{'' if self.heading == 'bold' else f' ×{self.heading_scale}'} bullet {self.bullet} "
                 f"items +{self.item_space} paras +{self.para_space} cols {self.columns} "
                 f"{'header ' if self.header else ''}{'footer ' if self.footer else ''}notes {self.notes} "
-                f"markers {self.marker} table {self.table}")
+                f"markers {self.marker} table {self.table}"
+                f"{' sidebar yes' if self.sidebar else ''}{' boxed yes' if self.boxed else ''}")
 
 
 def _fonts(name: str) -> tuple[str, str]:
@@ -108,6 +116,16 @@ def random_layout(rng: random.Random) -> Layout:
     )
 
 
+def varied_layout(rng: random.Random) -> Layout:
+    """A layout with the variety ``random_layout`` lacks (issue 18): one to three columns, the
+    opening part in a sidebar on page 1 or boxed in a ruled panel. A separate distribution, so the
+    default generator's seeds stay the same layouts."""
+    layout = random_layout(rng)
+    extra = rng.choice(("sidebar", "boxed", "three", "three+boxed"))
+    return replace(layout, columns=3 if extra.startswith("three") else layout.columns,
+                   sidebar=extra == "sidebar", boxed=extra.endswith("boxed"))
+
+
 def _encodable(block: Block, standard: bool) -> Block:
     """The block with characters a standard PDF font cannot show replaced one for one."""
     if not standard:
@@ -143,9 +161,9 @@ def random_document(rng: random.Random, standard_font: bool) -> tuple[Document, 
     return Document(source=name, format="text", blocks=blocks), name
 
 
-def case(seed: int) -> tuple[Document, str, Layout]:
+def case(seed: int, variety: bool = False) -> tuple[Document, str, Layout]:
     rng = random.Random(seed)
-    layout = random_layout(rng)
+    layout = varied_layout(rng) if variety else random_layout(rng)
     document, name = random_document(rng, layout.font in ("helvetica", "times"))
     return document, name, layout
 
@@ -269,10 +287,14 @@ def typeset(document: Document, layout: Layout, path: Path, title: str = "Profil
                                bulletFontSize=round(size * scale, 1))
         return Para(text, style, bulletText=glyph)
 
+    opening = _opening(document.blocks) if layout.sidebar or layout.boxed else 0
+
     def make_story() -> list:
         story: list = []
         number = 0
-        for block in document.blocks:
+        for at, block in enumerate(document.blocks):
+            if at == opening and opening:
+                story = _set_apart(story, layout, width - 2 * margin)
             number = number + 1 if isinstance(block, ListItem) else 0
             if isinstance(block, Heading):
                 story.append(Para(_markup(block, layout), heading))
@@ -294,14 +316,20 @@ def typeset(document: Document, layout: Layout, path: Path, title: str = "Profil
                 story.append(Para(_markup(block, layout), body))
         return story
 
+    def frames_for(bottom: float, sidebar: bool) -> list:
+        left, total, tall = margin, width - 2 * margin, height - margin - bottom
+        frames = []
+        if sidebar:  # a narrow column on the left for the opening part, the text's columns beside it
+            side = total * 0.28
+            frames.append(Frame(margin, bottom, side, tall, id="side"))
+            left, total = margin + side + gutter, total - side - gutter
+        n = layout.columns
+        col = (total - (n - 1) * gutter) / n
+        return frames + [Frame(left + i * (col + gutter), bottom, col, tall, id=f"c{i + 1}") for i in range(n)]
+
     def build(reserve: float) -> dict[int, list[int]]:
         bottom = margin + reserve
-        if layout.columns == 1:
-            frames = [Frame(margin, bottom, width - 2 * margin, height - margin - bottom, id="c1")]
-        else:
-            col = (width - 2 * margin - gutter) / 2
-            frames = [Frame(margin, bottom, col, height - margin - bottom, id="c1"),
-                      Frame(margin + col + gutter, bottom, col, height - margin - bottom, id="c2")]
+        frames = frames_for(bottom, False)
         cited: dict[int, list[int]] = {}
 
         def furniture(canvas, doc):
@@ -334,8 +362,10 @@ def typeset(document: Document, layout: Layout, path: Path, title: str = "Profil
             def afterFlowable(self, flowable):
                 cited.setdefault(self.page, []).extend(_cited(flowable))
 
+        templates = [PageTemplate(id="first", frames=frames_for(bottom, True), onPage=furniture, onPageEnd=foot,
+                                  autoNextPageTemplate="body")] if layout.sidebar else []
         doc = Doc(str(path), pagesize=A4, title=title, pageTemplates=[
-            PageTemplate(frames=frames, onPage=furniture, onPageEnd=foot)])
+            *templates, PageTemplate(id="body", frames=frames, onPage=furniture, onPageEnd=foot)])
         doc.build(make_story())
         return cited
 
@@ -353,11 +383,35 @@ def typeset(document: Document, layout: Layout, path: Path, title: str = "Profil
     return path
 
 
-def run(seed: int, folder: Path) -> tuple[Score, Layout, str]:
-    """Typeset case ``seed`` in ``folder``, read it back and score it against the text's parse."""
+def _opening(blocks: list[Block]) -> int:
+    """Where the opening part ends: after the first table (a mapping's facts and figures, with
+    its destinations) and the blocks up to the next heading, else after the first six blocks."""
+    table = next((i for i, b in enumerate(blocks) if isinstance(b, Table)), None)
+    if table is None or table > 30:
+        return min(6, len(blocks))
+    return next((i for i in range(table + 1, len(blocks)) if isinstance(blocks[i], Heading)), table + 1)
+
+
+def _set_apart(story: list, layout: Layout, width: float) -> list:
+    """The opening part's flowables in a ruled box (a one-cell table that may split across
+    columns), or ended by a frame break so the text starts beside the sidebar."""
+    from reportlab.platypus import FrameBreak
+    from reportlab.platypus import Table as PdfTable
+
+    if layout.sidebar:
+        return [*story, FrameBreak()]
+    box = PdfTable([[story]], colWidths=[None], splitInRow=1, hAlign="LEFT",
+                   style=[("BOX", (0, 0), (-1, -1), 0.8, "#333333"), ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), 6)])
+    return [box]
+
+
+def run(seed: int, folder: Path, variety: bool = False) -> tuple[Score, Layout, str]:
+    """Typeset case ``seed`` in ``folder``, read it back and score it against the text's parse
+    (``variety``: the wider layouts of :func:`varied_layout`)."""
     from mgiassist.ingest import load_profile, parse_profile
 
-    document, name, layout = case(seed)
+    document, name, layout = case(seed, variety)
     first = next((b.text for b in document.blocks if b.text.strip()), name)
     path = typeset(document, layout, folder / f"fuzz-{seed}-{name}.pdf", " ".join(first.split()[:6]))
     expected = parse_profile(document, name)
