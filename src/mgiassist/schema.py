@@ -7,9 +7,10 @@ only from chunk metadata so that the same chunk is always cited the same way.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from mgiassist.text.spelling import corrected
 
 __all__ = [
     "FAMILY_LABELS",
@@ -268,10 +269,7 @@ class SearchResult:
     @property
     def corrected_query(self) -> str:
         """The question as asked, with its misspelt words replaced by the indexed ones."""
-        text = self.query
-        for wrong, right in self.corrections:
-            text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text)
-        return text
+        return corrected(self.query, self.corrections)
 
     @property
     def contextualised(self) -> bool:

@@ -11,12 +11,12 @@ answer step, so nothing analyses the question a second time or parses text back.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from mgiassist.search.cues import Intent
 from mgiassist.search.followup import Contextualised
 from mgiassist.search.query import Expansion
+from mgiassist.text.spelling import corrected
 
 __all__ = ["Question"]
 
@@ -45,7 +45,4 @@ class Question:
     @property
     def corrected(self) -> str:
         """The question as asked with its misspelt words replaced by the indexed ones."""
-        text = self.text
-        for wrong, right in self.expansion.corrections:
-            text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text)
-        return text
+        return corrected(self.text, self.expansion.corrections)

@@ -14,14 +14,14 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["COMMON_LOG_FREQUENCY", "Speller", "english_log_frequency", "is_english_word", "max_edits"]
+__all__ = ["COMMON_LOG_FREQUENCY", "Speller", "corrected", "english_log_frequency", "is_english_word", "max_edits"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 4
@@ -96,3 +96,11 @@ class Speller:
             return None
         best = min(matches, key=lambda m: (m[1], -self.counts[m[0]], m[0]))
         return best[0]
+
+
+def corrected(text: str, corrections: Sequence[tuple[str, str]]) -> str:
+    """``text`` with each misspelt word of ``corrections`` (as written, as meant) replaced, whole
+    words only."""
+    for wrong, right in corrections:
+        text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text)
+    return text
