@@ -13,13 +13,15 @@ from mgiassist.evaluate.layout_fuzz import BULLETS, case, random_layout, run
 pytest.importorskip("reportlab")
 
 SEEDS = range(20)
-# measured on these 20 seeds (benchmarks/layout_fuzz.py --n 20): section F1 median 1.000, 14/20
-# layouts >= 0.95, the worst 0.789; footnote recall >= 0.95 on 13/20 (the reader before issue 18:
-# F1 median 0.490, 3/20 >= 0.95, the worst 0.026; recall >= 0.95 on 6/20). The floor it must keep:
+# measured on these 20 seeds (benchmarks/layout_fuzz.py --n 20): section F1 median 1.000, 20/20
+# layouts >= 0.95, the worst 0.958; footnote recall >= 0.95 on 14/20 (the reader before the page
+# statistics of issue 18's item 3 — own spacing per size, margins across pages, hang indents:
+# 16/20 >= 0.95, the worst 0.789, recall 13/20; before issue 18: F1 median 0.490, 3/20 >= 0.95,
+# the worst 0.026; recall >= 0.95 on 6/20). The floor it must keep:
 MEDIAN_F1_FLOOR = 0.97
-GOOD_SHARE_FLOOR = 0.65  # layouts with section F1 >= 0.95
-WORST_F1_FLOOR = 0.75
-RECALL_GOOD_SHARE_FLOOR = 0.60
+GOOD_SHARE_FLOOR = 0.95  # layouts with section F1 >= 0.95
+WORST_F1_FLOOR = 0.93
+RECALL_GOOD_SHARE_FLOOR = 0.65
 
 
 def test_cases_are_reproducible_and_varied():
