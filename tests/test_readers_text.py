@@ -300,3 +300,14 @@ def test_a_text_with_no_blank_line_at_all_has_one_block_a_logical_line():
              "families who stay behind."]
     blocks = text_blocks("\n".join(lines) + "\n")
     assert [b.text.split()[0] for b in blocks] == ["Political", "Dual", "Right", "Terminology:", "Cambodia", "The"]
+
+
+@pytest.mark.parametrize("text", [
+    "Word1 and more text here that goes on and on.\n\n3\n" * 20000,  # a glued number, a bare one
+    "A line of text that wraps\nand continues here in lower case\n" * 4900,  # one long paragraph
+    ("A line that wraps and continues on\nand on in lower case\n" * 15 + "Page 1\nCAMBODIA\n") * 1000,
+])
+def test_long_flattened_texts_are_read_without_quadratic_passes(text):
+    # every pass over the lines is linear or n log n (the rising runs by a Fenwick tree or by
+    # number); a 1 MB text is read in about a second, so a quadratic pass would not finish here
+    assert text_blocks(text)

@@ -151,18 +151,28 @@ def glued_candidates(lines: list[str], skip: Iterable[int] = ()) -> list[GluedMa
     return found
 
 
+def _next_text(lines: list[str]) -> list[str]:
+    """For each line, the next line that is not blank ("" at the end)."""
+    out, nxt = [""] * len(lines), ""
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        nxt = lines[i] if lines[i].strip() else nxt
+    return out
+
+
 def note_lines(lines: list[str], opens: list[bool]) -> dict[int, int]:
     """Lines that may define a note, ``{line: number}``: a source line ("4 http…", "22 Ibid")
     anywhere, a number and prose where ``opens`` says a block may start."""
     notes: dict[int, int] = {}
     previous = ""
+    following = _next_text(lines)
     for i, line in enumerate(lines):
         definition = parse_definition(line)
         # a note opens a block, or follows a note's source ("3 Whilst…" after note 2's address)
         after_source = bool(previous.split() and URL.search(previous.split()[-1]))
         prose = _PROSE_NOTE.match(line) if opens[i] or after_source else None
         previous = line if line.strip() else previous
-        nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
+        nxt = following[i]
         if definition is None and re.fullmatch(r"\s*\d{1,3}\s*", line) and URL.match(nxt.strip()):
             definition = (int(line), nxt)  # a long address could not follow its number
         if definition is not None:
@@ -173,16 +183,24 @@ def note_lines(lines: list[str], opens: list[bool]) -> dict[int, int]:
 
 
 def _rising_chain(candidates: list[GluedMarker]) -> list[GluedMarker]:
-    """The heaviest run of candidates whose numbers rise strictly, in reading order."""
+    """The heaviest run of candidates whose numbers rise strictly, in reading order (a Fenwick
+    tree over the numbers keeps it O(n log n) on a long file)."""
+    values = sorted({c.number for c in candidates})
+    rank = {v: i + 1 for i, v in enumerate(values)}
+    tree: list[tuple[float, int]] = [(0.0, 0)] * (len(values) + 1)  # (score, -index - 1) of the best end
     best: list[float] = []
     back: list[int] = []
     for j, c in enumerate(candidates):
-        score, prev = c.weight, -1
-        for i in range(j):
-            if candidates[i].number < c.number and best[i] + c.weight > score:
-                score, prev = best[i] + c.weight, i
-        best.append(score)
-        back.append(prev)
+        score, found, i = 0.0, 0, rank[c.number] - 1
+        while i > 0:  # the best run ending below this number
+            score, found = max((score, found), tree[i])
+            i -= i & -i
+        best.append(score + c.weight)
+        back.append(-found - 1 if score else -1)
+        i = rank[c.number]
+        while i <= len(values):
+            tree[i] = max(tree[i], (best[j], -j - 1))
+            i += i & -i
     if not best:
         return []
     j = max(range(len(best)), key=lambda k: (best[k], k))
@@ -201,15 +219,18 @@ def match_glued_markers(candidates: list[GluedMarker], notes: dict[int, int]) ->
     chosen: list[GluedMarker] = []
     left = list(candidates)
     unmatched = set(notes.values())
+    last_defined: dict[int, int] = {}
+    for line, number in notes.items():
+        last_defined[number] = max(line, last_defined.get(number, line))
     first = True
     while left:
-        usable = [c for c in left if c.number in unmatched
-                  and any(line > c.line and n == c.number for line, n in notes.items())]
+        usable = [c for c in left if c.number in unmatched and c.line < last_defined[c.number]]
         chain = _rising_chain(usable)
         if not chain or (not first and len(chain) < 2):
             break
         chosen += chain
         unmatched -= {c.number for c in chain}
-        left = [c for c in left if c not in chain]
+        taken = {id(c) for c in chain}
+        left = [c for c in left if id(c) not in taken]
         first = False
     return sorted(chosen, key=lambda c: (c.line, c.start))

@@ -18,6 +18,7 @@ own lines, not from a list of words or fixed distances:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -33,6 +34,9 @@ _BULLET_START = re.compile(r"^\s*(?:[•●▪◦‣∙·*\uf0a7\uf0b7]|-(?!-)|\
 _SENTENCE_END = re.compile(rf"[.!?][\"”’)*{SUPERSCRIPTS}]*$")  # "leaders.¹⁴" ends a sentence
 # a line ending so cannot end its sentence: a comma, a range's arrow or dash, a joining word
 _OPEN_END = re.compile(r"(?:[,–∨↓→⟶&]|\b(?:and|or|of|the|to|in|for|with|an?|by|on|at|from))$")
+# joining wrapped lines rebuilds a paragraph's text at each line: past a few hundred pages of
+# text (a profile is 10-40 thousand characters) the lines are read as they stand
+_MAX_REFLOW = 300_000
 _MIN_PAGE = 10  # lines between two page numbers: no page holds fewer (a note's number alone is 1 apart)
 
 
@@ -52,6 +56,24 @@ class Line:
 
 
 # ------------------------------------------------------------------ running lines
+
+
+def _next_text(lines: list[str]) -> list[str]:
+    """For each line, the next line that is not blank ("" at the end)."""
+    out, nxt = [""] * len(lines), ""
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        nxt = lines[i] if lines[i].strip() else nxt
+    return out
+
+
+def _next_line(lines: list[Line]) -> list[Line | None]:
+    out: list[Line | None] = [None] * len(lines)
+    nxt = None
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        nxt = lines[i] if lines[i].text.strip() else nxt
+    return out
 
 
 def is_title_text(text: str) -> bool:
@@ -79,9 +101,10 @@ def _page_number_lines(lines: list[str]) -> list[int]:
     pages, or three or more whose lengths mostly agree. A bare number with an address on the next
     line is a note's, not a page's."""
     groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    following = _next_text(lines)
     for i, text in enumerate(lines):
         numbers = re.findall(r"\d+", text)
-        if _note_number(lines, i):
+        if _note_number(text, following[i]):
             continue
         # a footer may name the site ("www.example.org/profiles Page 1"), unlike other short lines
         if 0 < len(text.split()) <= 5 and "\t" not in text and 1 <= len(numbers) <= 2 and int(numbers[0]) < 1000:
@@ -101,35 +124,45 @@ def _regular(pages: list[float]) -> bool:
     return sum(abs(p - middle) <= middle / 3 for p in pages) >= 2 / 3 * len(pages)
 
 
-def _note_number(lines: list[str], i: int) -> bool:
+def _note_number(text: str, nxt: str) -> bool:
     """A bare number whose next line is an address: a note's number, its source too long to follow."""
-    nxt = next((t for t in lines[i + 1 :] if t.strip()), "")
-    return lines[i].strip().isdigit() and URL.match(nxt.strip()) is not None
+    return text.strip().isdigit() and URL.match(nxt.strip()) is not None
 
 
 def _rising_by_page(occurrences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of ``(line, number)`` whose number rises by one or two, a page apart for each."""
-    best: dict[int, list[tuple[int, int]]] = {}
+    """The longest run of ``(line, number)`` whose number rises by one or two, a page apart for
+    each; ties go to the later line (a page's number comes after the notes at its foot, whose last
+    may end in a bare number: "…wcms_228484.pdf: 13", page 13 of the source)."""
+    ends: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # number → (line, length, index), by line
+    best_upto: dict[int, list[tuple[int, int]]] = defaultdict(list)  # number → running best (length, index)
+    length: list[int] = []
+    back: list[int] = []
     for j, (line, number) in enumerate(occurrences):
-        best[j] = [(line, number)]
-        for i in range(j):
-            before, value = occurrences[i]
-            step = number - value
-            # ties go to the later line: a page's number comes after the notes at its foot, whose
-            # last may end in a bare number ("…wcms_228484.pdf: 13", page 13 of the source)
-            if step in (1, 2) and line - before >= step * _MIN_PAGE and len(best[i]) + 1 >= len(best[j]):
-                best[j] = [*best[i], (line, number)]
-    return max(best.values(), key=len, default=[])
-
-
-def _content_neighbours(lines: list[str], i: int) -> tuple[str, str]:
-    before = next((t for t in reversed(lines[:i]) if t.strip()), "")
-    after = next((t for t in lines[i + 1 :] if t.strip()), "")
-    return before.strip(), after.strip()
+        size, prev = 1, -1
+        for step in (1, 2):
+            at = ends[number - step]
+            k = bisect.bisect_right(at, (line - step * _MIN_PAGE, len(occurrences), len(occurrences)))
+            if k and best_upto[number - step][k - 1][0] + 1 >= size:
+                size, prev = best_upto[number - step][k - 1][0] + 1, best_upto[number - step][k - 1][1]
+        length.append(size)
+        back.append(prev)
+        ends[number].append((line, size, j))
+        running = best_upto[number][-1] if best_upto[number] else (0, -1)
+        best_upto[number].append(max(running, (size, j)))
+    if not length:
+        return []
+    j = max(range(len(length)), key=lambda k: (length[k], k))
+    chain = []
+    while j >= 0:
+        chain.append(occurrences[j])
+        j = back[j]
+    return chain[::-1]
 
 
 def _cuts_sentence(lines: list[str], i: int) -> bool:
-    before, after = _content_neighbours(lines, i)
+    """Whether the line at ``i`` stands between the two halves of a sentence."""
+    before = next((lines[j] for j in range(i - 1, max(i - 50, -1), -1) if lines[j].strip()), "").strip()
+    after = next((lines[j] for j in range(i + 1, min(i + 50, len(lines))) if lines[j].strip()), "").strip()
     return bool(before) and not _SENTENCE_END.search(before) and after[:1].islower()
 
 
@@ -284,7 +317,7 @@ def _mend(before: str, after: str, vocabulary: frozenset[str]) -> str:
     the word's own ("well-/being" written so elsewhere, or the joined form is no English word);
     "provincial- and" keeps a suspended hyphen."""
     before, after = before.rstrip(), after.strip()
-    head = re.search(r"([^\W\d_]+)-$", before)
+    head = re.search(r"([^\W\d_]+)-$", before[-120:])  # the last word only: a paragraph grows long
     tail = re.match(r"[^\W\d_]+", after)
     if not head or not tail:
         return f"{before} {after}"
@@ -409,9 +442,10 @@ class _Reflow:
 
     def logical(self) -> list[Line]:
         out: list[Line] = []
+        following = _next_line(self.lines)
         for i, line in enumerate(self.lines):
             current = out[-1] if out and out[-1].text.strip() else None
-            after = next((x for x in self.lines[i + 1 :] if x.text.strip()), None)
+            after = following[i]
             if current is not None and not line.page_break and self.continues(current, line, after=after):
                 self.join(current, line)
                 continue
@@ -493,7 +527,8 @@ class _Reflow:
         nxt = lines[m] if m is not None else None
         if nxt is None or not nxt.page_break or self._is_note(nxt) or self._opens(nxt):
             return False
-        body = next((x for x in reversed(lines[:k]) if x.text.strip() and not self._is_note(x)), None)
+        body = next((lines[j] for j in range(k - 1, max(k - 200, -1), -1)
+                     if lines[j].text.strip() and not self._is_note(lines[j])), None)
         if body is not None and not _SENTENCE_END.search(body.text.rstrip()):
             return False  # the text above the notes is unfinished: the next page goes on with it
         last, text = lines[k].joined[-1].rstrip(), nxt.text.strip()
@@ -573,7 +608,7 @@ def unflatten(text: str) -> tuple[list[Line], list[str]]:
         first_of_shape.setdefault(_key(raw[i]), " ".join(raw[i].split()))
     dropped = list(first_of_shape.values())
     measure = _measure([t for i, t in enumerate(kept_text) if i not in running])
-    if measure is None:
+    if measure is None or len(text) > _MAX_REFLOW:
         return lines, dropped
     reflow = _Reflow(lines, measure, _vocabulary([line.text for line in lines]))
     logical = reflow.parts(reflow.across_breaks(reflow.logical()))
