@@ -35,13 +35,19 @@ def _entries(blocks: list[Block]) -> list[list[Block]]:
 
 
 def _title(entry: list[Block], years_end: int) -> str:
-    """The emphasised title after the years, else the words up to the first colon or full stop."""
+    """The emphasised title after the years; else the words up to the first colon, full stop or
+    footnote marker, whichever comes first (a rendering that lost the emphasis keeps the marker
+    that closed it: "Prakas 012/2007⁵ created a taskforce…")."""
     first = entry[0]
     rest = first.text[years_end:].strip()
-    lead = first.lead() if rest else (entry[1].lead() if len(entry) > 1 else None)
-    if lead:
-        return lead
-    body = rest or (entry[1].text if len(entry) > 1 else "")
+    block, start = (first, years_end) if rest else ((entry[1], 0) if len(entry) > 1 else (first, years_end))
+    if block.lead():
+        return block.lead()
+    start += len(block.text[start:]) - len(block.text[start:].lstrip())
+    body = block.text[start:].rstrip()
+    marked = [at - start for at, _ in block.markers if at > start]
+    if marked:
+        body = body[: min(marked)]
     return re.split(r"(?<=\w)[.:](?:\s|$)", body, maxsplit=1)[0]
 
 
