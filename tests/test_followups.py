@@ -90,3 +90,18 @@ def test_a_question_naming_its_own_body_is_not_given_the_conversations_country()
     # naming no thing of its own, a question stays on the conversation's country
     unnamed = contextualise("Can citizens vote from abroad?", history, matcher)
     assert unnamed.inherited_country and unnamed.search_query.endswith("Ghana")
+
+
+def test_a_chain_of_follow_ups_keeps_the_subject_of_its_first_question():
+    matcher = CountryMatcher([lookup_country("Cambodia")])
+    history = ["What do the migrant resource centres do?", "Who set them up?"]
+    searched = contextualise("And when?", history, matcher).search_query
+    assert "resource centres" in searched and "set" in searched
+
+
+def test_a_long_chain_of_bare_follow_ups_is_read_once_per_turn():
+    # each turn is read once for the whole conversation: a chain of 50 "and?" turns would be read
+    # 2^50 times if every turn re-read its own history
+    matcher = CountryMatcher([lookup_country("Cambodia")])
+    history = ["What do the migrant resource centres do?"] + ["and?"] * 49
+    assert "resource centres" in contextualise("and?", history, matcher).search_query

@@ -146,7 +146,22 @@ class Contextualised:
     polarity: str | None = None
 
 
-def contextualise(question: str, history: Sequence[str] = (), matcher: CountryMatcher | None = None) -> Contextualised:
+def _as_searched(turns: Sequence[str], at: int, matcher: CountryMatcher | None, searched: dict[int, str]) -> str:
+    """Turn ``at`` of a conversation as it was searched: a turn that was itself a follow-up
+    carries what it inherited, so a chain keeps its subject ("What do the resource centres do?"
+    → "Who set them up?" → "And when?" is about the resource centres, not about "set up").
+    ``searched`` remembers each turn's reading for the whole conversation: every turn is read
+    once (a chain of 50 bare "and?" turns would otherwise be read 2^50 times)."""
+    if at not in searched:
+        searched[at] = (contextualise(turns[at], turns[:at], matcher, _searched=searched).search_query
+                        if at else turns[at])
+    return searched[at]
+
+
+def contextualise(
+    question: str, history: Sequence[str] = (), matcher: CountryMatcher | None = None, *,
+    _searched: dict[int, str] | None = None,
+) -> Contextualised:
     """The query to search for ``question`` given the user's earlier questions (oldest first)."""
     question = question.strip()
     countries = tuple(matcher.find(question)) if matcher is not None else ()
@@ -170,8 +185,9 @@ def contextualise(question: str, history: Sequence[str] = (), matcher: CountryMa
         what_about = _WHAT_ABOUT.match(question)
         replaces_subject = bool(what_about and content_words(what_about.group(1), matcher))
         if not replaces_subject:
-            for turn in reversed(earlier):
-                words = content_words(turn, matcher)
+            searched = {} if _searched is None else _searched
+            for at in range(len(earlier) - 1, -1, -1):
+                words = content_words(_as_searched(earlier, at, matcher, searched), matcher)
                 if words:
                     inherited_subject = " ".join(words)
                     additions.append(inherited_subject)
