@@ -146,3 +146,19 @@ def test_a_word_the_passages_say_in_other_words_pulls_the_question_towards_them(
     missing = SearchResult(query="q", search_query="q", abstained=False,
                            hits=[SimpleNamespace(chunk=SimpleNamespace(text="Citizens abroad cannot vote."))])
     assert _pull("can citizens abroad cast a ballot", "ballot", missing, encode) < 0
+
+
+def test_a_question_with_no_word_english_or_the_profiles_know_is_far_when_nothing_is_close():
+    from mgiassist.answer.answerability.features import analyse_question
+    from mgiassist.answer.reading import QuestionReading
+    from mgiassist.answer.refusal import no_word_known
+
+    def read(question: str, *, abstained: bool = True, language: str | None = None):
+        reading = QuestionReading(analyse_question(question, WORLD, ("Cambodia",)))
+        return no_word_known(result(question, abstained=abstained, language=language), judge(), reading)
+
+    assert read("asdkjh qwe zzzz").kind == "far"
+    assert read("remitances agencys") is None  # misspellings of the profiles' words
+    assert read("Book me a flight") is None  # English: the judge weighs it
+    assert read("asdkjh qwe zzzz", abstained=False) is None
+    assert read("quelque chose zzzz", language="french") is None

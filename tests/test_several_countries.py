@@ -73,3 +73,24 @@ def test_the_question_is_read_once_for_every_part_and_decision(two_country_assis
     # the countries it names are found by the search stage's reading, and once more (cached) by
     # the answer-kind check every sentence the judge weighs is held against (19 times before)
     assert len(finders) <= 2, "\n".join(finders)
+
+
+@pytest.mark.parametrize("question, compared", [
+    ("Can Cambodians and Filipinos vote from abroad?", ["Cambodia", "Philippines"]),
+    ("Cambodia vs Thailand on protecting workers", ["Cambodia", "Thailand"]),
+    ("Which of Cambodia, Ghana or Kenya lets citizens vote abroad?", ["Cambodia", "Ghana", "Kenya"]),
+    ("How many Cambodians live in Thailand?", ["Cambodia"]),  # where they live, not a comparison
+    ("What does the MoU between Cambodia and Thailand cover?", ["Cambodia"]),  # a relation of the two
+])
+def test_countries_named_side_by_side_are_compared(two_country_assistant, question, compared):
+    from mgiassist.answer.turn import compared_countries
+
+    assert compared_countries(two_country_assistant.searcher.read(question)) == compared
+
+
+def test_a_compared_country_no_profile_covers_gets_its_own_part_and_costs_the_other_nothing(two_country_assistant):
+    answer = two_country_assistant.answer("Can Cambodians and Filipinos vote from abroad?")
+    titles = [group.title for group in answer.groups]
+    assert titles[0] == "Cambodia" and titles[1] == "Philippines: no indexed profile covers it"
+    assert answer.state == "partial" and answer.passages
+    assert {p.citation["country"] for p in answer.passages} == {"Cambodia"}

@@ -136,7 +136,8 @@ class Answer:
         lines = [self.lead] if self.lead else []
         for group in self.groups:
             if group.title:
-                lines.append(f"{group.title}:")
+                # a group without items is a sentence of its own ("Ghana: its profiles do not state this")
+                lines.append(f"{group.title}:" if group.items else f"{group.title}.")
             lines.extend(f"- {item.text} [{item.marker}]" for item in group.items)
         if self.sentences and not self.groups:  # a list answer's sentences are its items again
             lines.append(" ".join(f"{s.text} [{s.marker}]" for s in self.sentences))

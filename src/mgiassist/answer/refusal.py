@@ -41,9 +41,9 @@ from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
-from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
+from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency, is_english_word
 
-__all__ = ["SALIENCE", "RefusalEvidence", "refusal_evidence", "salience", "unplaced_year"]
+__all__ = ["SALIENCE", "RefusalEvidence", "no_word_known", "refusal_evidence", "salience", "unplaced_year"]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
 # word to be what the question is about. Chosen on the dev questions' refusals (docs/answers.md):
@@ -116,6 +116,18 @@ def _first_passage_holds(result: SearchResult, judge: Judge, question: str, aske
     first passage is the destinations table)."""
     return bool(result.hits) and holds_answer_type(
         result.hits[0].chunk.text, asked, judge.world, question, judge.profile_countries)
+
+
+def no_word_known(result: SearchResult, judge: Judge, reading: QuestionReading) -> RefusalEvidence | None:
+    """Nothing close, and not one word of the question is English or the profiles' (nor a
+    misspelling of theirs): "asdkjh qwe zzzz". The judge, whose signals are about words the
+    profiles lack, has nothing to weigh there (it answered such a question at 0.95)."""
+    terms = reading.analysis.terms
+    if not result.abstained or result.language or not terms:
+        return None
+    if any(is_english_word(t) or judge.vocabulary.knows(t) for t in terms):
+        return None
+    return RefusalEvidence("far")
 
 
 def unplaced_year(result: SearchResult, reading: QuestionReading) -> RefusalEvidence | None:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+import itertools
+import re
+from collections.abc import Collection, Sequence
 
 from mgiassist.answer.answerability.features import (
     holds_answer_type,
@@ -40,7 +42,7 @@ from mgiassist.answer.records import (
     AnswerGroup,
     AnswerItem,
 )
-from mgiassist.answer.refusal import refusal_evidence, unplaced_year
+from mgiassist.answer.refusal import no_word_known, refusal_evidence, unplaced_year
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
@@ -136,15 +138,21 @@ def answer_turn(
 ) -> Answer:
     filters = filters or Filters()
     asked = searcher.read(question, history)  # read once: every search and decision below reads it
-    if len(asked.countries) > 1 and not as_list(filters.country):
+    compared = _parts(searcher, asked)
+    if len(compared) > 1 and not as_list(filters.country):
         # "Which of Cambodia or Ghana allows dual citizenship?": one part per country, each
-        # searched in that country's profiles alone, so neither answers for the other.
+        # searched in that country's profiles alone, so neither answers for the other; a
+        # country no profile is about ("Cambodians and Filipinos") says so in its own part.
         parts = []
-        for country in asked.countries:
+        for country in compared:
+            if country not in asked.countries:
+                parts.append((country, _uncovered_part(question, country)))
+                continue
             scoped = dataclasses.replace(filters, country=country)
             result = searcher.search(asked, k=k, filters=scoped)
-            parts.append((country, _decide(searcher, judge, encode, result, scoped, 0, page_size, asked)))
-        answer = per_country_answer(question, parts)
+            others = [c for c in compared if c != country]
+            parts.append((country, _decide(searcher, judge, encode, result, scoped, 0, page_size, asked, others)))
+        answer = per_country_answer(question, parts, [c for c in compared if c not in asked.countries])
     else:
         result = searcher.search(asked, k=k, filters=filters)
         answer = _decide(searcher, judge, encode, result, filters, offset, page_size, asked)
@@ -154,15 +162,55 @@ def answer_turn(
     return answer
 
 
-def per_country_answer(question: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
+# Two countries named side by side ("Cambodians and Filipinos", "Cambodia vs Thailand", "Cambodia,
+# Ghana or Kenya") are compared; "between Cambodia and Thailand" names a relation of the two.
+_SIDE_BY_SIDE = re.compile(r"\s*(?:,|,?\s*(?:and|or|&|vs\.?|versus|nor)\b)\s*", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def compared_countries(asked: Question) -> list[str]:
+    """The countries ``asked`` compares, in the order named: the indexed ones it names, and any
+    other named side by side with one of them. A country named otherwise ("Cambodians in
+    Thailand", "the MoU between Cambodia and Thailand") is what the question is about, not a part."""
+    compared = set(asked.countries)
+    mentions = sorted(asked.mentions)
+    for (first_start, end, one), (start, _, other) in itertools.pairwise(mentions):
+        if (one in compared or other in compared) and _SIDE_BY_SIDE.fullmatch(asked.text[end:start]) \
+                and not _BETWEEN.search(asked.text[:first_start]):
+            compared |= {one, other}
+    return [name for name in dict.fromkeys(n for _, _, n in mentions) if name in compared]
+
+
+def _parts(searcher: Searcher, asked: Question) -> list[str]:
+    """The countries the turn answers one by one. A country no profile is about but the profiles
+    name ("When did Cambodia and Thailand sign the MoU?") is more likely the other side of a
+    relation they describe than a second subject: it is a part only when the question reads as a
+    comparison by meaning. One the profiles never name ("Cambodians and Filipinos") is a part."""
+    compared = compared_countries(asked)
+    named_elsewhere = [c for c in compared if c not in asked.countries and searcher.names_anywhere(c)]
+    if named_elsewhere and searcher.intents.read(asked.corrected).intent != "comparison":
+        compared = [c for c in compared if c not in named_elsewhere]
+    return compared
+
+
+def _uncovered_part(question: str, country: str) -> Answer:
+    return Answer(question=question, search_query=question, abstained=True, sentences=[], passages=[],
+                  state=NOT_COVERED, reason=f"No indexed profile covers {country}.", lead=NO_ANSWER)
+
+
+def per_country_answer(
+    question: str, parts: Sequence[tuple[str, Answer]], uncovered: Collection[str] = (),
+) -> Answer:
     """One answer made of one group per country: what that country's profiles state, cited from
-    them alone, or a plain line saying they do not state it. Markers run on across the parts."""
+    them alone, or a plain line saying they do not state it (or, for the ``uncovered`` countries,
+    that no indexed profile covers them). Markers run on across the parts."""
     groups, passages, sentences = [], [], []
     for country, part in parts:
         shift = len(passages)
         passages += [dataclasses.replace(p, marker=p.marker + shift) for p in part.passages]
         if part.state == NOT_COVERED or not part.passages:
-            groups.append(AnswerGroup(f"{country}: its profiles do not state this"))
+            groups.append(AnswerGroup(f"{country}: no indexed profile covers it" if country in uncovered
+                                      else f"{country}: its profiles do not state this"))
             continue
         items = [AnswerItem(i.text, i.marker + shift) for g in part.groups for i in g.items]
         items += [AnswerItem(s.text, s.marker + shift) for s in part.sentences] if not part.groups else []
@@ -171,9 +219,10 @@ def per_country_answer(question: str, parts: Sequence[tuple[str, Answer]]) -> An
     states = [part.state for _, part in parts]
     state = ANSWERED if all(s == ANSWERED for s in states) else (
         NOT_COVERED if all(s == NOT_COVERED for s in states) else PARTIAL)
-    missing = [country for country, part in parts if part.state != ANSWERED]
-    reason = ("Each country's part is quoted from its own profiles." if not missing else
-              f"Each country's part is quoted from its own profiles; {', '.join(missing)}: not stated there.")
+    missing = [country for country, part in parts if part.state != ANSWERED and country not in uncovered]
+    said = [f"{', '.join(missing)}: not stated there"] if missing else []
+    said += [f"no indexed profile covers {', '.join(uncovered)}"] if uncovered else []
+    reason = "; ".join(["Each country's part is quoted from its own profiles", *said]) + "."
     return Answer(
         question=question, search_query=question, abstained=state == NOT_COVERED, sentences=sentences,
         passages=passages, nearest=[n for _, part in parts for n in part.nearest][:5],
@@ -212,11 +261,20 @@ def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult)
 
 def _decide(
     searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, filters: Filters,
-    offset: int, page_size: int, asked: Question,
+    offset: int, page_size: int, asked: Question, others: Collection[str] = (),
 ) -> Answer:
+    """The reply to ``result``; ``others`` are the countries compared with this part's, which its
+    passages need not mention."""
     if not result.hits:
         return not_covered(result, _search_refusal_reason(result))
     reading = read_question(result, searcher, judge, asked)
+    if others:
+        analysis = reading.analysis
+        kept = [c for c in analysis.countries if c not in others]
+        reading = dataclasses.replace(reading, analysis=dataclasses.replace(analysis, countries=kept))
+    unread = no_word_known(result, judge, reading)
+    if unread is not None:
+        return not_covered(result, unread.reason)
     decision: Decision = judge.decide(result, reading.analysis)
     if result.abstained and _refused_for_country(result, judge):
         # "And in Germany?": no profile covers the country, but a table may still say what is given.

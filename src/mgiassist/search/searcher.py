@@ -143,6 +143,10 @@ class Searcher:
         self._terms: dict[int, frozenset[str]] = {}
         self.vocabulary: Vocabulary | None = getattr(index, "vocabulary", None)
 
+    def names_anywhere(self, country: str) -> bool:
+        """Whether any indexed text names ``country`` (by a name or a demonym)."""
+        return country in self._mentioned
+
     @property
     def abstain_threshold(self) -> float:
         if self.settings.abstain_threshold is not None:

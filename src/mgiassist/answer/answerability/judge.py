@@ -53,9 +53,10 @@ class Judge:
     def vocabulary(self) -> CorpusVocabulary:
         # Built on the first question, not at load time: a page starts without this cost.
         # symbols read as words, as the search reads them ("%" is "percent"); a passage's title and
-        # headings are its words too ("mapping", "obstacles" are said there, not in the text)
+        # headings are its words too ("mapping", "obstacles" are said there, not in the text), and
+        # so is its date, on every citation ("2021" in "February 2021" is a year the profiles give)
         return CorpusVocabulary(
-            spell_symbols("\n".join((c.title, *c.heading_path, c.text))) for c in self.index.chunks
+            spell_symbols("\n".join((c.title, *c.heading_path, c.text, c.date or ""))) for c in self.index.chunks
         )
 
     def features(self, result: SearchResult, analysis: QuestionAnalysis | None = None) -> dict[str, float]:
