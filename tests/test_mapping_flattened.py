@@ -5,7 +5,7 @@ wording other than the seeds'."""
 from __future__ import annotations
 
 from mgiassist.ingest import parse_profile
-from mgiassist.ingest.blocks import Document, FootnoteDefinition, Heading, Paragraph
+from mgiassist.ingest.blocks import Document, FootnoteDefinition, Heading, ListItem, Paragraph
 
 
 def doc(*blocks, running: tuple[str, ...] = ()) -> Document:
@@ -51,3 +51,67 @@ def test_timeline_title_with_emphasis_is_the_emphasis_whatever_the_markers():
     text = "2010 Diaspora Act for Chadians abroad set up an office."
     assert _timeline_titles(Paragraph(text, markers=after(text, "Act", 1), bold=((5, 37),))) == [
         ("2010", "Diaspora Act for Chadians abroad", (1,))]
+
+
+def _levels(*blocks) -> dict[str, str | None]:
+    profile = parse_profile(mapping(Heading("Annex"), Heading("Diaspora related institutions"), *blocks,
+                                    Heading("Diaspora organisations in Europe"),
+                                    Paragraph("Chad Friends Association France 1999"),
+                                    Paragraph("Development activities"), Paragraph("A cultural group.")),
+                            "chad.txt")
+    return {s.attributes["name"]: s.attributes["level"] for s in profile.sections if s.kind == "actor"}
+
+
+def test_annex_levels_without_bullets_are_the_short_lines_with_no_body_of_their_own():
+    # as flattened text gives them: every line a title, no list item, no emphasis. "At … level"
+    # lines are levels; the line whose only content is such a level line ("Government bodies")
+    # is the level they refine; an actor has its description
+    levels = _levels(
+        Paragraph("At international level"),
+        Paragraph("World Diaspora Forum 2001"), Paragraph("A forum of diaspora ministers."),
+        Paragraph("Government bodies"),
+        Paragraph("At ministerial level"),
+        Paragraph("Ministry of Chadians Abroad 2010"), Paragraph("It serves Chadians abroad."),
+        Paragraph("Office of the Diaspora"), Paragraph("It keeps a register."),
+        Paragraph("At provincial level"),
+        Paragraph("Office of Returns 2012"), Paragraph("It welcomes returnees."),
+    )
+    assert levels == {
+        "World Diaspora Forum": "At international level",
+        "Ministry of Chadians Abroad": "Government bodies › At ministerial level",
+        "Office of the Diaspora": "Government bodies › At ministerial level",
+        "Office of Returns": "Government bodies › At provincial level",
+        "Chad Friends Association": None,
+    }
+
+
+def test_annex_level_line_that_lost_its_bullet_takes_the_shape_of_the_listed_ones():
+    # a bullet lost at a page break: the line has the shape of the document's listed levels
+    # ("Regional offices" like "National offices"), and no body of its own
+    levels = _levels(
+        ListItem("National offices"),
+        ListItem("At ministerial level"),
+        Paragraph("Ministry of Chadians Abroad 2010"), Paragraph("It serves Chadians abroad."),
+        Paragraph("At municipal level"),
+        Paragraph("Office of Returns 2012"), Paragraph("It welcomes returnees."),
+        Paragraph("Regional offices"),
+        Paragraph("Lake Chad Office 2015"), Paragraph("It serves the lake's region."),
+    )
+    assert levels == {
+        "Ministry of Chadians Abroad": "National offices › At ministerial level",
+        "Office of Returns": "National offices › At municipal level",
+        "Lake Chad Office": "Regional offices",
+        "Chad Friends Association": None,
+    }
+
+
+def test_annex_short_actor_without_a_description_is_still_an_actor():
+    # a title followed by another title is a level only when it has a level's shape or opens one
+    levels = _levels(
+        ListItem("At national level"),
+        Paragraph("Diaspora Council 2004"),
+        Paragraph("Ministry of Chadians Abroad 2010"), Paragraph("It serves Chadians abroad."),
+    )
+    assert levels == {"Diaspora Council": "At national level", "Ministry of Chadians Abroad": "At national level",
+                      "Chad Friends Association": None}
+

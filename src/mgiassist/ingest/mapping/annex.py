@@ -21,12 +21,12 @@ _ACTIVITIES = re.compile(r"^[\w -]+ activities$", re.IGNORECASE)
 _SUB_LEVEL = re.compile(r"^At [\w -]+ level$", re.IGNORECASE)
 
 
-def _next_level(level: list[str], item: ListItem) -> list[str]:
+def _next_level(level: list[str], item: Block) -> list[str]:
     """A level opens ("National institutions") or refines the open one ("At ministerial level"):
     by emphasis or nesting when the rendering keeps them, else by wording."""
     name = clean(item.text)
     emphasised = item.lead() == item.text.strip()
-    if item.depth > 0 and level:
+    if getattr(item, "depth", 0) > 0 and level:
         return level[:1] + [name]
     if emphasised or not level or not _SUB_LEVEL.match(name) or _SUB_LEVEL.match(level[0]):
         return [name]
@@ -44,9 +44,39 @@ def _trailing_country(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _has_body(blocks: list[Block], i: int) -> bool:
+    """An actor's title is followed by its kinds of activity or its description; a level's line
+    only by the next title."""
+    after = blocks[i + 1] if i + 1 < len(blocks) else None
+    return after is None or not (is_title(after) or isinstance(after, ListItem)) or bool(
+        _ACTIVITIES.match(after.text.strip()))
+
+
+def _level_lines(blocks: list[Block]) -> set[int]:
+    """The levels a rendering set as plain lines (flattened text loses bullets and emphasis): a
+    short title without a year and with no body of its own that has the shape of a level line
+    (the template's "At … level", or the head noun of the document's listed levels:
+    "Regional offices" beside "National offices"), or that opens one ("National institutions"
+    before "At ministerial level")."""
+    heads = {b.text.split()[-1].lower() for b in blocks if isinstance(b, ListItem) and 0 < len(b.text.split()) <= 6}
+
+    def bare(i: int) -> bool:
+        block = blocks[i]
+        text = clean(block.text)
+        return (not isinstance(block, ListItem) and is_title(block) and 0 < len(text.split()) <= 6
+                and not _GROUP.match(text) and not _ACTIVITIES.match(text)
+                and title_and_year(text)[1] is None and not _has_body(blocks, i))
+
+    lines = {i for i in range(len(blocks))
+             if bare(i) and (_SUB_LEVEL.match(clean(blocks[i].text)) or blocks[i].text.split()[-1].lower() in heads)}
+    return lines | {i for i in range(len(blocks) - 1)
+                    if bare(i) and (i + 1 in lines or isinstance(blocks[i + 1], ListItem))}
+
+
 def annex(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[Section]:
     group = "Diaspora related institutions"
     level: list[str] = []
+    level_lines = _level_lines(blocks)
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -57,7 +87,7 @@ def annex(part: str, blocks: list[Block], table: FootnoteTable) -> Iterator[Sect
         if _GROUP.match(text) and is_title(block):
             group, level = text, []
             continue
-        if isinstance(block, ListItem):
+        if isinstance(block, ListItem) or i - 1 in level_lines:
             level = _next_level(level, block)
             continue
         if not is_title(block):
