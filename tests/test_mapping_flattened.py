@@ -115,3 +115,22 @@ def test_annex_short_actor_without_a_description_is_still_an_actor():
     assert levels == {"Diaspora Council": "At national level", "Ministry of Chadians Abroad": "At national level",
                       "Chad Friends Association": None}
 
+
+OBSTACLES = (Heading("Obstacles"), Paragraph("Lack of data: There are no figures."))
+
+
+def test_mapping_country_from_the_title_line_when_a_running_header_comes_first():
+    # a viewer's copy keeps the running header on page 1 above the title: its line names the
+    # mapping too, but with the publisher after the country
+    header = "Diaspora engagement mapping GHANA · EUDiF / IOM"
+    blocks = mapping(*OBSTACLES, title="Diaspora engagement mapping GHANA").blocks
+    profile = parse_profile(doc(Paragraph(header), *blocks), "ghana.txt")
+    assert (profile.country, profile.title) == ("Ghana", "Diaspora engagement mapping: Ghana")
+
+
+def test_mapping_country_from_a_running_header_alone_is_the_name_before_its_separator():
+    # the title line lost; the header (set aside by the reader) is all that names the country
+    header = "Diaspora engagement mapping GHANA | EUDiF / IOM"
+    blocks = mapping(*OBSTACLES).blocks[1:]
+    profile = parse_profile(doc(*blocks, running=(header,)), "ghana.txt")
+    assert (profile.country, profile.country_code) == ("Ghana", "GHA")

@@ -19,7 +19,7 @@ from mgiassist.ingest.mapping.facts import facts_and_figures, political_rights
 from mgiassist.ingest.mapping.spotlight import spotlight
 from mgiassist.ingest.mapping.timeline import labelled_blocks, obstacles, timeline
 from mgiassist.schema import FAMILY_MAPPING, Profile, Section
-from mgiassist.text.countries import lookup_country
+from mgiassist.text.countries import CountryNames, lookup_country
 
 __all__ = ["MAPPING_PARTS", "parse_mapping_document"]
 
@@ -34,6 +34,7 @@ MAPPING_PARTS: list[tuple[str, re.Pattern[str]]] = [
     ("_end", re.compile(r"^(?:Written by|Author)\s*:", re.IGNORECASE)),
 ]
 _TITLE = re.compile(r"^\s*Diaspora engagement mapping\s*[:\-–]?\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_SEPARATOR = re.compile(r"\s*[·|•/]\s*|\s+[–—-]\s+")  # "CAMBODIA · EUDiF / IOM", "Cambodia | EUDiF"
 _BUILDERS = {
     "Facts & figures": facts_and_figures,
     "Political rights": political_rights,
@@ -48,6 +49,22 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_DATE = re.compile(rf"\b(Updated:?\s+)?({MONTHS})\s+(\d{{4}})\b", re.IGNORECASE)
+
+
+def _title_country(document: Document) -> tuple[str | None, CountryNames | None]:
+    """What the title line names, and its country. Every line of the title's wording is tried in
+    reading order, then the running heads', as a running header on page 1 may come before the
+    title ("Diaspora engagement mapping CAMBODIA · EUDiF / IOM"); when no whole name is a
+    country, the words before such a line's first separator are."""
+    names = list(dict.fromkeys(
+        clean(m.group(1)) for text in (document.text(), "\n".join(document.running)) for m in _TITLE.finditer(text)))
+    if not names:
+        return None, None
+    for candidate in dict.fromkeys([*names, *(_SEPARATOR.split(name, maxsplit=1)[0] for name in names)]):
+        country = lookup_country(candidate)
+        if country:
+            return names[0], country
+    return names[0], None
 
 
 def _part_of(block: Block) -> str | None:
@@ -88,10 +105,9 @@ def credits(blocks: list[Block]) -> tuple[str | None, str | None, dict[str, str]
 
 
 def parse_mapping_document(document: Document, source: str, content_hash: str) -> Profile:
-    title_match = _TITLE.search(document.text()) or _TITLE.search("\n".join(document.running))
-    if not title_match:
+    named, country = _title_country(document)
+    if named is None:
         raise ProfileError(f"{source}: a diaspora engagement mapping without its title line")
-    country = lookup_country(clean(title_match.group(1)))
     definitions = [b for b in document.blocks if isinstance(b, FootnoteDefinition)]
     body = [b for b in document.blocks if not isinstance(b, FootnoteDefinition)]
     parts, closing = _split_parts(body)
@@ -113,7 +129,7 @@ def parse_mapping_document(document: Document, source: str, content_hash: str) -
         family=FAMILY_MAPPING,
         country=country_name,
         country_code=country.alpha_3 if country else None,
-        title=f"Diaspora engagement mapping: {country_name or clean(title_match.group(1)).title()}",
+        title=f"Diaspora engagement mapping: {country_name or named.title()}",
         date=updated or written,
         content_hash=content_hash,
         sections=sections,
