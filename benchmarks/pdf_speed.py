@@ -11,6 +11,10 @@ gives the same blocks as ``pdfplumber`` (files whose block kinds and texts are e
     .venv/bin/python benchmarks/pdf_speed.py /tmp/fp-speed --rounds 2
     # plus N layouts of the layout fuzzer, typeset into --fuzz-dir first
     .venv/bin/python benchmarks/pdf_speed.py /tmp/fp-speed --fuzz 60 --fuzz-dir /tmp/pdf-speed-fuzz
+    # this checkout's reader against another one's (its src folder), read_document only, each
+    # round a fresh process per checkout, rounds interleaved; same blocks file by file
+    git archive HEAD~1 src | (mkdir -p /tmp/before && tar -x -C /tmp/before)
+    .venv/bin/python benchmarks/pdf_speed.py /tmp/fp-speed --rounds 3 --compare /tmp/before/src
 
 Prints numbers only; nothing is asserted about time.
 """
@@ -18,9 +22,15 @@ Prints numbers only; nothing is asserted about time.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
 
 
 def _fuzz_pdfs(folder: Path, n: int) -> list[Path]:
@@ -42,12 +52,75 @@ def _blocks(document) -> list[tuple[str, str]]:
     return [(type(b).__name__, " ".join(b.text.split())) for b in document.blocks]
 
 
+def _worker(files: list[Path]) -> None:
+    """Time ``read_document`` over ``files`` with the code on ``sys.path``; print JSON."""
+    from mgiassist.errors import ProfileError
+    from mgiassist.ingest.readers import read_document
+    from mgiassist.ingest.readers.pdf_extract import extract_pages
+
+    data = [(path, path.read_bytes()) for path in files]
+    read_document(files[0], data[0][1])  # imports and word lists loaded before the clock runs
+    pages, digests = 0, []
+    started = time.perf_counter()
+    for path, raw in data:
+        try:
+            blocks: object = _blocks(read_document(path, raw))
+        except ProfileError as exc:
+            blocks = str(exc)
+        digests.append(hashlib.sha256(repr(blocks).encode()).hexdigest())
+    seconds = time.perf_counter() - started
+    for path, raw in data:
+        try:
+            pages += len(extract_pages(path, raw))
+        except ProfileError:
+            pass
+    import mgiassist
+
+    print(json.dumps({"seconds": seconds, "pages": pages, "blocks": digests, "module": mgiassist.__file__}))
+
+
+def _compare(files: list[Path], trees: list[Path], rounds: int) -> None:
+    """``read_document`` pages/s of this checkout and of each other ``src`` tree, in one run."""
+    labels = [str(SRC), *map(str, trees)]
+    best = {label: float("inf") for label in labels}
+    digests: dict[str, list[str]] = {}
+    pages = 0
+    for _ in range(rounds):
+        for label in labels:
+            env = {**os.environ, "PYTHONPATH": label}
+            out = subprocess.run([sys.executable, __file__, "--worker", *map(str, files)], env=env,
+                                 check=True, capture_output=True, text=True).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            if not Path(result["module"]).resolve().is_relative_to(Path(label).resolve()):
+                raise SystemExit(f"{label}: the worker imported {result['module']}")
+            best[label] = min(best[label], result["seconds"])
+            digests[label], pages = result["blocks"], result["pages"]
+    print(f"{len(files)} PDFs, {pages} pages, read_document, best of {rounds} interleaved rounds (a fresh "
+          f"process per checkout and round), load average {os.getloadavg()[0]:.1f}")
+    print("| code | read_document pages/s | × the first --compare | files with the same blocks as this checkout |")
+    print("|---|---|---|---|")
+    here, base = labels[0], labels[1]
+    for label in labels[1:] + labels[:1]:
+        same = sum(a == b for a, b in zip(digests[label], digests[here]))
+        print(f"| {label} | {pages / best[label]:.1f} | {best[base] / best[label]:.2f}× | {same} of {len(files)} |")
+    for label in labels[1:]:
+        for path, a, b in zip(files, digests[label], digests[here]):
+            if a != b:
+                print(f"  {label}: blocks differ in {path}")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        _worker([Path(p) for p in sys.argv[2:]])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", type=Path, nargs="*", help="Folders searched for *.pdf (recursively).")
     parser.add_argument("--rounds", type=int, default=2, help="Interleaved rounds; the best is kept.")
     parser.add_argument("--fuzz", type=int, default=0, help="Also this many layout-fuzzer PDFs (seeds 0..N-1).")
     parser.add_argument("--fuzz-dir", type=Path, default=Path("/tmp/pdf-speed-fuzz"))
+    parser.add_argument("--compare", type=Path, action="append", default=[], metavar="SRC",
+                        help="Another checkout's src folder: time read_document of this checkout and of each "
+                             "SRC (PDFium extractor), rounds interleaved, instead of comparing extractors.")
     args = parser.parse_args()
 
     from mgiassist.errors import ProfileError
@@ -57,6 +130,9 @@ def main() -> None:
     files = sorted(p for folder in args.folders for p in folder.rglob("*.pdf"))
     if args.fuzz:
         files += _fuzz_pdfs(args.fuzz_dir, args.fuzz)
+    if args.compare:
+        _compare(files, args.compare, args.rounds)
+        return
     data = [(path, path.read_bytes()) for path in files]
     engines = ("pdfplumber", *[e for e in ENGINES if e != "pdfplumber"])
     saved = os.environ.get("MGIASSIST_PDF_EXTRACTOR")

@@ -493,3 +493,35 @@ def test_a_one_line_item_at_the_indent_the_documents_glyphless_items_hang_from(t
         _paragraph(c, 50, y - 62, 5)
     got = blocks(pdf(tmp_path, draw))
     assert [b.text for b in got if isinstance(b, ListItem)][3:] == ["At regional level"]
+
+
+def test_line_measures_are_computed_once_per_set_of_words(tmp_path, monkeypatch):
+    """A line's size, top, bottom and edges are asked for hundreds of times while the page is
+    read: they are computed once for its words and again only when a word joins the line."""
+    from mgiassist.ingest.readers import pdf_layout
+
+    class Counting:
+        calls = 0
+
+        def sub(self, *args):
+            Counting.calls += 1
+            return pdf_layout.re.sub(r"\(cid:\d+\)", *args)
+
+    def draw(c, _):
+        text_at(c, 50, 780, "Migration in Chad", "Helvetica-Bold", 16)
+        for i in range(40):
+            text_at(c, 50, 750 - 12 * i, sentence(9, i) + ("." if i % 5 == 4 else ""))
+    path = pdf(tmp_path, draw, pages=2)
+    monkeypatch.setattr(pdf_layout, "_CID", Counting())
+    got = blocks(path)
+    assert [type(b) for b in got[:2]] == [Heading, Paragraph]
+    words = 2 * (3 + 40 * 9)
+    assert Counting.calls <= 2 * words, Counting.calls  # before: 38,844, about 50 per word
+
+    line = pdf_layout.Line([pdf_layout.Word("Rights", 50, 80, 100, 110, 10.0, False)], page=1)
+    assert (line.size, line.top, line.x1) == (10.0, 100, 80)
+    line.words.append(pdf_layout.Word("abroad", 82, 120, 99, 111, 12.0, True))
+    line.words.append(pdf_layout.Word("voting", 122, 160, 99, 111, 12.0, True))
+    assert (line.size, line.top, line.x1, line.bold) == (12.0, 99, 160, True)  # "Rights" set smaller
+    line.words = [pdf_layout.Word("Key", 10, 30, 90, 102, 14.0, True)]
+    assert (line.size, line.x0, line.bold) == (14.0, 10, True)

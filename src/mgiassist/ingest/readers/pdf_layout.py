@@ -59,19 +59,19 @@ class Line:
 
     @property
     def x0(self) -> float:
-        return min(w.x0 for w in self.words)
+        return self._measures()[0]
 
     @property
     def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+        return self._measures()[1]
 
     @property
     def top(self) -> float:
-        return min(w.top for w in self.main_words())
+        return self._measures()[2]
 
     @property
     def bottom(self) -> float:
-        return max(w.bottom for w in self.main_words())
+        return self._measures()[3]
 
     def main_words(self) -> list[Word]:
         """The words in the line's own type: not raised markers set smaller, not a bullet set
@@ -84,15 +84,31 @@ class Line:
     def size(self) -> float:
         """The size most of the line's characters are set in (a bullet glyph or a marker, one
         or two characters, does not change it)."""
+        return self._measures()[4]
+
+    @property
+    def bold(self) -> bool:
+        return self._measures()[5]
+
+    def _measures(self) -> tuple[float, float, float, float, float, bool]:
+        """x0, x1, top, bottom, size and bold, computed once per set of words: the reader asks
+        for them hundreds of thousands of times on a long document. Words are only ever added
+        to a line (or the list replaced), so the list itself and its length say when to
+        compute them again."""
+        words = self.words
+        cached = self.__dict__.get("_cached")
+        if cached is not None and cached[0] is words and cached[1] == len(words):
+            return cached[2]
         counts: Counter[float] = Counter()
         for w in self.words:
             glyphs = len(_CID.sub("?", w.text))
             counts[w.size] += glyphs if glyphs > 1 or w.text.isalnum() else 0.5
-        return max(counts, key=lambda s: (counts[s], s))
-
-    @property
-    def bold(self) -> bool:
-        return all(w.bold for w in self.main_words() if w.text.strip())
+        size = max(counts, key=lambda s: (counts[s], s))
+        main = [w for w in self.words if size * 0.85 <= w.size <= size * 1.18] or self.words
+        value = (min(w.x0 for w in self.words), max(w.x1 for w in self.words), min(w.top for w in main),
+                 max(w.bottom for w in main), size, all(w.bold for w in main if w.text.strip()))
+        self.__dict__["_cached"] = (words, len(words), value)
+        return value
 
     @property
     def text(self) -> str:
@@ -122,17 +138,20 @@ def body_size(words: list[Word]) -> float:
 
 def _cluster_lines(words: list[Word], page: int, column: int, column_x1: float) -> list[Line]:
     lines: list[Line] = []
+    spans: list[list[float]] = []  # each line's top and bottom over all its words, kept as they come
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         placed = False
-        for line in reversed(lines[-3:]):
-            top, bottom = min(w.top for w in line.words), max(w.bottom for w in line.words)
+        for line, span in zip(reversed(lines[-3:]), reversed(spans[-3:])):
+            top, bottom = span
             overlap = min(bottom, word.bottom) - max(top, word.top)
             if overlap >= 0.5 * min(word.bottom - word.top, bottom - top):
                 line.words.append(word)
+                span[0], span[1] = min(top, word.top), max(bottom, word.bottom)
                 placed = True
                 break
         if not placed:
             lines.append(Line([word], page, column, column_x1))
+            spans.append([word.top, word.bottom])
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
     return sorted(lines, key=lambda ln: ln.top)
