@@ -206,9 +206,8 @@ def test_a_country_code_is_searched_by_the_countrys_name(assistant):
 
 
 def test_the_corrected_question_replaces_whole_misspelt_words_only() -> None:
-    from mgiassist.schema import SearchResult
+    from mgiassist.text.spelling import corrected
 
-    result = SearchResult("obstacels to diaspra; diaspras?", "q", False, [],
-                          corrections=(("obstacels", "obstacles"), ("diaspra", "diaspora")))
-    assert result.corrected_query == "obstacles to diaspora; diaspras?"
-    assert SearchResult("as asked", "q", False, []).corrected_query == "as asked"
+    corrections = (("obstacels", "obstacles"), ("diaspra", "diaspora"))
+    assert corrected("obstacels to diaspra; diaspras?", corrections) == "obstacles to diaspora; diaspras?"
+    assert corrected("as asked", ()) == "as asked"

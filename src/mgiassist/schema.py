@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from mgiassist.text.spelling import corrected
-
 __all__ = [
     "FAMILY_LABELS",
     "FAMILY_MAPPING",
@@ -265,11 +263,6 @@ class SearchResult:
     # the question's misspelt words and the indexed words the search read them as
     # (("obstacels", "obstacles"), ...): the answer step reads the question corrected
     corrections: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def corrected_query(self) -> str:
-        """The question as asked, with its misspelt words replaced by the indexed ones."""
-        return corrected(self.query, self.corrections)
 
     @property
     def contextualised(self) -> bool:

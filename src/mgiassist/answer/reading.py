@@ -21,6 +21,7 @@ from mgiassist.answer.answerability.features import (
 )
 from mgiassist.schema import SearchResult
 from mgiassist.search.intents import IntentGuess
+from mgiassist.text.spelling import corrected
 
 if TYPE_CHECKING:
     from mgiassist.answer.answerability.judge import Judge
@@ -62,6 +63,6 @@ def read_question(
     analysis = analyse_question(question, judge.world, judge.profile_countries, mentions)
     # read by meaning on the corrected wording: the model reads "obstacels to diaspra
     # engagement" as noise, "obstacles to diaspora engagement" as the obstacles list
-    corrected = asked.corrected if asked is not None else result.corrected_query
-    intent = None if result.language else searcher.intents.read(corrected)
+    wording = asked.corrected if asked is not None else corrected(result.query, result.corrections)
+    intent = None if result.language else searcher.intents.read(wording)
     return QuestionReading(analysis, intent, relative_time(question), asked)
