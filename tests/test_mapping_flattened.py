@@ -134,3 +134,15 @@ def test_mapping_country_from_a_running_header_alone_is_the_name_before_its_sepa
     blocks = mapping(*OBSTACLES).blocks[1:]
     profile = parse_profile(doc(*blocks, running=(header,)), "ghana.txt")
     assert (profile.country, profile.country_code) == ("Ghana", "GHA")
+
+
+def test_the_heading_over_the_notes_gathered_at_the_end_is_not_a_passage():
+    # endnotes under their own heading, after a part that a scrambled file left last: the heading
+    # heads nothing but notes, so it is not the part's last paragraph
+    notes = [FootnoteDefinition(f"https://a.org/{n}", number=n) for n in (1, 2)]
+    blocks = [Paragraph("Diaspora engagement mapping – Chad"), Heading("Political rights"),
+              Paragraph("Dual citizenship", markers=((16, 1),)), Paragraph("Written by: A. Author Updated March 2023"),
+              Heading("Trends"), Paragraph("Emigration grew.", markers=((16, 2),)), Heading("References"), *notes]
+    profile = parse_profile(doc(*blocks), "chad.txt")
+    assert [s.text for s in profile.sections if s.heading_path[0] == "Trends"] == ["Emigration grew.²"]
+    assert len(profile.metadata["footnotes"]) == 2

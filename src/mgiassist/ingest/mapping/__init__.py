@@ -12,7 +12,7 @@ import re
 
 from mgiassist.errors import ProfileError
 from mgiassist.ingest.blocks import Block, Document, FootnoteDefinition
-from mgiassist.ingest.common import MONTHS, clean
+from mgiassist.ingest.common import MONTHS, clean, is_title
 from mgiassist.ingest.footnotes import FootnoteTable, build_footnotes
 from mgiassist.ingest.mapping.annex import annex
 from mgiassist.ingest.mapping.facts import facts_and_figures, political_rights
@@ -67,6 +67,24 @@ def _title_country(document: Document) -> tuple[str | None, CountryNames | None]
     return names[0], None
 
 
+def _endnotes_headings(blocks: list[Block]) -> list[Block]:
+    """Headings over notes gathered at the end ("Notes", "References"): a title of one or two
+    words with no marker of its own, directly followed by two or more notes that run on to the end
+    of the document or to a part's heading (the credits, when a scrambled file is put back in
+    order). They head no text, wherever a scrambled file left them."""
+    found = []
+    for i, block in enumerate(blocks):
+        if (isinstance(block, FootnoteDefinition) or not is_title(block) or block.markers
+                or len(block.text.split()) > 2 or _part_of(block) is not None):
+            continue
+        j = i + 1
+        while j < len(blocks) and isinstance(blocks[j], FootnoteDefinition):
+            j += 1
+        if j - i - 1 >= 2 and (j == len(blocks) or _part_of(blocks[j]) is not None):
+            found.append(block)
+    return found
+
+
 def _part_of(block: Block) -> str | None:
     key = re.sub(r"^[^\w]+", "", block.text.strip()).strip()  # "» Trends"
     if len(key.split()) > 8 and not key.lower().startswith(("written", "author")):
@@ -109,7 +127,9 @@ def parse_mapping_document(document: Document, source: str, content_hash: str) -
     if named is None:
         raise ProfileError(f"{source}: a diaspora engagement mapping without its title line")
     definitions = [b for b in document.blocks if isinstance(b, FootnoteDefinition)]
-    body = [b for b in document.blocks if not isinstance(b, FootnoteDefinition)]
+    headings = _endnotes_headings(document.blocks)
+    body = [b for b in document.blocks
+            if not isinstance(b, FootnoteDefinition) and not any(b is h for h in headings)]
     parts, closing = _split_parts(body)
     if len([p for p in parts if p != "_end"]) < 2:
         raise ProfileError(f"{source}: a diaspora engagement mapping whose sections could not be found")
