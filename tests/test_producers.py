@@ -99,16 +99,8 @@ def test_reportlab_list_flowables_parse_like_the_text(matrix, producer):
         assert got.footnote_recall >= RECALL_FLOOR, f"{producer} {name}: {got}"
 
 
-# the PDF reader does not yet take LibreOffice's page-foot notes (set at 10 pt under an 11 pt body,
-# the number glued to the note) for definitions: footnote recall 0.000, F1 0.75-0.79 on the
-# mappings (the notes run into the passage above them). Strict, so the fix lifts the mark.
-_PAGE_FOOT_NOTES = pytest.mark.xfail(strict=True, reason="page-foot notes of LibreOffice's PDF not read yet")
-
-
 @pytest.mark.integration
-@pytest.mark.parametrize("producer", [
-    pytest.param(p, marks=_PAGE_FOOT_NOTES) if p == "libreoffice-footnotes-pdf" else p
-    for p in PRODUCERS if not p.startswith("reportlab")])
+@pytest.mark.parametrize("producer", [p for p in PRODUCERS if not p.startswith("reportlab")])
 def test_other_producers_parse_like_the_text(matrix, producer):
     for name, got in matrix(producer).items():
         assert got.section_f1 >= F1_FLOOR, f"{producer} {name}: {got}; missing {got.missing}"

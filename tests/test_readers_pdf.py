@@ -525,3 +525,42 @@ def test_line_measures_are_computed_once_per_set_of_words(tmp_path, monkeypatch)
     assert (line.size, line.top, line.x1, line.bold) == (12.0, 99, 160, True)  # "Rights" set smaller
     line.words = [pdf_layout.Word("Key", 10, 30, 90, 102, 14.0, True)]
     assert (line.size, line.x0, line.bold) == (14.0, 10, True)
+
+
+def test_page_foot_notes_set_a_little_smaller_than_the_body(tmp_path):
+    """LibreOffice's page-foot notes: 10 pt under an 11 pt body, the number on the baseline (and
+    glued to the text in some producers' output), a note running on at the next page's foot.
+    Lines below the body, set smaller, opening with a number a raised marker cites, are notes."""
+    def marked(c, x, y, text, number):
+        text_at(c, x, y, text, size=11)
+        text_at(c, x + c.stringWidth(text, "Helvetica", 11) + 0.5, y + 4, str(number), size=6.4)
+
+    def draw(c, page):
+        if page == 0:
+            marked(c, 57, 780, "Dual citizenship is allowed in law", 1)
+            for i in range(6):
+                text_at(c, 57, 760 - 12.6 * i, sentence(9, i), size=11)
+            marked(c, 57, 680, "Voting from abroad is not implemented", 2)
+            text_at(c, 57, 100, "1https://example.org/dual-citizenship-law", size=10)
+            text_at(c, 57, 80, "2", size=10)
+            text_at(c, 74, 80, "Whilst voting from abroad is legally allowed, it has not been", size=10)
+            text_at(c, 74, 68.5, "implemented, as a lack of funding prevents registration. See", size=10)
+            text_at(c, 74, 57, "https://example.org/elections/report?", size=10)
+        else:
+            marked(c, 57, 780, "Remittances rose in the last decade", 3)
+            for i in range(4):
+                text_at(c, 57, 760 - 12.6 * i, sentence(9, i + 3), size=11)
+            text_at(c, 57, 120, "7 regions took part in the survey.", size=10)  # no marker cites 7
+            text_at(c, 74, 100, "page=12&year=2019", size=10)
+            text_at(c, 57, 80, "3", size=10)
+            text_at(c, 74, 80, "https://example.org/remittances", size=10)
+    got = blocks(pdf(tmp_path, draw, pages=2))
+    notes = {b.number: b.text for b in got if isinstance(b, FootnoteDefinition)}
+    assert notes == {
+        1: "https://example.org/dual-citizenship-law",
+        2: "Whilst voting from abroad is legally allowed, it has not been implemented, as a lack of "
+           "funding prevents registration. See https://example.org/elections/report?page=12&year=2019",
+        3: "https://example.org/remittances"}
+    assert not any("example.org" in b.text or "Whilst" in b.text for b in got if not isinstance(b, FootnoteDefinition))
+    assert [m for b in got for _, m in b.markers] == [1, 2, 3]
+    assert any(type(b) is Paragraph and b.text == "7 regions took part in the survey." for b in got)

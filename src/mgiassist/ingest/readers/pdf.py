@@ -208,6 +208,8 @@ class _BlockBuilder:
             run.text = mended
             run.extend(piece, separator)
             previous = line
+        if pending.kind == "carried" and self._carry(run, pending):
+            return
         origin = Origin(page=pending.lines[0].page, offset=len(self.blocks))
         bold = tuple(run.bold)
         markers = tuple(run.markers)
@@ -335,6 +337,8 @@ class _BlockBuilder:
 
     def add(self, line: Line, nxt: Line | None = None) -> None:
         first = line.words[0]
+        if line.foot and self._foot_note(line):
+            return
         if first.text == _TABLE:
             self.flush()
             rows = self.tables[int(first.size)]
@@ -368,6 +372,39 @@ class _BlockBuilder:
         self.bullet_xs = [] if self.blocks and not isinstance(self.blocks[-1], ListItem) else self.bullet_xs
         kind = "heading" if line.size >= self.body * 1.15 else "paragraph"
         self.pending = _Pending(kind, [line])
+
+
+    def _foot_note(self, line: Line) -> bool:
+        """A line of the notes at the page foot (:func:`_page_foot_notes`): it opens a note,
+        carries on the note an earlier page ended with, or wraps the note above."""
+        pending = self.pending
+        if line.note is not None:
+            self.flush()
+            self.pending = _Pending("note", [line], number=line.note, text_x0=line.words[-1].x0)
+        elif line.carried and pending is not None and pending.kind == "carried" and pending.lines[-1].page == line.page:
+            pending.lines.append(line)
+        elif line.carried:
+            self.flush()
+            self.pending = _Pending("carried", [line])
+        elif pending is not None and pending.kind == "note" and self._continues(line):
+            pending.lines.append(line)
+        else:
+            return False
+        return True
+
+    def _carry(self, run: _Run, pending: _Pending) -> bool:
+        """Append a note's text carried over a page break to the note it continues."""
+        at = next((i for i in range(len(self.blocks) - 1, -1, -1) if isinstance(self.blocks[i], FootnoteDefinition)), None)
+        if at is None:
+            return False
+        note = self.blocks[at]
+        host = _Run(note.text, list(note.bold), [])
+        mended, separator = _joiner(host.text, run.text, True)
+        host.text = mended
+        host.extend(run, separator)
+        note.text, note.bold = host.text, tuple(host.bold)
+        self.spans[at] = (self.spans[at][0], pending.lines[-1])
+        return True
 
 
 @dataclass(frozen=True)
@@ -465,11 +502,79 @@ def _is_item_number(word: Word, line: Line, body: float) -> bool:
 
 def _note_number(line: Line, body: float) -> int | None:
     """A footnote definition line: small type opening with a (possibly raised) number (alone on
-    its line when the note's text, a long address, could not follow it)."""
+    its line when the note's text, a long address, could not follow it), or a line the page foot
+    shows to open a note (:func:`_page_foot_notes`)."""
+    if line.note is not None:
+        return line.note
     if line.size > body * 0.9:
         return None
     m = re.fullmatch(r"(\d{1,3})[.)]?", line.words[0].text)
     return int(m.group(1)) if m else None
+
+
+_GLUED_NUMBER = re.compile(r"(\d{1,3})[.)]?(?!(?:st|nd|rd|th)\b)(?=[^\W\d_]|[<(\"'“‘])")
+
+
+def _opening_number(line: Line, wanted: set[int]) -> tuple[int, str] | None:
+    """The number a line opens with, when it is one of ``wanted``, and what of the first word
+    follows it: nothing ("3 Whilst…") or the text glued to it ("1https://…", "12Ibid")."""
+    text = line.words[0].text
+    m = re.fullmatch(r"(\d{1,3})[.)]?", text) or _GLUED_NUMBER.match(text)
+    if m is None or int(m.group(1)) not in wanted:
+        return None
+    return int(m.group(1)), text[m.end():]
+
+
+def _split_number(line: Line, tail: str) -> None:
+    """Cut a note number glued to its text ("1https://…") into a word of its own."""
+    first = line.words[0]
+    head = first.text[: len(first.text) - len(tail)]
+    cut = first.x0 + (first.x1 - first.x0) * len(head) / len(first.text)
+    line.words = [Word(head, first.x0, cut, first.top, first.bottom, first.size, first.bold, first.symbol),
+                  Word(tail, cut, first.x1, first.top, first.bottom, first.size, first.bold, first.symbol),
+                  *line.words[1:]]
+
+
+def _page_foot_notes(lines: list[Line], body: float) -> None:
+    """Footnotes at a page's foot, by position and size relative to the body, whatever their
+    size (LibreOffice sets them at 10 pt under an 11 pt body, the number on the baseline): the
+    lines below the last line of body text of their column, set smaller than the body, where a
+    line opens with a number (alone or glued to the text) that a marker raised in the body
+    cites. Such a line opens a note (``line.note``); the zone's lines before its first note that
+    start where the last note's text did carry on that note (``line.carried``)."""
+    wanted = {int(w.text) for ln in lines if ln.size >= body * 0.96
+              for p, w in zip([None, *ln.words], ln.words) if ln.is_raised(w, p)}
+    if not wanted:
+        return
+    text_x0: float | None = None  # where the last note's text starts (its wrapped lines' column)
+    for _, group in itertools.groupby(lines, key=lambda ln: ln.page):
+        page = list(group)
+        # the page's lines from the foot up: whether body text lies below, per column (a
+        # full-width line is below every column's)
+        body_below = {0: False, 1: False, 2: False}
+        zone: set[int] = set()
+        for line in sorted(page, key=lambda ln: -ln.top):
+            column = line.column
+            below = any(body_below.values()) if column == 0 else body_below[column] or body_below[0]
+            if line.size >= body * 0.96 or line.words[0].text == _TABLE:
+                body_below[column] = True
+            elif not below:
+                zone.add(id(line))
+        opened = False
+        for line in page:
+            if id(line) not in zone:
+                continue
+            found = _opening_number(line, wanted)
+            if found is not None:
+                number, tail = found
+                if tail:
+                    _split_number(line, tail)
+                line.note = number
+                opened = True
+                text_x0 = line.words[1].x0 if len(line.words) > 1 else None
+            elif not opened and text_x0 is not None and abs(line.x0 - text_x0) < 2:
+                line.carried = True
+            line.foot = opened or line.carried
 
 
 def _cells(line: Line) -> list[list[Word]]:
@@ -669,6 +774,7 @@ def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_
     laid_out = [page_lines(words, n + 1, width, hint, body) for n, (words, width) in enumerate(pages)]  # type: ignore[misc]
     kept = drop_running_lines(laid_out, heights, body)
     lines = [ln for page in kept for ln in page]
+    _page_foot_notes(lines, body)
     left_out = {id(ln) for page in kept for ln in page}
     running = list(dict.fromkeys(ln.text for page in laid_out for ln in page if id(ln) not in left_out))
     token = _VOCABULARY.set(_vocabulary(lines))

@@ -56,6 +56,9 @@ class Line:
     column: int = 0  # 0 full width or single column, 1 left, 2 right
     column_x1: float = 0.0  # right edge of the column the line sits in
     markers_at: list[int] = field(default_factory=list)
+    note: int | None = None  # the footnote this line opens, read at the page foot (pdf._page_foot_notes)
+    carried: bool = False  # a note's text carried over from the foot of an earlier page
+    foot: bool = False  # in the notes at the page foot (a note's own line or its wrapped text)
 
     @property
     def x0(self) -> float:
