@@ -17,6 +17,7 @@ __all__ = [
     "build_footnotes",
     "glued_candidates",
     "match_glued_markers",
+    "next_text",
     "note_lines",
     "parse_definition",
     "with_note_prose",
@@ -151,7 +152,7 @@ def glued_candidates(lines: list[str], skip: Iterable[int] = ()) -> list[GluedMa
     return found
 
 
-def _next_text(lines: list[str]) -> list[str]:
+def next_text(lines: list[str]) -> list[str]:
     """For each line, the next line that is not blank ("" at the end)."""
     out, nxt = [""] * len(lines), ""
     for i in range(len(lines) - 1, -1, -1):
@@ -165,7 +166,7 @@ def note_lines(lines: list[str], opens: list[bool]) -> dict[int, int]:
     anywhere, a number and prose where ``opens`` says a block may start."""
     notes: dict[int, int] = {}
     previous = ""
-    following = _next_text(lines)
+    following = next_text(lines)
     for i, line in enumerate(lines):
         definition = parse_definition(line)
         # a note opens a block, or follows a note's source ("3 Whilst…" after note 2's address)

@@ -26,7 +26,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from mgiassist.ingest.blocks import SUPERSCRIPTS, superscript
-from mgiassist.ingest.footnotes import URL, glued_candidates, match_glued_markers, note_lines
+from mgiassist.ingest.footnotes import (
+    URL,
+    glued_candidates,
+    match_glued_markers,
+    next_text,
+    note_lines,
+)
 
 __all__ = ["Line", "running_line_indices", "unflatten"]
 
@@ -56,15 +62,6 @@ class Line:
 
 
 # ------------------------------------------------------------------ running lines
-
-
-def _next_text(lines: list[str]) -> list[str]:
-    """For each line, the next line that is not blank ("" at the end)."""
-    out, nxt = [""] * len(lines), ""
-    for i in range(len(lines) - 1, -1, -1):
-        out[i] = nxt
-        nxt = lines[i] if lines[i].strip() else nxt
-    return out
 
 
 def _next_line(lines: list[Line]) -> list[Line | None]:
@@ -101,7 +98,7 @@ def _page_number_lines(lines: list[str]) -> list[int]:
     pages, or three or more whose lengths mostly agree. A bare number with an address on the next
     line is a note's, not a page's."""
     groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    following = _next_text(lines)
+    following = next_text(lines)
     for i, text in enumerate(lines):
         numbers = re.findall(r"\d+", text)
         if _note_number(text, following[i]):
