@@ -35,10 +35,8 @@ from mgiassist.ingest.blocks import (
 from mgiassist.ingest.readers.limits import (
     DEFAULT_LIMITS,
     ReadLimits,
-    pdf_chars_problem,
-    pdf_content_problem,
-    pdf_page_count_problem,
 )
+from mgiassist.ingest.readers.pdf_extract import extract_pages
 from mgiassist.ingest.readers.pdf_layout import (
     Line,
     Word,
@@ -710,38 +708,7 @@ def _open_error(path: Path, exc: Exception) -> ProfileError:
     return ProfileError(f"{path}: is not a readable PDF ({type(exc).__name__}: {str(exc)[:120] or 'damaged'})")
 
 
-def _page_tree_count(pdf) -> int:
-    """The page count the page tree's root declares (0 when it has none to read)."""
-    from pdfminer.pdftypes import resolve1
-
-    try:
-        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
-    except Exception:  # noqa: BLE001 - a damaged tree: pdfplumber's walk names it, or the cap does
-        return 0
-    return count if isinstance(count, int) else 0
-
-
-def _check_pages(path: Path, pdf, limits: ReadLimits) -> None:
-    """The page cap once the file is open: the page tree's declared count (one object), then the
-    pages pdfplumber found (a count that lies)."""
-    problem = (pdf_page_count_problem(path, _page_tree_count(pdf), limits)
-               or pdf_page_count_problem(path, len(pdf.pages), limits))
-    if problem:
-        raise problem
-
-
-def _check_page(path: Path, page, number: int, limits: ReadLimits) -> None:
-    """The content and character caps of one page: estimated from its content streams before
-    pdfminer reads them, then counted (text drawn by form XObjects is only seen then)."""
-    problem = (pdf_content_problem(path, page, number, limits)
-               or pdf_chars_problem(path, number, len(page.chars), limits))
-    if problem:
-        raise problem
-
-
 def read_pdf(path: Path, data: bytes, source: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
-    from mgiassist.ingest.readers.pdf_extract import extract_pages
-
     try:
         records = extract_pages(path, data, limits)
     except ProfileError:

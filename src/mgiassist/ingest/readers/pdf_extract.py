@@ -77,10 +77,37 @@ def extract_pages(path: Path, data: bytes, limits: ReadLimits = DEFAULT_LIMITS,
     return _pdfium_pages(path, data, limits) if chosen == "pdfium" else _plumber_pages(path, data, limits)
 
 
+def _page_tree_count(pdf) -> int:
+    """The page count the page tree's root declares (0 when it has none to read)."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog["Pages"]).get("Count"))
+    except Exception:  # noqa: BLE001 - a damaged tree: pdfplumber's walk names it, or the cap does
+        return 0
+    return count if isinstance(count, int) else 0
+
+
+def _check_pages(path: Path, pdf, limits: ReadLimits) -> None:
+    """The page cap once the file is open: the page tree's declared count (one object), then the
+    pages pdfplumber found (a count that lies)."""
+    problem = (pdf_page_count_problem(path, _page_tree_count(pdf), limits)
+               or pdf_page_count_problem(path, len(pdf.pages), limits))
+    if problem:
+        raise problem
+
+
+def _check_page(path: Path, page, number: int, limits: ReadLimits) -> None:
+    """The content and character caps of one page: estimated from its content streams before
+    pdfminer reads them, then counted (text drawn by form XObjects is only seen then)."""
+    problem = (pdf_content_problem(path, page, number, limits)
+               or pdf_chars_problem(path, number, len(page.chars), limits))
+    if problem:
+        raise problem
+
+
 def _plumber_pages(path: Path, data: bytes, limits: ReadLimits) -> list[PageRecord]:
     import pdfplumber
-
-    from mgiassist.ingest.readers.pdf import _check_page, _check_pages
 
     # not closed: PDF.close() walks every page (29 s for 100,000), and all of it is in memory
     pdf = pdfplumber.open(io.BytesIO(data))
@@ -525,8 +552,6 @@ def _precheck(path: Path, data: bytes, limits: ReadLimits) -> dict[str, _FontMet
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
-
-    from mgiassist.ingest.readers.pdf import _page_tree_count
 
     document = PDFDocument(PDFParser(io.BytesIO(data)))
     problem = pdf_page_count_problem(path, _page_tree_count(_Shim(doc=document)), limits)
