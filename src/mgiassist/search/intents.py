@@ -44,6 +44,7 @@ __all__ = [
     "cue_features",
     "fit_intents",
     "load_prototypes",
+    "plural_after_modifier",
 ]
 
 # The profile's own lists, and the single things a question may ask for. "other" is labelled
@@ -148,12 +149,20 @@ class IntentReader:
         if len(set(self._labels)) < 2:
             return IntentGuess(None)
         vector = np.asarray(self._encode([question]), dtype=np.float32)[0]
-        return by_number(self.model().read(vector, cue_features(question), margin=self.margin), question)
+        return by_number(self.model().read(vector, cue_features(question), margin=self.margin), question,
+                         self._list_lean)
+
+    def _list_lean(self, question: str) -> float:
+        """How much more ``question`` reads as the actors list than as one body (score gap)."""
+        vector = np.asarray(self._encode([question]), dtype=np.float32)[0]
+        scores = self.model().read(vector, cue_features(question), margin=self.margin).scores
+        return scores.get("actors", 0.0) - scores.get("body", 0.0)
 
 
-# One thing and its list: the same meaning, told apart by the number of the noun asked for.
-_SINGULAR_OF_LIST = {"actors": "body"}
+# One thing and its list (the actors, one body): the same meaning, told apart by the number of
+# the noun asked for.
 _WH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z-]+)", re.IGNORECASE)
+_WH_PAIR = re.compile(r"\b(?:which|what)\s+([a-z-]+)\s+([a-z-]+)", re.IGNORECASE)
 
 
 def asks_for_several(question: str) -> bool:
@@ -175,12 +184,41 @@ def _singular(word: str) -> str | None:
     return None
 
 
-def by_number(guess: IntentGuess, question: str) -> IntentGuess:
+# How far singularising a plural word must move a question from the actors list towards one body
+# (the gap of their scores) for the word to be the number of what is asked for. Dev wordings,
+# 2026-12-05: the head nouns "bodies", "agencies", "institutions", "ministries" in "What
+# government bodies below ministry level…" moved it 0.11-0.27; verbs and objects after a singular
+# head ("Which department issues work permits?", "What office handles complaints?") 0.01-0.09.
+NUMBER_SHIFT = 0.1
+
+
+def plural_after_modifier(question: str) -> list[tuple[str, str]]:
+    """The question with its second word after a wh-word singularised, when that word is a
+    regular plural and the first is not ("what government bodies" → "what government body"),
+    as (variant, plural) pairs: the plural may be the head noun after a modifier, or a verb
+    ("which department issues"), which only its meaning tells apart."""
+    variants = []
+    for m in _WH_PAIR.finditer(question):
+        first, second = m.group(1), m.group(2)
+        single = _singular(second.lower())
+        if single is not None and _singular(first.lower()) is None:
+            variants.append((question[: m.start(2)] + single + question[m.end(2):], second))
+    return variants
+
+
+def by_number(
+    guess: IntentGuess, question: str, list_lean: Callable[[str], float] | None = None,
+) -> IntentGuess:
     """A question read as one body, or left unread between a body and the list of actors, asks
     for the list when its noun is plural: "Which ministries handle labour migration?" (body 0.35,
-    actors 0.33 on the dev wordings) wants every ministry the annex lists."""
+    actors 0.33 on the dev wordings) wants every ministry the annex lists. A plural after a
+    modifier ("What government bodies…") counts when singularising it moves the reading towards
+    one body by :data:`NUMBER_SHIFT` (``list_lean`` gives a wording's actors-minus-body gap)."""
     ranked = sorted(guess.scores, key=lambda n: -guess.scores[n])[:2]
-    for listed, single in _SINGULAR_OF_LIST.items():
-        if set(ranked) == {listed, single} and guess.intent in (single, None) and asks_for_several(question):
-            return IntentGuess(listed, guess.scores[listed], guess.margin, guess.scores)
-    return guess
+    if set(ranked) != {"actors", "body"} or guess.intent not in ("body", None):
+        return guess
+    several = asks_for_several(question)
+    if not several and list_lean is not None:
+        lean = guess.scores["actors"] - guess.scores["body"]
+        several = any(lean - list_lean(variant) >= NUMBER_SHIFT for variant, _ in plural_after_modifier(question))
+    return IntentGuess("actors", guess.scores["actors"], guess.margin, guess.scores) if several else guess
