@@ -6,9 +6,11 @@ import pytest
 
 from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
 from mgiassist.answer.partial import partial_answer
-from mgiassist.answer.structured import list_answer, list_request
+from mgiassist.answer.records import AnswerSentence, CitedPassage
+from mgiassist.answer.structured import CLOSEST, led_by, list_answer, list_request
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
+from mgiassist.text.sentences import Span
 
 WORLD = CountryMatcher(list(all_countries()))
 DOMAINS = ["Migrants' rights", "Partnerships", "Obstacles", "Annex: list of actors"]
@@ -76,6 +78,21 @@ def test_the_search_first_passage_leads_the_list_with_its_group() -> None:
     assert [i.marker for g in answer.groups for i in g.items] == [1, 2]
     unchanged = list_answer(request, FINDINGS, question="q", search_query="q", first="o1")
     assert [p.chunk_id for p in unchanged.passages] == ["f2", "f3"]  # not a member: profile order
+
+
+def test_a_list_led_by_the_search_first_passage_cites_it_first_and_keeps_every_item() -> None:
+    request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
+    listed = list_answer(request, FINDINGS, question="q", search_query="q", first="o1")  # not a member
+    first = listed.passages[0]
+    quoted = Answer("q", "q", False, [AnswerSentence("Lack of resources.", 1, 0.9, Span(0, 18))],
+                    [CitedPassage(**{**vars(first), "chunk_id": "o1", "marker": 1})])
+    led = led_by(listed, quoted)
+    assert [p.chunk_id for p in led.passages] == ["o1", "f2", "f3"]
+    assert [p.marker for p in led.passages] == [1, 2, 3]
+    assert [g.title for g in led.groups] == [CLOSEST, "Migrants' rights", "Partnerships"]
+    assert [i.marker for g in led.groups for i in g.items] == [1, 2, 3]
+    assert led.text.splitlines()[0].startswith(CLOSEST) and "- Lack of resources. [1]" in led.text
+    assert led.state == ANSWERED and led.more == listed.more
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from the template's structure — never from the wording of one profile.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
 
-__all__ = ["PAGE_SIZE", "ListRequest", "list_answer", "list_members", "list_request"]
+__all__ = ["CLOSEST", "PAGE_SIZE", "ListRequest", "led_by", "list_answer", "list_members", "list_request"]
 
 # Items on a list's first page. A profile's whole list is what "summarise every strength" asks
 # for: the seeds' longest, the MGI well-developed areas, has 18 (a page of 10 showed 56 % of it);
@@ -306,3 +307,21 @@ def list_answer(
         groups=list(groups.values()),
         more={"offset": offset + len(page), "remaining": remaining} if remaining > 0 else None,
     )
+
+
+CLOSEST = "Closest passage to the question"
+
+
+def led_by(listed: Answer, quoted: Answer) -> Answer:
+    """``listed`` (a list's first page) led by ``quoted`` (the search's first passage, quoted):
+    its sentences come first as a group of their own, cited [1], and the list's markers move on.
+    For a question that reads only loosely as a list, the reply then cites first what the search
+    found first, and still gives the list the question may ask for."""
+    shift = len(quoted.passages)
+    passages = quoted.passages + [dataclasses.replace(p, marker=p.marker + shift) for p in listed.passages]
+    lead_group = AnswerGroup(CLOSEST, [AnswerItem(s.text, s.marker) for s in quoted.sentences])
+    groups = [lead_group] + [
+        AnswerGroup(g.title, [AnswerItem(i.text, i.marker + shift) for i in g.items]) for g in listed.groups]
+    sentences = quoted.sentences + [dataclasses.replace(s, marker=s.marker + shift) for s in listed.sentences]
+    return dataclasses.replace(listed, passages=passages, groups=groups, sentences=sentences,
+                               lead=f"{CLOSEST}, then the list: {listed.lead}")

@@ -46,6 +46,7 @@ from mgiassist.answer.refusal import no_word_known, refusal_evidence, unplaced_y
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
+    led_by,
     list_answer,
     list_members,
     list_request,
@@ -283,7 +284,7 @@ def _decide(
             _tables(searcher, filters, result), reading.answer_type,
         )
         return partial or not_covered(result, _search_refusal_reason(result))
-    listed = _list_reply(searcher, judge, result, decision, reading, filters, offset, page_size)
+    listed = _list_reply(searcher, judge, encode, result, decision, reading, filters, offset, page_size)
     if listed is not None:
         return listed
     # Below the search's similarity floor the judge must be confident to answer anyway (a typo
@@ -323,7 +324,8 @@ def _decide(
 
 
 def _list_reply(
-    searcher: Searcher, judge: Judge, result: SearchResult, decision: Decision, reading: QuestionReading,
+    searcher: Searcher, judge: Judge, encode: Encoder, result: SearchResult, decision: Decision,
+    reading: QuestionReading,
     filters: Filters, offset: int, page_size: int,
 ) -> Answer | None:
     """The profile's own list when the question asks for one, or a partial reply when the list
@@ -338,7 +340,11 @@ def _list_reply(
         edition_note=searcher.filters.edition_note,
     )
     if listed is not None and not offset and _list_loses_the_lead(listed, result, reading):
-        return None
+        # read loosely, the list may not be what was asked: the search's first passage leads it
+        first = _quoted_reply(judge, encode, dataclasses.replace(result, hits=result.hits[:1]), decision, reading)
+        if first.state != ANSWERED:
+            return None
+        listed = led_by(listed, first)
     if listed is not None:
         listed.notes = list(result.notes)
         return listed
