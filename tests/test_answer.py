@@ -66,6 +66,12 @@ def test_split_sentences_keeps_offsets_lines_and_footnote_marks() -> None:
     ]
 
 
+def test_an_initial_ends_no_sentence() -> None:
+    text = "Written by Dr J. Smith and the U.S. Government. Plan B. Next year."
+    pieces = [text[s.start : s.end] for s in split_sentences(text)]
+    assert pieces == ["Written by Dr J. Smith and the U.S. Government.", "Plan B. Next year."]
+
+
 def test_strip_footnote_marks() -> None:
     assert strip_footnote_marks("abroad² and  home¹²") == "abroad and home"
 

@@ -44,6 +44,10 @@ _ABBREVIATIONS = (
     "vs.",
 )
 
+# An initial ("Dr J. Smith", "the U.S. Government") ends no sentence: one capital letter and a
+# period after a space, a bracket or another initial.
+_INITIAL = re.compile(r"(?:^|[\s(.])[A-Z]\.$")
+
 
 @dataclass(frozen=True)
 class Span:
@@ -67,7 +71,7 @@ def split_sentences(text: str) -> list[Span]:
         cursor = 0
         for match in _SENTENCE_END.finditer(line):
             head = line[cursor : match.start()]
-            if head.rstrip().endswith(_ABBREVIATIONS):
+            if head.rstrip().endswith(_ABBREVIATIONS) or _INITIAL.search(head.rstrip()):
                 continue
             end = match.start() + len(match.group(0).rstrip())
             spans.append(Span(start + cursor, start + end))
