@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import FakeEmbedder
 
-from mgiassist.chunk import KIND_TABLE_ROW, chunk_profile, render_row
+from mgiassist.chunk import KIND_ABOUT, KIND_TABLE_ROW, chunk_profile, render_row
 from mgiassist.errors import FilterError
 from mgiassist.index import LoadedIndex
 from mgiassist.index.manifest import Manifest
@@ -65,7 +65,8 @@ TABLE = Section(
 
 def test_each_table_row_is_a_chunk_rendered_as_a_sentence():
     chunks = chunk_profile(profile(TABLE), count_tokens=words, max_tokens=128)
-    table, *rows = chunks
+    table, *rows, about = chunks
+    assert about.kind == KIND_ABOUT
     assert table.kind == "table" and [r.kind for r in rows] == [KIND_TABLE_ROW] * 3
     france = rows[1]
     assert france.text == "France\t12,345"  # displayed as the source lays it out
@@ -88,14 +89,15 @@ def test_a_row_below_its_own_table_is_not_shown_twice():
     table_rank = next(h.rank for h in hits if h.chunk.kind == "table")
     rows = [h for h in hits if h.chunk.kind == KIND_TABLE_ROW]
     assert all(h.rank < table_rank for h in rows)
-    assert len(hits) == 4 + len(rows)  # the table and the three other passages, whatever the rows did
+    passages = [h for h in hits if h.chunk.kind != KIND_ABOUT]  # the profile's own particulars aside
+    assert len(passages) == 4 + len(rows)  # the table and the three other passages, whatever the rows did
 
 
 def test_symbols_are_read_as_words_for_search_only():
     assert spell_symbols("♂ 53.6% ♀ 46.4%") == "male (men) 53.6 percent female (women) 46.4 percent"
     assert "percent" in analyse("% of emigrants")
     figures = Section(("Facts & figures", "Emigration"), "Emigration\n♂ 53.6%\n♀ 46.4%", "figures")
-    [chunk] = chunk_profile(profile(figures), count_tokens=words, max_tokens=128)
+    chunk, _about = chunk_profile(profile(figures), count_tokens=words, max_tokens=128)
     assert chunk.text == "Emigration\n♂ 53.6%\n♀ 46.4%"
     assert "female (women) 46.4 percent" in chunk.embed_text
     hit = searcher(profile(figures, *FILLER)).search("share of women among emigrants", k=1).hits[0]

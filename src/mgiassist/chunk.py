@@ -25,8 +25,11 @@ from mgiassist.text.acronyms import AcronymTable
 from mgiassist.text.symbols import spell_symbols
 
 __all__ = [
+    "ABOUT_HEADING",
     "CHUNKER_VERSION",
+    "KIND_ABOUT",
     "KIND_TABLE_ROW",
+    "about_section",
     "chunk_id",
     "chunk_profile",
     "embed_prefix",
@@ -35,8 +38,10 @@ __all__ = [
 ]
 
 # Bumped whenever parsing, chunk boundaries or embedded text change, so old indexes are rebuilt.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 KIND_TABLE_ROW = "table-row"
+KIND_ABOUT = "about"
+ABOUT_HEADING = "Publication details"
 
 # [CLS] and [SEP] take two of the model's positions.
 _SPECIAL_TOKENS = 2
@@ -190,13 +195,29 @@ def _section_chunks(
     return chunks
 
 
+def about_section(profile: Profile) -> Section:
+    """The profile's own particulars as one sentence, so a quote of it gives them all:
+    "Diaspora engagement mapping: Cambodia, written by Dr Ronojoy Sen, edited by EUDiF, first
+    published September 2020, updated September 2022." (from the title, the date and the credits
+    the reader found)."""
+    meta = profile.metadata or {}
+    parts = [profile.title]
+    parts += [f"{role.lower()} by {name}" for role, name in (meta.get("authors") or {}).items()]
+    written, updated = meta.get("written"), meta.get("updated")
+    if written and updated and written != updated:
+        parts += [f"first published {written}", f"updated {updated}"]
+    elif profile.date:
+        parts.append(f"dated {profile.date}")
+    return Section((ABOUT_HEADING,), ", ".join(parts) + ".", kind=KIND_ABOUT)
+
+
 def chunk_profile(profile: Profile, *, count_tokens: TokenCounter, max_tokens: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
     # acronyms are defined once per document and used throughout it
     acronyms = AcronymTable.mine(" ".join(s.heading_path) + "\n" + s.text for s in profile.sections)
     acronyms.phrases = []  # only what the profile defines is glossed; guesses are for questions
-    for section in profile.sections:
+    for section in [*profile.sections, about_section(profile)]:
         chunks_of_section = _section_chunks(
             profile, section, count_tokens=count_tokens, max_tokens=max_tokens, acronyms=acronyms
         )

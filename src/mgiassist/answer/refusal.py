@@ -160,6 +160,9 @@ def refusal_evidence(
     years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
     if years:
         return RefusalEvidence("year", tuple(years))
+    unplaced = unplaced_year(result, reading)
+    if unplaced is not None:
+        return unplaced
     if reading.relative_time is not None:
         return RefusalEvidence("relative-time", (reading.relative_time,))
     kind = _missing_kind(question, analysis.answer_type, decision.features)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mgiassist.chunk import KIND_TABLE_ROW
+from mgiassist.chunk import KIND_ABOUT, KIND_TABLE_ROW
 from mgiassist.schema import Chunk
 
 __all__ = [
@@ -145,10 +145,11 @@ class EditionDiff:
 def units_of_chunks(chunks: Sequence[Chunk]) -> list[Unit]:
     """One edition's sections from its stored chunks, in document order: the parts of a split
     section joined again, a table's row chunks left to the table (its rows are in the table's
-    chunk), a heading's repeated sentence kept once (as the chunker did)."""
+    chunk), a heading's repeated sentence kept once (as the chunker did). The passage about the
+    profile itself (its title, dates, credits) is left out: the diff's header names both dates."""
     units: list[Unit] = []
     for chunk in chunks:
-        if chunk.kind == KIND_TABLE_ROW:
+        if chunk.kind in (KIND_TABLE_ROW, KIND_ABOUT):
             continue
         part = str(chunk.attributes.get("part") or "")
         if part and not part.startswith("1/") and units and units[-1].heading_path == chunk.heading_path:
