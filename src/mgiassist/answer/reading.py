@@ -62,7 +62,9 @@ def read_question(
     mentions = asked.mentions if asked is not None and asked.text == question else None
     analysis = analyse_question(question, judge.world, judge.profile_countries, mentions)
     # read by meaning on the corrected wording: the model reads "obstacels to diaspra
-    # engagement" as noise, "obstacles to diaspora engagement" as the obstacles list
-    wording = asked.corrected if asked is not None else corrected(result.query, result.corrections)
+    # engagement" as noise, "obstacles to diaspora engagement" as the obstacles list; a follow-up
+    # is read as searched, with what it leans on ("and what about in Cabo Verde?" after a
+    # question on obstacles asks for the obstacles list)
+    wording = corrected(question, asked.expansion.corrections if asked is not None else result.corrections)
     intent = None if result.language else searcher.intents.read(wording)
     return QuestionReading(analysis, intent, relative_time(question), asked)
