@@ -69,6 +69,12 @@ def test_a_common_english_word_never_makes_a_refusal_however_much_it_carries():
     # "get" and "done" are among the commonest English words: never named as the missing topic
     encode = bag_encoder({"get": 10.0, "done": 10.0})
     assert refusal_evidence(result("What do migrants get done?"), judge(), decision(), encode) is None
+    # nor are words among the 3,000 commonest ("papers", rank 1,680; "land", 763), while a rarer
+    # one is ("amnesty", 15,043)
+    assert refusal_evidence(result("Do migrants with papers get land?"), judge(), decision(),
+                            bag_encoder({"papers": 10.0, "land": 10.0})) is None
+    found = refusal_evidence(result("Do migrants get an amnesty?"), judge(), decision(), bag_encoder({"amnesty": 10.0}))
+    assert found == RefusalEvidence("unknown-term", ("amnesty",))
 
 
 def test_a_year_no_profile_mentions_a_foreign_country_and_a_missing_answer_kind_are_evidence():

@@ -14,7 +14,7 @@ evidence, one of:
 * **answer kind** — it asks for a figure that none of the top passages holds, or a date, a
   person's name or (asking "which countries") a country that the closest sentence lacks;
 * **unknown term** — a word the profiles never use (nor a misspelling, derivation or long form of
-  one of theirs) that is not among the commonest English words, and that carries the question's
+  one of theirs) that is not among the 3,000 commonest English words, and that carries the question's
   meaning: leaving it out moves the question's sentence vector by at least :data:`SALIENCE`
   ("unemployment" in "What is the unemployment rate?" moves it 0.13-0.18; "according" in
   "… according to the mapping" 0.002-0.004).
@@ -41,9 +41,9 @@ from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
-from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency, is_english_word
+from mgiassist.text.spelling import english_log_frequency, is_english_word
 
-__all__ = ["SALIENCE", "RefusalEvidence", "no_word_known", "refusal_evidence", "salience", "unplaced_year"]
+__all__ = ["ORDINARY_LOG_FREQUENCY", "SALIENCE", "RefusalEvidence", "no_word_known", "refusal_evidence", "salience", "unplaced_year"]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
 # word to be what the question is about. Chosen on the dev questions' refusals (docs/answers.md):
@@ -56,6 +56,12 @@ SALIENCE = 0.05
 # +0.08 (answerable); "asylum" +0.15, "consulate" +0.08 (unanswerable; "in Frankfurt" and
 # "claims" still push away), "unemployment" +0.03, "wage" -0.05, "taxed" -0.10.
 HELD_IN_MEANING = 0.05
+# A word among the 3,000 commonest in English (pyspellchecker's frequency list: log10 count 4.34
+# at rank 3,000) is ordinary: it never makes a refusal, however salient ("leaving", "papers",
+# "land", "rate"); the turn answers under the low-confidence line instead. Dev, 2026-12-05: of the
+# unknown words named as reasons, "leaving" (rank 521) and "papers" (1,680) refused answerable
+# questions, "land" (763), "rate" (2,079) and "capital" (2,513) unanswerable ones.
+ORDINARY_LOG_FREQUENCY = 4.34
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
@@ -175,7 +181,7 @@ def refusal_evidence(
         return None
     candidates = [
         w for w in vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
-        if not _YEAR.match(w) and english_log_frequency(w) < COMMON_LOG_FREQUENCY
+        if not _YEAR.match(w) and english_log_frequency(w) < ORDINARY_LOG_FREQUENCY
     ]
     moved = salience(question, candidates, encode)
     salient = sorted((w for w, m in zip(candidates, moved) if m >= SALIENCE),
