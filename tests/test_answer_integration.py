@@ -173,12 +173,13 @@ def test_ordinary_words_the_profiles_do_not_use_cause_no_refusal(assistant, ques
         "share 'migration strategy'), so no refusal is considered")),
 ])
 def test_a_refusal_names_a_specific_thing_never_a_common_word(assistant, question):
-    from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
+    from mgiassist.answer.refusal import ORDINARY_LOG_FREQUENCY
+    from mgiassist.text.spelling import english_log_frequency
 
     answer = assistant.answer(question)
     assert answer.state == "not_covered"
     named = re.findall(r"“([^”]+)”", answer.reason)
-    assert all(english_log_frequency(w) < COMMON_LOG_FREQUENCY for w in named), answer.reason
+    assert all(english_log_frequency(w) < ORDINARY_LOG_FREQUENCY for w in named), answer.reason
 
 
 # Wordings in no question file: the passages are about the asked thing, but the sentence closest to
