@@ -191,6 +191,19 @@ def test_unknown_words_are_asked_things_not_typos_acronyms_or_foreign_words() ->
     ]
 
 
+def test_the_sentence_closest_in_meaning_is_looked_for_in_every_top_passage() -> None:
+    # an encoder that makes "money sent home" closest to the remittances line
+    def encode(texts):
+        return np.array([[1.0, 0.0] if ("sent home" in t or "Remittances" in t) else [0.0, 1.0] for t in texts],
+                        dtype=np.float32)
+
+    question = "How big a part of the economy is money sent home?"
+    found = _result(question, "The association was founded by recruiters.", "Remittances as a share of GDP: 4.9%")
+    features = answer_features(found, WORLD, CorpusVocabulary(TEXTS), ["Cambodia"], encode)
+    assert features["nearest_sentence_type_missing"] == 1.0  # not in the first passage
+    assert features["nearest_anywhere_type_missing"] == 0.0  # but in the second
+
+
 def test_features_see_an_unknown_asked_thing_a_missing_year_and_the_asked_kind() -> None:
     vocabulary = CorpusVocabulary(TEXTS)
     stated = answer_features(_result("How many Cambodians are in France?", TEXTS[0]), WORLD,

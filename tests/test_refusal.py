@@ -90,9 +90,10 @@ def test_a_year_no_profile_mentions_a_foreign_country_and_a_missing_answer_kind_
                               decision(best_sentence_type_missing=1.0), encode)
     assert figure == RefusalEvidence("answer-kind", ("figure",))
     assert "gives no figure" in figure.reason
-    # the sentence closest in meaning holds a figure ("send home" is the remittances line): no evidence
+    # the sentence closest in meaning, in whichever top passage, holds a figure ("send home" is the
+    # remittances line, which the quoted reply then leads with): no evidence
     assert refusal_evidence(result("How much do migrants send home?"), judge(),
-                            decision(best_sentence_type_missing=1.0, nearest_sentence_type_missing=0.0), encode) is None
+                            decision(best_sentence_type_missing=1.0, nearest_anywhere_type_missing=0.0), encode) is None
 
 
 def test_where_asks_for_no_form_but_which_countries_asks_for_a_country():

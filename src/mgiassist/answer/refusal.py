@@ -110,7 +110,7 @@ def _missing_kind(question: str, asked: str | None, features: dict[str, float]) 
     country. "Where" alone asks for no form: "in Cambodia" answers it."""
     if asked == "place" and not asks_for_countries(question):
         return None
-    if asked == "number" and not features.get("nearest_sentence_type_missing", 1.0):
+    if asked == "number" and not features.get("nearest_anywhere_type_missing", 1.0):
         return None  # the sentence closest in meaning holds a figure ("send home": the remittances)
     return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None
 

@@ -493,6 +493,14 @@ def _sentence_features(
                 and holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
                                       question, profile_countries))
         ),
+        # the same, wherever among the top passages that sentence is: the quoted reply leads with
+        # a lower passage holding the asked kind when the first lacks it (not one of FEATURES)
+        "nearest_anywhere_type_missing": float(
+            asked is not None and not (
+                nearest is not None
+                and holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
+                                      question, profile_countries))
+        ),
     }
 
 
