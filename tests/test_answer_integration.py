@@ -182,6 +182,14 @@ def test_a_refusal_names_a_specific_thing_never_a_common_word(assistant, questio
     assert all(english_log_frequency(w) < ORDINARY_LOG_FREQUENCY for w in named), answer.reason
 
 
+def test_a_question_about_a_country_no_passage_mentions_is_not_answered_by_another_countrys_item(assistant):
+    """'Dual citizenship' is an item without a value in Cambodia's mapping; asked about Vietnam,
+    the reply says Vietnam is not in the passages rather than offering Cambodia's item."""
+    answer = assistant.answer("does vietnam allow dual citizenship")
+    assert answer.state == "not_covered" and "Vietnam" in answer.reason
+    assert assistant.answer("Does Cambodia allow dual citizenship?").state == "partial"  # its own item
+
+
 # Wordings in no question file: the passages are about the asked thing, but the sentence closest to
 # the question lacks the kind of answer asked for (a figure, a place other than the profile's own
 # country), and the reason says which.

@@ -81,6 +81,8 @@ def test_the_question_is_read_once_for_every_part_and_decision(two_country_assis
     ("Which of Cambodia, Ghana or Kenya lets citizens vote abroad?", ["Cambodia", "Ghana", "Kenya"]),
     ("How many Cambodians live in Thailand?", ["Cambodia"]),  # where they live, not a comparison
     ("What does the MoU between Cambodia and Thailand cover?", ["Cambodia"]),  # a relation of the two
+    ("compare cambodia and the philippines on diaspora policy", ["Cambodia", "Philippines"]),  # an article between
+    ("Cambodia or the United Kingdom: who lets emigrants vote?", ["Cambodia", "United Kingdom"]),
 ])
 def test_countries_named_side_by_side_are_compared(two_country_assistant, question, compared):
     from mgiassist.answer.turn import compared_countries

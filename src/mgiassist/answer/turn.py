@@ -164,8 +164,9 @@ def answer_turn(
 
 
 # Two countries named side by side ("Cambodians and Filipinos", "Cambodia vs Thailand", "Cambodia,
-# Ghana or Kenya") are compared; "between Cambodia and Thailand" names a relation of the two.
-_SIDE_BY_SIDE = re.compile(r"\s*(?:,|,?\s*(?:and|or|&|vs\.?|versus|nor)\b)\s*", re.IGNORECASE)
+# Ghana or Kenya", "Cambodia and the Philippines") are compared; "between Cambodia and Thailand"
+# names a relation of the two.
+_SIDE_BY_SIDE = re.compile(r"\s*(?:,|,?\s*(?:and|or|&|vs\.?|versus|nor)\b)\s*(?:the\s+)?", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -300,8 +301,10 @@ def _decide(
             return partial
         if refused:
             # An item the profile names without a value (an icon lost in rendering) is a
-            # better reply than a refusal; it never turns an answer into a refusal.
-            empty = empty_item_answer(result)
+            # better reply than a refusal; it never turns an answer into a refusal. Not when the
+            # question is about a country none of the passages mentions ("does vietnam allow
+            # dual citizenship"): the item is another country's.
+            empty = None if decision.missing_countries else empty_item_answer(result)
             if empty is not None:
                 empty.confidence = decision.probability
                 return empty
