@@ -81,7 +81,9 @@ def test_each_profile_has_one_passage_about_itself_from_its_title_date_and_credi
     assert about.heading_path == (ABOUT_HEADING,) and about.kind == KIND_ABOUT
     assert about.text == ("Migration Governance Profile: Kenya, written by Dr A. Author, edited by EUDiF, "
                           "first published May 2020, updated June 2023.")
-    assert about_section(make_profile()).text == "Migration Governance Profile: Kenya, dated March 2022."
+    assert about_section(make_profile()).text == "Migration Governance Profile: Kenya, published March 2022."
+    mapping.metadata = {"updated": "June 2023"}
+    assert about_section(mapping).text == "Migration Governance Profile: Kenya, updated June 2023."
     # one sentence, so a quote of it says everything it holds
     from mgiassist.text.sentences import split_sentences
     assert len(split_sentences(about.text)) == 1

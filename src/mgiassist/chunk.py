@@ -206,8 +206,10 @@ def about_section(profile: Profile) -> Section:
     written, updated = meta.get("written"), meta.get("updated")
     if written and updated and written != updated:
         parts += [f"first published {written}", f"updated {updated}"]
-    elif profile.date:
-        parts.append(f"dated {profile.date}")
+    elif updated:
+        parts.append(f"updated {updated}")
+    elif written or profile.date:
+        parts.append(f"published {written or profile.date}")
     return Section((ABOUT_HEADING,), ", ".join(parts) + ".", kind=KIND_ABOUT)
 
 

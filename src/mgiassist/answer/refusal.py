@@ -65,6 +65,8 @@ ORDINARY_LOG_FREQUENCY = 4.34
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
+# The kinds a quoted reply leads with when a lower passage holds them (answer/compose.py).
+_QUOTED_FIRST = ("number", "date", "person")
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,10 @@ def _missing_kind(question: str, asked: str | None, features: dict[str, float]) 
     country. "Where" alone asks for no form: "in Cambodia" answers it."""
     if asked == "place" and not asks_for_countries(question):
         return None
-    if asked == "number" and not features.get("nearest_anywhere_type_missing", 1.0):
-        return None  # the sentence closest in meaning holds a figure ("send home": the remittances)
+    if asked in _QUOTED_FIRST and not features.get("nearest_anywhere_type_missing", 1.0):
+        # the sentence closest in meaning holds it ("send home": the remittances figure; "when was
+        # the profile published": its date), and the quoted reply leads with its passage
+        return None
     return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None
 
 
