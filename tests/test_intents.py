@@ -17,6 +17,7 @@ from mgiassist.search.intents import (
     IntentGuess,
     IntentModel,
     IntentReader,
+    asks_for_one,
     asks_for_several,
     by_number,
     cue_features,
@@ -143,3 +144,21 @@ def test_government_bodies_below_ministry_level_read_as_the_actors_list(real_emb
     assert reader.read("What government bodies below ministry level deal with labour migration?").intent == "actors"
     assert reader.read("Which department issues work permits?").intent == "body"
     assert reader.read("Which body issues passports?").intent == "body"
+
+
+@pytest.mark.parametrize("question, one", [
+    ("which association is based in bron", True),  # a singular noun and a singular auxiliary
+    ("what role does the ministry play", True),
+    ("which ministries are involved?", False),
+    ("What Cambodian diaspora groups are active in the EU?", False),  # modifiers before a plural
+    ("Which body issues passports?", False),  # a verb after the noun says nothing of its number
+    ("What is the MoLVT?", False),
+])
+def test_a_singular_noun_agreeing_with_a_singular_auxiliary_asks_for_one(question, one):
+    assert asks_for_one(question) is one
+
+
+def test_a_question_for_one_entry_is_not_read_as_the_whole_list_of_actors():
+    read = IntentGuess("actors", 0.42, 0.13, {"actors": 0.42, "figure": 0.29, "body": 0.19})
+    assert by_number(read, "which association is based in bron").intent == "body"
+    assert by_number(read, "which associations are based in France").intent == "actors"

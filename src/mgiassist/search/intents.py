@@ -39,6 +39,7 @@ __all__ = [
     "IntentGuess",
     "IntentModel",
     "IntentReader",
+    "asks_for_one",
     "asks_for_several",
     "by_number",
     "cue_features",
@@ -162,6 +163,8 @@ class IntentReader:
 # One thing and its list (the actors, one body): the same meaning, told apart by the number of
 # the noun asked for.
 _WH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z-]+)", re.IGNORECASE)
+_SINGULAR_AUXILIARIES = frozenset({"is", "was", "has", "does", "did", "can", "could", "will", "would", "should", "may", "must"})
+_WH_NOUN_NEXT = re.compile(r"\b(?:which|what)\s+([a-z-]+)(?:\s+([a-z-]+))?", re.IGNORECASE)
 _WH_PAIR = re.compile(r"\b(?:which|what)\s+([a-z-]+)\s+([a-z-]+)", re.IGNORECASE)
 
 
@@ -171,6 +174,21 @@ def asks_for_several(question: str) -> bool:
     a regular English plural whose singular is an English word at least a tenth as frequent: "does"
     is 1,000 times commoner than "doe"."""
     return any(_singular(m.group(1).lower()) is not None for m in _WH_NOUN.finditer(question))
+
+
+def asks_for_one(question: str) -> bool:
+    """Whether the wh-word asks for one thing by agreement: a singular count noun (an English word
+    whose regular plural is one too) followed by a singular auxiliary ("which association *is*
+    based in Bron?", "which body *has*…", "what role *does*…"). A modifier ("what Cambodian
+    diaspora groups…") or a verb ("which body issues…") after the noun says nothing."""
+    for m in _WH_NOUN_NEXT.finditer(question):
+        word, following = m.group(1).lower(), (m.group(2) or "").lower()
+        if following not in _SINGULAR_AUXILIARIES or _singular(word) is not None:
+            continue
+        plural = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+        if is_english_word(word) and is_english_word(plural):
+            return True
+    return False
 
 
 def _singular(word: str) -> str | None:
@@ -214,6 +232,10 @@ def by_number(
     actors 0.33 on the dev wordings) wants every ministry the annex lists. A plural after a
     modifier ("What government bodies…") counts when singularising it moves the reading towards
     one body by :data:`NUMBER_SHIFT` (``list_lean`` gives a wording's actors-minus-body gap)."""
+    if guess.intent == "actors" and "body" in guess.scores and asks_for_one(question) \
+            and not asks_for_several(question):
+        # "Which association is based in Bron?" asks for one entry, not the annex
+        return IntentGuess("body", guess.scores["body"], guess.margin, guess.scores)
     ranked = sorted(guess.scores, key=lambda n: -guess.scores[n])[:2]
     if set(ranked) != {"actors", "body"} or guess.intent not in ("body", None):
         return guess
