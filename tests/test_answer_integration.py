@@ -235,8 +235,9 @@ def test_an_answer_the_judge_doubts_says_so_plainly(assistant):
     doubted = assistant.answer("Does Cambodia grant citizenship by investment?")
     assert doubted.state == "answered" and doubted.confidence < LOW_CONFIDENCE_BELOW
     assert doubted.reason == LOW_CONFIDENCE  # shown beside the state by the page and `ask`
+    assert doubted.doubtful and doubted.to_dict()["doubtful"] is True  # "Answered, with low confidence"
     sure = assistant.answer("Which ministry issues passports?")
-    assert sure.confidence >= LOW_CONFIDENCE_BELOW and sure.reason != LOW_CONFIDENCE
+    assert sure.confidence >= LOW_CONFIDENCE_BELOW and sure.reason != LOW_CONFIDENCE and not sure.doubtful
 
 
 def test_a_misspelt_list_question_is_read_on_its_corrected_words(assistant):

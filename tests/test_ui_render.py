@@ -55,6 +55,13 @@ def test_state_from_the_record_wins_over_abstained() -> None:
     assert "<details class=\"mgi-nearest\"><summary>Nearest passages (1)" in page
 
 
+def test_an_answer_the_judge_doubted_is_labelled_so_not_as_a_plain_answer() -> None:
+    doubted = {**ANSWERED, "state": "answered", "doubtful": True, "reason": "These are the closest passages."}
+    assert "Answered, with low confidence</strong>" in render_answer_html(doubted)
+    assert answer_plain_text(doubted).startswith("Answered, with low confidence — These are the closest")
+    assert "Answered</strong>" in render_answer_html({**doubted, "doubtful": False})
+
+
 def test_plain_text_has_markers_citations_and_links_but_no_html() -> None:
     text = answer_plain_text(ANSWERED)
     assert text.startswith("Answered\n\nMigrants <b>can</b> vote. [1]\n\n[1] Ghana · MGI profile")

@@ -21,6 +21,7 @@ from mgiassist.suggest import describe_filters
 __all__ = [
     "COMPARISON_CSV_FIELDS",
     "CONVERSATION_CSV_FIELDS",
+    "DOUBTFUL_LABEL",
     "FORMULA_STARTS",
     "NO_PASSAGE",
     "STATE_LABELS",
@@ -32,6 +33,7 @@ __all__ = [
     "conversation_json",
     "conversation_markdown",
     "csv_cell",
+    "state_label",
 ]
 
 NO_PASSAGE = "no passage found"
@@ -50,6 +52,16 @@ STATE_LABELS = {
     "error": "Not answered",
 }
 _NOT_COVERED_REASON = "The indexed profiles don't appear to cover this question."
+# an answer whose passages may not state it (``Answer.doubtful``): "Answered: Low confidence…"
+# read as a contradiction to a new user
+DOUBTFUL_LABEL = "Answered, with low confidence"
+
+
+def state_label(state: str, record: dict[str, Any] | None = None) -> str:
+    """The plain words for a turn's state; an answered turn the judge doubted says so."""
+    if state == "answered" and record is not None and record.get("doubtful"):
+        return DOUBTFUL_LABEL
+    return STATE_LABELS.get(state, state)
 
 CONVERSATION_CSV_FIELDS = (
     "turn",
@@ -132,7 +144,7 @@ def _md_link(url: str) -> str:
 
 def _turn_facts(record: dict[str, Any]) -> list[str]:
     state, reason = answer_state(record)
-    facts = [f"State: {STATE_LABELS.get(state, state)}" + (f" — {reason}" if reason else "")]
+    facts = [f"State: {state_label(state, record)}" + (f" — {reason}" if reason else "")]
     facts.append(f"Filters: {describe_filters(record.get('filters')) or 'none'}")
     if record.get("notes"):
         facts.append("Notes: " + "; ".join(str(n) for n in record["notes"]))

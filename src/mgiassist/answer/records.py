@@ -116,6 +116,8 @@ class Answer:
     filters: dict[str, Any] = field(default_factory=dict)
     more: dict[str, int] | None = None  # {"offset", "remaining"} when a long list continues
     confidence: float | None = None  # the answerability model's probability, when it decided
+    # answered, but the closest passages may not state it: the state is shown "with low confidence"
+    doubtful: bool = False
 
     def __post_init__(self) -> None:
         if not self.state:
@@ -161,4 +163,5 @@ class Answer:
             "nearest": [p.to_dict() for p in self.nearest],
             "notes": list(self.notes),
             "confidence": None if self.confidence is None else round(float(self.confidence), 4),
+            "doubtful": self.doubtful,
         }

@@ -104,7 +104,7 @@ _PREFERRED_KINDS = ("number", "date", "person")
 # What a reply says when the judge doubts the passages but nothing says the profiles lack it, or
 # answers below LOW_CONFIDENCE_BELOW. Dev, 2026-12-05 (351 quoted answers): below 0.6 the line is
 # on 17 of the 36 answers to unanswerable questions and on 47 of the 315 right ones.
-LOW_CONFIDENCE = ("Low confidence: these are the closest passages, and they may not state the answer; "
+LOW_CONFIDENCE = ("These are the closest passages, and they may not state the answer; "
                   "check them before relying on it.")
 LOW_CONFIDENCE_BELOW = 0.6
 # The list margin at which a list is read confidently enough to be given even when the search's
@@ -315,14 +315,14 @@ def _decide(
                 return not_covered(result, evidence.reason, decision.probability)
             reply = _quoted_reply(judge, encode, result, decision, reading)
             if reply.state == ANSWERED and not result.language:
-                reply.reason = LOW_CONFIDENCE
+                reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
     year = unplaced_year(result, reading)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)
     if reply.state == ANSWERED and not result.language and decision.probability < LOW_CONFIDENCE_BELOW:
-        reply.reason = LOW_CONFIDENCE
+        reply.reason, reply.doubtful = LOW_CONFIDENCE, True
     return reply
 
 

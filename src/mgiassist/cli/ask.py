@@ -17,6 +17,7 @@ from mgiassist.answer import ANSWERED, NOT_COVERED, Answer
 from mgiassist.cli.batch import read_questions, warn_unreadable
 from mgiassist.cli.options import conversation_options, filter_options
 from mgiassist.errors import MgiassistError, QueryError
+from mgiassist.export import DOUBTFUL_LABEL
 
 __all__ = ["ask_command", "format_answer"]
 
@@ -25,7 +26,7 @@ _STATE_LINES = {ANSWERED: "Answered", "partial": "Partly answered", NOT_COVERED:
 
 def format_answer(answer: Answer) -> str:
     """The reply as text: the state in plain words, the answer, then the citations."""
-    state = _STATE_LINES[answer.state]
+    state = DOUBTFUL_LABEL if answer.doubtful else _STATE_LINES[answer.state]
     lines = [f"{state}: {answer.reason}" if answer.reason else f"{state}."]
     if answer.contextualised:
         lines.append(f"Searched for: {answer.search_query}")

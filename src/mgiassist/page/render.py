@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mgiassist.answer import Span, highlight_html
-from mgiassist.export import STATE_LABELS, ComparisonRow, answer_state
+from mgiassist.export import ComparisonRow, answer_state, state_label
 from mgiassist.schema import FAMILY_LABELS, Chunk
 from mgiassist.suggest import IndexedProfile, describe_filters
 
@@ -106,7 +106,7 @@ def _passage_html(passage: dict[str, Any], *, highlight: bool = True) -> str:
 
 def _state_html(record: dict[str, Any]) -> str:
     state, reason = answer_state(record)
-    label = STATE_LABELS.get(state, state)
+    label = state_label(state, record)
     return (
         f'<div class="mgi-state mgi-state-{_esc(state)}"><strong>{_esc(label)}</strong>'
         + (f' <span class="mgi-reason">{_text(_sentence(reason))}</span>' if reason else "")
@@ -170,7 +170,7 @@ def answer_plain_text(record: dict[str, Any]) -> str:
     """The reply as plain text for the clipboard: state, answer with its markers, then the
     numbered citations, each with its source links."""
     state, reason = answer_state(record)
-    lines = [STATE_LABELS.get(state, state) + (f" — {_sentence(reason)}" if reason else "")]
+    lines = [state_label(state, record) + (f" — {_sentence(reason)}" if reason else "")]
     if record.get("error"):
         return lines[0] + "\n"
     if record.get("answer"):
