@@ -188,6 +188,8 @@ def test_a_question_about_a_country_no_passage_mentions_is_not_answered_by_anoth
     answer = assistant.answer("does vietnam allow dual citizenship")
     assert answer.state == "not_covered" and "Vietnam" in answer.reason
     assert assistant.answer("Does Cambodia allow dual citizenship?").state == "partial"  # its own item
+    # about Cambodians who live in France: their own item still answers it
+    assert assistant.answer("can cambodians living in france vote in cambodian elections").state == "partial"
 
 
 # Wordings in no question file: the passages are about the asked thing, but the sentence closest to

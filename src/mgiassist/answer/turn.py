@@ -302,9 +302,11 @@ def _decide(
         if refused:
             # An item the profile names without a value (an icon lost in rendering) is a
             # better reply than a refusal; it never turns an answer into a refusal. Not when the
-            # question is about a country none of the passages mentions ("does vietnam allow
-            # dual citizenship"): the item is another country's.
-            empty = None if decision.missing_countries else empty_item_answer(result)
+            # question is about another country alone ("does vietnam allow dual citizenship"):
+            # the item is not that country's. "Can Cambodians living in France vote?" is about
+            # Cambodians, and their item answers it.
+            about_another = bool(decision.missing_countries) and not asked.countries
+            empty = None if about_another else empty_item_answer(result)
             if empty is not None:
                 empty.confidence = decision.probability
                 return empty
