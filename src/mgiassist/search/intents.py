@@ -149,14 +149,15 @@ class IntentReader:
     def read(self, question: str) -> IntentGuess:
         if len(set(self._labels)) < 2:
             return IntentGuess(None)
+        return by_number(self._read(question), question, self._list_lean)
+
+    def _read(self, question: str) -> IntentGuess:
         vector = np.asarray(self._encode([question]), dtype=np.float32)[0]
-        return by_number(self.model().read(vector, cue_features(question), margin=self.margin), question,
-                         self._list_lean)
+        return self.model().read(vector, cue_features(question), margin=self.margin)
 
     def _list_lean(self, question: str) -> float:
         """How much more ``question`` reads as the actors list than as one body (score gap)."""
-        vector = np.asarray(self._encode([question]), dtype=np.float32)[0]
-        scores = self.model().read(vector, cue_features(question), margin=self.margin).scores
+        scores = self._read(question).scores
         return scores.get("actors", 0.0) - scores.get("body", 0.0)
 
 
@@ -165,7 +166,6 @@ class IntentReader:
 _WH_NOUN = re.compile(r"\b(?:which|what)\s+([a-z-]+)", re.IGNORECASE)
 _SINGULAR_AUXILIARIES = frozenset({"is", "was", "has", "does", "did", "can", "could", "will", "would", "should", "may", "must"})
 _WH_NOUN_NEXT = re.compile(r"\b(?:which|what)\s+([a-z-]+)(?:\s+([a-z-]+))?", re.IGNORECASE)
-_WH_PAIR = re.compile(r"\b(?:which|what)\s+([a-z-]+)\s+([a-z-]+)", re.IGNORECASE)
 
 
 def asks_for_several(question: str) -> bool:
@@ -216,9 +216,9 @@ def plural_after_modifier(question: str) -> list[tuple[str, str]]:
     as (variant, plural) pairs: the plural may be the head noun after a modifier, or a verb
     ("which department issues"), which only its meaning tells apart."""
     variants = []
-    for m in _WH_PAIR.finditer(question):
+    for m in _WH_NOUN_NEXT.finditer(question):
         first, second = m.group(1), m.group(2)
-        single = _singular(second.lower())
+        single = _singular(second.lower()) if second else None
         if single is not None and _singular(first.lower()) is None:
             variants.append((question[: m.start(2)] + single + question[m.end(2):], second))
     return variants

@@ -477,6 +477,8 @@ def _sentence_features(
     # ("Ministry of Labour (1993)" over "It has five sub-departments").
     closest = [f"{headings[i]}\n{sentences[i]}" for i, key in enumerate(scored) if key == top]
     asked = analysis.answer_type
+    nearest_holds = nearest is not None and asked is not None and holds_answer_type(
+        f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world, question, profile_countries)
     return {
         "rare_terms_in_sentence": max((terms.share_in(f) for f in found), default=0.0),
         "sentence_top": sentence_top,
@@ -487,20 +489,10 @@ def _sentence_features(
         ),
         # the first passage's sentence closest in meaning lacks the kind ("send home" shares no
         # word with "Remittances inflow (USD million): 1,272", the search's first passage)
-        "nearest_sentence_type_missing": float(
-            asked is not None and not (
-                nearest is not None and passage_of[nearest] == 0
-                and holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
-                                      question, profile_countries))
-        ),
+        "nearest_sentence_type_missing": float(asked is not None and not (nearest_holds and passage_of[nearest] == 0)),
         # the same, wherever among the top passages that sentence is: the quoted reply leads with
         # a lower passage holding the asked kind when the first lacks it (not one of FEATURES)
-        "nearest_anywhere_type_missing": float(
-            asked is not None and not (
-                nearest is not None
-                and holds_answer_type(f"{headings[nearest]}\n{sentences[nearest]}", asked, terms.world,
-                                      question, profile_countries))
-        ),
+        "nearest_anywhere_type_missing": float(asked is not None and not nearest_holds),
     }
 
 
