@@ -181,6 +181,35 @@ def test_choose_threshold_keeps_false_refusals_within_budget() -> None:
     assert choose_threshold(probabilities, labels, 0.25, refused_anyway) == 0.2
 
 
+def test_an_answerable_question_without_a_reason_to_refuse_costs_no_budget() -> None:
+    # the turn refuses only with a positive reason; below the threshold without one it answers,
+    # its doubt said, so such a question does not hold the threshold down
+    probabilities = [0.9, 0.8, 0.7, 0.2, 0.6, 0.1, 0.05]
+    labels = [True, True, True, True, False, False, False]
+    assert choose_threshold(probabilities, labels, 0.0) == 0.2
+    reasoned = [True, True, True, False, True, True, True]
+    assert choose_threshold(probabilities, labels, 0.0, reasoned=reasoned) == 0.7
+    assert choose_threshold(probabilities, labels, 0.25, reasoned=reasoned) == 0.8
+
+
+def test_the_fit_reads_every_set_with_its_look_alike_corpus_and_partial_is_not_answerable(tmp_path) -> None:
+    from mgiassist.evaluate.judge_fit import load_questions
+
+    rows = [
+        {"id": "a", "question": "Who issues passports?", "evidence": ["Ministry of Interior"]},
+        {"id": "b", "question": "Is Germany a top destination?", "answerable": False, "expected_state": "partial"},
+        {"id": "c", "question": "What is the budget?", "answerable": False, "split": "test"},
+    ]
+    (tmp_path / "set.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    (tmp_path / "set.corpus.json").write_text(json.dumps({"seed_corpus": "corpus", "lookalikes": 2, "seed": 1}),
+                                              encoding="utf-8")
+    (tmp_path / "plain.jsonl").write_text(json.dumps(rows[0]), encoding="utf-8")
+    questions = load_questions([tmp_path / "set.jsonl", tmp_path / "plain.jsonl"])
+    assert [(q.answerable, q.split) for q in questions] == [(True, "dev"), (False, "dev"), (False, "test"), (True, "dev")]
+    assert questions[0].lookalike is not None and questions[0].lookalike.lookalikes == 2
+    assert questions[3].lookalike is None
+
+
 def test_unknown_words_are_asked_things_not_typos_acronyms_or_foreign_words() -> None:
     texts = [*TEXTS, "The Technical and Vocational Education and Training policy builds skills."]
     vocabulary = CorpusVocabulary(texts)
