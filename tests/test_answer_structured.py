@@ -70,6 +70,19 @@ def test_list_answer_groups_by_domain_and_cites_every_item() -> None:
     assert answer.passages[0].highlighted_sentences() == ["Nationals abroad cannot vote."]
 
 
+def test_both_sides_of_the_findings_come_by_domain_and_side_the_first_passage_s_domain_first() -> None:
+    request = list_request("How is Kenya doing?", DOMAINS, WORLD, intent="findings", intent_read=True)
+    assert (request.kind, request.polarity) == ("finding", None)
+    answer = list_answer(request, FINDINGS, question="q", search_query="q", first="f3")
+    assert [g.title for g in answer.groups] == [
+        "Partnerships · Areas with potential for further development",
+        "Migrants' rights · Well-developed areas", "Migrants' rights · Areas with potential for further development"]
+    assert answer.text.splitlines()[0] == "Kenya's MGI profile lists 3 findings:"
+    led = list_answer(request, FINDINGS, question="q", search_query="q", first="f2")
+    # the first passage's side of its domain, then the other side, then the other domains
+    assert [p.chunk_id for p in led.passages] == ["f2", "f1", "f3"]
+
+
 def test_the_search_first_passage_leads_the_list_with_its_group() -> None:
     request = list_request("What is Kenya weak at?", DOMAINS, WORLD)
     answer = list_answer(request, FINDINGS, question="q", search_query="q", first="f3")

@@ -20,6 +20,7 @@ from mgiassist.search.intents import (
     asks_for_one,
     asks_for_several,
     by_number,
+    by_polarity,
     cue_features,
     fit_intents,
     load_prototypes,
@@ -93,6 +94,22 @@ def test_the_held_out_wordings_are_read_right(real_embedder):
     assert sum(a == b for a, b in read) / len(read) >= 0.7  # 0.743 when written (a list abstains below LIST_MARGIN)
     listed = [(a, b) for a, b in read if b in LIST_INTENTS]
     assert sum(a == b for a, b in listed) / len(listed) >= 0.9
+
+
+def test_a_question_between_strengths_and_weaknesses_asks_for_both_sides():
+    # "socio-economic wellbeing of migrants - what still needs doing?": findings, either side
+    torn = IntentGuess(None, 0.39, 0.01, {"weaknesses": 0.39, "strengths": 0.38, "other": 0.25})
+    both = by_polarity(torn)
+    assert both.intent == "findings" and both.asks_for_list
+    assert both.margin == pytest.approx(0.13)  # the pair's lead, not the gap inside it
+    # the pair not clearly ahead of every other reading, or another pair at the top: as read
+    close = IntentGuess(None, 0.39, 0.01, {"weaknesses": 0.39, "strengths": 0.38, "other": 0.31})
+    assert by_polarity(close).intent is None
+    other = IntentGuess(None, 0.39, 0.01, {"strengths": 0.39, "practices": 0.38, "other": 0.2})
+    assert by_polarity(other).intent is None
+    # one side read clearly stays that side
+    sure = IntentGuess("strengths", 0.5, 0.2, {"strengths": 0.5, "weaknesses": 0.3, "other": 0.1})
+    assert by_polarity(sure).intent == "strengths"
 
 
 @pytest.mark.parametrize("question, several", [

@@ -23,6 +23,7 @@ from mgiassist.schema import (
     Chunk,
 )
 from mgiassist.search.followup import content_words, polarity_hint
+from mgiassist.search.intents import BOTH_FINDINGS
 from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
@@ -61,6 +62,7 @@ _GENERIC = set(analyse(
 _NOUNS = {
     ("finding", POLARITY_FURTHER_DEVELOPMENT): "areas with potential for further development",
     ("finding", POLARITY_WELL_DEVELOPED): "well-developed areas",
+    ("finding", None): "findings",
     ("obstacle", None): "obstacles",
     ("practice", None): "effective practices",
     ("actor", None): "actors",
@@ -119,6 +121,7 @@ _INTENT_LISTS = {
     "practices": ("practice", None),
     "actors": ("actor", None),
     "timeline": ("timeline", None),
+    BOTH_FINDINGS: ("finding", None),  # both sides
 }
 
 
@@ -219,6 +222,9 @@ def _item_text(chunk: Chunk) -> tuple[str, Span | None]:
 def _group_title(chunk: Chunk, request: ListRequest, countries: int) -> str:
     if request.kind == "actor" and len(chunk.heading_path) > 1:
         title = chunk.heading_path[1]
+    elif request.kind == "finding" and request.polarity is None and len(chunk.heading_path) > 1:
+        # both sides of the findings: each domain's well-developed areas, then its others
+        title = " · ".join(chunk.heading_path[:2])
     else:
         title = chunk.heading_path[0] if chunk.heading_path else ""
     return f"{chunk.country} · {title}" if countries > 1 and chunk.country else title
@@ -265,9 +271,12 @@ def list_answer(
     countries = len({c.country for c in items})
     lead = next((c for c in items if c.chunk_id == first), None)
     if lead is not None:
-        # its group first, itself first in it; the profile's order otherwise (a stable sort)
-        group = _group_title(lead, request, countries)
-        items = sorted(items, key=lambda c: (_group_title(c, request, countries) != group, c is not lead))
+        # its group first, itself first in it; the profile's order otherwise (a stable sort). Both
+        # sides of the findings: its domain first (its side, then the other), then the others.
+        group, domain = _group_title(lead, request, countries), lead.domain
+        both = request.kind == "finding" and request.polarity is None
+        items = sorted(items, key=lambda c: (both and c.domain != domain,
+                                             _group_title(c, request, countries) != group, c is not lead))
     page = items[offset : offset + page_size]
     groups: dict[str, AnswerGroup] = {}
     passages = []

@@ -33,6 +33,8 @@ from mgiassist.search.cues import CUES
 from mgiassist.text.spelling import english_log_frequency, is_english_word
 
 __all__ = [
+    "BOTH_FINDINGS",
+    "FINDINGS",
     "INTENTS",
     "LIST_INTENTS",
     "LIST_MARGIN",
@@ -42,6 +44,7 @@ __all__ = [
     "asks_for_one",
     "asks_for_several",
     "by_number",
+    "by_polarity",
     "cue_features",
     "fit_intents",
     "load_prototypes",
@@ -52,6 +55,10 @@ __all__ = [
 # too: a specific question must be near some wording for a list to be read into it.
 LIST_INTENTS = ("strengths", "weaknesses", "obstacles", "practices", "actors", "timeline")
 INTENTS = (*LIST_INTENTS, "figure", "right", "body", "date", "comparison", "other")
+# The MGI profile's two lists of findings, read together (BOTH_FINDINGS) when a question asks for
+# them but not clearly for one side (:func:`by_polarity`); no wording is labelled so.
+FINDINGS = ("strengths", "weaknesses")
+BOTH_FINDINGS = "findings"
 RIDGE = 0.3  # the ridge penalty
 CUE_SCALE = 0.1  # the weight of one answer-kind word beside a unit sentence vector
 MARGIN = 0.1  # over the runner-up, else no intent
@@ -78,7 +85,7 @@ class IntentGuess:
 
     @property
     def asks_for_list(self) -> bool:
-        return self.intent in LIST_INTENTS
+        return self.intent in LIST_INTENTS or self.intent == BOTH_FINDINGS
 
 
 def cue_features(text: str) -> np.ndarray:
@@ -149,7 +156,7 @@ class IntentReader:
     def read(self, question: str) -> IntentGuess:
         if len(set(self._labels)) < 2:
             return IntentGuess(None)
-        return by_number(self._read(question), question, self._list_lean)
+        return by_polarity(by_number(self._read(question), question, self._list_lean))
 
     def _read(self, question: str) -> IntentGuess:
         vector = np.asarray(self._encode([question]), dtype=np.float32)[0]
@@ -244,3 +251,23 @@ def by_number(
         lean = guess.scores["actors"] - guess.scores["body"]
         several = any(lean - list_lean(variant) >= NUMBER_SHIFT for variant, _ in plural_after_modifier(question))
     return IntentGuess("actors", guess.scores["actors"], guess.margin, guess.scores) if several else guess
+
+
+def by_polarity(guess: IntentGuess) -> IntentGuess:
+    """A question read as the profile's findings but not clearly as one side of them asks for
+    both: strengths and weaknesses are its two best readings, within :data:`LIST_MARGIN` of each
+    other, and the lower of them still leads every other reading by :data:`LIST_MARGIN`. Dev,
+    2026-12-05: "socio-economic wellbeing of migrants - what still needs doing?" (weaknesses
+    0.39, strengths 0.38, other 0.25) and "If a crisis hits, what does Cambodia already have in
+    place…?" (0.38, 0.30, 0.19) were left unread and quoted; the domain's two lists hold the
+    answer either way. The margin kept is the pair's lead, which a loose reading is judged by."""
+    if guess.intent is not None or len(guess.scores) < 3:
+        return guess
+    ranked = sorted(guess.scores, key=lambda n: -guess.scores[n])
+    if set(ranked[:2]) != set(FINDINGS):
+        return guess
+    lead = guess.scores[ranked[1]] - guess.scores[ranked[2]]
+    if lead < LIST_MARGIN:
+        return guess
+    return IntentGuess(BOTH_FINDINGS, guess.scores[ranked[0]], lead, guess.scores)
+
