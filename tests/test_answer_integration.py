@@ -265,3 +265,10 @@ def test_a_first_passage_holding_the_asked_kind_is_quoted_not_refused(assistant)
     answer = assistant.answer("Which countries host most Cambodian emigrants?")
     assert answer.state != "not_covered"
     assert "Thailand" in answer.text
+
+
+def test_a_figure_no_profile_names_is_not_covered_and_a_synonym_of_one_they_give_is_not(assistant):
+    budget = assistant.answer("What's the annual budget of the Ministry of Labour and Vocational Training?")
+    assert budget.state == "not_covered" and "“annual budget”" in budget.reason
+    assert assistant.answer("What is the price of a passport?").state == "answered"  # "costs … US$20"
+

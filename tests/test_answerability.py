@@ -356,3 +356,18 @@ def test_a_greek_plural_is_the_same_word() -> None:
     vocabulary = CorpusVocabulary(["Mobility dimensions of crises.", "Analyses of data."])
     assert vocabulary.knows("crisis") and vocabulary.knows("analysis")
     assert not vocabulary.knows("thesis")
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("What is the annual budget of the ministry?", ("annual budget", "budget")),
+    ("What's Cambodia's unemployment rate?", ("unemployment rate", "rate")),
+    ("what's the minimum wage for workers in Thailand", ("minimum wage", "wage")),
+    ("What about the amount in dollars?", None),  # no figure named as the thing asked
+    ("How big are remittances relative to the size of the economy?", None),
+    ("Who issues passports?", None),
+])
+def test_the_figure_a_question_asks_for_by_name(question, asked) -> None:
+    from mgiassist.answer.answerability.features import asked_quantity
+
+    assert asked_quantity(question) == asked
+

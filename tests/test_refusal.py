@@ -13,8 +13,14 @@ import pytest
 
 from mgiassist.answer.answerability.features import CorpusVocabulary
 from mgiassist.answer.answerability.judge import Decision
-from mgiassist.answer.refusal import SALIENCE, RefusalEvidence, refusal_evidence, salience
-from mgiassist.schema import SearchResult
+from mgiassist.answer.refusal import (
+    SALIENCE,
+    RefusalEvidence,
+    refusal_evidence,
+    salience,
+    unnamed_quantity,
+)
+from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
 
 TEXTS = [
@@ -175,3 +181,32 @@ def test_a_question_with_no_word_english_or_the_profiles_know_is_far_when_nothin
     assert read("Book me a flight") is None  # English: the judge weighs it
     assert read("asdkjh qwe zzzz", abstained=False) is None
     assert read("quelque chose zzzz", language="french") is None
+
+
+def test_a_figure_asked_for_by_a_name_no_profile_uses_or_means_is_evidence():
+    # word vectors: "budget" far from every word of the profiles, "price" close to "cost"
+    table = {"cost": [1.0, 0.0, 0.0], "budget": [0.0, 1.0, 0.0], "price": [0.8, 0.0, 0.6],
+             "salary": [0.0, 0.6, 0.8]}
+    profiles = SimpleNamespace(vectors=np.array([table["cost"]], dtype=np.float32))
+    texts = [*TEXTS, "The cost of a passport is US$20."]
+    judging = SimpleNamespace(world=WORLD, profile_countries=["Cambodia"], vocabulary=CorpusVocabulary(texts),
+                              index=SimpleNamespace(vocabulary=profiles))
+
+    def encode(words):
+        return np.array([table.get(w, [0.0, 0.0, 1.0]) for w in words], dtype=np.float32)
+
+    def asked(question: str) -> SearchResult:
+        chunk = Chunk("c1", "m.txt", "mgi-profile", "Cambodia", "KHM", "T", None, ("Rights",), "paragraph", None,
+                      texts[0], texts[0])
+        return SearchResult(question, question, False, [Hit(1, 1.0, chunk, Citation.from_chunk(chunk))])
+
+    found = unnamed_quantity(asked("What is the annual budget of the ministry?"), judging, encode)
+    assert found == RefusalEvidence("quantity", ("annual budget",))
+    assert "“annual budget”" in found.reason
+    assert unnamed_quantity(asked("What is the price of a passport?"), judging, encode) is None  # means "cost"
+    assert unnamed_quantity(asked("What is the cost of a passport?"), judging, encode) is None  # said
+    assert unnamed_quantity(asked("Who issues passports?"), judging, encode) is None  # no figure asked
+    # a name that is an ordinary word alone is not named in the reason
+    bare = RefusalEvidence("quantity", ())
+    assert "“" not in bare.reason and "no profile gives a figure" in bare.reason
+

@@ -33,6 +33,7 @@ import numpy as np
 from mgiassist.answer.answerability.features import (
     analyse_question,
     asked_about,
+    asked_quantity,
     asks_for_countries,
     holds_answer_type,
     relative_time,
@@ -43,7 +44,10 @@ from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word
 
-__all__ = ["ORDINARY_LOG_FREQUENCY", "SALIENCE", "RefusalEvidence", "no_word_known", "refusal_evidence", "salience", "unplaced_year"]
+__all__ = [
+    "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "no_word_known", "refusal_evidence",
+    "salience", "unnamed_quantity", "unplaced_year",
+]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
 # word to be what the question is about. Chosen on the dev questions' refusals (docs/answers.md):
@@ -62,6 +66,12 @@ HELD_IN_MEANING = 0.05
 # unknown words named as reasons, "leaving" (rank 521) and "papers" (1,680) refused answerable
 # questions, "land" (763), "rate" (2,079) and "capital" (2,513) unanswerable ones.
 ORDINARY_LOG_FREQUENCY = 4.34
+# How close in meaning (cosine of single-word vectors) a word the profiles use must be to the name
+# of the figure asked for, for the profiles to count as giving that kind of figure under another
+# name. Seed corpus, 2026-12-05: "price" → "cost" 0.74, "fee" → "fees" 0.93, "spending" → "funds"
+# 0.71; "budget" → "costs" 0.66, "age" → "underage" 0.65, "wage" → "employment" 0.60, "rate" →
+# "percent" 0.58, "salary" → "pension" 0.46.
+QUANTITY_NAMED = 0.7
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
@@ -73,7 +83,7 @@ _QUOTED_FIRST = ("number", "date", "person")
 class RefusalEvidence:
     """Why a question is not covered: the kind of evidence and the things it names."""
 
-    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind" or "unknown-term"
+    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity" or "unknown-term"
     things: tuple[str, ...] = ()
 
     @property
@@ -89,6 +99,11 @@ class RefusalEvidence:
         if self.kind == "unplaced-year":
             return (f"The passages found are related to the question, but none of them mentions "
                     f"{', '.join(self.things)}.")
+        if self.kind == "quantity":
+            if not self.things:  # its name is an ordinary word, which a reason never names
+                return ("The passages found are related to the question, but no profile gives a figure "
+                        "of the kind asked for.")
+            return f"No profile gives a figure for {shown}; the passages found are related but do not answer it."
         if self.kind == "answer-kind":
             return (f"The passages found are related to the question, but the closest one gives no "
                     f"{self.things[0]} for it.")
@@ -153,6 +168,29 @@ def unplaced_year(result: SearchResult, reading: QuestionReading) -> RefusalEvid
     return RefusalEvidence("unplaced-year", tuple(missing)) if missing and result.hits else None
 
 
+def unnamed_quantity(result: SearchResult, judge: Judge, encode: Encoder | None) -> RefusalEvidence | None:
+    """The figure the question asks for by name ("What is the annual budget of…", "What's the
+    minimum wage…"), when no profile names that kind of figure: neither the word, nor a
+    misspelling or derivation of it, nor a word within :data:`QUANTITY_NAMED` of it in meaning. A
+    reason to refuse even when the judge would answer: the passages found share the question's
+    subject (the ministry, the workers in Thailand), not the figure. Dev, 2026-12-05: 34
+    unanswerable questions asked so ("budget", "wage", "rate", "salary", "age"), no answerable one.
+    """
+    question = result.search_query or result.query
+    asked = asked_quantity(question)
+    words = getattr(getattr(judge, "index", None), "vocabulary", None)
+    if asked is None or encode is None or words is None or not result.hits:
+        return None
+    phrase, noun = asked
+    if judge.vocabulary.knows(noun):
+        return None
+    vector = np.asarray(encode([noun]), dtype=np.float32).reshape(-1)
+    if float((np.asarray(words.vectors, dtype=np.float32) @ vector).max()) >= QUANTITY_NAMED:
+        return None
+    ordinary = " " not in phrase.strip() and english_log_frequency(phrase) >= ORDINARY_LOG_FREQUENCY
+    return RefusalEvidence("quantity", () if ordinary else (phrase,))
+
+
 def refusal_evidence(
     result: SearchResult, judge: Judge, decision: Decision, encode: Encoder | None,
     reading: QuestionReading | None = None,
@@ -175,6 +213,9 @@ def refusal_evidence(
         return unplaced
     if reading.relative_time is not None:
         return RefusalEvidence("relative-time", (reading.relative_time,))
+    quantity = unnamed_quantity(result, judge, encode)
+    if quantity is not None:
+        return quantity
     kind = _missing_kind(question, analysis.answer_type, decision.features)
     if kind is not None and not _first_passage_holds(result, judge, question, analysis.answer_type):
         return RefusalEvidence("answer-kind", (kind,))

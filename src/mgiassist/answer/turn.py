@@ -42,7 +42,12 @@ from mgiassist.answer.records import (
     AnswerGroup,
     AnswerItem,
 )
-from mgiassist.answer.refusal import no_word_known, refusal_evidence, unplaced_year
+from mgiassist.answer.refusal import (
+    no_word_known,
+    refusal_evidence,
+    unnamed_quantity,
+    unplaced_year,
+)
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
@@ -319,7 +324,7 @@ def _decide(
             if reply.state == ANSWERED and not result.language:
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
-    year = unplaced_year(result, reading)
+    year = unplaced_year(result, reading) or unnamed_quantity(result, judge, encode)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)

@@ -41,6 +41,7 @@ __all__ = [
     "analyse_question",
     "answer_features",
     "asked_about",
+    "asked_quantity",
     "asks_for_countries",
     "holds_answer_type",
     "relative_time",
@@ -105,6 +106,22 @@ _ASKS_NUMBER = re.compile(
     rf"(?:[\w-]+\s+){{0,4}}?(?:{_QUANTITY})\b",
     re.IGNORECASE,
 )
+# The figure a question asks for by its name, with the words that qualify it ("What is the
+# *annual budget* of…", "What's Cambodia's *unemployment rate*?"): the last group is the noun.
+_ASKED_QUANTITY = re.compile(
+    rf"\bwhat(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
+    rf"((?:[\w-]+\s+){{0,2}}?({_QUANTITY}))\b",
+    re.IGNORECASE,
+)
+
+
+def asked_quantity(question: str) -> tuple[str, str] | None:
+    """The figure ``question`` asks for by name, as (its phrase, its noun): "What is the annual
+    budget of the ministry?" → ("annual budget", "budget"); None when it names none."""
+    found = _ASKED_QUANTITY.search(question)
+    return (found.group(1), found.group(2)) if found else None
+
+
 # "when" asks for a date as the question's first word or before a verb ("when was it founded",
 # "taskforce when created"); "when a crisis unfolds, do…" and "recorded when the population is
 # counted" are clauses, not questions about a date.
