@@ -1,15 +1,16 @@
 """Fit the answerability model on the development questions; report the states on every split.
 
-    python -m mgiassist.evaluate.judge_fit --questions eval/questions/*.jsonl eval/blind*/answers.jsonl \\
-        --index index --out src/mgiassist/answer/answerability/model.json
+    python -m mgiassist.evaluate.judge_fit --questions eval/questions/*.jsonl eval/blind/answers.jsonl \\
+        eval/blind[2-7]/answers.jsonl --index index --out src/mgiassist/answer/answerability/model.json
 
 Questions are the evaluation's question sets (:mod:`mgiassist.evaluate.questions`): a set with a
 ``NAME.corpus.json`` beside it is read over its look-alike index, built and cached as the
 evaluation builds it. A question without a ``split`` counts as dev. Only ``--split`` (dev)
 questions are fitted on, and only those the judge decides (not those whose reply structure
-decides: lists, countries no profile covers); the report gives, per kind, the share of unanswerable questions recognised (state other than
-answered) and of answerable ones refused, through the whole :meth:`Assistant.answer`, for the
-fitted split only unless ``--report-split test`` (or ``all``) asks for the frozen part.
+decides: lists, countries no profile covers). The report gives, per kind, the share of
+unanswerable questions recognised (state other than answered) and of answerable ones refused,
+through the whole :meth:`Assistant.answer`, for the fitted split only unless ``--report-split
+test`` (or ``all``) asks for the frozen part.
 """
 
 from __future__ import annotations
