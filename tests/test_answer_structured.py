@@ -114,10 +114,14 @@ def test_a_list_led_by_the_search_first_passage_cites_it_first_and_keeps_every_i
         ("Kenya's strong points on partnerships with other states?", "Partnerships"),
         ("How do migrants' rights fare, good points?", "Migrants' rights"),
         ("What does Kenya do well?", None),  # no domain named
+        # a hyphenated compound in the name is read closed too, as people write it
+        ("kenya's strong points on migrant wellbeing", "Well-being of migrants"),
+        ("strengths on migrants' well-being", "Well-being of migrants"),
     ],
 )
 def test_a_list_read_by_meaning_takes_the_domain_sharing_most_words(question, domain) -> None:
-    request = list_request(question, DOMAINS, WORLD, intent="strengths", intent_read=True)
+    request = list_request(question, [*DOMAINS, "Well-being of migrants"], WORLD, intent="strengths",
+                           intent_read=True)
     assert request.kind == "finding" and request.domain == domain
 
 

@@ -89,13 +89,20 @@ class ListRequest:
     countries: tuple[str, ...] = ()  # countries the question names: members in them are asked for
 
 
+def _name_stems(text: str) -> set[str]:
+    """The stems of ``text`` with its hyphenated compounds also read closed: "Well-being of
+    migrants" names "wellbeing" too, as people write it."""
+    closed = re.sub(r"(?<=\w)-(?=\w)", "", text)
+    return set(analyse(text)) | set(analyse(closed))
+
+
 def _domain_for(words: Sequence[str], domains: Sequence[str]) -> tuple[str | None, list[str]]:
     """The domain whose name holds the leftover words, and the words no domain explains."""
     stems = [s for w in words for s in analyse(w) if s not in _GENERIC]
     if not stems:
         return None, []
     for domain in domains:
-        named = set(analyse(domain)) - _GENERIC
+        named = _name_stems(domain) - _GENERIC
         if named and set(stems) <= named:
             return domain, []
     return None, stems
@@ -105,8 +112,8 @@ def _nearest_domain(words: Sequence[str], domains: Sequence[str]) -> str | None:
     """The one domain whose name shares the most of the question's own words ("strong points on
     safe and orderly migration" → "Safe, orderly and regular migration"); None when no domain
     shares any, or two share as many."""
-    stems = {s for w in words for s in analyse(w) if s not in _GENERIC}
-    shared = sorted(((len(stems & (set(analyse(d)) - _GENERIC)), d) for d in domains), reverse=True)
+    stems = {s for w in words for s in _name_stems(w) if s not in _GENERIC}
+    shared = sorted(((len(stems & (_name_stems(d) - _GENERIC)), d) for d in domains), reverse=True)
     if not shared or shared[0][0] == 0 or (len(shared) > 1 and shared[1][0] == shared[0][0]):
         return None
     return shared[0][1]
