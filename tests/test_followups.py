@@ -32,6 +32,9 @@ def matcher() -> CountryMatcher:
     "any other gaps in that domain?",            # a demonstrative after a preposition
     "how do they inspect those agencies and what happens to offenders?",
     "can you give examples for the cultural one?",  # pro-forms
+    "is one planned for the capital?",
+    "who's involved in setting one up in Phnom Penh?",
+    "what about the one in France?",
     "is there something similar with South Korea?",
     "what kind of questions?",                   # the commonest English words name no subject
     "over what period?",
@@ -48,6 +51,9 @@ def test_a_question_leaning_on_the_conversation_is_a_follow_up(matcher, question
     "Do regular migrant workers get the same health care as citizens?",
     "How many Cambodians live in Thailand?",     # named countries are words of its own
     "Which ministry issues passports?",
+    "What is the one partnerships gap the MGI flags for Cambodia?",  # "the one" + noun: a determiner
+    "New topic — what is ACRA and where does it sit?",  # a subject pronoun after its own name
+    "Which body collects data on human trafficking and what does it do with it?",
 ])
 def test_a_question_that_names_its_own_subject_is_new(matcher, question):
     assert not is_follow_up(question, matcher)

@@ -91,13 +91,28 @@ def _topical(words: Sequence[str]) -> list[str]:
 
 def _points_back(text: str, match: re.Match[str], matcher: CountryMatcher | None) -> bool:
     """Whether the pronoun at ``match`` has nothing before it in the question to refer to. A
-    country named before it ("Does Cambodia let its citizens…") or two words that can name a
-    subject ("Does the diaspora policy say what it aims…") are its antecedent; the thing a
-    wh-question asks for is not ("Which sub-decree created it?")."""
-    before = text[: match.start()]
+    country named before it ("Does Cambodia let its citizens…"), a thing named by its own name
+    ("what is ACRA and where does it sit?") or two words that can name a subject ("Does the
+    diaspora policy say what it aims…") are its antecedent; the thing a wh-question asks for is
+    not ("Which sub-decree created it?")."""
+    before = text[: match.start(1)]
     if matcher is not None and matcher.find(before):
         return False
+    if names_its_subject(before):
+        return False
     return len(_topical(content_words(_ASKED_THING.sub(" ", before), matcher))) < 2
+
+
+def _stands_for_a_noun(text: str, match: re.Match[str]) -> bool:
+    """Whether the pro-form at ``match`` stands for a noun said before. "the one" before a word
+    outside the stopwords is a determiner ("the one partnerships gap the MGI flags"); "one"
+    elsewhere is a pro-form ("the cultural one", "the one in France", "is one planned for the
+    capital?", "setting one up")."""
+    if match.group(1).lower() != "one" or not re.search(r"\bthe\s+$", text[: match.start()], re.IGNORECASE):
+        return True
+    following = _WORD.search(text, match.end())
+    return following is None or following.group(0).lower() in _STOP or \
+        text[match.end():following.start()].strip() != ""
 
 
 def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
@@ -106,7 +121,9 @@ def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
     them?", "is there something similar…"), or names too little to be searched on its own."""
     if _FOLLOW_UP_OPENERS.match(text):
         return True
-    if _SUBJECT_PRONOUN.search(text) or _DEMONSTRATIVE.search(text) or _PRO_FORMS.search(text):
+    if any(_points_back(text, match, matcher) for match in _SUBJECT_PRONOUN.finditer(text)):
+        return True
+    if _DEMONSTRATIVE.search(text) or any(_stands_for_a_noun(text, match) for match in _PRO_FORMS.finditer(text)):
         return True
     if any(_points_back(text, match, matcher) for match in _ANAPHORS.finditer(text)):
         return True
