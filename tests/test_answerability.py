@@ -362,6 +362,7 @@ def test_a_greek_plural_is_the_same_word() -> None:
     ("What is the annual budget of the ministry?", ("annual budget", "budget")),
     ("What's Cambodia's unemployment rate?", ("unemployment rate", "rate")),
     ("what's the minimum wage for workers in Thailand", ("minimum wage", "wage")),
+    ("whats the gdp growth rate of cambodia", ("gdp growth rate", "rate")),  # as people type it
     ("What about the amount in dollars?", None),  # no figure named as the thing asked
     ("How big are remittances relative to the size of the economy?", None),
     ("Who issues passports?", None),

@@ -108,8 +108,8 @@ _ASKS_NUMBER = re.compile(
 )
 # The figure a question asks for by its name, with the words that qualify it ("What is the
 # *annual budget* of…", "What's Cambodia's *unemployment rate*?"): the last group is the noun.
-_ASKED_QUANTITY = re.compile(
-    rf"\bwhat(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
+_ASKED_QUANTITY = re.compile(  # "whats" as people type it, too
+    rf"\bwhat(?:['’]?s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
     rf"((?:[\w-]+\s+){{0,2}}?({_QUANTITY}))\b",
     re.IGNORECASE,
 )
