@@ -53,22 +53,6 @@ def _extras(path: Path) -> dict[str, dict]:
     return rows
 
 
-def _assistant_for(qset, index_dir: Path, cache: dict):
-    from mgiassist.assistant import Assistant
-    from mgiassist.embed import load_embedder
-    from mgiassist.evaluate.corpora import lookalike_index
-
-    if qset.lookalike is None:
-        key = str(index_dir)
-    else:
-        embedder = cache.setdefault("embedder", load_embedder())
-        key = str(lookalike_index(qset.lookalike, embedder))
-    if key not in cache:
-        cache[key] = Assistant.load(key, embedder=cache.get("embedder"))
-        cache.setdefault("embedder", cache[key].embedder)
-    return cache[key]
-
-
 def measure(question, extra: dict, assistant) -> dict:
     result = assistant.search(question.question, k=10, history=question.history)
     answer = assistant.answer(question.question, question.history)
@@ -144,7 +128,9 @@ def main() -> None:
     parser.add_argument("--split", choices=["dev", "test"], default=None)
     parser.add_argument("--json", type=Path, help="Write every question's row here.")
     args = parser.parse_args()
-    cache: dict = {}
+    from mgiassist.evaluate.corpora import SetAssistants
+
+    assistants = SetAssistants(args.index)
     rows = []
     for path in args.questions:
         qset = load_questions(path)
@@ -153,7 +139,7 @@ def main() -> None:
                 continue
             qset = select_split(qset, args.split)
         extras = _extras(path)
-        assistant = _assistant_for(qset, args.index, cache)
+        assistant = assistants(qset.lookalike)
         rows += [_measured(q, extras.get(q.id, {}), assistant) for q in qset.questions]
     print(table(rows))
     if args.json:

@@ -14,7 +14,7 @@ from typing import Any
 from mgiassist.errors import MgiassistError
 from mgiassist.evaluate.questions import EvalInputError, LookalikeCorpus, QuestionSet
 
-__all__ = ["baseline_files", "beir_index", "lookalike_index"]
+__all__ = ["SetAssistants", "baseline_files", "beir_index", "lookalike_index"]
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +90,26 @@ def baseline_files(loaded: Any) -> list[tuple[str, str, str | None]]:
         except MgiassistError as exc:
             log.warning("baseline skips %s: %s", source, exc)
     return files
+
+
+class SetAssistants:
+    """The assistant for each question set: over ``index``, or over the set's look-alike index
+    (built and cached as the evaluation builds it), all with one embedding model."""
+
+    def __init__(self, index: str | Path) -> None:
+        from mgiassist.assistant import Assistant
+
+        self._loaded: dict[LookalikeCorpus | None, Any] = {None: Assistant.load(index)}
+
+    def __call__(self, lookalike: LookalikeCorpus | None) -> Any:
+        if lookalike not in self._loaded:
+            from mgiassist.assistant import Assistant
+
+            embedder = self._loaded[None].embedder
+            self._loaded[lookalike] = Assistant.load(lookalike_index(lookalike, embedder), embedder=embedder)
+        return self._loaded[lookalike]
+
+    def use(self, model: Any) -> None:
+        """Every loaded assistant's judge takes ``model`` (an answerability model)."""
+        for assistant in self._loaded.values():
+            assistant.judge.model = model

@@ -29,6 +29,7 @@ import numpy as np
 from mgiassist.answer.answerability.model import AnswerabilityModel, fit_logistic
 from mgiassist.answer.turn import FLOOR_OVERRIDE
 from mgiassist.errors import MgiassistError
+from mgiassist.evaluate.corpora import SetAssistants
 from mgiassist.evaluate.questions import ANSWERED, LookalikeCorpus
 from mgiassist.evaluate.questions import load_questions as load_question_set
 
@@ -40,7 +41,7 @@ REPEATS = 10  # shuffles of the cross-validation the refusal threshold is chosen
 MAX_FALSE_REFUSAL = 0.02
 
 __all__ = [
-    "JudgedQuestion", "SetAssistants", "choose_threshold", "cross_validated_probabilities", "fit_answerability",
+    "JudgedQuestion", "choose_threshold", "cross_validated_probabilities", "fit_answerability",
     "load_questions", "main", "state_report",
 ]
 
@@ -110,29 +111,6 @@ def cross_validated_probabilities(
         for i in held:
             probabilities[i] = model.probability(rows[i])
     return probabilities
-
-
-class SetAssistants:
-    """The assistant for each question set: over ``index``, or over the set's look-alike index
-    (built and cached as the evaluation builds it), all with one embedding model."""
-
-    def __init__(self, index: str | Path) -> None:
-        from mgiassist.assistant import Assistant
-
-        self._loaded: dict[LookalikeCorpus | None, Any] = {None: Assistant.load(index)}
-
-    def __call__(self, lookalike: LookalikeCorpus | None) -> Any:
-        if lookalike not in self._loaded:
-            from mgiassist.assistant import Assistant
-            from mgiassist.evaluate.corpora import lookalike_index
-
-            embedder = self._loaded[None].embedder
-            self._loaded[lookalike] = Assistant.load(lookalike_index(lookalike, embedder), embedder=embedder)
-        return self._loaded[lookalike]
-
-    def use(self, model: AnswerabilityModel) -> None:
-        for assistant in self._loaded.values():
-            assistant.judge.model = model
 
 
 def _features(assistant_for: SetAssistants, questions: list[JudgedQuestion], k: int) -> list[tuple[dict, bool, bool, bool]]:

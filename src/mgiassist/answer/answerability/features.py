@@ -94,6 +94,8 @@ ANSWER_TYPES = ("number", "date", "person", "organisation", "place")
 # A quantity asked for by name ("What is the fee for…", "What is Cambodia's net migration rate?").
 _QUANTITY = (r"budget|fees?|costs?|prices?|age|population|salar(?:y|ies)|wages?|rates?|amount|number|"
              r"size|share|percentage|proportion|total|sum|level|count|duration")
+# "What is the…", "What's Cambodia's…", and "whats the…" as people type it.
+_WHAT_IS_THE = r"\bwhat(?:['’]?s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
 _ASKS_NUMBER = re.compile(
     r"\b(how (many|old|long(?! ago)|far|often|large|big)|what (share|percentage|proportion|number|amount|rate|level|sum|size)|"
     r"which (share|percentage|proportion)|percent(age)?|figures?)\b"
@@ -102,15 +104,13 @@ _ASKS_NUMBER = re.compile(
     r"qu[eé] (porcentaje|proporci[oó]n|cantidad|n[uú]mero))\b"
     # "how much" opens a question; inside one ("measure how much the market needs") it is a clause
     r"|(?:^|[,;:]\s*|\band\s+)how much\b"
-    rf"|\bwhat(?:['’]s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
-    rf"(?:[\w-]+\s+){{0,4}}?(?:{_QUANTITY})\b",
+    rf"|{_WHAT_IS_THE}(?:[\w-]+\s+){{0,4}}?(?:{_QUANTITY})\b",
     re.IGNORECASE,
 )
 # The figure a question asks for by its name, with the words that qualify it ("What is the
 # *annual budget* of…", "What's Cambodia's *unemployment rate*?"): the last group is the noun.
-_ASKED_QUANTITY = re.compile(  # "whats" as people type it, too
-    rf"\bwhat(?:['’]?s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
-    rf"((?:[\w-]+\s+){{0,2}}?({_QUANTITY}))\b",
+_ASKED_QUANTITY = re.compile(
+    rf"{_WHAT_IS_THE}((?:[\w-]+\s+){{0,2}}?({_QUANTITY}))\b",
     re.IGNORECASE,
 )
 
