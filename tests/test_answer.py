@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,25 @@ def test_compose_answer_caps_sentences_per_passage_and_drops_headings(fake_embed
     )
     assert len(answer.sentences) == 2
     assert all("(2013)" not in s.text for s in answer.sentences)
+
+
+def test_a_heading_that_states_the_asked_kind_answers_and_keeps_its_passage_first(fake_embedder) -> None:
+    """An annex entry's title carries its founding year and no other sentence repeats it: for
+    "when", the title is quoted and its passage keeps the lead over a lower entry whose own
+    sentence holds a year. Without a kind asked for, the title is still left out."""
+    def has_year(text: str) -> bool:
+        return re.search(r"\b(19|20)\d\d\b", text) is not None
+
+    entry = _chunk("c1", "Union of Recruiters (UR) (2008). Members place workers in jobs abroad.",
+                   heading=("Annex: list of actors", "Union of Recruiters (UR) (2008)"))
+    other = _chunk("c2", "Friends of Culture (France, 1980). A cultural association near Lyon.",
+                   heading=("Annex: list of actors", "Friends of Culture (1980)"))
+    result = SearchResult("When was UR founded?", "When was UR founded?", False, [
+        Hit(rank=i, score=1.0 / i, chunk=c, citation=Citation.from_chunk(c)) for i, c in enumerate((entry, other), 1)])
+    answer = compose_answer(result, fake_embedder.encode, holds_asked=has_year, max_sentences=1)
+    assert answer.passages[0].chunk_id == "c1" and "2008" in answer.sentences[0].text
+    plain = compose_answer(result, fake_embedder.encode, max_sentences=2, margin=1.0)
+    assert all("(2008)" not in s.text for s in plain.sentences)
 
 
 def test_a_figures_label_is_quoted_with_the_values_printed_under_it(fake_embedder) -> None:

@@ -25,6 +25,7 @@ from mgiassist.text.sentences import (
     Span,
     candidate_spans,
     strip_footnote_marks,
+    title_spans,
 )
 
 __all__ = ["cited_passage", "compose_answer", "passage_from_chunk"]
@@ -150,7 +151,14 @@ def compose_answer(
             # its rows: both are too short to compete as sentences by their words alone.
             candidates.append((position, Span(0, len(hit.chunk.text.rstrip()))))
             continue
-        candidates.extend((position, span) for span in candidate_spans(hit.chunk.text, headings))
+        spans = candidate_spans(hit.chunk.text, headings)
+        if holds_asked is not None:
+            # A heading that states the kind of answer asked for answers it: an annex entry's
+            # title carries its founding year ("… Recruitment Agencies (ACRA) (2008)." for "When was
+            # ACRA founded?"), which no other sentence of the entry repeats.
+            spans += [s for s in title_spans(hit.chunk.text, headings)
+                      if s not in spans and holds_asked(strip_footnote_marks(hit.chunk.text[s.start:s.end]))]
+        candidates.extend((position, span) for span in spans)
     texts = [_candidate_text(top[p].chunk, s) for p, s in candidates]
     vectors = np.asarray(encode([result.search_query, *texts]), dtype=np.float32)
     scores = vectors[1:] @ vectors[0]

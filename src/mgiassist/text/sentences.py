@@ -17,6 +17,7 @@ __all__ = [
     "highlight_html",
     "split_sentences",
     "strip_footnote_marks",
+    "title_spans",
 ]
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -143,11 +144,18 @@ def candidate_spans(text: str, headings: Sequence[str] = ()) -> list[Span]:
     spans = figure_units(text)
     # Headings and table cells ("Dual citizenship¹", "Migrant workers resource centres (2013).")
     # repeat the question's words without answering it; keep them only when nothing else is left.
-    titles = {_normalise(h) for h in headings if h}
+    titles = set(title_spans(text, headings))
     long = [
         s
         for s in spans
         if len(strip_footnote_marks(text[s.start : s.end]).split()) >= _MIN_WORDS
-        and _normalise(text[s.start : s.end]) not in titles
+        and s not in titles
     ]
     return long or spans
+
+
+def title_spans(text: str, headings: Sequence[str]) -> list[Span]:
+    """The spans of ``text`` that repeat one of its ``headings`` ("Association of Cambodian
+    Recruitment Agencies (ACRA) (2008)." under that heading)."""
+    titles = {_normalise(h) for h in headings if h}
+    return [s for s in figure_units(text) if _normalise(text[s.start : s.end]) in titles]
