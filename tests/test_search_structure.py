@@ -146,6 +146,21 @@ def test_acronym_in_a_question_finds_the_spelled_out_passage():
     assert not off.search("What is the purpose of the TVET policy?", k=3).expansions
 
 
+def test_a_follow_up_borrowing_an_acronym_is_searched_with_its_long_form():
+    """"when was it set up?" after "What is the UR?" is searched as "… UR": the borrowed acronym
+    is expanded as it was in the first question, so the entry that spells it out comes first
+    rather than the one sharing "set up"."""
+    entry = Section(("Annex: list of actors", "Union of Recruiters (2008)"),
+                    "Union of Recruiters (2008). The Union of Recruiters (UR) promotes the employment of workers.",
+                    "actor")
+    other = Section(("Annex: list of actors", "Friends of Culture (1980)"),
+                    "Friends of Culture (1980). Set up to promote culture, it also runs a dance school.", "actor")
+    search = searcher(profile(entry, other, *FILLER))
+    result = search.search("when was it set up?", k=2, history=["What is the UR?"])
+    assert "UR → Union of Recruiters" in result.expansions
+    assert result.hits[0].chunk.heading_path[-1] == "Union of Recruiters (2008)"
+
+
 def test_passage_using_only_the_acronym_is_glossed_from_the_profile_definition():
     actor = Section(("Annex: list of actors", "Ministry of Labour and Vocational Training (MOLVT)"),
                     "Ministry of Labour and Vocational Training (MOLVT). The primary body for labour migration.", "actor")
