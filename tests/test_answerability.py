@@ -364,6 +364,12 @@ def test_a_greek_plural_is_the_same_word() -> None:
     ("what's the minimum wage for workers in Thailand", ("minimum wage", "wage")),
     ("whats the gdp growth rate of cambodia", ("gdp growth rate", "rate")),  # as people type it
     ("What about the amount in dollars?", None),  # no figure named as the thing asked
+    ("What budget does the ministry allocate to migration?", ("budget", "budget")),  # "what" + the figure
+    ("Which monthly wage do workers earn in Korea?", ("monthly wage", "wage")),
+    ("What proportion of emigrants are men?", None),  # a figure of no particular kind
+    ("What is the share of women among emigrants?", None),
+    ("What is the average amount a migrant sends home?", ("average amount", "average")),  # its kind
+    ("What does the ministry do?", None),
     ("How big are remittances relative to the size of the economy?", None),
     ("Who issues passports?", None),
 ])

