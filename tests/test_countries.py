@@ -97,3 +97,14 @@ def test_a_possessive_typed_without_its_apostrophe_names_the_country() -> None:
     # an alias whose "s" form is an English word is not taken from it
     assert matcher.find("paid in guineas") == []
     assert matcher.find("cambodiaso") == []
+
+
+def test_a_name_opening_with_another_country_is_written_with_its_short_form_too() -> None:
+    """"US Minor Outlying Islands" is the United States Minor Outlying Islands, whether or not
+    the United States is among the countries matched; its "US" names no second country, while
+    "US" alone still names the United States."""
+    islands = "United States Minor Outlying Islands"
+    for matcher in (_every_country(), CountryMatcher([lookup_country("Cambodia"), lookup_country(islands)])):
+        assert matcher.find("obstacles in the US Minor Outlying Islands and Cambodia") == [islands, "Cambodia"]
+        assert matcher.find(f"emigrants from the {islands}") == [islands]
+    assert _every_country().find("Cambodians in the US") == ["Cambodia", "United States"]

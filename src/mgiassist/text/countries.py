@@ -194,6 +194,24 @@ def all_countries() -> tuple[CountryNames, ...]:
 _TWO_LETTER_NAMES = {"US": "US", "UK": "GB"}
 
 
+def _short_names(countries: list[CountryNames]) -> dict[str, tuple[str, ...]]:
+    """Names written with a shorter form of another country's name they open with: "United
+    States Minor Outlying Islands" is also "US Minor Outlying Islands", as people write it (and
+    the bare "US" there would otherwise name the United States)."""
+    written: dict[str, list[str]] = {}
+    for code, alpha_2 in _TWO_LETTER_NAMES.items():
+        country = lookup_country(alpha_2)  # whether or not it is among ``countries``
+        if country is not None:
+            written.setdefault(country.name, []).append(code)
+    found: dict[str, tuple[str, ...]] = {}
+    for country in countries:
+        for other, codes in written.items():
+            if other != country.name and country.name.startswith(other + " "):
+                rest = country.name[len(other):]
+                found[country.name] = tuple(code + rest for code in codes)
+    return found
+
+
 def _takes_alias(key: str, country: CountryNames, held: CountryNames) -> bool:
     """Whether ``country`` takes the alias ``key`` from ``held``, which claimed it first.
 
@@ -216,8 +234,9 @@ class CountryMatcher:
         self.countries = {c.name: c for c in countries}
         self._by_code: dict[str, str] = {}
         claimed: dict[str, CountryNames] = {}
+        short = _short_names(countries)
         for country in countries:
-            for alias in (country.name, *country.aliases, *country.translations):
+            for alias in (country.name, *country.aliases, *country.translations, *short.get(country.name, ())):
                 # pycountry has a few names with a leading space; they would never match.
                 key = alias.strip().lower()
                 if not key:
@@ -258,11 +277,15 @@ class CountryMatcher:
         )
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """Every mention as (start, end, canonical name), in text order."""
+        """Every mention as (start, end, canonical name), in text order. A code inside a longer
+        name ("US" in "US Minor Outlying Islands") is part of that name, not a mention."""
         found = self._alias_mentions(text)
         if self._code_pattern is not None:
+            named = list(found)
             for match in self._code_pattern.finditer(text):
-                found.append((*match.span(1), self._by_code[match.group(1)]))
+                start, end = match.span(1)
+                if not any(s <= start and end <= e for s, e, _ in named):
+                    found.append((start, end, self._by_code[match.group(1)]))
         return sorted(found)
 
     def _alias_mentions(self, text: str) -> list[tuple[int, int, str]]:
