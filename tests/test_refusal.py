@@ -210,3 +210,27 @@ def test_a_figure_asked_for_by_a_name_no_profile_uses_or_means_is_evidence():
     bare = RefusalEvidence("quantity", ())
     assert "“" not in bare.reason and "no profile gives a figure" in bare.reason
 
+
+
+def _hits(*passages: tuple[str, dict]) -> list[Hit]:
+    chunks = [Chunk(chunk_id=f"c{i}", source="m.txt", family="diaspora-mapping", country="Cambodia",
+                    country_code="KHM", title="Mapping", date="2022", heading_path=("Facts & figures",),
+                    kind="paragraph", polarity=None, text=text, embed_text=text, attributes=attributes)
+              for i, (text, attributes) in enumerate(passages, start=1)]
+    return [Hit(rank=i, score=1.0 / i, chunk=c, citation=Citation.from_chunk(c)) for i, c in enumerate(chunks, 1)]
+
+
+def test_asked_which_countries_a_table_row_among_the_top_passages_answers_but_not_for_a_figure():
+    """The destinations table's row under a prose passage names a country, which "which
+    countries" asks for; a row of people in France does not say how many of them send money."""
+    encode, missing = bag_encoder({}), decision(best_sentence_type_missing=1.0, nearest_anywhere_type_missing=1.0)
+    hits = _hits(("Emigration has grown since 2000 and the diaspora is large.", {}),
+                 ("France\t69,748", {"row": ["France", "69,748"]}))
+    hosts = "In which countries do migrant workers live?"
+    found = SearchResult(query=hosts, search_query=hosts, hits=hits, abstained=False)
+    assert refusal_evidence(found, judge(), missing, encode) is None
+    prose_only = SearchResult(query=hosts, search_query=hosts, hits=hits[:1], abstained=False)
+    assert refusal_evidence(prose_only, judge(), missing, encode) == RefusalEvidence("answer-kind", ("country",))
+    doctors = "How many migrant workers send remittances from France?"
+    counted = SearchResult(query=doctors, search_query=doctors, hits=hits, abstained=False)
+    assert refusal_evidence(counted, judge(), missing, encode) == RefusalEvidence("answer-kind", ("figure",))

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mgiassist.answer.answerability.features import (
+    TOP_PASSAGES,
     analyse_question,
     asked_about,
     asked_quantity,
@@ -138,9 +139,20 @@ def _first_passage_holds(result: SearchResult, judge: Judge, question: str, aske
     """Whether the search's first passage holds an answer of the asked kind somewhere: then the
     quoted reply, which leads with it, is no worse than the search, and a refusal would hide it
     (dev, 2026-12-05: "Which countries host most Cambodian emigrants?" was refused though the
-    first passage is the destinations table)."""
-    return bool(result.hits) and holds_answer_type(
-        result.hits[0].chunk.text, asked, judge.world, question, judge.profile_countries)
+    first passage is the destinations table). Asked "which countries", a table or one of its
+    rows among the top passages counts as well: it names countries, and rows are too short to be
+    the sentence closest to the question ("Which country hosts the largest number of emigrants
+    from …?" found the destinations table second). Not for a figure: a row of people in France
+    does not say how many of them are doctors (dev: as many refusals were lost as were righted).
+    """
+    def holds(hit) -> bool:
+        return holds_answer_type(hit.chunk.text, asked, judge.world, question, judge.profile_countries)
+
+    if not result.hits:
+        return False
+    tables = [h for h in result.hits[1:TOP_PASSAGES] if h.chunk.attributes.get("rows") or h.chunk.attributes.get("row")] \
+        if asked == "place" and asks_for_countries(question) else []
+    return holds(result.hits[0]) or any(holds(h) for h in tables)
 
 
 def no_word_known(result: SearchResult, judge: Judge, reading: QuestionReading) -> RefusalEvidence | None:
