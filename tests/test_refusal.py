@@ -234,3 +234,27 @@ def test_asked_which_countries_a_table_row_among_the_top_passages_answers_but_no
     doctors = "How many migrant workers send remittances from France?"
     counted = SearchResult(query=doctors, search_query=doctors, hits=hits, abstained=False)
     assert refusal_evidence(counted, judge(), missing, encode) == RefusalEvidence("answer-kind", ("figure",))
+
+
+@pytest.mark.parametrize("question, bounded", [
+    ("Which measures did Cambodia adopt before 2010?", {"2010"}),  # 2008 is before it
+    ("What has changed since 2000?", {"2000"}),
+    ("What did Cambodia adopt after 2030?", set()),  # no year the profiles date reaches past it
+    ("How much was sent home in 2015?", set()),  # the year asked about, not a bound
+    ("Is Cambodia party to the convention from 1990?", set()),  # "from" dates a thing
+])
+def test_a_year_that_only_bounds_a_period_the_profiles_reach_is_not_the_thing_asked(question, bounded):
+    from mgiassist.answer.refusal import bounded_years
+
+    years = re.findall(r"\b(?:19|20)\d\d\b", question)
+    assert bounded_years(question, years, ["2008", "2013", "2021"]) == bounded
+
+
+def test_a_year_bounding_a_period_the_profiles_date_is_no_evidence():
+    encode = bag_encoder({})
+    # the profiles date nothing: the year is evidence, bound or not
+    assert refusal_evidence(result("Which agencies were licensed before 1998?"), judge(), decision(), encode).kind == "year"
+    texts = [*TEXTS, "In 1995 the ministry licensed the first agencies."]
+    dated = SimpleNamespace(world=WORLD, profile_countries=["Cambodia"], vocabulary=CorpusVocabulary(texts))
+    assert refusal_evidence(result("Which agencies were licensed before 1998?"), dated, decision(), encode) is None
+    assert refusal_evidence(result("Which agencies were licensed after 1998?"), dated, decision(), encode).kind == "year"

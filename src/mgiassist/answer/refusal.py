@@ -46,8 +46,8 @@ from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word
 
 __all__ = [
-    "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "no_word_known", "refusal_evidence",
-    "salience", "unnamed_quantity", "unplaced_year",
+    "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
+    "refusal_evidence", "salience", "unnamed_quantity", "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -74,6 +74,27 @@ ORDINARY_LOG_FREQUENCY = 4.34
 # "percent" 0.58, "salary" → "pension" 0.46.
 QUANTITY_NAMED = 0.7
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
+# A year after one of these words bounds a period ("measures adopted before 2010"): what is
+# asked for is whatever the profiles date inside it, not the year itself. Not "from": "the
+# convention from 1990" dates a thing (blind set 6).
+_BEFORE = re.compile(r"\b(?:before|until|till|prior to|up to|by)\s+(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?$", re.IGNORECASE)
+_AFTER = re.compile(r"\b(?:after|since|later than)\s+(?:the\s+)?(?:year\s+)?$", re.IGNORECASE)
+
+
+def bounded_years(question: str, years: Sequence[str], dated: Sequence[str]) -> set[str]:
+    """The ``years`` that only bound a period the question asks about, when some year the
+    profiles mention (``dated``) falls inside it: "Which measures did Cambodia adopt before
+    2010?" asks for the measures dated before 2010, which the profiles have whether or not they
+    mention 2010; "What happened after 2030?" asks for a period no profile reaches."""
+    known = [int(y) for y in dated if _YEAR.match(y)]
+    bounded = set()
+    for year in years:
+        for match in re.finditer(rf"(?<!\d){year}(?!\d)", question):
+            before = question[: match.start()]
+            if (_BEFORE.search(before) and any(k < int(year) for k in known)) or \
+                    (_AFTER.search(before) and any(k > int(year) for k in known)):
+                bounded.add(year)
+    return bounded
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
 # The kinds a quoted reply leads with when a lower passage holds them (answer/compose.py).
@@ -176,7 +197,9 @@ def unplaced_year(result: SearchResult, reading: QuestionReading) -> RefusalEvid
     """
     years = [n for n in reading.analysis.named if _YEAR.match(n)]
     texts = [hit.chunk.text for hit in result.hits]
-    missing = [y for y in years if not any(y in text for text in texts)]
+    dated = [y for text in texts for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)]
+    bounds = bounded_years(result.search_query or result.query, years, dated)
+    missing = [y for y in years if y not in bounds and not any(y in text for text in texts)]
     return RefusalEvidence("unplaced-year", tuple(missing)) if missing and result.hits else None
 
 
@@ -218,6 +241,7 @@ def refusal_evidence(
     if decision.missing_countries:
         return RefusalEvidence("country", tuple(decision.missing_countries))
     years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
+    years = [y for y in years if y not in bounded_years(question, years, [s for s in vocabulary.frequency if _YEAR.match(s)])]
     if years:
         return RefusalEvidence("year", tuple(years))
     unplaced = unplaced_year(result, reading)
