@@ -328,6 +328,14 @@ def test_a_derived_form_of_a_corpus_word_is_not_a_thing_the_profiles_never_menti
     assert not CorpusVocabulary(["A bud."]).knows("budget")
 
 
+def test_a_closed_compound_of_two_corpus_words_is_not_a_thing_the_profiles_never_mention() -> None:
+    vocabulary = CorpusVocabulary(["The census records the place of birth and the work of the labour force."])
+    assert vocabulary.knows("birthplace") and vocabulary.knows("workforce")
+    # both parts must be used, and be words of four letters or more
+    assert not vocabulary.knows("birthrate") and not vocabulary.knows("taxpayer")
+    assert not CorpusVocabulary(["A tax on rice."]).knows("taxi")
+
+
 def test_the_judge_reads_symbols_as_the_search_does() -> None:
     block = "% of emigrants in total population\n♂ 53.6%\n♀ 46.4%"
     vocabulary = CorpusVocabulary([spell_symbols(block)])

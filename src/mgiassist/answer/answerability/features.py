@@ -221,6 +221,7 @@ _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
 
 _MIN_BASE = 6  # letters a word's known base must keep ("percent"), so "budget" is not "bud"
 _MAX_SUFFIX = 4  # letters a derivation may add ("-age", "-ity")
+_MIN_PART = 4  # letters each word of a closed compound keeps ("birth|place"), so "tax|i" is none
 
 
 def _greek_number(word: str) -> list[str]:
@@ -263,7 +264,16 @@ class CorpusVocabulary:
         if is_acronym(word) and self.acronyms.long_forms(word):
             return True
         return (self.speller.correct(word) is not None or self.derives_from_known(word)
-                or any(self.mentions(form) for form in _greek_number(word)))
+                or any(self.mentions(form) for form in _greek_number(word)) or self.compounds_known(word))
+
+    def compounds_known(self, word: str) -> bool:
+        """Whether ``word`` is a closed compound of two English words the texts use
+        ("birthplace": "place of birth"; "workforce"), each at least :data:`_MIN_PART` letters."""
+        lowered = word.lower()
+        return any(
+            is_english_word(head) and is_english_word(tail) and self.mentions(head) and self.mentions(tail)
+            for head, tail in ((lowered[:cut], lowered[cut:]) for cut in range(_MIN_PART, len(lowered) - _MIN_PART + 1))
+        )
 
     def derives_from_known(self, word: str) -> bool:
         """Whether ``word`` is a corpus word with a short suffix that stemming keeps ("percentage"
