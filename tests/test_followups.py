@@ -111,3 +111,13 @@ def test_a_long_chain_of_bare_follow_ups_is_read_once_per_turn():
     matcher = CountryMatcher([lookup_country("Cambodia")])
     history = ["What do the migrant resource centres do?"] + ["and?"] * 49
     assert "resource centres" in contextualise("and?", history, matcher).search_query
+
+
+def test_the_frame_of_a_comparison_names_no_subject(matcher):
+    """"vs" and "versus" join the things compared; they are not words the question asks about
+    (a refusal once named "vs" as a word the profiles never use)."""
+    from mgiassist.search.followup import content_words
+
+    assert content_words("What share of emigrants are women, Cambodia vs Cambodge?", matcher) == [
+        "share", "emigrants", "women"]
+    assert content_words("remittances Cambodia versus Cambodge", matcher) == ["remittances"]
