@@ -37,8 +37,12 @@ REPEATS = 10  # shuffles of the cross-validation the refusal threshold is chosen
 # The share of answerable dev questions a refusal may cost. Fitted on all other dev sets and run
 # through the whole turn on each set left out (2026-12-05, 836 answerable, 297 unanswerable): 0.02
 # refused 12 and recognised 195, 0.03 refused 18 and recognised 199; the model fitted on 291
-# questions refused 16 and recognised 186 of the same.
-MAX_FALSE_REFUSAL = 0.02
+# questions refused 16 and recognised 186 of the same. Later that day the turn's own refusals
+# grew fewer (a year bounding a period, a compound of corpus words, "vs", "US Minor Outlying
+# Islands" no longer refuse: 14 -> 5 answerable questions refused on dev), and at 0.02 the model
+# refitted on that code chose 0.60, which over the dev sets traded 10 more refusals for 10 more
+# recognitions; at 0.015 it chooses 0.53: 3 more refusals, 5 more recognitions.
+MAX_FALSE_REFUSAL = 0.015
 
 __all__ = [
     "JudgedQuestion", "choose_threshold", "cross_validated_probabilities", "fit_answerability",
