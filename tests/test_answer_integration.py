@@ -265,3 +265,11 @@ def test_a_figure_no_profile_names_is_not_covered_and_a_synonym_of_one_they_give
     assert budget.state == "not_covered" and "“annual budget”" in budget.reason
     assert assistant.answer("What is the price of a passport?").state == "answered"  # "costs … US$20"
 
+
+
+def test_asked_which_countries_a_lower_passage_naming_them_leads(assistant):
+    """The search ranks the emigration trends first and the destinations table below; the
+    question asks for countries, which only the table names, so its row leads the quote."""
+    answer = assistant.answer("Which countries do most Cambodian emigrants go to?")
+    assert answer.state == "answered"
+    assert "Thailand" in answer.passages[0].text and "689,451" in answer.passages[0].text

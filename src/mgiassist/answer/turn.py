@@ -22,6 +22,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from mgiassist.answer.answerability.features import (
+    asks_for_countries,
     holds_answer_type,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
@@ -390,10 +391,12 @@ def _quoted_reply(
     answer asked for first. (The search's own similarity floor is one signal among the judge's.)"""
     asked = reading.answer_type
     # Only a figure, a year or a person's name is told reliably by its form; capitalised names of
-    # bodies and places are in most sentences, so they earn no preference.
+    # bodies and places are in most sentences, so they earn no preference. Asked "which
+    # countries", a country other than the profile's and the question's is told by its name.
+    preferred = asked in _PREFERRED_KINDS or (asked == "place" and asks_for_countries(result.search_query))
     answer = compose_answer(
         dataclasses.replace(result, abstained=False), encode,
-        holds_asked=None if asked not in _PREFERRED_KINDS else functools.partial(
+        holds_asked=None if not preferred else functools.partial(
             holds_answer_type, answer_type=asked, world=judge.world, given=result.search_query,
             context_countries=judge.profile_countries),
     )
