@@ -154,6 +154,28 @@ def test_a_heading_that_states_the_asked_kind_answers_and_keeps_its_passage_firs
     assert all("(2008)" not in s.text for s in plain.sentences)
 
 
+def test_a_sentence_leaning_on_the_one_before_is_read_with_it_and_named_only_when_it_can_be(
+    fake_embedder,
+) -> None:
+    """"It … is funded by Australia" is chosen for "who funds the TRIANGLE programme" when read
+    after the sentence naming TRIANGLE; quoted under the ILO's entry it is not given the ILO's
+    name, which the sentence before shows it is not about."""
+    text = ("International Labour Organisation (ILO) (1969). The ILO supports decent work. "
+            "The TRIANGLE programme is a part of the ILO's efforts. It is funded by Australia and Canada.")
+    entry = _chunk("c1", text, heading=("Annex: list of actors", "International Labour Organisation (ILO) (1969)"))
+    question = "Who funded TRIANGLE?"
+    result = SearchResult(question, question, False, [Hit(rank=1, score=1.0, chunk=entry,
+                                                          citation=Citation.from_chunk(entry))])
+    answer = compose_answer(result, fake_embedder.encode, max_sentences=1)
+    assert answer.sentences[0].text == "It is funded by Australia and Canada."
+    named = _chunk("c2", "Union of Recruiters (UR) (2008). Members place workers abroad. It trains them first.",
+                   heading=("Annex: list of actors", "Union of Recruiters (UR) (2008)"))
+    trains = SearchResult("Who trains workers?", "Who trains workers?", False, [
+        Hit(rank=1, score=1.0, chunk=named, citation=Citation.from_chunk(named))])
+    quoted = compose_answer(trains, fake_embedder.encode, max_sentences=1).sentences[0].text
+    assert quoted == "Union of Recruiters (UR) (2008) — It trains them first."
+
+
 def test_a_figures_label_is_quoted_with_the_values_printed_under_it(fake_embedder) -> None:
     block = ("Emigration\n% of emigrants in total population\n♂ 53.6%\n♀ 46.4%\n"
              "% of which in the EU\n♂ 46.5%\n♀ 53.5%")

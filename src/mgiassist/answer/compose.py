@@ -24,6 +24,7 @@ from mgiassist.text.sentences import (
     Encoder,
     Span,
     candidate_spans,
+    figure_units,
     strip_footnote_marks,
     title_spans,
 )
@@ -58,7 +59,37 @@ def _with_subject(chunk: Chunk, span: Span, text: str) -> str:
     name = chunk.heading_path[-1].strip() if chunk.heading_path else ""
     if not name or span.start == 0 or not _LEANING.match(text) or not chunk.text.startswith(name):
         return text
+    if _names_another(_before(chunk, span), name):
+        return text  # "It" may be that other thing: the ILO entry's "It … is funded by Australia"
     return f"{name} — {text}"
+
+
+def _before(chunk: Chunk, span: Span) -> str:
+    """The sentence (or figure unit) of ``chunk`` right before ``span``, or ""."""
+    before = [u for u in figure_units(chunk.text) if u.end <= span.start]
+    return strip_footnote_marks(chunk.text[before[-1].start:before[-1].end]) if before else ""
+
+
+# A name written in capitals (an acronym, a programme's name): what a sentence is about, told
+# apart from capitalised words of other kinds ("January", "Prakas 012/07").
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9-]*[A-Z]\b")
+
+
+def _names_another(sentence: str, name: str) -> bool:
+    """Whether ``sentence`` names something in capitals that ``name`` does not hold: "The
+    TRIANGLE in ASEAN programme is a part of the ILO's…" names TRIANGLE under the ILO's entry."""
+    return any(word not in name for word in _CAPITALS.findall(sentence))
+
+
+def _in_context(chunk: Chunk, span: Span, text: str) -> str:
+    """``text`` as it is read for its meaning: a sentence opening with "It…" or "They…" after the
+    sentence it leans on, which names its subject ("It involves six ASEAN countries… and is funded
+    by Australia and Canada" says what is funded only after "The TRIANGLE in ASEAN programme
+    is…"). It is still quoted alone."""
+    if span.start == 0 or not _LEANING.match(text):
+        return text
+    before = _before(chunk, span)
+    return f"{before} {text}" if before else text
 
 
 def _names_row(question: str, chunk: Chunk) -> bool:
@@ -160,7 +191,8 @@ def compose_answer(
                       if s not in spans and holds_asked(strip_footnote_marks(hit.chunk.text[s.start:s.end]))]
         candidates.extend((position, span) for span in spans)
     texts = [_candidate_text(top[p].chunk, s) for p, s in candidates]
-    vectors = np.asarray(encode([result.search_query, *texts]), dtype=np.float32)
+    read = [_in_context(top[p].chunk, s, text) for (p, s), text in zip(candidates, texts)]
+    vectors = np.asarray(encode([result.search_query, *read]), dtype=np.float32)
     scores = vectors[1:] @ vectors[0]
     # A figures question naming a table row's label ("How many … live in France?") is answered
     # by that row: it leads, whatever the wording's similarity to longer sentences.
