@@ -37,12 +37,13 @@ REPEATS = 10  # shuffles of the cross-validation the refusal threshold is chosen
 # The share of answerable dev questions a refusal may cost. Fitted on all other dev sets and run
 # through the whole turn on each set left out (2026-12-05, 836 answerable, 297 unanswerable): 0.02
 # refused 12 and recognised 195, 0.03 refused 18 and recognised 199; the model fitted on 291
-# questions refused 16 and recognised 186 of the same. Later that day the turn's own refusals
-# grew fewer (a year bounding a period, a compound of corpus words, "vs", "US Minor Outlying
-# Islands" no longer refuse: 14 -> 5 answerable questions refused on dev), and at 0.02 the model
-# refitted on that code chose 0.60, which over the dev sets traded 10 more refusals for 10 more
-# recognitions; at 0.015 it chooses 0.53: 3 more refusals, 5 more recognitions.
-MAX_FALSE_REFUSAL = 0.015
+# questions refused 16 and recognised 186 of the same. The shipped model was fitted so at
+# ac406ca. After the fifth round (2026-12-05) the turn's own refusals grew fewer, and the same
+# command on that code chooses a threshold of 0.60 (1.5 %: 0.53, 1 %: 0.42, against 0.46). Over
+# every dev set and blind set 9, 0.53 refused 9 answerable questions and recognised 285, 0.42
+# refused 5 and recognised 276, the shipped model 5 and 280; on blind set 9, run once before and
+# once after with 0.53, it cost one refusal and recognised nothing more. The model stays.
+MAX_FALSE_REFUSAL = 0.02
 
 __all__ = [
     "JudgedQuestion", "choose_threshold", "cross_validated_probabilities", "fit_answerability",
