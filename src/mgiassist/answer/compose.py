@@ -81,15 +81,22 @@ def _names_another(sentence: str, name: str) -> bool:
     return any(word not in name for word in _CAPITALS.findall(sentence))
 
 
-def _in_context(chunk: Chunk, span: Span, text: str) -> str:
-    """``text`` as it is read for its meaning: a sentence opening with "It…" or "They…" after the
-    sentence it leans on, which names its subject ("It involves six ASEAN countries… and is funded
-    by Australia and Canada" says what is funded only after "The TRIANGLE in ASEAN programme
-    is…"). It is still quoted alone."""
+def _leant_on(chunk: Chunk, span: Span, text: str) -> str:
+    """The sentence ``text`` leans on for its subject when it opens with "It…" or "They…" (""
+    otherwise): "It involves six ASEAN countries… and is funded by Australia and Canada" says what
+    is funded only after "The TRIANGLE in ASEAN programme is…"."""
     if span.start == 0 or not _LEANING.match(text):
-        return text
-    before = _before(chunk, span)
-    return f"{before} {text}" if before else text
+        return ""
+    return _before(chunk, span)
+
+
+def _in_context(vectors: np.ndarray, leant: np.ndarray, leans: Sequence[bool]) -> np.ndarray:
+    """Each sentence's vector, read after the sentence it leans on where it leans on one: the
+    normalised sum of the two. Both are sentences of the profile, whose vectors the index keeps,
+    so reading in context costs no encoding (encoding "sentence before + sentence" as one text
+    missed the index's vectors: p95 of a fresh answer 25 -> 39 ms)."""
+    combined = np.where(np.asarray(leans)[:, None], vectors + leant, vectors)
+    return combined / np.maximum(np.linalg.norm(combined, axis=1, keepdims=True), 1e-9)
 
 
 def _names_row(question: str, chunk: Chunk) -> bool:
@@ -191,9 +198,14 @@ def compose_answer(
                       if s not in spans and holds_asked(strip_footnote_marks(hit.chunk.text[s.start:s.end]))]
         candidates.extend((position, span) for span in spans)
     texts = [_candidate_text(top[p].chunk, s) for p, s in candidates]
-    read = [_in_context(top[p].chunk, s, text) for (p, s), text in zip(candidates, texts)]
-    vectors = np.asarray(encode([result.search_query, *read]), dtype=np.float32)
-    scores = vectors[1:] @ vectors[0]
+    leant = [_leant_on(top[p].chunk, s, text) for (p, s), text in zip(candidates, texts)]
+    # each text once: the sentences leant on are mostly candidates themselves
+    unique = list(dict.fromkeys([result.search_query, *texts, *(t for t in leant if t)]))
+    encoded = np.asarray(encode(unique), dtype=np.float32)
+    row = {text: i for i, text in enumerate(unique)}
+    sentences = encoded[[row[t] for t in texts]] if texts else encoded[:0]
+    before = encoded[[row[t] if t else 0 for t in leant]] if texts else encoded[:0]
+    scores = _in_context(sentences, before, [bool(t) for t in leant]) @ encoded[0]
     # A figures question naming a table row's label ("How many … live in France?") is answered
     # by that row: it leads, whatever the wording's similarity to longer sentences.
     named_rows = set()
