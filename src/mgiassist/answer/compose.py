@@ -204,6 +204,7 @@ def compose_answer(
     encoded = np.asarray(encode(unique), dtype=np.float32)
     row = {text: i for i, text in enumerate(unique)}
     sentences = encoded[[row[t] for t in texts]] if texts else encoded[:0]
+    # a sentence that leans on none takes the question's row here, which _in_context ignores
     before = encoded[[row[t] if t else 0 for t in leant]] if texts else encoded[:0]
     scores = _in_context(sentences, before, [bool(t) for t in leant]) @ encoded[0]
     # A figures question naming a table row's label ("How many … live in France?") is answered

@@ -95,6 +95,8 @@ def bounded_years(question: str, years: Sequence[str], dated: Sequence[str]) -> 
                     (_AFTER.search(before) and any(k > int(year) for k in known)):
                 bounded.add(year)
     return bounded
+
+
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
 # The kinds a quoted reply leads with when a lower passage holds them (answer/compose.py).
@@ -241,7 +243,9 @@ def refusal_evidence(
     if decision.missing_countries:
         return RefusalEvidence("country", tuple(decision.missing_countries))
     years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
-    years = [y for y in years if y not in bounded_years(question, years, [s for s in vocabulary.frequency if _YEAR.match(s)])]
+    if years:  # the years the profiles date things in, read only when a question names one
+        bounds = bounded_years(question, years, [s for s in vocabulary.frequency if _YEAR.match(s)])
+        years = [y for y in years if y not in bounds]
     if years:
         return RefusalEvidence("year", tuple(years))
     unplaced = unplaced_year(result, reading)
