@@ -153,6 +153,13 @@ def test_a_year_no_passage_found_mentions_is_evidence_whatever_the_corpus_says_e
     assert evidence is not None and evidence.things == ("2015",) and "2015" in evidence.reason
     assert found(asked, "In 2015 remittances reached USD 1,272 million.") is None
     assert found("How much do migrants send home?", "Remittances inflow: 1,272") is None
+    # a year bounding a period the profiles date, though the passages found date nothing in it
+    bound = "Which measures were adopted before 2010?"
+    assert found(bound, "Measures protect migrant workers.").things == ("2010",)
+    hit = SimpleNamespace(chunk=SimpleNamespace(text="Measures protect migrant workers."))
+    searched = SearchResult(query=bound, search_query=bound, hits=[hit], abstained=False)
+    dated = CorpusVocabulary(["In 2003 a memorandum on workers was signed."])
+    assert unplaced_year(searched, QuestionReading(analyse_question(bound, WORLD, ("Cambodia",))), dated) is None
 
 
 def test_a_word_the_passages_say_in_other_words_pulls_the_question_towards_them():

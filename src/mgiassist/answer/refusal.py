@@ -32,6 +32,7 @@ import numpy as np
 
 from mgiassist.answer.answerability.features import (
     TOP_PASSAGES,
+    CorpusVocabulary,
     analyse_question,
     asked_about,
     asked_quantity,
@@ -190,16 +191,28 @@ def no_word_known(result: SearchResult, judge: Judge, reading: QuestionReading) 
     return RefusalEvidence("far")
 
 
-def unplaced_year(result: SearchResult, reading: QuestionReading) -> RefusalEvidence | None:
+def _dated(vocabulary: CorpusVocabulary) -> list[str]:
+    """The years the profiles mention (read only when a question names one)."""
+    return [stem for stem in vocabulary.frequency if _YEAR.match(stem)]
+
+
+def unplaced_year(
+    result: SearchResult, reading: QuestionReading, vocabulary: CorpusVocabulary | None = None,
+) -> RefusalEvidence | None:
     """A year the question is asked for ("remittances in 2015") that none of the passages found
     mentions: the profiles may give the figure, but not for that year, whatever else the passages
     share with the question. A reason to refuse even when the judge would answer (blind set 5:
     "How much money did Cambodians abroad send home in 2015?" was answered with the 2021 figure,
     confidently; the corpus mentions 2015 elsewhere, so the year check on the vocabulary missed it).
+    A year bounding a period is not asked for when the profiles (``vocabulary``'s texts) date
+    something inside it, whether or not the passages found do (:func:`bounded_years`).
     """
     years = [n for n in reading.analysis.named if _YEAR.match(n)]
     texts = [hit.chunk.text for hit in result.hits]
+    if not years:
+        return None
     dated = [y for text in texts for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)]
+    dated += _dated(vocabulary) if vocabulary is not None else []
     bounds = bounded_years(result.search_query or result.query, years, dated)
     missing = [y for y in years if y not in bounds and not any(y in text for text in texts)]
     return RefusalEvidence("unplaced-year", tuple(missing)) if missing and result.hits else None
@@ -243,12 +256,12 @@ def refusal_evidence(
     if decision.missing_countries:
         return RefusalEvidence("country", tuple(decision.missing_countries))
     years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
-    if years:  # the years the profiles date things in, read only when a question names one
-        bounds = bounded_years(question, years, [s for s in vocabulary.frequency if _YEAR.match(s)])
+    if years:
+        bounds = bounded_years(question, years, _dated(vocabulary))
         years = [y for y in years if y not in bounds]
     if years:
         return RefusalEvidence("year", tuple(years))
-    unplaced = unplaced_year(result, reading)
+    unplaced = unplaced_year(result, reading, vocabulary)
     if unplaced is not None:
         return unplaced
     if reading.relative_time is not None:

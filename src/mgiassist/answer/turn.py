@@ -325,7 +325,7 @@ def _decide(
             if reply.state == ANSWERED and not result.language:
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
-    year = unplaced_year(result, reading) or unnamed_quantity(result, judge, encode)
+    year = unplaced_year(result, reading, judge.vocabulary) or unnamed_quantity(result, judge, encode)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)
