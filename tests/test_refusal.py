@@ -254,7 +254,7 @@ def test_a_year_that_only_bounds_a_period_the_profiles_reach_is_not_the_thing_as
     from mgiassist.answer.refusal import bounded_years
 
     years = re.findall(r"\b(?:19|20)\d\d\b", question)
-    assert bounded_years(question, years, ["2008", "2013", "2021"]) == bounded
+    assert bounded_years(question, years, [2008, 2013, 2021]) == bounded
 
 
 def test_a_year_bounding_a_period_the_profiles_date_is_no_evidence():

@@ -82,12 +82,11 @@ _BEFORE = re.compile(r"\b(?:before|until|till|prior to|up to|by)\s+(?:the\s+)?(?
 _AFTER = re.compile(r"\b(?:after|since|later than)\s+(?:the\s+)?(?:year\s+)?$", re.IGNORECASE)
 
 
-def bounded_years(question: str, years: Sequence[str], dated: Sequence[str]) -> set[str]:
+def bounded_years(question: str, years: Sequence[str], known: Sequence[int]) -> set[str]:
     """The ``years`` that only bound a period the question asks about, when some year the
-    profiles mention (``dated``) falls inside it: "Which measures did Cambodia adopt before
+    profiles mention (``known``) falls inside it: "Which measures did Cambodia adopt before
     2010?" asks for the measures dated before 2010, which the profiles have whether or not they
     mention 2010; "What happened after 2030?" asks for a period no profile reaches."""
-    known = [int(y) for y in dated if _YEAR.match(y)]
     bounded = set()
     for year in years:
         for match in re.finditer(rf"(?<!\d){year}(?!\d)", question):
@@ -191,11 +190,6 @@ def no_word_known(result: SearchResult, judge: Judge, reading: QuestionReading) 
     return RefusalEvidence("far")
 
 
-def _dated(vocabulary: CorpusVocabulary) -> list[str]:
-    """The years the profiles mention (read only when a question names one)."""
-    return [stem for stem in vocabulary.frequency if _YEAR.match(stem)]
-
-
 def unplaced_year(
     result: SearchResult, reading: QuestionReading, vocabulary: CorpusVocabulary | None = None,
 ) -> RefusalEvidence | None:
@@ -211,9 +205,10 @@ def unplaced_year(
     texts = [hit.chunk.text for hit in result.hits]
     if not years:
         return None
-    dated = [y for text in texts for y in re.findall(r"\b(?:1[89]|20)\d\d\b", text)]
-    dated += _dated(vocabulary) if vocabulary is not None else []
-    bounds = bounded_years(result.search_query or result.query, years, dated)
+    # the profiles' years (the passages found are among them); without the vocabulary, theirs
+    known = vocabulary.years if vocabulary is not None else \
+        [int(word) for text in texts for word in re.findall(r"\d{4}", text) if _YEAR.match(word)]
+    bounds = bounded_years(result.search_query or result.query, years, known)
     missing = [y for y in years if y not in bounds and not any(y in text for text in texts)]
     return RefusalEvidence("unplaced-year", tuple(missing)) if missing and result.hits else None
 
@@ -257,7 +252,7 @@ def refusal_evidence(
         return RefusalEvidence("country", tuple(decision.missing_countries))
     years = [n for n in analysis.named if _YEAR.match(n) and not vocabulary.mentions(n)]
     if years:
-        bounds = bounded_years(question, years, _dated(vocabulary))
+        bounds = bounded_years(question, years, vocabulary.years)
         years = [y for y in years if y not in bounds]
     if years:
         return RefusalEvidence("year", tuple(years))

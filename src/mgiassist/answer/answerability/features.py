@@ -250,6 +250,9 @@ class CorpusVocabulary:
         # A misspelt word or an acronym of a phrase the texts use is not a thing they never mention.
         self.speller = Speller.from_texts(texts)
         self.acronyms = AcronymTable.mine(texts)
+        # the years the texts date things in, as numbers, once (a question naming a year is read
+        # against them: answer/refusal.py, bounded_years)
+        self.years = tuple(sorted(int(stem) for stem in self.frequency if _YEAR.fullmatch(stem)))
 
     def corrected(self, word: str) -> str:
         """``word``, or the indexed word it is a misspelling of."""
