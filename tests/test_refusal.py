@@ -11,13 +11,14 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from mgiassist.answer.answerability.features import CorpusVocabulary
+from mgiassist.answer.answerability.features import CorpusVocabulary, counted_phrase, counted_things
 from mgiassist.answer.answerability.judge import Decision
 from mgiassist.answer.refusal import (
     SALIENCE,
     RefusalEvidence,
     refusal_evidence,
     salience,
+    uncounted,
     unnamed_quantity,
 )
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
@@ -265,3 +266,51 @@ def test_a_year_bounding_a_period_the_profiles_date_is_no_evidence():
     dated = SimpleNamespace(world=WORLD, profile_countries=["Cambodia"], vocabulary=CorpusVocabulary(texts))
     assert refusal_evidence(result("Which agencies were licensed before 1998?"), dated, decision(), encode) is None
     assert refusal_evidence(result("Which agencies were licensed after 1998?"), dated, decision(), encode).kind == "year"
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("How many border police officers does Cambodia employ?", "border police officers"),
+    ("Into how many areas is the policy divided?", "areas"),  # two words before it at most
+    ("roughly how many cambodians live in thailand", "cambodians live"),  # up to a stopword
+    ("How many years must a foreigner live here?", None),  # a duration, not a count
+    ("Is anyone looking at how many workers the market needs?", None),  # a clause, not asked
+    ("Which country hosts the most, and how many?", None),  # nothing named to count
+    ("Who issues passports?", None),
+])
+def test_how_many_asks_to_count_the_words_after_it(question, counted):
+    assert counted_phrase(question) == counted
+
+
+def test_the_words_after_a_number_are_what_it_counts_but_not_after_a_year_or_a_unit_of_time():
+    text = ("Cambodia has ratified all eight of ILO's core conventions. In 2014 the scheme had 745 "
+            "trainees. A five-year plan ran for 40 years.")
+    assert counted_things(text) == ["ILO's core conventions", "trainees"]
+
+
+def _reading(question: str):
+    from mgiassist.answer.reading import QuestionReading
+    from mgiassist.answer.answerability.features import analyse_question
+
+    return QuestionReading(analyse_question(question, WORLD, ["Cambodia"]))
+
+
+def test_a_count_no_number_of_the_top_passages_gives_is_evidence_naming_the_thing():
+    encode = bag_encoder({})
+    hits = _hits(("The department has nine offices and five bureaus.", {}),
+                 ("Border police check passports at the crossings.", {}))
+    def found(question: str, passages=hits) -> RefusalEvidence | None:
+        searched = SearchResult(query=question, search_query=question, hits=passages, abstained=False)
+        return uncounted(searched, _reading(question), encode)
+
+    officers = found("How many border police officers does Cambodia employ?")
+    assert officers == RefusalEvidence("count", ("border police officers",))
+    assert "a number of “border police officers”" in officers.reason
+    assert found("How many offices does the department have?") is None  # "nine offices" counts them
+    assert found("How many bureaus and offices are there?") is None  # by its opening word
+    # one ordinary word is not named
+    assert found("How many staff does the department have?") == RefusalEvidence("count", ())
+    # a table counts what its heading names, which its rows do not say: no evidence
+    table = _hits(("Top countries of destination\nThailand\t689,451", {"rows": [["Thailand", "689,451"]]}))
+    assert found("How many border police officers does Cambodia employ?", table) is None
+    assert found("Who employs border police officers?") is None  # no count asked
+

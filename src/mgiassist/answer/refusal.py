@@ -13,6 +13,9 @@ evidence, one of:
   today ("last year", "next", "currently") that a dated profile cannot place;
 * **answer kind** — it asks for a figure that none of the top passages holds, or a date, a
   person's name or (asking "which countries") a country that the closest sentence lacks;
+* **count** — it asks how many of a thing there are, and no number in the top passages counts
+  that thing or one close to it in meaning ("How many border police officers…" where the
+  passages count bureaus and offices); a table among them counts what its heading says;
 * **unknown term** — a word the profiles never use (nor a misspelling, derivation or long form of
   one of theirs) that is not among the 3,000 commonest English words, and that carries the question's
   meaning: leaving it out moves the question's sentence vector by at least :data:`SALIENCE`
@@ -37,6 +40,7 @@ from mgiassist.answer.answerability.features import (
     asked_about,
     asked_quantity,
     asks_for_countries,
+    counted_things,
     holds_answer_type,
     relative_time,
 )
@@ -44,11 +48,11 @@ from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
-from mgiassist.text.spelling import english_log_frequency, is_english_word
+from mgiassist.text.spelling import english_log_frequency, is_english_word, singular
 
 __all__ = [
-    "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
-    "refusal_evidence", "salience", "unnamed_quantity", "unplaced_year",
+    "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
+    "refusal_evidence", "salience", "uncounted", "unnamed_quantity", "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -74,6 +78,14 @@ ORDINARY_LOG_FREQUENCY = 4.34
 # 0.71; "budget" → "costs" 0.66, "age" → "underage" 0.65, "wage" → "employment" 0.60, "rate" →
 # "percent" 0.58, "salary" → "pension" 0.46.
 QUANTITY_NAMED = 0.7
+# How close in meaning (the cosine of the phrases' unit vectors) the words after a number must
+# be to the thing "how many" asks to count, for the number to count it. Dev questions (the dev
+# split and blind sets 1-9, 2026-12-06), the best pair among the top three passages: answerable
+# counts 0.55-1.0 ("people" - "20 members" 0.55, "trainees and workers" - "745 trainees" 0.89);
+# unanswerable ones 0.03-0.48 ("labour attachés" - "nine offices" 0.38, "border police officers"
+# - "five bureaus" 0.37), but for a thing the passages count of something else ("members" of
+# one association, "20 members" of another).
+COUNTED = 0.5
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 # A year after one of these words bounds a period ("measures adopted before 2010"): what is
 # asked for is whatever the profiles date inside it, not the year itself. Not "from": "the
@@ -107,7 +119,7 @@ _QUOTED_FIRST = ("number", "date", "person")
 class RefusalEvidence:
     """Why a question is not covered: the kind of evidence and the things it names."""
 
-    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity" or "unknown-term"
+    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count" or "unknown-term"
     things: tuple[str, ...] = ()
 
     @property
@@ -128,6 +140,9 @@ class RefusalEvidence:
                 return ("The passages found are related to the question, but no profile gives a figure "
                         "of the kind asked for.")
             return f"No profile gives a figure for {shown}; the passages found are related but do not answer it."
+        if self.kind == "count":
+            what = f"a number of {shown}" if self.things else "the number asked for"
+            return f"The passages found are related to the question, but none of them gives {what}."
         if self.kind == "answer-kind":
             return (f"The passages found are related to the question, but the closest one gives no "
                     f"{self.things[0]} for it.")
@@ -236,6 +251,46 @@ def unnamed_quantity(result: SearchResult, judge: Judge, encode: Encoder | None)
     return RefusalEvidence("quantity", () if ordinary else (phrase,))
 
 
+def uncounted(result: SearchResult, reading: QuestionReading, encode: Encoder | None) -> RefusalEvidence | None:
+    """The thing a "how many" question counts, when no number in the top passages counts it:
+    the words after each number ("nine *offices*") are not within :data:`COUNTED` in meaning of
+    the question's ("how many *labour attachés*"), compared phrase by phrase and by their opening
+    words ("people belong" with "members"). A reason to refuse even when the judge would answer:
+    the passages share the subject (the embassies, the board), not the count. A table or figures
+    among the top passages counts what its heading names, which its rows do not repeat: the
+    partial reply speaks for the countries it lacks."""
+    asked = reading.analysis.counted
+    # the model reads English: "Cambodgiens" is far from any English phrase
+    if asked is None or encode is None or not result.hits or result.language:
+        return None
+    top = [hit.chunk for hit in result.hits[:TOP_PASSAGES]]
+    if any(c.kind == "figures" or c.attributes.get("rows") or c.attributes.get("row") for c in top):
+        return None
+    theirs = sorted({p for c in top for thing in counted_things(c.text) for p in _openings(thing)})
+    if theirs:
+        mine = _openings(asked)
+        rows = np.asarray(encode(mine + theirs), dtype=np.float32)
+        if float((rows[: len(mine)] @ rows[len(mine):].T).max()) >= COUNTED:
+            return None
+    named = _counted_name(asked)
+    ordinary = " " not in named and english_log_frequency(named) >= ORDINARY_LOG_FREQUENCY
+    return RefusalEvidence("count", () if ordinary else (named,))
+
+
+def _openings(phrase: str) -> list[str]:
+    """The phrase's opening words, one, two… all of them."""
+    words = phrase.split()
+    return [" ".join(words[:n]) for n in range(1, len(words) + 1)]
+
+
+def _counted_name(phrase: str) -> str:
+    """The counted thing as a reason names it: up to its last plural ("border police officers",
+    "members" of "members does ACCA"), else its first word."""
+    words = phrase.split()
+    plurals = [i for i, w in enumerate(words) if singular(w.lower()) is not None]
+    return " ".join(words[: plurals[-1] + 1]) if plurals else words[0]
+
+
 def refusal_evidence(
     result: SearchResult, judge: Judge, decision: Decision, encode: Encoder | None,
     reading: QuestionReading | None = None,
@@ -264,6 +319,9 @@ def refusal_evidence(
     quantity = unnamed_quantity(result, judge, encode)
     if quantity is not None:
         return quantity
+    count = uncounted(result, reading, encode)
+    if count is not None:
+        return count
     kind = _missing_kind(question, analysis.answer_type, decision.features)
     if kind is not None and not _first_passage_holds(result, judge, question, analysis.answer_type):
         return RefusalEvidence("answer-kind", (kind,))

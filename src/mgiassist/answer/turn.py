@@ -46,6 +46,7 @@ from mgiassist.answer.records import (
 from mgiassist.answer.refusal import (
     no_word_known,
     refusal_evidence,
+    uncounted,
     unnamed_quantity,
     unplaced_year,
 )
@@ -325,7 +326,8 @@ def _decide(
             if reply.state == ANSWERED and not result.language:
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
-    year = unplaced_year(result, reading, judge.vocabulary) or unnamed_quantity(result, judge, encode)
+    year = unplaced_year(result, reading, judge.vocabulary) or unnamed_quantity(result, judge, encode) \
+        or uncounted(result, reading, encode)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)

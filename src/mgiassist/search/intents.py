@@ -30,7 +30,7 @@ from importlib import resources
 import numpy as np
 
 from mgiassist.search.cues import CUES
-from mgiassist.text.spelling import english_log_frequency, is_english_word
+from mgiassist.text.spelling import is_english_word, singular
 
 __all__ = [
     "BOTH_FINDINGS",
@@ -180,7 +180,7 @@ def asks_for_several(question: str) -> bool:
     bodies"), not a verb ("what does") nor a singular ("which body issues passports"). A plural is
     a regular English plural whose singular is an English word at least a tenth as frequent: "does"
     is 1,000 times commoner than "doe"."""
-    return any(_singular(m.group(1).lower()) is not None for m in _WH_NOUN.finditer(question))
+    return any(singular(m.group(1).lower()) is not None for m in _WH_NOUN.finditer(question))
 
 
 def asks_for_one(question: str) -> bool:
@@ -190,23 +190,12 @@ def asks_for_one(question: str) -> bool:
     diaspora groups…") or a verb ("which body issues…") after the noun says nothing."""
     for m in _WH_NOUN_NEXT.finditer(question):
         word, following = m.group(1).lower(), (m.group(2) or "").lower()
-        if following not in _SINGULAR_AUXILIARIES or _singular(word) is not None:
+        if following not in _SINGULAR_AUXILIARIES or singular(word) is not None:
             continue
         plural = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
         if is_english_word(word) and is_english_word(plural):
             return True
     return False
-
-
-def _singular(word: str) -> str | None:
-    if len(word) < 4 or word.endswith(("ss", "us", "is")) or not word.endswith("s"):
-        return None
-    for cut, add in (("ies", "y"), ("s", "")):
-        single = word[: -len(cut)] + add
-        if word.endswith(cut) and is_english_word(single) and \
-                english_log_frequency(single) >= english_log_frequency(word) - 1:
-            return single
-    return None
 
 
 # How far singularising a plural word must move a question from the actors list towards one body
@@ -225,8 +214,8 @@ def plural_after_modifier(question: str) -> list[tuple[str, str]]:
     variants = []
     for m in _WH_NOUN_NEXT.finditer(question):
         first, second = m.group(1), m.group(2)
-        single = _singular(second.lower()) if second else None
-        if single is not None and _singular(first.lower()) is None:
+        single = singular(second.lower()) if second else None
+        if single is not None and singular(first.lower()) is None:
             variants.append((question[: m.start(2)] + single + question[m.end(2):], second))
     return variants
 

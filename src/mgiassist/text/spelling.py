@@ -21,7 +21,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["COMMON_LOG_FREQUENCY", "Speller", "corrected", "english_log_frequency", "is_english_word", "max_edits"]
+__all__ = ["COMMON_LOG_FREQUENCY", "Speller", "corrected", "english_log_frequency", "is_english_word", "max_edits", "singular"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 4
@@ -104,3 +104,17 @@ def corrected(text: str, corrections: Sequence[tuple[str, str]]) -> str:
     for wrong, right in corrections:
         text = re.sub(rf"(?<!\w){re.escape(wrong)}(?!\w)", right, text)
     return text
+
+
+def singular(word: str) -> str | None:
+    """The singular of ``word`` when it is a regular English plural whose singular is an English
+    word at least a tenth as frequent ("ministries" → "ministry"); None otherwise: "does" is
+    1,000 times commoner than "doe", "status" is no plural."""
+    if len(word) < 4 or word.endswith(("ss", "us", "is")) or not word.endswith("s"):
+        return None
+    for cut, add in (("ies", "y"), ("s", "")):
+        single = word[: -len(cut)] + add
+        if word.endswith(cut) and is_english_word(single) and \
+                english_log_frequency(single) >= english_log_frequency(word) - 1:
+            return single
+    return None

@@ -23,7 +23,7 @@ from mgiassist.schema import SearchResult
 from mgiassist.search.followup import content_words
 from mgiassist.text.acronyms import AcronymTable, is_acronym
 from mgiassist.text.countries import CountryMatcher
-from mgiassist.text.lexical import analyse
+from mgiassist.text.lexical import analyse, is_stopword
 from mgiassist.text.sentences import Encoder, figure_units, strip_footnote_marks
 from mgiassist.text.spelling import (
     COMMON_LOG_FREQUENCY,
@@ -44,6 +44,8 @@ __all__ = [
     "asked_about",
     "asked_quantity",
     "asks_for_countries",
+    "counted_phrase",
+    "counted_things",
     "holds_answer_type",
     "relative_time",
     "specificity",
@@ -195,6 +197,59 @@ _NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d
 # A number followed by a unit of time is a duration: it answers "how long", "how old", "how many
 # years", not "how many people" or "how much money".
 _TIME_UNIT = re.compile(r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|centuries|century)\b", re.IGNORECASE)
+# "How many X": X is what the question counts. Up to three words, as written; a stopword or a
+# mark of punctuation ends them ("how many border police officers does…" → "border police
+# officers"). French and Spanish ask the same way ("combien de", "cuántos"). Asked, it opens the
+# question or a clause of it, after two words at most ("Into how many areas…", "By 2014 how
+# many…"); further in it is a clause ("Is anyone looking at how many workers the market needs?").
+_HOW_MANY = re.compile(
+    r"(?:^|[,;:?]\s*|\b(?:and|but|so)\s+)\W*(?:[\w'’-]+\s+){0,2}?"
+    r"(?:how\W+many|combien\s+d['’e]\s*|¿?cu[aá]nt[oa]s)\s*", re.IGNORECASE)
+_PHRASE_WORD = re.compile(r"([^\W\d_][\w'’-]*)|([^\w\s'’-])")
+COUNTED_WORDS = 3
+
+
+def _words_from(text: str, start: int, *, skip_leading: bool = False) -> str:
+    """Up to :data:`COUNTED_WORDS` words of ``text`` from ``start``, ending at a stopword or
+    a mark of punctuation (``skip_leading``: stopwords before the first word are passed over)."""
+    words: list[str] = []
+    for m in _PHRASE_WORD.finditer(text, start):
+        word = m.group(1)
+        if word is None:
+            break
+        if is_stopword(word):
+            if words or not skip_leading:
+                break
+            continue
+        words.append(word)
+        if len(words) == COUNTED_WORDS:
+            break
+    return " ".join(words)
+
+
+def counted_phrase(question: str) -> str | None:
+    """What "how many" asks to count ("How many labour attachés are posted…" → "labour
+    attachés"); None when the question asks no count, or how many years, months… (a duration)."""
+    found = _HOW_MANY.search(question)
+    if found is None or _TIME_UNIT.match(question, found.end()):
+        return None
+    return _words_from(question, found.end()) or None
+
+
+def counted_things(text: str) -> list[str]:
+    """What the numbers in ``text`` count: the words after each ("nine offices", "all eight of
+    ILO's core conventions" → "ILO's core conventions"); not after a year, a footnote mark or a
+    unit of time."""
+    things = []
+    for m in _NUMBER.finditer(text):
+        if _TIME_UNIT.match(text[m.end():].lstrip("-‐–")):  # "five-year plan" counts no years
+            continue
+        thing = _words_from(text, m.end(), skip_leading=True)
+        if thing:
+            things.append(thing)
+    return things
+
+
 # ("each year" or "per month" is a rate's period, not a duration asked for)
 _ASKS_DURATION = re.compile(
     r"\bhow (?:long|old|often)\b|\bhow many (?:years|months|weeks|days|hours|decades)\b|"
@@ -312,6 +367,7 @@ class QuestionAnalysis:
     named: list[str] = field(default_factory=list)  # acronyms, proper names, years, numbers
     countries: list[str] = field(default_factory=list)  # countries named that no profile is about
     answer_type: str | None = None
+    counted: str | None = None  # what "how many" asks to count (:func:`counted_phrase`)
 
 
 def _answer_type(question: str) -> str | None:
@@ -369,7 +425,7 @@ def _analysed(
             word = match.group(0)
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
-    return QuestionAnalysis(terms, named, countries, _answer_type(question))
+    return QuestionAnalysis(terms, named, countries, _answer_type(question), counted_phrase(question))
 
 
 def asks_for_countries(question: str) -> bool:
