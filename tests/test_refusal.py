@@ -288,8 +288,8 @@ def test_the_words_after_a_number_are_what_it_counts_but_not_after_a_year_or_a_u
 
 
 def _reading(question: str):
-    from mgiassist.answer.reading import QuestionReading
     from mgiassist.answer.answerability.features import analyse_question
+    from mgiassist.answer.reading import QuestionReading
 
     return QuestionReading(analyse_question(question, WORLD, ["Cambodia"]))
 
