@@ -11,7 +11,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from mgiassist.answer.answerability.features import CorpusVocabulary, counted_phrase, counted_things
+from mgiassist.answer.answerability.features import (
+    CorpusVocabulary,
+    asks_amount,
+    counted_phrase,
+    counted_things,
+)
 from mgiassist.answer.answerability.judge import Decision
 from mgiassist.answer.refusal import (
     SALIENCE,
@@ -19,10 +24,12 @@ from mgiassist.answer.refusal import (
     refusal_evidence,
     salience,
     uncounted,
+    unmeasured,
     unnamed_quantity,
 )
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
+from mgiassist.text.symbols import holds_amount
 
 TEXTS = [
     "Cambodian migrant workers send remittances home; the ministry licenses recruitment agencies.",
@@ -313,4 +320,41 @@ def test_a_count_no_number_of_the_top_passages_gives_is_evidence_naming_the_thin
     table = _hits(("Top countries of destination\nThailand\t689,451", {"rows": [["Thailand", "689,451"]]}))
     assert found("How many border police officers does Cambodia employ?", table) is None
     assert found("Who employs border police officers?") is None  # no count asked
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("Remittances inflow (USD million): 1,272", True),  # the code labels the number on its line
+    ("Passport costs were reduced to US$20.", True),
+    ("A fee of 5,000 riels is charged.", True),  # a currency's name, from pycountry
+    ("a 160% increase in the number of Cambodians abroad", True),
+    ("It is funded by Australia and Canada.", False),
+    ("Thailand\t689,451", False),  # a count of people
+    ("ALL 12 members attended in 2003.", False),  # "ALL" is a code, and an English word
+    ("The dollar is used.\nIn 2003 the plan began.", False),  # not on the number's line
+])
+def test_an_amount_is_a_share_or_a_number_with_a_currency_near_it(text, amount):
+    assert holds_amount(text) is amount
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("How much money does Australia put into the programme?", True),
+    ("By how much did emigration grow?", True),
+    ("How much longer will the plan run?", False),  # time, not an amount
+    ("Does the country measure how much the labour market needs migrants?", False),  # a clause
+])
+def test_how_much_asks_for_an_amount_as_its_own_question(question, asks):
+    assert asks_amount(question) is asks
+
+
+def test_how_much_with_no_amount_in_the_top_passages_is_evidence():
+    def found(question: str, *texts: str) -> RefusalEvidence | None:
+        searched = SearchResult(query=question, search_query=question, abstained=False,
+                                hits=_hits(*((t, {}) for t in texts)))
+        return uncounted(searched, _reading(question), None) or unmeasured(searched, _reading(question))
+
+    funded = "It involves six countries and is funded by Australia and Canada."
+    assert found("How much money does Australia put into the programme?", funded) == RefusalEvidence("amount")
+    assert "amount of money or a share" in RefusalEvidence("amount").reason
+    assert found("How much does a passport cost?", funded, "Passport costs were cut to US$20.") is None
+    assert found("Who funds the programme?", funded) is None  # no amount asked
 

@@ -15,7 +15,8 @@ evidence, one of:
   person's name or (asking "which countries") a country that the closest sentence lacks;
 * **count** — it asks how many of a thing there are, and no number in the top passages counts
   that thing or one close to it in meaning ("How many border police officers…" where the
-  passages count bureaus and offices); a table among them counts what its heading says;
+  passages count bureaus and offices); a table among them counts what its heading says; or it
+  asks "how much" and none of them gives an amount of money or a share;
 * **unknown term** — a word the profiles never use (nor a misspelling, derivation or long form of
   one of theirs) that is not among the 3,000 commonest English words, and that carries the question's
   meaning: leaving it out moves the question's sentence vector by at least :data:`SALIENCE`
@@ -49,10 +50,11 @@ from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word, singular
+from mgiassist.text.symbols import holds_amount
 
 __all__ = [
     "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
-    "refusal_evidence", "salience", "uncounted", "unnamed_quantity", "unplaced_year",
+    "refusal_evidence", "salience", "uncounted", "unmeasured", "unnamed_quantity", "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -119,7 +121,7 @@ _QUOTED_FIRST = ("number", "date", "person")
 class RefusalEvidence:
     """Why a question is not covered: the kind of evidence and the things it names."""
 
-    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count" or "unknown-term"
+    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count", "amount" or "unknown-term"
     things: tuple[str, ...] = ()
 
     @property
@@ -143,6 +145,9 @@ class RefusalEvidence:
         if self.kind == "count":
             what = f"a number of {shown}" if self.things else "the number asked for"
             return f"The passages found are related to the question, but none of them gives {what}."
+        if self.kind == "amount":
+            return ("The passages found are related to the question, but none of them gives an amount "
+                    "of money or a share.")
         if self.kind == "answer-kind":
             return (f"The passages found are related to the question, but the closest one gives no "
                     f"{self.things[0]} for it.")
@@ -277,6 +282,17 @@ def uncounted(result: SearchResult, reading: QuestionReading, encode: Encoder | 
     return RefusalEvidence("count", () if ordinary else (named,))
 
 
+def unmeasured(result: SearchResult, reading: QuestionReading) -> RefusalEvidence | None:
+    """A "how much" question none of whose top passages gives an amount, of money or a share
+    (:func:`holds_amount`): "How much money did Australia put into TRIANGLE in ASEAN?", where the
+    passages say it is funded by Australia and Canada. A table of people is no amount."""
+    if not reading.analysis.amount or not result.hits or result.language:
+        return None
+    if any(holds_amount(hit.chunk.text) for hit in result.hits[:TOP_PASSAGES]):
+        return None
+    return RefusalEvidence("amount")
+
+
 def _openings(phrase: str) -> list[str]:
     """The phrase's opening words, one, two… all of them."""
     words = phrase.split()
@@ -319,7 +335,7 @@ def refusal_evidence(
     quantity = unnamed_quantity(result, judge, encode)
     if quantity is not None:
         return quantity
-    count = uncounted(result, reading, encode)
+    count = uncounted(result, reading, encode) or unmeasured(result, reading)
     if count is not None:
         return count
     kind = _missing_kind(question, analysis.answer_type, decision.features)

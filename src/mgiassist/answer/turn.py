@@ -47,6 +47,7 @@ from mgiassist.answer.refusal import (
     no_word_known,
     refusal_evidence,
     uncounted,
+    unmeasured,
     unnamed_quantity,
     unplaced_year,
 )
@@ -327,7 +328,7 @@ def _decide(
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
     year = unplaced_year(result, reading, judge.vocabulary) or unnamed_quantity(result, judge, encode) \
-        or uncounted(result, reading, encode)
+        or uncounted(result, reading, encode) or unmeasured(result, reading)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)

@@ -43,6 +43,7 @@ __all__ = [
     "answer_features",
     "asked_about",
     "asked_quantity",
+    "asks_amount",
     "asks_for_countries",
     "counted_phrase",
     "counted_things",
@@ -202,9 +203,10 @@ _TIME_UNIT = re.compile(r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|cent
 # officers"). French and Spanish ask the same way ("combien de", "cuántos"). Asked, it opens the
 # question or a clause of it, after two words at most ("Into how many areas…", "By 2014 how
 # many…"); further in it is a clause ("Is anyone looking at how many workers the market needs?").
-_HOW_MANY = re.compile(
-    r"(?:^|[,;:?]\s*|\b(?:and|but|so)\s+)\W*(?:[\w'’-]+\s+){0,2}?"
-    r"(?:how\W+many|combien\s+d['’e]\s*|¿?cu[aá]nt[oa]s)\s*", re.IGNORECASE)
+_OPENS = r"(?:^|[,;:?]\s*|\b(?:and|but|so)\s+)\W*(?:[\w'’-]+\s+){0,2}?"
+_HOW_MANY = re.compile(_OPENS + r"(?:how\W+many|combien\s+d['’e]\s*|¿?cu[aá]nt[oa]s)\s*", re.IGNORECASE)
+# "How much" asks for an amount, of money or a share, unless of time ("how much longer")
+_HOW_MUCH = re.compile(_OPENS + r"how\W+much\b(?!\s+(?:time|longer|later|earlier|sooner)\b)", re.IGNORECASE)
 _PHRASE_WORD = re.compile(r"([^\W\d_][\w'’-]*)|([^\w\s'’-])")
 COUNTED_WORDS = 3
 
@@ -234,6 +236,12 @@ def counted_phrase(question: str) -> str | None:
     if found is None or _TIME_UNIT.match(question, found.end()):
         return None
     return _words_from(question, found.end()) or None
+
+
+def asks_amount(question: str) -> bool:
+    """Whether ``question`` asks "how much" (money or a share: "How much does Australia put
+    into…?", "By how much did emigration grow?"), as its own question, not a clause of it."""
+    return bool(_HOW_MUCH.search(question))
 
 
 def counted_things(text: str) -> list[str]:
@@ -368,6 +376,7 @@ class QuestionAnalysis:
     countries: list[str] = field(default_factory=list)  # countries named that no profile is about
     answer_type: str | None = None
     counted: str | None = None  # what "how many" asks to count (:func:`counted_phrase`)
+    amount: bool = False  # whether it asks "how much" (:func:`asks_amount`)
 
 
 def _answer_type(question: str) -> str | None:
@@ -425,7 +434,8 @@ def _analysed(
             word = match.group(0)
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
-    return QuestionAnalysis(terms, named, countries, _answer_type(question), counted_phrase(question))
+    return QuestionAnalysis(terms, named, countries, _answer_type(question), counted_phrase(question),
+                            asks_amount(question))
 
 
 def asks_for_countries(question: str) -> bool:
