@@ -336,6 +336,16 @@ def test_a_closed_compound_of_two_corpus_words_is_not_a_thing_the_profiles_never
     assert not CorpusVocabulary(["A tax on rice."]).knows("taxi")
 
 
+def test_a_short_form_in_capitals_of_a_corpus_word_is_not_a_thing_the_profiles_never_mention() -> None:
+    vocabulary = CorpusVocabulary(["Members may obtain national identification cards in the European Union."])
+    assert vocabulary.knows("ID") and vocabulary.knows("IDs") and vocabulary.knows("EU")
+    # a lower-case word is no short form ("cap" opens "capacity"), and the longer word must be
+    # at least twice as long
+    capacity = CorpusVocabulary(["The capacity of the agencies is low."])
+    assert not capacity.knows("cap") and not capacity.knows("age") and capacity.knows("CAP")
+    assert not CorpusVocabulary(["An ideal plan."]).knows("IDEA")
+
+
 def test_the_judge_reads_symbols_as_the_search_does() -> None:
     block = "% of emigrants in total population\n♂ 53.6%\n♀ 46.4%"
     vocabulary = CorpusVocabulary([spell_symbols(block)])

@@ -10,7 +10,9 @@ vocabulary, so it works on any profile, any rendering and any retrieval settings
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -285,6 +287,7 @@ _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*")
 _MIN_BASE = 6  # letters a word's known base must keep ("percent"), so "budget" is not "bud"
 _MAX_SUFFIX = 4  # letters a derivation may add ("-age", "-ity")
 _MIN_PART = 4  # letters each word of a closed compound keeps ("birth|place"), so "tax|i" is none
+_MAX_ABBREVIATION = 4  # letters of a short form cut from a longer word (CorpusVocabulary.abbreviates)
 
 
 def _greek_number(word: str) -> list[str]:
@@ -316,6 +319,7 @@ class CorpusVocabulary:
         # the years the texts date things in, as numbers, once (a question naming a year is read
         # against them: answer/refusal.py, bounded_years)
         self.years = tuple(sorted(int(stem) for stem in self.frequency if _YEAR.fullmatch(stem)))
+        self._surface = tuple(sorted(self.speller.counts))  # the texts' words, for their openings
 
     def corrected(self, word: str) -> str:
         """``word``, or the indexed word it is a misspelling of."""
@@ -330,7 +334,25 @@ class CorpusVocabulary:
         if is_acronym(word) and self.acronyms.long_forms(word):
             return True
         return (self.speller.correct(word) is not None or self.derives_from_known(word)
-                or any(self.mentions(form) for form in _greek_number(word)) or self.compounds_known(word))
+                or any(self.mentions(form) for form in _greek_number(word)) or self.compounds_known(word)
+                or self.abbreviates(word))
+
+    def abbreviates(self, word: str) -> bool:
+        """Whether ``word`` is a short form in capitals cut from a word the texts use: at most
+        :data:`_MAX_ABBREVIATION` capitals (a plural "s" aside) opening a word at least twice as
+        long ("ID", "IDs": "identification"; "EU": "european"). Dev, 2026-12-06: "can cambodians
+        overseas get a national ID now?" was refused for "ID". A lower-case word is no short
+        form: "cap" opens "capacity" and "age" "agencies", but a cap on fees is no capacity."""
+        short = word.rstrip(".")
+        if short.endswith("s") and short[:-1].isupper():
+            short = short[:-1]
+        if not 2 <= len(short) <= _MAX_ABBREVIATION or not short.isalpha() or not short.isupper():
+            return False
+        short = short.lower()
+        start = bisect.bisect_left(self._surface, short)
+        return any(
+            len(w) >= 2 * len(short) for w in itertools.takewhile(lambda w: w.startswith(short), self._surface[start:])
+        )
 
     def compounds_known(self, word: str) -> bool:
         """Whether ``word`` is a closed compound of two English words the texts use
