@@ -289,3 +289,11 @@ def test_unknown_or_ambiguous_filter_values_are_one_line_errors_listing_candidat
 def test_prefix_naming_a_heading_and_those_under_it_is_not_ambiguous(filtered):
     mask = filtered.filter_mask(Filters(section="Diaspora org"))
     assert mask.sum() == 1 and np.flatnonzero(mask).size == 1
+
+
+def test_a_french_elided_article_is_not_part_of_the_name_it_precedes():
+    # "de l'Ain", "Côte d'Ivoire": the name is the word; an English possessive is unchanged
+    assert analyse("l'Ain") == analyse("Ain") == analyse("l’Ain")
+    assert analyse("Côte d'Ivoire")[-1] == analyse("Ivoire")[0]
+    assert analyse("o'clock") == ["o'clock"] and analyse("Cambodia's") == analyse("Cambodia")
+
