@@ -219,8 +219,12 @@ def test_a_manifest_without_an_integer_format_version_is_damaged(data: Any) -> N
 def test_another_version_is_a_mismatch_before_any_field_is_checked(key: str, value: Any) -> None:
     data = {"format_version": FORMAT_VERSION, "chunker_version": CHUNKER_VERSION, "analyser": ANALYSER}
     data[key] = value
-    with pytest.raises(IndexMismatchError, match="built by another mgiassist version"):
+    with pytest.raises(IndexMismatchError, match="built by another mgiassist version") as raised:
         Manifest.from_dict(data, "idx")
+    # the one-line error names what differs, and only that
+    name = key.split("_")[0]
+    assert f"{name} {value}" in str(raised.value)
+    assert all(other not in str(raised.value) for other in ("format", "chunker", "analyser") if other != name)
 
 
 # ---------------------------------------------------------------------------------------------

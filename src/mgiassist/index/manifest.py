@@ -113,9 +113,14 @@ def _check_versions(data: Mapping[str, Any], index_dir: Path | str) -> None:
     found = (data.get("format_version"), data.get("chunker_version"), data.get("analyser"))
     wanted = (FORMAT_VERSION, CHUNKER_VERSION, ANALYSER)
     if found != wanted:
+        # name what differs: "format 2, chunker 5; this one writes 2, 5" hid a new analyser
+        names = ("format", "chunker", "analyser")
+        differs = [i for i in range(3) if found[i] != wanted[i]]
+        was = ", ".join(f"{names[i]} {found[i]}" for i in differs)
+        now = ", ".join(str(wanted[i]) for i in differs)
         raise IndexMismatchError(
-            f"index {index_dir} was built by another mgiassist version (format {found[0]}, chunker "
-            f"{found[1]}; this one writes {wanted[0]}, {wanted[1]}): rebuild it with `mgiassist index`"
+            f"index {index_dir} was built by another mgiassist version ({was}; this one writes "
+            f"{now}): rebuild it with `mgiassist index`"
         )
 
 
