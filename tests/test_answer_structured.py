@@ -7,7 +7,7 @@ import pytest
 from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
 from mgiassist.answer.partial import partial_answer
 from mgiassist.answer.records import AnswerSentence, CitedPassage
-from mgiassist.answer.structured import CLOSEST, led_by, list_answer, list_request
+from mgiassist.answer.structured import CLOSEST, asked_period, led_by, list_answer, list_request
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
 from mgiassist.text.sentences import Span
@@ -278,3 +278,57 @@ def test_a_list_of_one_item_says_so_in_the_singular() -> None:
     answer = list_answer(request, FINDINGS, question="q", search_query="q")
     assert answer.lead == ("Kenya's MGI profile lists 1 area with potential for further development "
                            "in Partnerships:")
+
+
+@pytest.mark.parametrize("question, period", [
+    ("Which measures did Kenya adopt before 2010?", (0, 2009)),
+    ("What changed between 2007 and 2011?", (2007, 2011)),
+    ("policies from 2003 to 2010", (2003, 2010)),
+    ("What has Kenya adopted since 2014?", (2014, 9999)),
+    ("What did Kenya adopt after 2015?", (2016, 9999)),
+    ("What did Kenya adopt in 2007?", (2007, 2007)),
+    ("the timeline in the 2022 mapping", None),  # an edition, not a period
+    ("What is the timeline?", None),
+])
+def test_the_period_a_question_bounds_by_its_years(question, period) -> None:
+    assert asked_period(question) == period
+
+
+TIMELINE = [
+    _chunk(f"t{i}", f"{years}: {title}.", ["Policy framework", f"{years} · {title}"], "timeline",
+           family="diaspora-mapping", years=years, title=title)
+    for i, (years, title) in enumerate([("2003", "MoU"), ("2007", "Prakas"), ("2014–2018", "Policy"),
+                                        ("2017–2025", "Training")])
+]
+
+
+def test_a_timeline_asked_for_a_period_lists_the_items_dated_in_it() -> None:
+    def listed(question: str) -> list[str] | None:
+        request = list_request(question, ["Policy framework"], WORLD, intent="timeline", intent_read=True)
+        answer = list_answer(request, TIMELINE, question=question, search_query=question)
+        return None if answer is None else [p.chunk_id for p in answer.passages]
+
+    assert listed("Which measures did Kenya adopt before 2010?") == ["t0", "t1"]
+    assert listed("What has Kenya adopted since 2016?") == ["t2", "t3"]  # a range in part counts
+    assert listed("What is the policy timeline?") == ["t0", "t1", "t2", "t3"]
+    assert listed("What did Kenya adopt after 2030?") is None  # nothing dated then: no list
+    request = list_request("Which measures before 2010?", ["Policy framework"], WORLD, intent="timeline", intent_read=True)
+    assert "2 policy milestones dated up to 2009" in list_answer(request, TIMELINE, question="q", search_query="q").lead
+
+
+
+def test_a_period_asked_of_a_question_leaning_to_the_timeline_reads_it_as_the_timeline() -> None:
+    from mgiassist.answer.answerability.features import QuestionAnalysis
+    from mgiassist.answer.reading import QuestionReading
+    from mgiassist.answer.turn import _listed_intent
+    from mgiassist.search.intents import IntentGuess
+
+    def intent(question: str, scores: dict[str, float], read: str | None = None) -> str | None:
+        reading = QuestionReading(QuestionAnalysis([]), IntentGuess(read, max(scores.values()), 0.05, scores))
+        return _listed_intent(reading, SearchResult(query=question, search_query=question, hits=[], abstained=False))
+
+    leaning = {"timeline": 0.30, "other": 0.22, "weaknesses": 0.12}
+    assert intent("Which measures did Kenya adopt before 2010?", leaning) == "timeline"
+    assert intent("Which measures did Kenya adopt?", leaning) is None  # no period: unread
+    assert intent("Who ran the festival in 2018?", {"other": 0.3, "timeline": 0.25}) is None  # not leading
+    assert intent("What are the strengths?", {"strengths": 0.6, "other": 0.1}, "strengths") == "strengths"

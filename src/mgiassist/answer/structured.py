@@ -28,7 +28,9 @@ from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
 
-__all__ = ["CLOSEST", "PAGE_SIZE", "ListRequest", "led_by", "list_answer", "list_members", "list_request"]
+__all__ = [
+    "CLOSEST", "PAGE_SIZE", "ListRequest", "asked_period", "led_by", "list_answer", "list_members", "list_request",
+]
 
 # Items on a list's first page. A profile's whole list is what "summarise every strength" asks
 # for: the seeds' longest, the MGI well-developed areas, has 18 (a page of 10 showed 56 % of it);
@@ -87,6 +89,40 @@ class ListRequest:
     domain: str | None = None  # restrict to this domain (a heading_path[0] value)
     noun: str | None = None  # the list noun asked ("organisations"): it may name a sub-list
     countries: tuple[str, ...] = ()  # countries the question names: members in them are asked for
+    period: tuple[int, int] | None = None  # years the question bounds: dated items in them are asked for
+
+
+# The period a question bounds by its years: "before 2010", "since 2015", "between 2007 and
+# 2011", "from 2003 to 2010", "in 2007". Open ends run to the years no profile reaches.
+_Y = r"((?:1[89]|20)\d\d)"
+_PERIODS = (
+    (re.compile(rf"\bbetween\s+{_Y}\s+and\s+{_Y}\b|\bfrom\s+{_Y}\s*(?:to|until|till|-|–)\s*{_Y}\b", re.IGNORECASE),
+     lambda a, b: (int(a), int(b))),
+    (re.compile(rf"\b(?:before|prior to)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (0, int(y) - 1)),
+    (re.compile(rf"\b(?:until|till|up to|by)\s+(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE),
+     lambda y: (0, int(y))),
+    (re.compile(rf"\b(?:after|later than)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y) + 1, 9999)),
+    (re.compile(rf"\b(?:since|from)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y), 9999)),
+    # "in the 2022 mapping" names an edition, not a period
+    (re.compile(rf"\bin\s+(?:the\s+)?(?:year\s+)?{_Y}\b(?!\s+(?:mapping|profile|edition|version|report|update|"
+                r"assessment|factsheet)s?\b)", re.IGNORECASE), lambda y: (int(y), int(y))),
+)
+
+
+def asked_period(question: str) -> tuple[int, int] | None:
+    """The years ``question`` bounds, first and last included; None when it names no period."""
+    for pattern, period in _PERIODS:
+        found = pattern.search(question)
+        if found:
+            return period(*[g for g in found.groups() if g is not None])
+    return None
+
+
+def _in_period(chunk: Chunk, period: tuple[int, int]) -> bool:
+    """Whether a dated item ("2014–2018", "2003") falls in ``period`` at least in part; an
+    undated item does not."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", str(chunk.attributes.get("years", "")))]
+    return bool(years) and min(years) <= period[1] and max(years) >= period[0]
 
 
 def _name_stems(text: str) -> set[str]:
@@ -153,7 +189,7 @@ def list_request(
         noun = next((found.group(0) for _, cue in _KIND_CUES if (found := cue.search(question))), None)
         # read by meaning, the question may word the domain its own way: the closest name counts
         domain = _nearest_domain(content_words(question, matcher, spans), domains)
-        return ListRequest(kind, polarity, domain, noun, countries)
+        return ListRequest(kind, polarity, domain, noun, countries, _period_for(kind, question))
     if intent_read and intent is not None:
         return None
     if not _LIST_SHAPE.search(question):
@@ -175,7 +211,13 @@ def list_request(
     domain, leftover = _domain_for(content_words(stripped, matcher), domains)
     if leftover:
         return None  # "What obstacles does the Ministry of Labour face?" asks about one thing
-    return ListRequest(kind, polarity, domain, noun, countries)
+    return ListRequest(kind, polarity, domain, noun, countries, _period_for(kind, question))
+
+
+def _period_for(kind: str, question: str) -> tuple[int, int] | None:
+    """The period a timeline's items are asked for in ("Which measures were adopted before
+    2010?"); other lists are not dated."""
+    return asked_period(question) if kind == "timeline" else None
 
 
 def _in_sub_list(items: list[Chunk], noun: str | None) -> list[Chunk]:
@@ -244,6 +286,7 @@ def list_members(request: ListRequest, chunks: Sequence[Chunk]) -> list[Chunk]:
         if c.kind == request.kind
         and (request.polarity is None or c.polarity == request.polarity)
         and (request.domain is None or c.domain == request.domain)
+        and (request.period is None or _in_period(c, request.period))
     ]
     return _in_sub_list(items, request.noun)
 
@@ -271,7 +314,7 @@ def list_answer(
     items = _in_countries(list_members(request, chunks), request.countries, matcher)
     if not items and request.domain is not None:
         # a domain the list has no member in (another family's, or a loose reading): the whole list
-        request = ListRequest(request.kind, request.polarity, None, request.noun, request.countries)
+        request = dataclasses.replace(request, domain=None)
         items = _in_countries(list_members(request, chunks), request.countries, matcher)
     if not items:
         return None
@@ -305,6 +348,8 @@ def list_answer(
     where = " and ".join(sorted({c.country for c in items if c.country})) or "The profile"
     source = f"{where}'s {' and '.join(sorted(families))}" if where != "The profile" else where
     scope = f" in {request.domain}" if request.domain else ""
+    if request.period is not None:
+        scope += _period_words(request.period)
     elsewhere = [c for c in request.countries if c not in {i.country for i in items}]
     if elsewhere and matcher is not None:
         scope += f" mentioning {' or '.join(elsewhere)}"
@@ -323,6 +368,17 @@ def list_answer(
         groups=list(groups.values()),
         more={"offset": offset + len(page), "remaining": remaining} if remaining > 0 else None,
     )
+
+
+def _period_words(period: tuple[int, int]) -> str:
+    first, last = period
+    if first == last:
+        return f" dated {first}"
+    if first <= 0:
+        return f" dated up to {last}"
+    if last >= 9999:
+        return f" dated {first} or later"
+    return f" dated {first}–{last}"
 
 
 CLOSEST = "Closest passage to the question"
