@@ -276,7 +276,8 @@ def test_a_year_bounding_a_period_the_profiles_date_is_no_evidence():
 
 
 @pytest.mark.parametrize("question, counted", [
-    ("How many border police officers does Cambodia employ?", "border police officers"),
+    ("How many border police officers does Cambodia employ?", "border police officers"),  # to the auxiliary
+    ("How many members does the association have?", "members"),
     ("Into how many areas is the policy divided?", "areas"),  # two words before it at most
     ("roughly how many cambodians live in thailand", "cambodians live"),  # up to a stopword
     ("How many years must a foreigner live here?", None),  # a duration, not a count
@@ -290,8 +291,8 @@ def test_how_many_asks_to_count_the_words_after_it(question, counted):
 
 def test_the_words_after_a_number_are_what_it_counts_but_not_after_a_year_or_a_unit_of_time():
     text = ("Cambodia has ratified all eight of ILO's core conventions. In 2014 the scheme had 745 "
-            "trainees. A five-year plan ran for 40 years.")
-    assert counted_things(text) == ["ILO's core conventions", "trainees"]
+            "trainees. A five-year plan ran for 40 years. It is divided into six areas of implementation.")
+    assert counted_things(text) == ["ILO's core conventions", "trainees", "areas of implementation"]
 
 
 def _reading(question: str):

@@ -200,7 +200,7 @@ _NUMBER = re.compile(r"(?<![\w⁰¹²³⁴⁵⁶⁷⁸⁹])(?!(?:19|20)\d\d\b)\d
 # A number followed by a unit of time is a duration: it answers "how long", "how old", "how many
 # years", not "how many people" or "how much money".
 _TIME_UNIT = re.compile(r"\s*(?:years?|months?|weeks?|days?|hours?|decades?|centuries|century)\b", re.IGNORECASE)
-# "How many X": X is what the question counts. Up to three words, as written; a stopword or a
+# "How many X": X is what the question counts. Up to four words, as written; a stopword or a
 # mark of punctuation ends them ("how many border police officers does…" → "border police
 # officers"). French and Spanish ask the same way ("combien de", "cuántos"). Asked, it opens the
 # question or a clause of it, after two words at most ("Into how many areas…", "By 2014 how
@@ -210,24 +210,36 @@ _HOW_MANY = re.compile(_OPENS + r"(?:how\W+many|combien\s+d['’e]\s*|¿?cu[aá]
 # "How much" asks for an amount, of money or a share, unless of time ("how much longer")
 _HOW_MUCH = re.compile(_OPENS + r"how\W+much\b(?!\s+(?:time|longer|later|earlier|sooner)\b)", re.IGNORECASE)
 _PHRASE_WORD = re.compile(r"([^\W\d_][\w'’-]*)|([^\w\s'’-])")
-COUNTED_WORDS = 3
+COUNTED_WORDS = 4
+# English's auxiliary verbs (a closed class) end the counted words as a stopword does: "how many
+# members *does* ACCA have"
+_AUXILIARIES = frozenset("do does did is are was were be been have has had can could will would shall should may might must".split())
 
 
 def _words_from(text: str, start: int, *, skip_leading: bool = False) -> str:
     """Up to :data:`COUNTED_WORDS` words of ``text`` from ``start``, ending at a stopword or
-    a mark of punctuation (``skip_leading``: stopwords before the first word are passed over)."""
+    a mark of punctuation (``skip_leading``: stopwords before the first word are passed over).
+    An "of" between words joins them: "six areas *of* implementation" counts areas of
+    implementation, "thousands of Cambodians" Cambodians."""
     words: list[str] = []
+    joined = False
     for m in _PHRASE_WORD.finditer(text, start):
         word = m.group(1)
         if word is None:
             break
-        if is_stopword(word):
+        if is_stopword(word) or word.lower() in _AUXILIARIES:
+            if word.lower() == "of" and words and not joined:
+                words.append(word)
+                joined = True
+                continue
             if words or not skip_leading:
                 break
             continue
         words.append(word)
-        if len(words) == COUNTED_WORDS:
+        if len(words) - joined == COUNTED_WORDS:
             break
+    if words and words[-1].lower() == "of":
+        words.pop()
     return " ".join(words)
 
 
