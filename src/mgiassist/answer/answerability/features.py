@@ -213,7 +213,7 @@ _PHRASE_WORD = re.compile(r"([^\W\d_][\w'’-]*)|([^\w\s'’-])")
 COUNTED_WORDS = 4
 # English's auxiliary verbs (a closed class) end the counted words as a stopword does: "how many
 # members *does* ACCA have"
-_AUXILIARIES = frozenset("do does did is are was were be been have has had can could will would shall should may might must".split())
+_AUXILIARIES = frozenset(["do", "does", "did", "is", "are", "was", "were", "be", "been", "have", "has", "had", "can", "could", "will", "would", "shall", "should", "may", "might", "must"])
 
 
 def _words_from(text: str, start: int, *, skip_leading: bool = False) -> str:
