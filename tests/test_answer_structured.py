@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
+from mgiassist.answer.answerability.features import asked_period
 from mgiassist.answer.partial import partial_answer
 from mgiassist.answer.records import AnswerSentence, CitedPassage
-from mgiassist.answer.structured import CLOSEST, asked_period, led_by, list_answer, list_request
+from mgiassist.answer.structured import CLOSEST, led_by, list_answer, list_request
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
 from mgiassist.text.sentences import Span
@@ -324,8 +325,8 @@ def test_a_period_asked_of_a_question_leaning_to_the_timeline_reads_it_as_the_ti
     from mgiassist.search.intents import IntentGuess
 
     def intent(question: str, scores: dict[str, float], read: str | None = None) -> str | None:
-        reading = QuestionReading(QuestionAnalysis([]), IntentGuess(read, max(scores.values()), 0.05, scores))
-        return _listed_intent(reading, SearchResult(query=question, search_query=question, hits=[], abstained=False))
+        analysis = QuestionAnalysis([], period=asked_period(question))
+        return _listed_intent(QuestionReading(analysis, IntentGuess(read, max(scores.values()), 0.05, scores)))
 
     leaning = {"timeline": 0.30, "other": 0.22, "weaknesses": 0.12}
     assert intent("Which measures did Kenya adopt before 2010?", leaning) == "timeline"

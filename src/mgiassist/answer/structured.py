@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from mgiassist.answer.answerability.features import asked_period
 from mgiassist.answer.compose import passage_from_chunk
 from mgiassist.answer.records import ANSWERED, Answer, AnswerGroup, AnswerItem, AnswerSentence
 from mgiassist.schema import (
@@ -29,7 +30,7 @@ from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
 
 __all__ = [
-    "CLOSEST", "PAGE_SIZE", "ListRequest", "asked_period", "led_by", "list_answer", "list_members", "list_request",
+    "CLOSEST", "PAGE_SIZE", "ListRequest", "led_by", "list_answer", "list_members", "list_request",
 ]
 
 # Items on a list's first page. A profile's whole list is what "summarise every strength" asks
@@ -90,32 +91,6 @@ class ListRequest:
     noun: str | None = None  # the list noun asked ("organisations"): it may name a sub-list
     countries: tuple[str, ...] = ()  # countries the question names: members in them are asked for
     period: tuple[int, int] | None = None  # years the question bounds: dated items in them are asked for
-
-
-# The period a question bounds by its years: "before 2010", "since 2015", "between 2007 and
-# 2011", "from 2003 to 2010", "in 2007". Open ends run to the years no profile reaches.
-_Y = r"((?:1[89]|20)\d\d)"
-_PERIODS = (
-    (re.compile(rf"\bbetween\s+{_Y}\s+and\s+{_Y}\b|\bfrom\s+{_Y}\s*(?:to|until|till|-|–)\s*{_Y}\b", re.IGNORECASE),
-     lambda a, b: (int(a), int(b))),
-    (re.compile(rf"\b(?:before|prior to)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (0, int(y) - 1)),
-    (re.compile(rf"\b(?:until|till|up to|by)\s+(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE),
-     lambda y: (0, int(y))),
-    (re.compile(rf"\b(?:after|later than)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y) + 1, 9999)),
-    (re.compile(rf"\b(?:since|from)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y), 9999)),
-    # "in the 2022 mapping" names an edition, not a period
-    (re.compile(rf"\bin\s+(?:the\s+)?(?:year\s+)?{_Y}\b(?!\s+(?:mapping|profile|edition|version|report|update|"
-                r"assessment|factsheet)s?\b)", re.IGNORECASE), lambda y: (int(y), int(y))),
-)
-
-
-def asked_period(question: str) -> tuple[int, int] | None:
-    """The years ``question`` bounds, first and last included; None when it names no period."""
-    for pattern, period in _PERIODS:
-        found = pattern.search(question)
-        if found:
-            return period(*[g for g in found.groups() if g is not None])
-    return None
 
 
 def _in_period(chunk: Chunk, period: tuple[int, int]) -> bool:

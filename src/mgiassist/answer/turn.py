@@ -54,7 +54,6 @@ from mgiassist.answer.refusal import (
 from mgiassist.answer.structured import (
     PAGE_SIZE,
     ListRequest,
-    asked_period,
     led_by,
     list_answer,
     list_members,
@@ -257,11 +256,11 @@ def list_route(
     mentions = reading.asked.mentions if reading.asked is not None and reading.asked.text == result.query else None
     if reading.intent is None:
         return list_request(result.query, searcher.facets["domain"], judge.world, mentions=mentions)
-    return list_request(result.query, searcher.facets["domain"], judge.world, intent=_listed_intent(reading, result),
+    return list_request(result.query, searcher.facets["domain"], judge.world, intent=_listed_intent(reading),
                         intent_read=True, mentions=mentions)
 
 
-def _listed_intent(reading: QuestionReading, result: SearchResult) -> str | None:
+def _listed_intent(reading: QuestionReading) -> str | None:
     """The intent read, or the timeline when it leads the reading without its margin and the
     question bounds a period ("Which labour-migration measures did Cambodia adopt before 2010?":
     timeline 0.30, other 0.22): a period is asked of dated things, which the timeline's items
@@ -270,7 +269,7 @@ def _listed_intent(reading: QuestionReading, result: SearchResult) -> str | None
     if guess.intent is not None or not guess.scores:
         return guess.intent
     best = max(guess.scores, key=guess.scores.__getitem__)
-    return "timeline" if best == "timeline" and asked_period(result.query) is not None else None
+    return "timeline" if best == "timeline" and reading.analysis.period is not None else None
 
 
 def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult) -> bool:

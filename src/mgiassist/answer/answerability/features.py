@@ -44,6 +44,7 @@ __all__ = [
     "analyse_question",
     "answer_features",
     "asked_about",
+    "asked_period",
     "asked_quantity",
     "asks_amount",
     "asks_for_countries",
@@ -252,6 +253,32 @@ def counted_phrase(question: str) -> str | None:
     return _words_from(question, found.end()) or None
 
 
+# The period a question bounds by its years: "before 2010", "since 2015", "between 2007 and
+# 2011", "from 2003 to 2010", "in 2007". Open ends run to the years no profile reaches.
+_Y = r"((?:1[89]|20)\d\d)"
+_PERIODS = (
+    (re.compile(rf"\bbetween\s+{_Y}\s+and\s+{_Y}\b|\bfrom\s+{_Y}\s*(?:to|until|till|-|–)\s*{_Y}\b", re.IGNORECASE),
+     lambda a, b: (int(a), int(b))),
+    (re.compile(rf"\b(?:before|prior to)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (0, int(y) - 1)),
+    (re.compile(rf"\b(?:until|till|up to|by)\s+(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE),
+     lambda y: (0, int(y))),
+    (re.compile(rf"\b(?:after|later than)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y) + 1, 9999)),
+    (re.compile(rf"\b(?:since|from)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y), 9999)),
+    # "in the 2022 mapping" names an edition, not a period
+    (re.compile(rf"\bin\s+(?:the\s+)?(?:year\s+)?{_Y}\b(?!\s+(?:mapping|profile|edition|version|report|update|"
+                r"assessment|factsheet)s?\b)", re.IGNORECASE), lambda y: (int(y), int(y))),
+)
+
+
+def asked_period(question: str) -> tuple[int, int] | None:
+    """The years ``question`` bounds, first and last included; None when it names no period."""
+    for pattern, period in _PERIODS:
+        found = pattern.search(question)
+        if found:
+            return period(*[g for g in found.groups() if g is not None])
+    return None
+
+
 def asks_amount(question: str) -> bool:
     """Whether ``question`` asks "how much" (money or a share: "How much does Australia put
     into…?", "By how much did emigration grow?"), as its own question, not a clause of it."""
@@ -411,6 +438,7 @@ class QuestionAnalysis:
     answer_type: str | None = None
     counted: str | None = None  # what "how many" asks to count (:func:`counted_phrase`)
     amount: bool = False  # whether it asks "how much" (:func:`asks_amount`)
+    period: tuple[int, int] | None = None  # the years it bounds (:func:`asked_period`)
 
 
 def _answer_type(question: str) -> str | None:
@@ -469,7 +497,7 @@ def _analysed(
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
     return QuestionAnalysis(terms, named, countries, _answer_type(question), counted_phrase(question),
-                            asks_amount(question))
+                            asks_amount(question), asked_period(question))
 
 
 def asks_for_countries(question: str) -> bool:
