@@ -333,3 +333,27 @@ def test_a_period_asked_of_a_question_leaning_to_the_timeline_reads_it_as_the_ti
     assert intent("Which measures did Kenya adopt?", leaning) is None  # no period: unread
     assert intent("Who ran the festival in 2018?", {"other": 0.3, "timeline": 0.25}) is None  # not leading
     assert intent("What are the strengths?", {"strengths": 0.6, "other": 0.1}, "strengths") == "strengths"
+
+
+def test_asked_how_many_of_a_thing_the_sentence_counting_it_by_name_holds_the_answer() -> None:
+    from mgiassist.answer.answerability.features import QuestionAnalysis, counted_phrase
+    from mgiassist.answer.reading import QuestionReading
+    from mgiassist.answer.turn import _counting
+
+    text = "It also has five bureaus. The department has nine offices."
+    chunk = _chunk("d1", text, ["Annex", "Department"], "actor", family="diaspora-mapping")
+    hits = [Hit(1, 1.0, chunk, Citation.from_chunk(chunk))]
+
+    def predicate(question: str):
+        reading = QuestionReading(QuestionAnalysis([], counted=counted_phrase(question)))
+        return _counting(any_number, reading, SearchResult(query=question, search_query=question, hits=hits,
+                                                            abstained=False))
+
+    def any_number(sentence: str) -> bool:
+        return any(w in sentence for w in ("five", "nine"))
+
+    offices = predicate("How many offices does the department have?")
+    assert not offices("It also has five bureaus.") and offices("The department has nine offices.")
+    # no sentence counts staff by name: any number holds a figure, as before
+    assert predicate("How many staff does the department have?") is any_number
+    assert predicate("Who runs the department?") is any_number  # no count asked

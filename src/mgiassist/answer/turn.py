@@ -19,10 +19,12 @@ import dataclasses
 import functools
 import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from mgiassist.answer.answerability.features import (
+    TOP_PASSAGES,
     asks_for_countries,
+    counted_things,
     holds_answer_type,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
@@ -64,7 +66,8 @@ from mgiassist.search.filters import as_list
 from mgiassist.search.query import OTHER_SCRIPT
 from mgiassist.search.question import Question
 from mgiassist.search.searcher import Filters, Searcher
-from mgiassist.text.sentences import Encoder
+from mgiassist.text.lexical import analyse
+from mgiassist.text.sentences import Encoder, split_sentences
 
 __all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered", "per_country_answer"]
 
@@ -399,6 +402,24 @@ def _list_loses_the_lead(listed: Answer, result: SearchResult, reading: Question
     return listed.passages[0].chunk_id != first and reading.intent.margin < CONFIDENT_LIST_MARGIN
 
 
+def _counting(
+    holds: Callable[[str], bool] | None, reading: QuestionReading, result: SearchResult,
+) -> Callable[[str], bool] | None:
+    """Asked how many of a thing, a sentence whose number counts that very thing by name holds
+    the answer ("How many offices does the department have?": "The department has nine offices",
+    not "It also has five bureaus" before it), when a sentence of the top passages has one;
+    otherwise any number does, as for any figure."""
+    counted = set(analyse(reading.analysis.counted or ""))
+    if holds is None or not counted:
+        return holds
+
+    def counts(text: str) -> bool:
+        return any(counted & set(analyse(thing)) for thing in counted_things(text))
+
+    sentences = [hit.chunk.text[s.start:s.end] for hit in result.hits[:TOP_PASSAGES] for s in split_sentences(hit.chunk.text)]
+    return counts if any(counts(s) for s in sentences) else holds
+
+
 def _quoted_reply(
     judge: Judge, encode: Encoder, result: SearchResult, decision: Decision, reading: QuestionReading,
 ) -> Answer:
@@ -409,12 +430,11 @@ def _quoted_reply(
     # bodies and places are in most sentences, so they earn no preference. Asked "which
     # countries", a country other than the profile's and the question's is told by its name.
     preferred = asked in _PREFERRED_KINDS or (asked == "place" and asks_for_countries(result.search_query))
-    answer = compose_answer(
-        dataclasses.replace(result, abstained=False), encode,
-        holds_asked=None if not preferred else functools.partial(
-            holds_answer_type, answer_type=asked, world=judge.world, given=result.search_query,
-            context_countries=judge.profile_countries),
-    )
+    holds = None if not preferred else functools.partial(
+        holds_answer_type, answer_type=asked, world=judge.world, given=result.search_query,
+        context_countries=judge.profile_countries)
+    answer = compose_answer(dataclasses.replace(result, abstained=False), encode,
+                            holds_asked=_counting(holds, reading, result))
     if not answer.sentences:
         return not_covered(result, "No sentence of the passages found could be quoted.")
     if quotes_only_empty_items(answer, result):
