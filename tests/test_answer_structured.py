@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
-from mgiassist.answer.answerability.features import asked_period
+from mgiassist.answer.answerability.features import asked_period, asks_whether_one_exists
 from mgiassist.answer.partial import partial_answer
 from mgiassist.answer.records import AnswerSentence, CitedPassage
 from mgiassist.answer.structured import CLOSEST, led_by, list_answer, list_request
@@ -325,7 +325,7 @@ def test_a_period_asked_of_a_question_leaning_to_the_timeline_reads_it_as_the_ti
     from mgiassist.search.intents import IntentGuess
 
     def intent(question: str, scores: dict[str, float], read: str | None = None) -> str | None:
-        analysis = QuestionAnalysis([], period=asked_period(question))
+        analysis = QuestionAnalysis([], period=asked_period(question), one_exists=asks_whether_one_exists(question))
         return _listed_intent(QuestionReading(analysis, IntentGuess(read, max(scores.values()), 0.05, scores)))
 
     leaning = {"timeline": 0.30, "other": 0.22, "weaknesses": 0.12}
@@ -333,6 +333,10 @@ def test_a_period_asked_of_a_question_leaning_to_the_timeline_reads_it_as_the_ti
     assert intent("Which measures did Kenya adopt?", leaning) is None  # no period: unread
     assert intent("Who ran the festival in 2018?", {"other": 0.3, "timeline": 0.25}) is None  # not leading
     assert intent("What are the strengths?", {"strengths": 0.6, "other": 0.1}, "strengths") == "strengths"
+    # whether one thing exists is asked yes or no: no list, whatever the reading
+    assert intent("Is there a government agency that coordinates the diaspora?", {"actors": 0.6}, "actors") == "body"
+    assert intent("Does Kenya have an agency for its diaspora?", {"actors": 0.6}, "actors") == "body"
+    assert intent("Are there agencies for the diaspora?", {"actors": 0.6}, "actors") == "actors"
 
 
 def test_asked_how_many_of_a_thing_the_sentence_counting_it_by_name_holds_the_answer() -> None:

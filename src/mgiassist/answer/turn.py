@@ -267,8 +267,12 @@ def _listed_intent(reading: QuestionReading) -> str | None:
     """The intent read, or the timeline when it leads the reading without its margin and the
     question bounds a period ("Which labour-migration measures did Cambodia adopt before 2010?":
     timeline 0.30, other 0.22): a period is asked of dated things, which the timeline's items
-    are."""
+    are. A question whether one thing exists asks for no list."""
     guess = reading.intent
+    if reading.analysis.one_exists:
+        # "Is there a government agency that coordinates…?" asks yes or no: the passages quoted
+        # answer it ("There is no government institution tasked with…"), the annex does not
+        return "body" if guess.asks_for_list else guess.intent
     if guess.intent is not None or not guess.scores:
         return guess.intent
     best = max(guess.scores, key=guess.scores.__getitem__)

@@ -47,6 +47,7 @@ __all__ = [
     "asked_period",
     "asked_quantity",
     "asks_amount",
+    "asks_whether_one_exists",
     "asks_for_countries",
     "counted_phrase",
     "counted_things",
@@ -279,6 +280,18 @@ def asked_period(question: str) -> tuple[int, int] | None:
     return None
 
 
+# "Is there a body that…?", "Does Cambodia have an agency for…?": whether one thing exists, asked
+# with the indefinite article of one thing, not a request for a list of them.
+_ONE_EXISTS = re.compile(
+    r"^\W*(?:(?:is|was)\s+there|(?:does|did)\s+(?:[\w'’-]+\s+){1,3}?have)\s+(?:a|an|one)\s", re.IGNORECASE)
+
+
+def asks_whether_one_exists(question: str) -> bool:
+    """Whether ``question`` asks if one thing exists ("Is there a government agency that
+    coordinates diaspora engagement?"): yes or no, which a list of every actor does not say."""
+    return bool(_ONE_EXISTS.search(question))
+
+
 def asks_amount(question: str) -> bool:
     """Whether ``question`` asks "how much" (money or a share: "How much does Australia put
     into…?", "By how much did emigration grow?"), as its own question, not a clause of it."""
@@ -439,6 +452,7 @@ class QuestionAnalysis:
     counted: str | None = None  # what "how many" asks to count (:func:`counted_phrase`)
     amount: bool = False  # whether it asks "how much" (:func:`asks_amount`)
     period: tuple[int, int] | None = None  # the years it bounds (:func:`asked_period`)
+    one_exists: bool = False  # whether it asks if one thing exists (:func:`asks_whether_one_exists`)
 
 
 def _answer_type(question: str) -> str | None:
@@ -497,7 +511,7 @@ def _analysed(
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
     return QuestionAnalysis(terms, named, countries, _answer_type(question), counted_phrase(question),
-                            asks_amount(question), asked_period(question))
+                            asks_amount(question), asked_period(question), asks_whether_one_exists(question))
 
 
 def asks_for_countries(question: str) -> bool:
