@@ -361,3 +361,15 @@ def test_asked_how_many_of_a_thing_the_sentence_counting_it_by_name_holds_the_an
     # no sentence counts staff by name: any number holds a figure, as before
     assert predicate("How many staff does the department have?") is any_number
     assert predicate("Who runs the department?") is any_number  # no count asked
+
+
+def test_an_annex_entry_shows_its_title_once_and_its_first_sentence_of_substance() -> None:
+    text = ("Association Culturelle de l'Ain (ACCA) (France, 1980). Development activities. "
+            "The association promotes Cambodian culture in the Ain.")
+    entry = _chunk("a1", text, ["Annex: list of actors", "Diaspora organisations", "Association Culturelle de l'Ain (ACCA) (1980)"],
+                   "actor", family="diaspora-mapping")
+    request = list_request("Which organisations are listed?", ["Annex: list of actors"], WORLD, intent="actors",
+                           intent_read=True)
+    answer = list_answer(request, [entry], question="q", search_query="q")
+    assert answer.groups[0].items[0].text == ("Association Culturelle de l'Ain (ACCA) (1980) — "
+                                              "The association promotes Cambodian culture in the Ain.")

@@ -38,6 +38,7 @@ __all__ = [
 # an annex of 30 institutions still pages.
 PAGE_SIZE = 20
 _ITEM_CHARS = 240
+_ITEM_MIN_WORDS = 5  # a shorter first sentence is a tag line, passed over for the next
 
 # Which chunk kind a list noun asks for. Kinds are the parser's structural labels.
 _KIND_CUES = (
@@ -229,11 +230,17 @@ def _item_text(chunk: Chunk) -> tuple[str, Span | None]:
     title = chunk.heading_path[-1] if chunk.kind != "finding" and chunk.heading_path else ""
     title = strip_footnote_marks(title)
     first = None
-    for span in spans:
+    for index, span in enumerate(spans):
         sentence = strip_footnote_marks(chunk.text[span.start : span.end])
-        if sentence.rstrip(".:") and sentence.rstrip(".:") not in title:
-            first = span
-            break
+        if not sentence.rstrip(".:") or sentence.rstrip(".:") in title or _restates(sentence, title):
+            continue
+        # a tag line ("Development activities; Integration activities.") says less than the
+        # sentence after it ("This group aims to bring together…")
+        if title and len(sentence.split()) < _ITEM_MIN_WORDS and index + 1 < len(spans):
+            first = first or span
+            continue
+        first = span
+        break
     sentence = strip_footnote_marks(chunk.text[first.start : first.end]) if first else ""
     if title and sentence.lower().startswith(title.lower().split(" · ")[-1].lower()):
         title = ""  # the sentence already names the item ("Lack of resources: The ministry…")
@@ -241,6 +248,16 @@ def _item_text(chunk: Chunk) -> tuple[str, Span | None]:
     if len(text) > _ITEM_CHARS:
         text = text[: _ITEM_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return text, first
+
+
+def _restates(sentence: str, title: str) -> bool:
+    """Whether ``sentence`` is the item's title again, with other particulars in brackets: the
+    annex opens an entry "Association … de l'Ain (ACCA) (France, 1980)." under the title "… (ACCA)
+    (1980)"; the line shows the title once and the entry's first sentence of its own."""
+    def bare(text: str) -> str:
+        return " ".join(re.sub(r"\([^)]*\)", " ", text).strip(" .:").lower().split())
+
+    return bool(title) and bare(sentence) == bare(title.split(" · ")[-1])
 
 
 def _group_title(chunk: Chunk, request: ListRequest, countries: int) -> str:
