@@ -273,6 +273,17 @@ def test_a_quote_of_only_a_valueless_item_is_told_apart() -> None:
     assert not quotes_only_empty_items(quoting("r1", "r2"), result)
     assert not quotes_only_empty_items(quoting(), result)
 
+    # quoted among sentences that state things, the bare heading says it has no value
+    from mgiassist.answer.partial import EMPTY_ITEM_NOTE, note_empty_items
+
+    both = quoting("r1", "r2")
+    both.sentences = [AnswerSentence("Dual citizenship", 1, 0.5, Span(0, 16)),
+                      AnswerSentence("Voting from abroad is allowed but not implemented.", 2, 0.4, Span(0, 50))]
+    note_empty_items(both, result)
+    note_empty_items(both, result)  # once only
+    assert [s.text for s in both.sentences] == ["Dual citizenship" + EMPTY_ITEM_NOTE,
+                                                "Voting from abroad is allowed but not implemented."]
+
 
 def test_a_list_of_one_item_says_so_in_the_singular() -> None:
     request = list_request("What is Kenya weak at in partnerships?", DOMAINS, WORLD)

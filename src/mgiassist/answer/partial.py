@@ -19,7 +19,10 @@ from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import strip_footnote_marks
 
-__all__ = ["empty_item_answer", "list_partial_answer", "partial_answer", "quotes_only_empty_items"]
+__all__ = [
+    "EMPTY_ITEM_NOTE", "empty_item_answer", "list_partial_answer", "note_empty_items", "partial_answer",
+    "quotes_only_empty_items",
+]
 
 _LOOK_AT = 5  # hits searched for a table or list that explains the gap
 
@@ -191,3 +194,18 @@ def quotes_only_empty_items(answer: Answer, result: SearchResult) -> bool:
     chunks = {h.chunk.chunk_id: h.chunk for h in result.hits}
     cited = [chunks.get(p.chunk_id) for p in answer.passages]
     return bool(cited) and all(c is not None and _is_empty_item(c) for c in cited)
+
+
+EMPTY_ITEM_NOTE = " (listed with no value in the text)"
+
+
+def note_empty_items(answer: Answer, result: SearchResult) -> None:
+    """Say so on each quoted line that is an item with no value ("Right to vote in national
+    elections for citizens residing abroad"): quoted among sentences that state things, the bare
+    heading read as an answer (a new user's trial, 2026-12-06)."""
+    chunks = {h.chunk.chunk_id: h.chunk for h in result.hits}
+    empty = {p.marker for p in answer.passages if (c := chunks.get(p.chunk_id)) is not None and _is_empty_item(c)}
+    for sentence in answer.sentences:
+        if sentence.marker in empty and not sentence.text.endswith(EMPTY_ITEM_NOTE):
+            sentence.text += EMPTY_ITEM_NOTE
+

@@ -32,6 +32,7 @@ from mgiassist.answer.compose import cited_passage, compose_answer
 from mgiassist.answer.partial import (
     empty_item_answer,
     list_partial_answer,
+    note_empty_items,
     partial_answer,
     quotes_only_empty_items,
 )
@@ -446,6 +447,7 @@ def _quoted_reply(
         if empty is not None:
             empty.confidence = decision.probability
             return empty
+    note_empty_items(answer, result)
     answer.state, answer.abstained = ANSWERED, False
     # The model reads English only: a question in another language meets the passages through
     # shared names and words, which is often the wrong passage. Say so on the first line.
