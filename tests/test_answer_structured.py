@@ -350,6 +350,23 @@ def test_a_period_asked_of_a_question_leaning_to_the_timeline_reads_it_as_the_ti
     assert intent("Are there agencies for the diaspora?", {"actors": 0.6}, "actors") == "actors"
 
 
+def test_who_did_it_after_a_question_on_one_thing_asks_for_one_actor() -> None:
+    from types import SimpleNamespace
+
+    from mgiassist.answer.answerability.features import QuestionAnalysis
+    from mgiassist.answer.reading import QuestionReading
+    from mgiassist.answer.turn import _listed_intent
+    from mgiassist.search.intents import IntentGuess
+
+    def intent(question: str, history: list[str]) -> str | None:
+        asked = SimpleNamespace(text=question, contextualised=bool(history))  # a Question's two fields read
+        guess = IntentGuess("actors", 0.6, 0.3, {"actors": 0.6, "body": 0.3})
+        return _listed_intent(QuestionReading(QuestionAnalysis([]), guess, asked=asked))
+
+    assert intent("Who organised it?", ["Which festival in Paris engaged the diaspora?"]) == "body"
+    assert intent("Which bodies organise festivals?", []) == "actors"  # no conversation leant on
+
+
 def test_asked_how_many_of_a_thing_the_sentence_counting_it_by_name_holds_the_answer() -> None:
     from mgiassist.answer.answerability.features import QuestionAnalysis, counted_phrase
     from mgiassist.answer.reading import QuestionReading
