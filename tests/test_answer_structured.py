@@ -316,7 +316,8 @@ TIMELINE = [
 
 def test_a_timeline_asked_for_a_period_lists_the_items_dated_in_it() -> None:
     def listed(question: str) -> list[str] | None:
-        request = list_request(question, ["Policy framework"], WORLD, intent="timeline", intent_read=True)
+        request = list_request(question, ["Policy framework"], WORLD, intent="timeline", intent_read=True,
+                               period=asked_period(question))
         answer = list_answer(request, TIMELINE, question=question, search_query=question)
         return None if answer is None else [p.chunk_id for p in answer.passages]
 
@@ -324,7 +325,8 @@ def test_a_timeline_asked_for_a_period_lists_the_items_dated_in_it() -> None:
     assert listed("What has Kenya adopted since 2016?") == ["t2", "t3"]  # a range in part counts
     assert listed("What is the policy timeline?") == ["t0", "t1", "t2", "t3"]
     assert listed("What did Kenya adopt after 2030?") is None  # nothing dated then: no list
-    request = list_request("Which measures before 2010?", ["Policy framework"], WORLD, intent="timeline", intent_read=True)
+    request = list_request("Which measures before 2010?", ["Policy framework"], WORLD, intent="timeline", intent_read=True,
+                           period=(0, 2009))
     assert "2 policy milestones dated up to 2009" in list_answer(request, TIMELINE, question="q", search_query="q").lead
 
 

@@ -39,8 +39,10 @@ from mgiassist.answer.answerability.features import (
     CorpusVocabulary,
     analyse_question,
     asked_about,
+    asked_period,
     asked_quantity,
     asks_for_countries,
+    bounding_years,
     counted_things,
     holds_answer_type,
     relative_time,
@@ -89,26 +91,19 @@ QUANTITY_NAMED = 0.7
 # one association, "20 members" of another).
 COUNTED = 0.5
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
-# A year after one of these words bounds a period ("measures adopted before 2010"): what is
-# asked for is whatever the profiles date inside it, not the year itself. Not "from": "the
-# convention from 1990" dates a thing (blind set 6).
-_BEFORE = re.compile(r"\b(?:before|until|till|prior to|up to|by)\s+(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?$", re.IGNORECASE)
-_AFTER = re.compile(r"\b(?:after|since|later than)\s+(?:the\s+)?(?:year\s+)?$", re.IGNORECASE)
 
 
 def bounded_years(question: str, years: Sequence[str], known: Sequence[int]) -> set[str]:
-    """The ``years`` that only bound a period the question asks about, when some year the
-    profiles mention (``known``) falls inside it: "Which measures did Cambodia adopt before
-    2010?" asks for the measures dated before 2010, which the profiles have whether or not they
-    mention 2010; "What happened after 2030?" asks for a period no profile reaches."""
-    bounded = set()
-    for year in years:
-        for match in re.finditer(rf"(?<!\d){year}(?!\d)", question):
-            before = question[: match.start()]
-            if (_BEFORE.search(before) and any(k < int(year) for k in known)) or \
-                    (_AFTER.search(before) and any(k > int(year) for k in known)):
-                bounded.add(year)
-    return bounded
+    """The ``years`` that only bound a period the question asks about
+    (:func:`~mgiassist.answer.answerability.features.asked_period`, as the timeline's list reads
+    it), when some year the profiles mention (``known``) falls inside it: "Which measures did
+    Cambodia adopt before 2010?" asks for the measures dated before 2010, which the profiles have
+    whether or not they mention 2010; "What happened after 2030?" asks for a period no profile
+    reaches."""
+    bounds, period = bounding_years(question), asked_period(question)
+    if not bounds or period is None or not any(period[0] <= k <= period[1] for k in known):
+        return set()
+    return {y for y in years if y in bounds}
 
 
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from mgiassist.answer.answerability.features import asked_period
 from mgiassist.answer.compose import passage_from_chunk
 from mgiassist.answer.records import ANSWERED, Answer, AnswerGroup, AnswerItem, AnswerSentence
 from mgiassist.schema import (
@@ -28,6 +27,7 @@ from mgiassist.search.intents import BOTH_FINDINGS
 from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
+from mgiassist.text.spelling import singular
 
 __all__ = [
     "CLOSEST", "PAGE_SIZE", "ListRequest", "led_by", "list_answer", "list_members", "list_request",
@@ -74,13 +74,12 @@ _NOUNS = {
 }
 
 
-def _singular(noun: str) -> str:
+def _one_of(noun: str) -> str:
     """The list noun for one item: its head word in the singular ("areas with potential…" →
     "area with potential…", "policy milestones" → "policy milestone")."""
     words = noun.split()
     head = next((i for i, w in enumerate(words) if w in ("with", "of")), len(words)) - 1
-    word = words[head]
-    words[head] = word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
+    words[head] = singular(words[head]) or words[head]
     return " ".join(words)
 
 
@@ -147,14 +146,15 @@ _INTENT_LISTS = {
 def list_request(
     question: str, domains: Sequence[str], matcher: CountryMatcher | None = None, *,
     intent: str | None = None, intent_read: bool = False,
-    mentions: Sequence[tuple[int, int, str]] | None = None,
+    mentions: Sequence[tuple[int, int, str]] | None = None, period: tuple[int, int] | None = None,
 ) -> ListRequest | None:
     """The list ``question`` asks for, or None for a question about one specific thing.
 
     ``intent`` is what the question asks for, read by meaning (``intent_read``: a reader gave
     it; None then means it could not tell). A list intent asks for that list, whatever the
     wording; any other intent asks for one thing. Where no reader could tell, the list nouns
-    and polarity words decide, as they did before intents were read by meaning.
+    and polarity words decide, as they did before intents were read by meaning. ``period`` (the
+    years the question bounds, from its analysis) keeps a timeline's items dated in it.
     """
     if mentions is None and matcher is not None:
         mentions = matcher.mentions(question)
@@ -165,7 +165,7 @@ def list_request(
         noun = next((found.group(0) for _, cue in _KIND_CUES if (found := cue.search(question))), None)
         # read by meaning, the question may word the domain its own way: the closest name counts
         domain = _nearest_domain(content_words(question, matcher, spans), domains)
-        return ListRequest(kind, polarity, domain, noun, countries, _period_for(kind, question))
+        return ListRequest(kind, polarity, domain, noun, countries, period if kind == "timeline" else None)
     if intent_read and intent is not None:
         return None
     if not _LIST_SHAPE.search(question):
@@ -187,13 +187,7 @@ def list_request(
     domain, leftover = _domain_for(content_words(stripped, matcher), domains)
     if leftover:
         return None  # "What obstacles does the Ministry of Labour face?" asks about one thing
-    return ListRequest(kind, polarity, domain, noun, countries, _period_for(kind, question))
-
-
-def _period_for(kind: str, question: str) -> tuple[int, int] | None:
-    """The period a timeline's items are asked for in ("Which measures were adopted before
-    2010?"); other lists are not dated."""
-    return asked_period(question) if kind == "timeline" else None
+    return ListRequest(kind, polarity, domain, noun, countries, period if kind == "timeline" else None)
 
 
 def _in_sub_list(items: list[Chunk], noun: str | None) -> list[Chunk]:
@@ -335,7 +329,7 @@ def list_answer(
         # The items as sentences too, so a reader that knows only sentences still shows them.
         sentences.append(AnswerSentence(text, passage.marker, 0.0, span or Span(0, 0)))
     noun = _NOUNS.get((request.kind, request.polarity)) or _NOUNS.get((request.kind, None), "items")
-    counted = _singular(noun) if len(items) == 1 else noun
+    counted = _one_of(noun) if len(items) == 1 else noun
     families = {FAMILY_LABELS.get(c.family, c.family) for c in items}
     where = " and ".join(sorted({c.country for c in items if c.country})) or "The profile"
     source = f"{where}'s {' and '.join(sorted(families))}" if where != "The profile" else where

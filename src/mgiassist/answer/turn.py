@@ -258,10 +258,11 @@ def list_route(
     # The model reads English: a question in another language is read by its list words alone.
     # the countries the search stage found in the question, unless its rewrite is read
     mentions = reading.asked.mentions if reading.asked is not None and reading.asked.text == result.query else None
+    period = reading.analysis.period
     if reading.intent is None:
-        return list_request(result.query, searcher.facets["domain"], judge.world, mentions=mentions)
+        return list_request(result.query, searcher.facets["domain"], judge.world, mentions=mentions, period=period)
     return list_request(result.query, searcher.facets["domain"], judge.world, intent=_listed_intent(reading),
-                        intent_read=True, mentions=mentions)
+                        intent_read=True, mentions=mentions, period=period)
 
 
 _IT = re.compile(r"\bit\b", re.IGNORECASE)  # one thing the conversation named

@@ -49,6 +49,7 @@ __all__ = [
     "asks_amount",
     "asks_for_countries",
     "asks_whether_one_exists",
+    "bounding_years",
     "counted_phrase",
     "counted_things",
     "holds_answer_type",
@@ -264,20 +265,35 @@ _PERIODS = (
     (re.compile(rf"\b(?:until|till|up to|by)\s+(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE),
      lambda y: (0, int(y))),
     (re.compile(rf"\b(?:after|later than)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y) + 1, 9999)),
-    (re.compile(rf"\b(?:since|from)\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y), 9999)),
+    # not a bare "from": "the convention from 1990" dates a thing (blind set 6)
+    (re.compile(rf"\bsince\s+(?:the\s+)?(?:year\s+)?{_Y}\b", re.IGNORECASE), lambda y: (int(y), 9999)),
     # "in the 2022 mapping" names an edition, not a period
     (re.compile(rf"\bin\s+(?:the\s+)?(?:year\s+)?{_Y}\b(?!\s+(?:mapping|profile|edition|version|report|update|"
                 r"assessment|factsheet)s?\b)", re.IGNORECASE), lambda y: (int(y), int(y))),
 )
 
 
-def asked_period(question: str) -> tuple[int, int] | None:
-    """The years ``question`` bounds, first and last included; None when it names no period."""
+def _period_named(question: str) -> tuple[tuple[int, int], tuple[str, ...]] | None:
+    """The period ``question`` names, first and last years included, with the years it names it by."""
     for pattern, period in _PERIODS:
         found = pattern.search(question)
         if found:
-            return period(*[g for g in found.groups() if g is not None])
+            years = tuple(g for g in found.groups() if g is not None)
+            return period(*years), years
     return None
+
+
+def asked_period(question: str) -> tuple[int, int] | None:
+    """The years ``question`` bounds, first and last included; None when it names no period."""
+    named = _period_named(question)
+    return named[0] if named else None
+
+
+def bounding_years(question: str) -> tuple[str, ...]:
+    """The years that bound the period ``question`` asks about ("2010" in "before 2010"), not a
+    year asked about itself ("in 2015")."""
+    named = _period_named(question)
+    return () if named is None or named[0][0] == named[0][1] else named[1]
 
 
 # "Is there a body that…?", "Does Cambodia have an agency for…?": whether one thing exists, asked
