@@ -23,13 +23,14 @@ from mgiassist.answer.refusal import (
     RefusalEvidence,
     refusal_evidence,
     salience,
+    split_by_sex_only,
     uncounted,
     unmeasured,
     unnamed_quantity,
 )
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
-from mgiassist.text.symbols import holds_amount
+from mgiassist.text.symbols import holds_amount, sex_split_only
 
 TEXTS = [
     "Cambodian migrant workers send remittances home; the ministry licenses recruitment agencies.",
@@ -359,3 +360,31 @@ def test_how_much_with_no_amount_in_the_top_passages_is_evidence():
     assert found("How much does a passport cost?", funded, "Passport costs were cut to US$20.") is None
     assert found("Who funds the programme?", funded) is None  # no amount asked
 
+
+
+@pytest.mark.parametrize("text, split", [
+    ("% of emigrants in total population ♂ 53.6% ♀ 46.4%", True),
+    ("% of which in the EU\n♂ 46.5%\n♀ 53.5%", True),
+    ("Men 50 %, women 50 %; boys 48%, girls 52%", True),  # two splits, each a whole
+    ("Remittances as a share of GDP: 4.9%", False),  # a share, not a split
+    ("♂ 53.6% ♀ 46.4%, and 4.9% of GDP", False),  # one share is not the split's
+    ("women 30%, men 60%", False),  # does not sum to a whole
+    ("a 160% increase", False),  # a change, no share at all
+])
+def test_a_split_by_sex_is_shares_beside_sex_markers_that_make_a_whole(text, split):
+    assert sex_split_only(text) is split
+
+
+def test_a_share_asked_for_is_not_its_split_by_sex():
+    population = "% of emigrants in total population ♂ 53.6% ♀ 46.4%"
+    eu = "% of which in the EU ♂ 46.5% ♀ 53.5%"
+    trend = "Emigration grew by 160% between 2000 and 2015."
+    found = split_by_sex_only("What share of the population has emigrated?", [population, trend, eu])
+    assert found is not None and found.kind == "split"
+    assert "“% of emigrants in total population” (♂ 53.6% ♀ 46.4%)" in found.reason
+    assert "“% of which in the EU” (♂ 46.5% ♀ 53.5%)" in found.reason
+    # asked about the sexes, the split is the answer; asked no share, it is not the question
+    assert split_by_sex_only("What share of emigrants are women?", [population]) is None
+    assert split_by_sex_only("How many Cambodians live abroad?", [population]) is None
+    # the reply leads with a share that is no split: that share may be the answer
+    assert split_by_sex_only("What share of GDP are remittances?", ["Remittances as a share of GDP: 4.9%", population]) is None

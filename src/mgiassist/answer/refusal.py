@@ -17,6 +17,8 @@ evidence, one of:
   that thing or one close to it in meaning ("How many border police officers…" where the
   passages count bureaus and offices); a table among them counts what its heading says; or it
   asks "how much" and none of them gives an amount of money or a share;
+* **split** — it asks for a share, and the reply would lead with a split of some whole by sex
+  ("♂ 53.6% ♀ 46.4%"), which says how that whole divides, not what share it is;
 * **unknown term** — a word the profiles never use (nor a misspelling, derivation or long form of
   one of theirs) that is not among the 3,000 commonest English words, and that carries the question's
   meaning: leaving it out moves the question's sentence vector by at least :data:`SALIENCE`
@@ -52,11 +54,11 @@ from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word, singular
-from mgiassist.text.symbols import holds_amount
+from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only
 
 __all__ = [
     "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
-    "refusal_evidence", "salience", "uncounted", "unmeasured", "unnamed_quantity", "unplaced_year",
+    "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unmeasured", "unnamed_quantity", "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -116,7 +118,7 @@ _QUOTED_FIRST = ("number", "date", "person")
 class RefusalEvidence:
     """Why a question is not covered: the kind of evidence and the things it names."""
 
-    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count", "amount" or "unknown-term"
+    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count", "amount", "split" or "unknown-term"
     things: tuple[str, ...] = ()
 
     @property
@@ -140,6 +142,8 @@ class RefusalEvidence:
         if self.kind == "count":
             what = f"a number of {shown}" if self.things else "the number asked for"
             return f"The passages found are related to the question, but none of them gives {what}."
+        if self.kind == "split":
+            return f"The profile gives {' and '.join(self.things)} only as a split by sex, not the share itself."
         if self.kind == "amount":
             return ("The passages found are related to the question, but none of them gives an amount "
                     "of money or a share.")
@@ -286,6 +290,34 @@ def unmeasured(result: SearchResult, reading: QuestionReading) -> RefusalEvidenc
     if any(holds_amount(hit.chunk.text) for hit in result.hits[:TOP_PASSAGES]):
         return None
     return RefusalEvidence("amount")
+
+
+# A question asking for a share of a whole ("What percentage of emigrants live in the EU?").
+_ASKS_SHARE = re.compile(r"%|\b(?:share|percent(?:age)?s?|proportion|fraction)\b", re.IGNORECASE)
+_FIRST_SHARE = re.compile(r"[♂♀]|\d|\b(?:males?|females?|men|women)\b", re.IGNORECASE)
+
+
+def split_by_sex_only(question: str, quoted: Sequence[str]) -> RefusalEvidence | None:
+    """A share asked for, not of one sex, where the reply's lead (the first of the ``quoted``
+    sentences) gives only the split of a whole by sex (:func:`~mgiassist.text.symbols.sex_split_only`):
+    the mapping prints "% of emigrants in total population" with the share itself in a chart no
+    text keeps, and beneath it "♂ 53.6% ♀ 46.4%", how the emigrants divide. Quoted first for
+    "What share of the population has emigrated?", the split reads as the answer; it is not
+    (blind sets 7, 8 and 10 asked so seven times; dev, 2026-12-06: seven recognised, no answerable
+    question moved). Asked "what share of emigrants are women", the split is the answer. The
+    reason names every split quoted."""
+    if not quoted or not _ASKS_SHARE.search(question) or names_sex(question) or not sex_split_only(quoted[0]):
+        return None
+    splits = dict.fromkeys(_split_shown(text) for text in quoted if sex_split_only(text))
+    return RefusalEvidence("split", tuple(splits)[:2])
+
+
+def _split_shown(text: str) -> str:
+    """A split as a reason shows it: “what its shares are of” (the shares)."""
+    first = _FIRST_SHARE.search(text)
+    cut = first.start() if first else len(text)
+    label = text[:cut].strip(" :·-–") or "this figure"
+    return f"“{label}” ({' '.join(text[cut:].split())})"
 
 
 def _openings(phrase: str) -> list[str]:

@@ -49,6 +49,7 @@ from mgiassist.answer.records import (
 from mgiassist.answer.refusal import (
     no_word_known,
     refusal_evidence,
+    split_by_sex_only,
     uncounted,
     unmeasured,
     unnamed_quantity,
@@ -451,6 +452,9 @@ def _quoted_reply(
                             holds_asked=_counting(holds, reading, result))
     if not answer.sentences:
         return not_covered(result, "No sentence of the passages found could be quoted.")
+    split = split_by_sex_only(result.search_query or result.query, [s.text for s in answer.sentences])
+    if split is not None:
+        return not_covered(result, split.reason, decision.probability)
     if quotes_only_empty_items(answer, result):
         empty = empty_item_answer(result)
         if empty is not None:

@@ -15,7 +15,7 @@ import pycountry
 
 from mgiassist.text.spelling import is_english_word
 
-__all__ = ["SYMBOL_WORDS", "holds_amount", "spell_symbols"]
+__all__ = ["SYMBOL_WORDS", "holds_amount", "names_sex", "sex_split_only", "spell_symbols"]
 
 SYMBOL_WORDS = {
     "♂": "male (men)",
@@ -73,3 +73,47 @@ def holds_amount(text: str) -> bool:
         if any(ch.isdigit() for ch in near):
             return True
     return False
+
+
+# A sex, as factsheets print one beside a share: a glyph or a word ("♂ 53.6%", "women: 46%").
+_SEX = re.compile(r"[♂♀]|\b(?:males?|females?|men|women|man|woman|boys|girls|sex|gender)\b", re.IGNORECASE)
+_SHARE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:%|per\s?cent\b)", re.IGNORECASE)
+# how far (characters, same line) a sex marker may stand from the share it labels
+_MARKED = 12
+# how far from 100 the shares of one split may sum (rounded figures: 53.6 + 46.4, 33 + 33 + 33)
+_WHOLE = 1.5
+
+
+def names_sex(text: str) -> bool:
+    """Whether ``text`` names a sex or asks about one ("women", "gender", "♀")."""
+    return bool(_SEX.search(text))
+
+
+def _share_value(found: re.Match[str]) -> float:
+    return float(found.group(1).replace(",", "."))
+
+
+def _marked(text: str, found: re.Match[str]) -> bool:
+    line_start = text.rfind("\n", 0, found.start()) + 1
+    line_end = text.find("\n", found.end())
+    line_end = len(text) if line_end < 0 else line_end
+    return bool(_SEX.search(text[max(line_start, found.start() - _MARKED): min(line_end, found.end() + _MARKED)]))
+
+
+def sex_split_only(text: str) -> bool:
+    """Whether every share (a percentage of at most 100) in ``text`` splits a whole by sex and
+    there is one: each printed beside a sex marker, in consecutive runs that sum to 100
+    (± :data:`_WHOLE`). "% of emigrants in total population ♂ 53.6% ♀ 46.4%" gives how the
+    emigrants divide, not what share of the population they are; "160% increase" is a change,
+    no share, and does not count either way."""
+    shares = [f for f in _SHARE.finditer(text) if _share_value(f) <= 100]
+    if not shares or not all(_marked(text, f) for f in shares):
+        return False
+    total = 0.0
+    for found in shares:
+        total += _share_value(found)
+        if abs(total - 100) <= _WHOLE:
+            total = 0.0
+        elif total > 100 + _WHOLE:
+            return False
+    return total == 0.0
