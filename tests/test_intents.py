@@ -25,6 +25,9 @@ from mgiassist.search.intents import (
     fit_intents,
     load_prototypes,
     plural_after_modifier,
+    prototypes_digest,
+    shipped_model,
+    write_shipped_model,
 )
 
 HELDOUT = Path(__file__).resolve().parents[1] / "eval" / "intents" / "heldout.jsonl"
@@ -179,3 +182,49 @@ def test_a_question_for_one_entry_is_not_read_as_the_whole_list_of_actors():
     read = IntentGuess("actors", 0.42, 0.13, {"actors": 0.42, "figure": 0.29, "body": 0.19})
     assert by_number(read, "which association is based in bron").intent == "body"
     assert by_number(read, "which associations are based in France").intent == "actors"
+
+
+def test_the_shipped_reader_is_fitted_on_the_shipped_wordings():
+    # fails when the wordings, the cue words or the ridge change without a refit:
+    # python -m mgiassist.search.intents
+    from mgiassist.embed import DEFAULT_MODEL
+
+    shipped = shipped_model(DEFAULT_MODEL, prototypes_digest(load_prototypes()))
+    assert shipped is not None and set(shipped.names) == set(load_prototypes())
+
+
+def test_a_shipped_reader_is_used_only_for_its_model_and_its_wordings(tmp_path):
+    vectors, labels, _ = _clusters()
+    model = fit_intents(vectors, np.zeros((len(labels), len(cue_features("x"))), np.float32), labels)
+    path = tmp_path / "intent_model.json"
+    write_shipped_model(model, "some-model", "digest-1", str(path))
+    text = path.read_text(encoding="utf-8")
+    loaded = shipped_model("some-model", "digest-1", text)
+    assert loaded is not None and loaded.names == model.names
+    assert np.allclose(loaded.weights, model.weights, atol=1e-6)
+    assert shipped_model("another-model", "digest-1", text) is None
+    assert shipped_model("some-model", "digest-2", text) is None  # other wordings
+    assert shipped_model(None, "digest-1", text) is None
+    assert shipped_model("some-model", "digest-1", "{not json") is None
+    assert prototypes_digest({"figure": ["How many?"]}) != prototypes_digest({"figure": ["How much?"]})
+
+
+def test_a_reader_without_a_shipped_model_fits_its_wordings():
+    calls = []
+
+    def encode(texts):
+        calls.append(len(texts))
+        vectors, _, _ = _clusters()
+        return vectors[: len(texts)]
+
+    wordings = {"figure": ["How many?"] * 20, "body": ["Which body?"] * 20, "other": ["What is it?"] * 20}
+    reader = IntentReader(wordings, encode, model_id="all-MiniLM-L6-v2")  # the shipped one is for other wordings
+    reader.model()
+    assert calls == [60]
+
+
+def test_the_shipped_reader_reads_as_a_fresh_fit(real_embedder):
+    wordings = load_prototypes()
+    fresh = IntentReader(wordings, real_embedder.encode).fit()
+    shipped = shipped_model(real_embedder.model_id, prototypes_digest(wordings))
+    assert shipped is not None and np.allclose(shipped.weights, fresh.weights, atol=1e-4)

@@ -157,9 +157,10 @@ class Searcher:
 
     @functools.cached_property
     def intents(self) -> IntentReader:
-        """What a question asks for, read by meaning with this search's encoder (the labelled
-        wordings are encoded on the first question that needs them)."""
-        return IntentReader(load_prototypes(), self._encode_words)
+        """What a question asks for, read by meaning with this search's encoder: the shipped
+        reader when this index's model fitted it, else one fitted on the labelled wordings,
+        encoded on the first question that needs them."""
+        return IntentReader(load_prototypes(), self._encode_words, model_id=getattr(self.index, "model_id", None))
 
     @functools.cached_property
     def facets(self) -> dict[str, list[str]]:
