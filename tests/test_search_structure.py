@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import faiss
 import numpy as np
@@ -15,7 +16,8 @@ from mgiassist.errors import FilterError
 from mgiassist.index import LoadedIndex
 from mgiassist.index.manifest import Manifest
 from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, Profile, Section
-from mgiassist.search.cues import detect_intent
+from mgiassist.search.cues import CUE_MARGIN, detect_intent, with_meaning
+from mgiassist.search.intents import IntentGuess
 from mgiassist.search.searcher import Filters, Searcher, SearchSettings
 from mgiassist.text.acronyms import AcronymTable, find_definitions, initials_match
 from mgiassist.text.countries import lookup_country
@@ -211,6 +213,33 @@ def test_cue_words_name_polarity_and_section_kinds():
     assert "practice" in detect_intent("Give examples of good practices").kinds
     assert "actor" in detect_intent("Which ministry handles complaints?").kinds
     assert detect_intent("Is it good or weak?").polarity is None
+
+
+def test_a_question_whose_words_name_no_cue_takes_the_cue_of_its_meaning():
+    unnamed = detect_intent("Where could Kenya do better?")
+    assert unnamed.cues == ()
+    weak = with_meaning(unnamed, "weaknesses", CUE_MARGIN)
+    assert weak.cues == ("weaknesses",) and weak.polarity == "further-development"
+    assert with_meaning(unnamed, "figure", 0.5).kinds == ("table", "table-row", "figures")
+    assert with_meaning(unnamed, "weaknesses", CUE_MARGIN / 2) == unnamed  # read without its margin
+    assert with_meaning(unnamed, "body", 0.9) == unnamed  # one body asks for no kind of section
+    named = detect_intent("What barriers hinder Kenyans abroad?")
+    assert with_meaning(named, "weaknesses", 0.9) == named  # the words' own cue stands
+
+
+def test_the_search_reads_a_question_by_meaning_once_for_its_cues():
+    search = searcher(profile(*FILLER))
+    read = []
+    search.__dict__["intents"] = SimpleNamespace(
+        read=lambda text: read.append(text) or IntentGuess("weaknesses", 0.9, 0.5))
+    asked = search.read("Where could Kenya do better?")
+    assert asked.cues.cues == ("weaknesses",) and asked.intent.intent == "weaknesses" and len(read) == 1
+    # a follow-up's cues are its own words': read with the words it leans on, it reads as their list
+    leaning = search.read("and which one has 20 members?", history=["list the Kenyan associations in France"])
+    assert leaning.contextualised and leaning.cues.cues == ()
+    off = Searcher(search.index, search.encode_query, SearchSettings(cues_by_meaning=False))
+    assert off.read("Where could Kenya do better?").intent is None
+    assert off.read("Where could Kenya do better?").cues.cues == ()
 
 
 MGI = [

@@ -64,7 +64,10 @@ def read_question(
     # read by meaning on the corrected wording: the model reads "obstacels to diaspra
     # engagement" as noise, "obstacles to diaspora engagement" as the obstacles list; a follow-up
     # is read as searched, with what it leans on ("and what about in Cabo Verde?" after a
-    # question on obstacles asks for the obstacles list)
-    wording = corrected(question, asked.expansion.corrections if asked is not None else result.corrections)
-    intent = None if result.language else searcher.intents.read(wording)
+    # question on obstacles asks for the obstacles list). The search stage read it so already.
+    if asked is not None and asked.intent is not None and asked.search_query == question:
+        intent = asked.intent
+    else:
+        wording = corrected(question, asked.expansion.corrections if asked is not None else result.corrections)
+        intent = None if result.language else searcher.intents.read(wording)
     return QuestionReading(analysis, intent, relative_time(question), asked)

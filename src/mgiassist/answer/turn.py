@@ -203,9 +203,17 @@ def _parts(searcher: Searcher, asked: Question) -> list[str]:
     comparison by meaning. One the profiles never name ("Cambodians and Filipinos") is a part."""
     compared = compared_countries(asked)
     named_elsewhere = [c for c in compared if c not in asked.countries and searcher.names_anywhere(c)]
-    if named_elsewhere and searcher.intents.read(asked.corrected).intent != "comparison":
+    if named_elsewhere and _intent_of_words(searcher, asked) != "comparison":
         compared = [c for c in compared if c not in named_elsewhere]
     return compared
+
+
+def _intent_of_words(searcher: Searcher, asked: Question) -> str | None:
+    """What the question's own words ask for by meaning (not a follow-up's rewrite): the search
+    stage's reading, when it read them alone."""
+    if asked.intent is not None and not asked.contextualised:
+        return asked.intent.intent
+    return searcher.intents.read(asked.corrected).intent
 
 
 def _uncovered_part(question: str, country: str) -> Answer:

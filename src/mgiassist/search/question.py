@@ -3,10 +3,11 @@ read (issue 17, item 6).
 
 :meth:`mgiassist.search.searcher.Searcher.read` works it out from the words asked and the
 conversation: the follow-up rewrite, every country named (indexed or not), the indexed ones, the
-long forms of its acronyms and the indexed words its misspellings stand for, its cue words and
-its language. :meth:`~mgiassist.search.searcher.Searcher.search` takes the record (or reads the
-words itself), and a chat turn passes the same record to each per-country search and to the
-answer step, so nothing analyses the question a second time or parses text back.
+long forms of its acronyms and the indexed words its misspellings stand for, its cue words, its
+language and what it asks for by meaning (its intent). :meth:`~mgiassist.search.searcher.Searcher.search`
+takes the record (or reads the words itself), and a chat turn passes the same record to each
+per-country search and to the answer step, so nothing analyses the question a second time or
+parses text back.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from mgiassist.search.cues import Intent
 from mgiassist.search.followup import Contextualised
+from mgiassist.search.intents import IntentGuess
 from mgiassist.search.query import Expansion
 from mgiassist.text.spelling import corrected
 
@@ -31,8 +33,10 @@ class Question:
     mentions: tuple[tuple[int, int, str], ...]  # (start, end, country) for every country named
     countries: tuple[str, ...]  # the indexed countries the question itself names, in order
     expansion: Expansion  # acronym long forms, spelling corrections, English country names
-    cues: Intent  # what its cue words ask for (a polarity, section kinds)
+    cues: Intent  # what its cue words ask for, or failing them its meaning (a polarity, section kinds)
     language: str | None  # "french", "other-script"…; None for English
+    # what it asks for by meaning, read on its corrected search query (None in another language)
+    intent: IntentGuess | None = None
 
     @property
     def search_query(self) -> str:

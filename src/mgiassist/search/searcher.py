@@ -25,11 +25,11 @@ from mgiassist.errors import FilterError, QueryError
 from mgiassist.index import LoadedIndex
 from mgiassist.index.vocabulary import Vocabulary, neighbour_terms
 from mgiassist.schema import FAMILY_OTHER, Chunk, Citation, Hit, SearchResult
-from mgiassist.search.cues import CUES, Intent, detect_intent
+from mgiassist.search.cues import CUES, Intent, detect_intent, with_meaning
 from mgiassist.search.filters import FilterResolver, Filters, as_list
 from mgiassist.search.followup import Contextualised, content_words, contextualise
 from mgiassist.search.fusion import convex_fuse, minmax, rrf_fuse, top_k
-from mgiassist.search.intents import IntentReader, load_prototypes
+from mgiassist.search.intents import IntentGuess, IntentReader, load_prototypes
 from mgiassist.search.query import (
     MAX_QUERY_CHARS,
     OTHER_SCRIPT,
@@ -50,6 +50,7 @@ from mgiassist.search.settings import (
 )
 from mgiassist.text.countries import CountryMatcher, all_countries
 from mgiassist.text.lexical import analyse
+from mgiassist.text.spelling import corrected
 
 __all__ = [
     "DEFAULT_ABSTAIN_THRESHOLD",
@@ -178,18 +179,34 @@ class Searcher:
         question, turns = self._validate(query, history)
         mentions = self.world.mentions(question)  # every country the question names, indexed or not
         context = contextualise(question, turns, self.matcher)
+        # the words a follow-up borrows are expanded too: "when was it set up?" after "what is
+        # ACRA?" is searched as "… ACRA" and the long form of ACRA, as the first question was
+        expansion = self._expand(context.search_query, mentions)
+        language = question_language(question)
+        intent = self._intent(corrected(context.search_query, expansion.corrections), language)
+        cues = detect_intent(question)
+        if intent is not None and context.search_query == question:
+            # a follow-up's cues are its own words' ("which one of them has 20 members?" after
+            # the associations): read with the words it leans on, it reads as their list
+            cues = with_meaning(cues, intent.intent, intent.margin)
         return Question(
             text=question,
             history=tuple(turns),
             context=context,
             mentions=tuple(mentions),
             countries=tuple(self.matcher.find(question)),
-            # the words a follow-up borrows are expanded too: "when was it set up?" after "what is
-            # ACRA?" is searched as "… ACRA" and the long form of ACRA, as the first question was
-            expansion=self._expand(context.search_query, mentions),
-            cues=detect_intent(question),
-            language=question_language(question),
+            expansion=expansion,
+            cues=cues,
+            language=language,
+            intent=intent,
         )
+
+    def _intent(self, wording: str, language: str | None) -> IntentGuess | None:
+        """What ``wording`` asks for by meaning; the model reads English only. The corrected
+        wording is read: the model reads "obstacels to diaspra engagement" as noise."""
+        if language or not self.settings.cues_by_meaning:
+            return None
+        return self.intents.read(wording)
 
     def search(
         self,

@@ -49,6 +49,8 @@ class SearchSettings:
     lexical_lead_ratio: float = 1.5
     # RRF weight of each cue's ranking (0 turns a cue off); the polarity cues need polarity_boost > 0
     cue_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CUE_WEIGHTS))
+    # the cue a question's meaning reads (its intent, search/intents.py) when its words name none
+    cues_by_meaning: bool = True
     expand_acronyms: bool = True
     correct_spelling: bool = True
     expand_dense: bool = True  # the dense query also gets the expansions
