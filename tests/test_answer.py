@@ -15,6 +15,7 @@ from mgiassist.answer import (
     split_sentences,
     strip_footnote_marks,
 )
+from mgiassist.answer.answerability.features import states_existence
 from mgiassist.schema import Chunk, Citation, Footnote, Hit, SearchResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -352,3 +353,26 @@ def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred(fake_embed
     typed = compose_answer(result, fake_embedder.encode, max_sentences=1, holds_asked=holds_figure,
                            asked_bonus=1.0)
     assert typed.sentences[0].text == "In 2014, it had 745 trainees."
+
+
+@pytest.mark.parametrize("text, states", [
+    ("There is no government institution tasked with coordinating efforts to engage with the diaspora.", True),
+    ("Cambodia does not have a national assessment framework for migrants' well-being.", True),
+    ("Migrant workers resource centres have been established in Cambodia.", True),
+    ("There is a national committee for counter trafficking.", True),
+    ("The department is tasked with the protection of Khmer workers overseas.", False),
+    ("There are many Cambodians in Thailand.", False),  # how many, not whether
+])
+def test_a_sentence_states_whether_a_thing_exists_by_its_form(text, states):
+    assert states_existence(text) is states
+
+
+def test_asked_whether_one_exists_a_lower_passage_saying_so_leads(fake_embedder) -> None:
+    question = "Is there a government office that coordinates outreach to Cambodians abroad?"
+    result = _result(
+        question,
+        "The department is tasked with the protection and management of Khmer workers overseas.",
+        "There is no government institution tasked with coordinating efforts to engage with the diaspora.",
+    )
+    answer = compose_answer(result, fake_embedder.encode, holds_asked=states_existence, max_sentences=1)
+    assert answer.passages[0].chunk_id == "c2" and answer.sentences[0].text.startswith("There is no")

@@ -26,6 +26,7 @@ from mgiassist.answer.answerability.features import (
     asks_for_countries,
     counted_things,
     holds_answer_type,
+    states_existence,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.compose import cited_passage, compose_answer
@@ -456,6 +457,10 @@ def _quoted_reply(
     holds = None if not preferred else functools.partial(
         holds_answer_type, answer_type=asked, world=judge.world, given=result.search_query,
         context_countries=judge.profile_countries)
+    if holds is None and reading.analysis.one_exists:
+        # "Is there a government office that coordinates outreach to Cambodians abroad?" is
+        # answered by "There is no government institution tasked with coordinating…"
+        holds = states_existence
     answer = compose_answer(dataclasses.replace(result, abstained=False), encode,
                             holds_asked=_counting(holds, reading, result))
     if not answer.sentences:

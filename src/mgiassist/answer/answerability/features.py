@@ -55,6 +55,7 @@ __all__ = [
     "holds_answer_type",
     "relative_time",
     "specificity",
+    "states_existence",
 ]
 
 # The names of the features the model weighs, in the order of its coefficients. They favour
@@ -300,6 +301,21 @@ def bounding_years(question: str) -> tuple[str, ...]:
 # with the indefinite article of one thing, not a request for a list of them.
 _ONE_EXISTS = re.compile(
     r"^\W*(?:(?:is|was)\s+there|(?:does|did)\s+(?:[\w'’-]+\s+){1,3}?have)\s+(?:a|an|one)\s", re.IGNORECASE)
+
+
+# A sentence saying whether a thing exists: "There is no government institution tasked with…",
+# "Cambodia does not have a national assessment framework…", "… has been established".
+_STATES_EXISTENCE = re.compile(
+    r"\bthere\s+(?:is|are|was|were)\s+(?:no|not|a|an)\b|\b(?:does|do|did)\s+not\s+(?:have|exist)\b"
+    r"|\b(?:has|have|had)\s+no\b|\b(?:has|have)\s+(?:not\s+)?(?:yet\s+)?(?:been\s+)?(?:established|set\s+up|created)\b",
+    re.IGNORECASE)
+
+
+def states_existence(text: str) -> bool:
+    """Whether ``text`` says that a thing exists or that none does: the answer's form for a
+    question whether one thing exists (:func:`asks_whether_one_exists`), as a number is for "how
+    many"."""
+    return bool(_STATES_EXISTENCE.search(text))
 
 
 def asks_whether_one_exists(question: str) -> bool:
