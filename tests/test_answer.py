@@ -151,6 +151,9 @@ def test_a_heading_that_states_the_asked_kind_answers_and_keeps_its_passage_firs
         Hit(rank=i, score=1.0 / i, chunk=c, citation=Citation.from_chunk(c)) for i, c in enumerate((entry, other), 1)])
     answer = compose_answer(result, fake_embedder.encode, holds_asked=has_year, max_sentences=1)
     assert answer.passages[0].chunk_id == "c1" and "2008" in answer.sentences[0].text
+    # the title holds the year and nothing else: the entry's sentence of substance follows it
+    assert [s.marker for s in answer.sentences[:2]] == [1, 1]
+    assert "Members place workers in jobs abroad" in answer.sentences[1].text
     plain = compose_answer(result, fake_embedder.encode, max_sentences=2, margin=1.0)
     assert all("(2008)" not in s.text for s in plain.sentences)
 

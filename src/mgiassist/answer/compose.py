@@ -145,6 +145,22 @@ def passage_from_chunk(
     )
 
 
+def _with_substance(
+    chosen: list[int], order: list[int], candidates: list[tuple[int, Span]], titles: set[int],
+) -> list[int]:
+    """``chosen`` with the best sentence of substance of the leading passage after its title, when
+    only its title is quoted: a title holds the kind of answer asked (its year) and nothing else,
+    and alone, "Migrant workers resource centres (2013)." answered "What do the centres do, and
+    when were they set up?" by half (a new user's trial, 2026-12-06)."""
+    if not chosen or chosen[0] not in titles:
+        return chosen
+    position = candidates[chosen[0]][0]
+    if any(candidates[j][0] == position and j not in titles for j in chosen):
+        return chosen
+    substance = next((j for j in order if candidates[j][0] == position and j not in titles), None)
+    return chosen if substance is None else [chosen[0], substance, *chosen[1:]]
+
+
 def compose_answer(
     result: SearchResult,
     encode: Encoder,
@@ -156,7 +172,8 @@ def compose_answer(
     holds_asked: Callable[[str], bool] | None = None,
     asked_bonus: float = 0.1,
 ) -> Answer:
-    """Pick up to ``max_sentences`` sentences from the top ``passages`` hits of ``result``.
+    """Pick up to ``max_sentences`` sentences from the top ``passages`` hits of ``result`` (a title
+    quoted first for the kind it holds counts as one with its passage's sentence of substance).
 
     A sentence is kept when its cosine similarity to the (contextualised) question is within
     ``margin`` of the best sentence, so a clear single answer is not padded with weak ones, and
@@ -182,6 +199,7 @@ def compose_answer(
 
     top = result.hits[: max(1, passages)]
     candidates: list[tuple[int, Span]] = []
+    titles: set[int] = set()  # the candidates that are a title holding the asked kind
     for position, hit in enumerate(top):
         headings = (*hit.chunk.heading_path, str(hit.chunk.attributes.get("title", "")))
         if hit.chunk.attributes.get("rows") or _row_of(hit.chunk):
@@ -190,13 +208,15 @@ def compose_answer(
             candidates.append((position, Span(0, len(hit.chunk.text.rstrip()))))
             continue
         spans = candidate_spans(hit.chunk.text, headings)
+        titled = []
         if holds_asked is not None:
             # A heading that states the kind of answer asked for answers it: an annex entry's
             # title carries its founding year ("… Recruitment Agencies (ACRA) (2008)." for "When was
             # ACRA founded?"), which no other sentence of the entry repeats.
-            spans += [s for s in title_spans(hit.chunk.text, headings)
+            titled = [s for s in title_spans(hit.chunk.text, headings)
                       if s not in spans and holds_asked(strip_footnote_marks(hit.chunk.text[s.start:s.end]))]
-        candidates.extend((position, span) for span in spans)
+        titles.update(len(candidates) + len(spans) + i for i in range(len(titled)))
+        candidates.extend((position, span) for span in spans + titled)
     texts = [_candidate_text(top[p].chunk, s) for p, s in candidates]
     leant = [_leant_on(top[p].chunk, s, text) for (p, s), text in zip(candidates, texts)]
     # each text once: the sentences leant on are mostly candidates themselves
@@ -242,6 +262,7 @@ def compose_answer(
             continue
         seen_texts.add(key)
         chosen.append(i)
+    chosen = _with_substance(chosen, order, candidates, titles)
 
     markers: dict[int, CitedPassage] = {}
     for i in chosen:

@@ -184,7 +184,9 @@ def empty_item_answer(result: SearchResult) -> Answer | None:
         hit,
         statement,
         reason=f"The profile names “{title}” but does not state it in its text.",
-        lead="The profiles don't state this.",
+        # what the profile does give: the item, not its value ("The profiles don't state this"
+        # under "Partly answered" read as a contradiction to a new user, 2026-12-06)
+        lead="The profile lists the item but not its value:",
     )
 
 
