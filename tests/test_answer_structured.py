@@ -8,7 +8,7 @@ from mgiassist.answer import ANSWERED, NO_ANSWER, NOT_COVERED, PARTIAL, Answer
 from mgiassist.answer.answerability.features import asked_period, asks_whether_one_exists
 from mgiassist.answer.partial import partial_answer
 from mgiassist.answer.records import AnswerSentence, CitedPassage
-from mgiassist.answer.structured import CLOSEST, led_by, list_answer, list_request
+from mgiassist.answer.structured import CLOSEST, led_by, list_answer, list_request, names_one_member
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, all_countries
 from mgiassist.text.sentences import Span
@@ -403,3 +403,20 @@ def test_an_annex_entry_shows_its_title_once_and_its_first_sentence_of_substance
     answer = list_answer(request, [entry], question="q", search_query="q")
     assert answer.groups[0].items[0].text == ("Association Culturelle de l'Ain (ACCA) (1980) — "
                                               "The association promotes Cambodian culture in the Ain.")
+
+
+def test_a_question_naming_one_member_of_a_list_is_about_that_member() -> None:
+    annex = ("Annex", "Diaspora-related institutions")
+    members = [
+        _chunk("a1", "The MFAIC facilitates labour migration.",
+               [*annex, "Ministry of Foreign Affairs and International Cooperation (MFAIC)"], "actor"),
+        _chunk("a2", "It manages labour migration.", [*annex, "Ministry of Labour and Vocational Training (MoLVT) (1993)"], "actor"),
+        _chunk("a3", "It issues passports.", [*annex, "Ministry of Interior (1996)"], "actor"),
+        _chunk("a4", "A cultural association.", [*annex, "Cambodian Cultural Association"], "actor"),
+    ]
+    assert names_one_member("What is the Ministry of Foreign Affairs' role, and what did it do in Covid-19?", members)
+    assert names_one_member("what does the MoLVT do?", members)  # by its acronym
+    assert names_one_member("What does the Ministry of Interior do for migrants?", members)  # all of a short name
+    assert not names_one_member("Which ministries deal with migration?", members)  # a ministry names none
+    assert not names_one_member("Which Cambodian cultural associations are there?", members)  # asks for several
+    assert not names_one_member("Compare the MoLVT and the MFAIC", members)  # two members

@@ -23,7 +23,7 @@ from mgiassist.schema import (
     Chunk,
 )
 from mgiassist.search.followup import content_words, polarity_hint
-from mgiassist.search.intents import BOTH_FINDINGS
+from mgiassist.search.intents import BOTH_FINDINGS, asks_for_several
 from mgiassist.text.countries import CountryMatcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Span, split_sentences, strip_footnote_marks
@@ -31,6 +31,7 @@ from mgiassist.text.spelling import singular
 
 __all__ = [
     "CLOSEST", "PAGE_SIZE", "ListRequest", "led_by", "list_answer", "list_members", "list_request",
+    "names_one_member",
 ]
 
 # Items on a list's first page. A profile's whole list is what "summarise every strength" asks
@@ -263,6 +264,39 @@ def _group_title(chunk: Chunk, request: ListRequest, countries: int) -> str:
     else:
         title = chunk.heading_path[0] if chunk.heading_path else ""
     return f"{chunk.country} · {title}" if countries > 1 and chunk.country else title
+
+
+# A member's name as a question may give it: its heading without the brackets (acronym, year).
+_BRACKETS = re.compile(r"\([^)]*\)")
+_ACRONYM_IN_BRACKETS = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)")
+# how many of a member's name words a question must give to name it (all, for shorter names)
+_NAME_WORDS = 3
+
+
+def names_one_member(question: str, members: Sequence[Chunk]) -> bool:
+    """Whether ``question`` names exactly one of ``members`` (list items) and asks for no list of
+    several (:func:`~mgiassist.search.intents.asks_for_several`, or a plural of a word of the
+    name): by its acronym ("MFAIC"), or by
+    :data:`_NAME_WORDS` of its name's content words, all of them for a shorter name ("Ministry
+    of Foreign Affairs" for the Ministry of Foreign Affairs and International Cooperation). A
+    question about one member is not a request for the whole list."""
+    if asks_for_several(question):
+        return False
+    asked = set(analyse(question))
+    words = set(re.findall(r"[\w-]+", question))
+    # "Which Cambodian cultural associations…": a plural of a name's word asks for all of its kind
+    plurals = {one for w in words if (one := singular(w.lower())) is not None}
+    named = 0
+    for member in members:
+        heading = member.heading_path[-1] if member.heading_path else ""
+        acronyms = set(_ACRONYM_IN_BRACKETS.findall(heading))
+        name = _BRACKETS.sub(" ", heading)
+        stems = set(analyse(name))
+        if plurals & {w.lower() for w in re.findall(r"[\w-]+", name)}:
+            continue
+        if acronyms & words or (stems and len(stems & asked) >= min(_NAME_WORDS, len(stems))):
+            named += 1
+    return named == 1
 
 
 def list_members(request: ListRequest, chunks: Sequence[Chunk]) -> list[Chunk]:

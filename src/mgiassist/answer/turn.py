@@ -63,6 +63,7 @@ from mgiassist.answer.structured import (
     list_answer,
     list_members,
     list_request,
+    names_one_member,
 )
 from mgiassist.schema import SearchResult
 from mgiassist.search.filters import as_list
@@ -271,7 +272,12 @@ def list_route(
     period = reading.analysis.period
     if reading.intent is None:
         return list_request(result.query, searcher.facets["domain"], judge.world, mentions=mentions, period=period)
-    return list_request(result.query, searcher.facets["domain"], judge.world, intent=_listed_intent(reading),
+    intent = _listed_intent(reading)
+    if intent == "actors" and names_one_member(result.query, [c for c in searcher.index.chunks if c.kind == "actor"]):
+        # "What is the Ministry of Foreign Affairs' role, and what did it do during Covid-19?"
+        # is about one actor of the list, which it names (a new user's trial)
+        intent = "body"
+    return list_request(result.query, searcher.facets["domain"], judge.world, intent=intent,
                         intent_read=True, mentions=mentions, period=period)
 
 
