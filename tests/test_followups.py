@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mgiassist.search.followup import contextualise, is_follow_up
-from mgiassist.text.countries import CountryMatcher, lookup_country
+from mgiassist.text.countries import CountryMatcher, all_countries, lookup_country
 
 PAIRS = Path(__file__).resolve().parents[1] / "eval" / "followups" / "pairs.jsonl"
 
@@ -121,3 +121,19 @@ def test_the_frame_of_a_comparison_names_no_subject(matcher):
     assert content_words("What share of emigrants are women, Cambodia vs Cambodge?", matcher) == [
         "share", "emigrants", "women"]
     assert content_words("remittances Cambodia versus Cambodge", matcher) == ["remittances"]
+
+
+def test_there_stands_for_the_last_place_the_conversation_named(matcher):
+    places = CountryMatcher(list(all_countries()))
+    thailand = contextualise("How many Cambodians live there?", ["What was the 2003 MoU with Thailand about?"],
+                             matcher, places=places)
+    assert thailand.search_query == "How many Cambodians live there? Thailand"  # the place, not the MoU
+    # "there" after the profile's own country, or beside a place the question names: as before
+    own = contextualise("what is the policy there?", ["Tell me about Cambodia"], matcher, places=places)
+    assert "Thailand" not in own.search_query and own.search_query.endswith("Cambodia")
+    named = contextualise("and how many live there in France?", ["What was the MoU with Thailand about?"],
+                          matcher, places=places)
+    assert named.inherited_subject != "Thailand"  # its own place
+    # existential "is there" points nowhere
+    existential = contextualise("is there a plan for one in Bangkok?", ["What about Thailand?"], matcher, places=places)
+    assert existential.inherited_subject != "Thailand"

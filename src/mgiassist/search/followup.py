@@ -178,11 +178,34 @@ def _as_searched(turns: Sequence[str], at: int, matcher: CountryMatcher | None, 
     return searched[at]
 
 
+def _place_of_there(
+    question: str, earlier: Sequence[str], places: CountryMatcher | None, indexed: CountryMatcher | None,
+) -> str | None:
+    """The place an anaphoric "there" stands for: the last country the conversation named, when
+    no profile is about it and the question names none of its own ("How many Cambodians live
+    there?" after "What was the 2003 MoU with Thailand about?" asks about Thailand, not the MoU;
+    borrowed whole, the MoU's words led the search to the MoU and the count was refused, a new
+    user's trial). A country a profile is about ("Cambodians") is the conversation's country
+    already, not a place "there" stands for."""
+    if places is None or not _ANAPHORIC_THERE.search(question):
+        return None
+    covered = set(indexed.find(" ".join([question, *earlier]))) if indexed is not None else set()
+    if any(c not in covered for c in places.find(question)):  # "there" is a place it names
+        return None
+    for turn in reversed(earlier):
+        named = [c for c in places.find(turn) if c not in covered]
+        if named:
+            return named[-1]
+    return None
+
+
 def contextualise(
     question: str, history: Sequence[str] = (), matcher: CountryMatcher | None = None, *,
-    _searched: dict[int, str] | None = None,
+    places: CountryMatcher | None = None, _searched: dict[int, str] | None = None,
 ) -> Contextualised:
-    """The query to search for ``question`` given the user's earlier questions (oldest first)."""
+    """The query to search for ``question`` given the user's earlier questions (oldest first).
+    ``places`` finds every country (``matcher`` the indexed ones): an anaphoric "there" stands
+    for the last one the conversation named (:func:`_place_of_there`)."""
     question = question.strip()
     countries = tuple(matcher.find(question)) if matcher is not None else ()
     earlier = [turn.strip() for turn in history if turn and turn.strip()]
@@ -201,7 +224,11 @@ def contextualise(
                 break
 
     inherited_subject = None
-    if follow_up:
+    place = _place_of_there(question, earlier, places, matcher) if follow_up else None
+    if place is not None:
+        inherited_subject = place
+        additions.append(place)
+    elif follow_up:
         what_about = _WHAT_ABOUT.match(question)
         replaces_subject = bool(what_about and content_words(what_about.group(1), matcher))
         if not replaces_subject:

@@ -178,7 +178,7 @@ class Searcher:
         """``query`` read once (:class:`Question`): what every later step reads instead of the words."""
         question, turns = self._validate(query, history)
         mentions = self.world.mentions(question)  # every country the question names, indexed or not
-        context = contextualise(question, turns, self.matcher)
+        context = contextualise(question, turns, self.matcher, places=self.world)
         # the words a follow-up borrows are expanded too: "when was it set up?" after "what is
         # ACRA?" is searched as "… ACRA" and the long form of ACRA, as the first question was
         expansion = self._expand(context.search_query, mentions)
