@@ -135,5 +135,6 @@ def test_there_stands_for_the_last_place_the_conversation_named(matcher):
                           matcher, places=places)
     assert named.inherited_subject != "Thailand"  # its own place
     # existential "is there" points nowhere
-    existential = contextualise("is there a plan for one in Bangkok?", ["What about Thailand?"], matcher, places=places)
+    existential = contextualise("is there one in the capital?", ["What was the MoU with Thailand about?"],
+                                matcher, places=places)
     assert existential.inherited_subject != "Thailand"
