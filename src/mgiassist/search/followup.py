@@ -187,7 +187,7 @@ def _place_of_there(
     borrowed whole, the MoU's words led the search to the MoU and the count was refused, a new
     user's trial). A country a profile is about ("Cambodians") is the conversation's country
     already, not a place "there" stands for."""
-    if places is None or not _ANAPHORIC_THERE.search(question):
+    if places is None or not _ANAPHORIC_THERE.search(_EXISTENTIAL_THERE.sub(" ", question)):
         return None
     covered = set(indexed.find(" ".join([question, *earlier]))) if indexed is not None else set()
     if any(c not in covered for c in places.find(question)):  # "there" is a place it names
