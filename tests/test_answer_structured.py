@@ -420,3 +420,31 @@ def test_a_question_naming_one_member_of_a_list_is_about_that_member() -> None:
     assert not names_one_member("Which ministries deal with migration?", members)  # a ministry names none
     assert not names_one_member("Which Cambodian cultural associations are there?", members)  # asks for several
     assert not names_one_member("Compare the MoLVT and the MFAIC", members)  # two members
+
+
+def test_a_timeline_keeps_its_dates_order_whatever_the_search_found_first() -> None:
+    heading = ("Policy and legislative framework",)
+    timeline = [
+        _chunk("t1", "2003: An MoU on the employment of workers.", [*heading, "2003 · MoU"], "timeline",
+               family="diaspora-mapping"),
+        _chunk("t2", "2007: Prakas 012/2007 created a taskforce.", [*heading, "2007 · Prakas"], "timeline",
+               family="diaspora-mapping"),
+        _chunk("t3", "2014–2018: The policy on labour migration.", [*heading, "2014–2018 · Policy"], "timeline",
+               family="diaspora-mapping"),
+    ]
+    request = list_request("What is the policy timeline?", [], WORLD)
+    answer = list_answer(request, timeline, question="q", search_query="q", first="t3")
+    assert [p.chunk_id for p in answer.passages] == ["t1", "t2", "t3"]
+
+
+def test_a_timeline_not_opening_with_the_search_first_passage_is_led_by_it() -> None:
+    from mgiassist.answer.turn import _timeline_moves_the_lead
+
+    heading = ("Policy and legislative framework",)
+    items = [_chunk(cid, f"{year}: a milestone of the policy framework.", [*heading, year], "timeline",
+                    family="diaspora-mapping") for cid, year in (("t1", "2003"), ("t2", "2007"))]
+    request = list_request("What is the policy timeline?", [], WORLD)
+    listed = list_answer(request, items, question="q", search_query="q", first="t2")
+    found = SearchResult("q", "q", False, [_hit(items[1]), _hit(items[0], 2)])
+    assert _timeline_moves_the_lead(listed, found, request)
+    assert not _timeline_moves_the_lead(listed, SearchResult("q", "q", False, [_hit(items[0])]), request)

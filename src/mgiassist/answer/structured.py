@@ -328,7 +328,7 @@ def list_answer(
     ``matcher`` finds the countries items mention, to keep those in the countries the question
     names; when no item is in them there is no list to give (None), and the turn says what the
     profile lists instead. ``first`` (the chunk id of the search's first passage) leads the list
-    when it is a member: the answer never cites less well than the search did. ``edition_note``
+    when it is a member, but for a timeline: the answer never cites less well than the search did. ``edition_note``
     gives a source's edition note ("newest of 3 editions") for the citations.
     """
     items = _in_countries(list_members(request, chunks), request.countries, matcher)
@@ -339,7 +339,10 @@ def list_answer(
     if not items:
         return None
     countries = len({c.country for c in items})
-    lead = next((c for c in items if c.chunk_id == first), None)
+    # A timeline keeps its dates' order, whatever the search found first (a new user's trial read
+    # "2014–2018 … 2003 … 2007" as out of order): a loosely read question is led by that passage
+    # quoted apart (led_by), not by reordering the timeline.
+    lead = None if request.kind == "timeline" else next((c for c in items if c.chunk_id == first), None)
     if lead is not None:
         # its group first, itself first in it; the profile's order otherwise (a stable sort). Both
         # sides of the findings: its domain first (its side, then the other), then the others.

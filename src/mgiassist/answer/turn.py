@@ -404,6 +404,12 @@ def _list_reply(
         if first.state != ANSWERED:
             return None
         listed = led_by(listed, first)
+    elif listed is not None and not offset and _timeline_moves_the_lead(listed, result, request):
+        # a timeline keeps its dates' order (structured.list_answer): the search's first passage,
+        # one of its milestones, is quoted before it rather than moved to its head
+        first = _quoted_reply(judge, encode, dataclasses.replace(result, hits=result.hits[:1]), decision, reading)
+        if first.state == ANSWERED:
+            listed = led_by(listed, first)
     if listed is not None:
         listed.notes = list(result.notes)
         return listed
@@ -414,6 +420,16 @@ def _list_reply(
     if partial is not None:
         partial.confidence = decision.probability
     return partial
+
+
+def _timeline_moves_the_lead(listed: Answer, result: SearchResult, request: ListRequest) -> bool:
+    """Whether a timeline's first page, in its dates' order, does not open with the search's first
+    passage though it lists it: quoted first, it keeps the citation the search had (dev: four
+    lead citations, "Which policy runs from 2017 to 2025?" among them)."""
+    if request.kind != "timeline" or not result.hits or not listed.passages:
+        return False
+    first = result.hits[0].chunk.chunk_id
+    return listed.passages[0].chunk_id != first and any(p.chunk_id == first for p in listed.passages)
 
 
 def _list_loses_the_lead(listed: Answer, result: SearchResult, reading: QuestionReading) -> bool:
