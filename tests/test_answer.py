@@ -217,6 +217,7 @@ def test_a_figures_question_naming_a_table_row_is_answered_by_that_row(fake_embe
     answer = compose_answer(result, fake_embedder.encode)
     assert answer.sentences[0].text == "Norway: 12,345 (Top countries of destination)"
     assert answer.passages[answer.sentences[0].marker - 1].chunk_id == row.chunk_id
+    assert len(answer.sentences) == 1  # the row is the answer: sentences sharing its words are clutter
 
     result.intent = None
     plain = compose_answer(result, fake_embedder.encode)

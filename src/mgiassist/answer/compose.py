@@ -263,6 +263,11 @@ def compose_answer(
         seen_texts.add(key)
         chosen.append(i)
     chosen = _with_substance(chosen, order, candidates, titles)
+    if chosen and candidates[chosen[0]][0] in named_rows:
+        # the row the question names is its answer ("How many … live in Thailand?": "Thailand:
+        # 689,451"); sentences that only share its words follow as clutter (a new user's trial
+        # read a growth rate and a split by sex after it as part of the answer)
+        chosen = [i for i in chosen if candidates[i][0] in named_rows]
 
     markers: dict[int, CitedPassage] = {}
     for i in chosen:
