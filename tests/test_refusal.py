@@ -388,3 +388,12 @@ def test_a_share_asked_for_is_not_its_split_by_sex():
     assert split_by_sex_only("How many Cambodians live abroad?", [population]) is None
     # the reply leads with a share that is no split: that share may be the answer
     assert split_by_sex_only("What share of GDP are remittances?", ["Remittances as a share of GDP: 4.9%", population]) is None
+
+
+def test_questions_joined_asking_other_kinds_are_not_refused_for_one_kind():
+    from mgiassist.answer.refusal import _clauses_ask_other_kinds
+
+    assert _clauses_ask_other_kinds("Who leads the MGI initiative and who funds it?", "person")
+    assert _clauses_ask_other_kinds("What do the centres do, and when were they set up?", "date")
+    assert not _clauses_ask_other_kinds("Who is the minister of labour?", "person")  # one question
+    assert not _clauses_ask_other_kinds("When was ACRA founded and when was the IMTM set up?", "date")

@@ -40,6 +40,7 @@ from mgiassist.answer.answerability.features import (
     TOP_PASSAGES,
     CorpusVocabulary,
     analyse_question,
+    answer_type_of,
     asked_about,
     asked_period,
     asked_quantity,
@@ -195,6 +196,19 @@ def _first_passage_holds(result: SearchResult, judge: Judge, question: str, aske
     tables = [h for h in result.hits[1:TOP_PASSAGES] if h.chunk.attributes.get("rows") or h.chunk.attributes.get("row")] \
         if asked == "place" and asks_for_countries(question) else []
     return holds(result.hits[0]) or any(holds(h) for h in tables)
+
+
+# A second question joined to the first ("…, and when were they set up?", "… and who funds it?").
+_JOINED_QUESTION = re.compile(r"(?:,\s*|\s)(?:and|or)\s+(?=(?:who|whom|what|when|where|which|how|why)\b)", re.IGNORECASE)
+
+
+def _clauses_ask_other_kinds(question: str, asked: str | None) -> bool:
+    """Whether ``question`` joins questions that ask for different kinds of answer ("Who leads
+    the MGI and who funds it?": a person, then a body): a kind one of them asks for is no reason
+    to refuse them all (a new user's trial: refused for "no person's name", though the profile
+    names the body that leads it and the ones that fund it)."""
+    clauses = _JOINED_QUESTION.split(question)
+    return len(clauses) > 1 and any(answer_type_of(c) != asked for c in clauses)
 
 
 def no_word_known(result: SearchResult, judge: Judge, reading: QuestionReading) -> RefusalEvidence | None:
@@ -366,7 +380,8 @@ def refusal_evidence(
     if count is not None:
         return count
     kind = _missing_kind(question, analysis.answer_type, decision.features)
-    if kind is not None and not _first_passage_holds(result, judge, question, analysis.answer_type):
+    if kind is not None and not _first_passage_holds(result, judge, question, analysis.answer_type) \
+            and not _clauses_ask_other_kinds(result.query, analysis.answer_type):
         return RefusalEvidence("answer-kind", (kind,))
     if result.abstained:
         return RefusalEvidence("far")

@@ -43,6 +43,7 @@ __all__ = [
     "QuestionAnalysis",
     "analyse_question",
     "answer_features",
+    "answer_type_of",
     "asked_about",
     "asked_period",
     "asked_quantity",
@@ -485,6 +486,11 @@ class QuestionAnalysis:
     amount: bool = False  # whether it asks "how much" (:func:`asks_amount`)
     period: tuple[int, int] | None = None  # the years it bounds (:func:`asked_period`)
     one_exists: bool = False  # whether it asks if one thing exists (:func:`asks_whether_one_exists`)
+
+
+def answer_type_of(question: str) -> str | None:
+    """The kind of answer ``question``'s form asks for (one of :data:`ANSWER_TYPES`, or None)."""
+    return _answer_type(question)
 
 
 def _answer_type(question: str) -> str | None:
