@@ -420,6 +420,9 @@ def test_a_question_naming_one_member_of_a_list_is_about_that_member() -> None:
     assert not names_one_member("Which ministries deal with migration?", members)  # a ministry names none
     assert not names_one_member("Which Cambodian cultural associations are there?", members)  # asks for several
     assert not names_one_member("Compare the MoLVT and the MFAIC", members)  # two members
+    # the same body in two countries' profiles is one name
+    ghana = _chunk("g3", "It issues passports.", [*annex, "Ministry of Interior (2001)"], "actor")
+    assert names_one_member("What does the Ministry of Interior do for migrants?", [*members, ghana])
 
 
 def test_a_timeline_keeps_its_dates_order_whatever_the_search_found_first() -> None:

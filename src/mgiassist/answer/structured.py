@@ -286,7 +286,7 @@ def names_one_member(question: str, members: Sequence[Chunk]) -> bool:
     words = set(re.findall(r"[\w-]+", question))
     # "Which Cambodian cultural associations…": a plural of a name's word asks for all of its kind
     plurals = {one for w in words if (one := singular(w.lower())) is not None}
-    named = 0
+    named: set[str] = set()  # by name: every country's profile may list its own Ministry of Interior
     for member in members:
         heading = member.heading_path[-1] if member.heading_path else ""
         acronyms = set(_ACRONYM_IN_BRACKETS.findall(heading))
@@ -295,8 +295,8 @@ def names_one_member(question: str, members: Sequence[Chunk]) -> bool:
         if plurals & {w.lower() for w in re.findall(r"[\w-]+", name)}:
             continue
         if acronyms & words or (stems and len(stems & asked) >= min(_NAME_WORDS, len(stems))):
-            named += 1
-    return named == 1
+            named.add(" ".join(sorted(stems)))
+    return len(named) == 1
 
 
 def list_members(request: ListRequest, chunks: Sequence[Chunk]) -> list[Chunk]:
