@@ -380,3 +380,12 @@ def test_asked_whether_one_exists_a_lower_passage_saying_so_leads(fake_embedder)
     )
     answer = compose_answer(result, fake_embedder.encode, holds_asked=states_existence, max_sentences=1)
     assert answer.passages[0].chunk_id == "c2" and answer.sentences[0].text.startswith("There is no")
+
+
+def test_an_existence_statement_answers_only_when_it_names_what_is_asked_about() -> None:
+    from mgiassist.answer.turn import existence_of
+
+    says = existence_of(["government", "office", "coordinates", "outreach"])
+    assert says("There is no government institution tasked with coordinating efforts to engage with the diaspora.")
+    assert not says("Cambodia does not have a national assessment framework for the labour market.")
+    assert not says("The government coordinates outreach through its embassies.")  # says nothing exists

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from mgiassist.answer.answerability.features import (
     TOP_PASSAGES,
+    asked_about,
     asks_for_countries,
     counted_things,
     holds_answer_type,
@@ -73,7 +74,7 @@ from mgiassist.search.searcher import Filters, Searcher
 from mgiassist.text.lexical import analyse
 from mgiassist.text.sentences import Encoder, split_sentences
 
-__all__ = ["answer_turn", "decided_by_structure", "list_route", "not_covered", "per_country_answer"]
+__all__ = ["answer_turn", "decided_by_structure", "existence_of", "list_route", "not_covered", "per_country_answer"]
 
 # The judge's probability above which it answers a question the search found no close passage
 # for (chosen on the dev split: it keeps off-topic questions refused, lets typos through).
@@ -466,6 +467,18 @@ def _counting(
     return counts if any(counts(s) for s in sentences) else holds
 
 
+def existence_of(terms: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a sentence says that a thing exists or that none does
+    (:func:`~mgiassist.answer.answerability.features.states_existence`) and names something the
+    question asks about (one of ``terms``' stems): the answer's form for "Is there a …?"."""
+    asked = set(analyse(" ".join(terms)))
+
+    def says_so(text: str) -> bool:
+        return states_existence(text) and bool(asked & set(analyse(text)))
+
+    return says_so
+
+
 def _quoted_reply(
     judge: Judge, encode: Encoder, result: SearchResult, decision: Decision, reading: QuestionReading,
 ) -> Answer:
@@ -481,8 +494,10 @@ def _quoted_reply(
         context_countries=judge.profile_countries)
     if holds is None and reading.analysis.one_exists:
         # "Is there a government office that coordinates outreach to Cambodians abroad?" is
-        # answered by "There is no government institution tasked with coordinating…"
-        holds = states_existence
+        # answered by "There is no government institution tasked with coordinating…", not by a
+        # sentence saying that something else exists ("Does Cambodia have a golden visa?": "Cambodia
+        # does not have a national assessment framework…" shares none of its words)
+        holds = existence_of(asked_about(reading.analysis))
     answer = compose_answer(dataclasses.replace(result, abstained=False), encode,
                             holds_asked=_counting(holds, reading, result))
     if not answer.sentences:
