@@ -281,3 +281,13 @@ def test_asked_which_countries_a_lower_passage_naming_them_leads(assistant):
     answer = assistant.answer("Which countries do most Cambodian emigrants go to?")
     assert answer.state == "answered"
     assert "Thailand" in answer.passages[0].text and "689,451" in answer.passages[0].text
+
+
+def test_which_country_of_two_is_asked_of_each_part_not_of_its_passages(assistant):
+    """Each part asks whether its own country does it: Cambodia's part is answered from its
+    voting passages, not refused for naming no other country (the issue's own example)."""
+    answer = assistant.answer("Which country lets citizens vote from abroad, Cambodia or Ghana?")
+    cambodia = next(g for g in answer.groups if g.title.startswith("Cambodia"))
+    assert cambodia.title == "Cambodia" and cambodia.items
+    assert any("vote from abroad" in item.text for item in cambodia.items)
+    assert "no indexed profile covers Ghana" in answer.reason

@@ -327,7 +327,11 @@ def _decide(
     if others:
         analysis = reading.analysis
         kept = [c for c in analysis.countries if c not in others]
-        reading = dataclasses.replace(reading, analysis=dataclasses.replace(analysis, countries=kept))
+        # "Which country, Cambodia or Ghana, lets citizens vote from abroad?" asks each part
+        # whether its country does: the country asked for is the part's own, not an answer its
+        # passages must name (Cambodia's part was refused for naming no other country)
+        asked = None if analysis.answer_type == "place" else analysis.answer_type
+        reading = dataclasses.replace(reading, analysis=dataclasses.replace(analysis, countries=kept, answer_type=asked))
     unread = no_word_known(result, judge, reading)
     if unread is not None:
         return not_covered(result, unread.reason)
