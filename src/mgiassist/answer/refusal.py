@@ -55,7 +55,7 @@ from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word, singular
-from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only
+from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only, split_shown
 
 __all__ = [
     "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
@@ -308,7 +308,6 @@ def unmeasured(result: SearchResult, reading: QuestionReading) -> RefusalEvidenc
 
 # A question asking for a share of a whole ("What percentage of emigrants live in the EU?").
 _ASKS_SHARE = re.compile(r"%|\b(?:share|percent(?:age)?s?|proportion|fraction)\b", re.IGNORECASE)
-_FIRST_SHARE = re.compile(r"[♂♀]|\d|\b(?:males?|females?|men|women)\b", re.IGNORECASE)
 
 
 def split_by_sex_only(question: str, quoted: Sequence[str]) -> RefusalEvidence | None:
@@ -322,16 +321,8 @@ def split_by_sex_only(question: str, quoted: Sequence[str]) -> RefusalEvidence |
     reason names every split quoted."""
     if not quoted or not _ASKS_SHARE.search(question) or names_sex(question) or not sex_split_only(quoted[0]):
         return None
-    splits = dict.fromkeys(_split_shown(text) for text in quoted if sex_split_only(text))
+    splits = dict.fromkeys(split_shown(text) for text in quoted if sex_split_only(text))
     return RefusalEvidence("split", tuple(splits)[:2])
-
-
-def _split_shown(text: str) -> str:
-    """A split as a reason shows it: “what its shares are of” (the shares)."""
-    first = _FIRST_SHARE.search(text)
-    cut = first.start() if first else len(text)
-    label = text[:cut].strip(" :·-–") or "this figure"
-    return f"“{label}” ({' '.join(text[cut:].split())})"
 
 
 def _openings(phrase: str) -> list[str]:

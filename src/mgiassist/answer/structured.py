@@ -10,6 +10,7 @@ from the template's structure — never from the wording of one profile.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -276,27 +277,32 @@ _NAME_WORDS = 3
 def names_one_member(question: str, members: Sequence[Chunk]) -> bool:
     """Whether ``question`` names exactly one of ``members`` (list items) and asks for no list of
     several (:func:`~mgiassist.search.intents.asks_for_several`, or a plural of a word of the
-    name): by its acronym ("MFAIC"), or by
-    :data:`_NAME_WORDS` of its name's content words, all of them for a shorter name ("Ministry
-    of Foreign Affairs" for the Ministry of Foreign Affairs and International Cooperation). A
-    question about one member is not a request for the whole list."""
+    name): by its acronym ("MFAIC"), or by :data:`_NAME_WORDS` of its name's content words, all of
+    them for a shorter name ("Ministry of Foreign Affairs" for the Ministry of Foreign Affairs and
+    International Cooperation). A question about one member is not a request for the whole list."""
     if asks_for_several(question):
         return False
     asked = set(analyse(question))
     words = set(re.findall(r"[\w-]+", question))
     # "Which Cambodian cultural associations…": a plural of a name's word asks for all of its kind
     plurals = {one for w in words if (one := singular(w.lower())) is not None}
-    named: set[str] = set()  # by name: every country's profile may list its own Ministry of Interior
+    named: set[frozenset[str]] = set()  # by name: every country's profile may list its own Ministry of Interior
     for member in members:
-        heading = member.heading_path[-1] if member.heading_path else ""
-        acronyms = set(_ACRONYM_IN_BRACKETS.findall(heading))
-        name = _BRACKETS.sub(" ", heading)
-        stems = set(analyse(name))
-        if plurals & {w.lower() for w in re.findall(r"[\w-]+", name)}:
+        acronyms, stems, name_words = _member_name(member.heading_path[-1] if member.heading_path else "")
+        if plurals & name_words:
             continue
         if acronyms & words or (stems and len(stems & asked) >= min(_NAME_WORDS, len(stems))):
-            named.add(" ".join(sorted(stems)))
+            named.add(stems)
     return len(named) == 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _member_name(heading: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A member's heading as a question may name it: its acronyms, its name's stems and its
+    name's words (lower case), worked out once per heading rather than per question."""
+    name = _BRACKETS.sub(" ", heading)
+    return (frozenset(_ACRONYM_IN_BRACKETS.findall(heading)), frozenset(analyse(name)),
+            frozenset(w.lower() for w in re.findall(r"[\w-]+", name)))
 
 
 def list_members(request: ListRequest, chunks: Sequence[Chunk]) -> list[Chunk]:
@@ -328,8 +334,9 @@ def list_answer(
     ``matcher`` finds the countries items mention, to keep those in the countries the question
     names; when no item is in them there is no list to give (None), and the turn says what the
     profile lists instead. ``first`` (the chunk id of the search's first passage) leads the list
-    when it is a member, but for a timeline: the answer never cites less well than the search did. ``edition_note``
-    gives a source's edition note ("newest of 3 editions") for the citations.
+    when it is a member (a timeline keeps its dates' order; the turn quotes that passage before
+    it): the answer never cites less well than the search did. ``edition_note`` gives a source's
+    edition note ("newest of 3 editions") for the citations.
     """
     items = _in_countries(list_members(request, chunks), request.countries, matcher)
     if not items and request.domain is not None:

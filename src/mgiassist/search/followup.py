@@ -16,6 +16,7 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from mgiassist.search.cues import STRONG_CUES, WEAK_CUES, polarity_hint
 from mgiassist.text.countries import CountryMatcher
+from mgiassist.text.lexical import AUXILIARIES
 from mgiassist.text.spelling import COMMON_LOG_FREQUENCY, english_log_frequency
 
 __all__ = ["Contextualised", "content_words", "contextualise", "is_follow_up", "names_its_subject", "polarity_hint"]
@@ -44,7 +45,7 @@ _ANAPHORS = re.compile(r"\b(it|its|they|them|their|theirs|this|that|these|those|
 # preposition ("in that domain", "is that the same…") it points back to the conversation; as a
 # possessive or an object after a content word ("Does Cambodia let its citizens…", "is Cambodia
 # a member of it?") it refers to its own question. "that" after a noun is a relative pronoun.
-_AUXILIARIES = r"(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should|may)"
+_AUXILIARIES = "(?:" + "|".join(sorted(AUXILIARIES)) + ")"
 _SUBJECT_PRONOUN = re.compile(rf"(?:^|\b{_AUXILIARIES}\s+|[,;]\s*)(it|they|this|that|these|those)\b", re.IGNORECASE)
 _DEMONSTRATIVE = re.compile(
     r"\b(?:(?:in|on|for|with|about|of|from|by|at|to|under)\s+(?:this|that|such)|these|those)\b", re.IGNORECASE

@@ -24,7 +24,7 @@ from mgiassist.text.acronyms import AcronymTable
 from mgiassist.text.spelling import Speller
 from mgiassist.text.symbols import spell_symbols
 
-__all__ = ["ANALYSER", "LEXICON", "LexicalIndex", "analyse", "is_stopword"]
+__all__ = ["ANALYSER", "AUXILIARIES", "LEXICON", "LexicalIndex", "analyse", "is_stopword"]
 
 log = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, which would print "DEBUG: Building index…"
@@ -35,6 +35,10 @@ ANALYSER = "words-lower-stop_en-snowball_en-symbols-elision-v3"
 LEXICON = "lexicon.json"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _STOPWORDS = frozenset(STOPWORDS_EN)
+# English's auxiliary verbs, a closed class: they open yes/no questions, end a noun phrase ("how
+# many members *does* ACCA have") and follow a subject pronoun ("when was *it*…").
+AUXILIARIES = frozenset(["do", "does", "did", "is", "are", "was", "were", "be", "been", "have", "has", "had",
+                         "can", "could", "will", "would", "shall", "should", "may", "might", "must"])
 # A French article or pronoun elided before a name ("l'Ain", "d'Ivoire"): the name is the word.
 # The diaspora annexes list many French associations; "Ain" was "never mentioned" while the
 # corpus says "de l'Ain".

@@ -15,7 +15,7 @@ import pycountry
 
 from mgiassist.text.spelling import is_english_word
 
-__all__ = ["SYMBOL_WORDS", "holds_amount", "names_sex", "sex_split_only", "spell_symbols"]
+__all__ = ["SYMBOL_WORDS", "holds_amount", "names_sex", "sex_split_only", "spell_symbols", "split_shown"]
 
 SYMBOL_WORDS = {
     "♂": "male (men)",
@@ -65,14 +65,15 @@ def holds_amount(text: str) -> bool:
     amount of money, nor a share."""
     if _PERCENT.search(text):
         return True
-    for found in _money().finditer(text):
-        line_start = text.rfind("\n", 0, found.start()) + 1
-        line_end = text.find("\n", found.end())
-        line_end = len(text) if line_end < 0 else line_end
-        near = text[max(line_start, found.start() - _NEAR) : min(line_end, found.end() + _NEAR)]
-        if any(ch.isdigit() for ch in near):
-            return True
-    return False
+    return any(any(ch.isdigit() for ch in _near(text, found, _NEAR)) for found in _money().finditer(text))
+
+
+def _near(text: str, found: re.Match[str], reach: int) -> str:
+    """The text within ``reach`` characters of ``found``, on its own line."""
+    line_start = text.rfind("\n", 0, found.start()) + 1
+    line_end = text.find("\n", found.end())
+    line_end = len(text) if line_end < 0 else line_end
+    return text[max(line_start, found.start() - reach) : min(line_end, found.end() + reach)]
 
 
 # A sex, as factsheets print one beside a share: a glyph or a word ("♂ 53.6%", "women: 46%").
@@ -93,11 +94,6 @@ def _share_value(found: re.Match[str]) -> float:
     return float(found.group(1).replace(",", "."))
 
 
-def _marked(text: str, found: re.Match[str]) -> bool:
-    line_start = text.rfind("\n", 0, found.start()) + 1
-    line_end = text.find("\n", found.end())
-    line_end = len(text) if line_end < 0 else line_end
-    return bool(_SEX.search(text[max(line_start, found.start() - _MARKED): min(line_end, found.end() + _MARKED)]))
 
 
 def sex_split_only(text: str) -> bool:
@@ -107,7 +103,7 @@ def sex_split_only(text: str) -> bool:
     emigrants divide, not what share of the population they are; "160% increase" is a change,
     no share, and does not count either way."""
     shares = [f for f in _SHARE.finditer(text) if _share_value(f) <= 100]
-    if not shares or not all(_marked(text, f) for f in shares):
+    if not shares or not all(_SEX.search(_near(text, f, _MARKED)) for f in shares):
         return False
     total = 0.0
     for found in shares:
@@ -117,3 +113,12 @@ def sex_split_only(text: str) -> bool:
         elif total > 100 + _WHOLE:
             return False
     return total == 0.0
+
+
+def split_shown(text: str) -> str:
+    """A split as a reason shows it: “what its shares are of” (the shares), the label being the
+    words before its first sex marker or number."""
+    first = re.search(rf"{_SEX.pattern}|\d", text, re.IGNORECASE)
+    cut = first.start() if first else len(text)
+    label = text[:cut].strip(" :·-–") or "this figure"
+    return f"“{label}” ({' '.join(text[cut:].split())})"

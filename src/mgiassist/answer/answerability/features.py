@@ -25,7 +25,7 @@ from mgiassist.schema import SearchResult
 from mgiassist.search.followup import content_words
 from mgiassist.text.acronyms import AcronymTable, is_acronym
 from mgiassist.text.countries import CountryMatcher
-from mgiassist.text.lexical import analyse, is_stopword
+from mgiassist.text.lexical import AUXILIARIES, analyse, is_stopword
 from mgiassist.text.sentences import Encoder, figure_units, strip_footnote_marks
 from mgiassist.text.spelling import (
     COMMON_LOG_FREQUENCY,
@@ -216,9 +216,6 @@ _HOW_MANY = re.compile(_OPENS + r"(?:how\W+many|combien\s+d['’e]\s*|¿?cu[aá]
 _HOW_MUCH = re.compile(_OPENS + r"how\W+much\b(?!\s+(?:time|longer|later|earlier|sooner)\b)", re.IGNORECASE)
 _PHRASE_WORD = re.compile(r"([^\W\d_][\w'’-]*)|([^\w\s'’-])")
 COUNTED_WORDS = 4
-# English's auxiliary verbs (a closed class) end the counted words as a stopword does: "how many
-# members *does* ACCA have"
-_AUXILIARIES = frozenset(["do", "does", "did", "is", "are", "was", "were", "be", "been", "have", "has", "had", "can", "could", "will", "would", "shall", "should", "may", "might", "must"])
 
 
 def _words_from(text: str, start: int, *, skip_leading: bool = False) -> str:
@@ -232,7 +229,7 @@ def _words_from(text: str, start: int, *, skip_leading: bool = False) -> str:
         word = m.group(1)
         if word is None:
             break
-        if is_stopword(word) or word.lower() in _AUXILIARIES:
+        if is_stopword(word) or word.lower() in AUXILIARIES:  # "how many members *does* ACCA have"
             if word.lower() == "of" and words and not joined:
                 words.append(word)
                 joined = True
@@ -298,12 +295,6 @@ def bounding_years(question: str) -> tuple[str, ...]:
     return () if named is None or named[0][0] == named[0][1] else named[1]
 
 
-# "Is there a body that…?", "Does Cambodia have an agency for…?": whether one thing exists, asked
-# with the indefinite article of one thing, not a request for a list of them.
-_ONE_EXISTS = re.compile(
-    r"^\W*(?:(?:is|was)\s+there|(?:does|did)\s+(?:[\w'’-]+\s+){1,3}?have)\s+(?:a|an|one)\s", re.IGNORECASE)
-
-
 # A sentence saying whether a thing exists: "There is no government institution tasked with…",
 # "Cambodia does not have a national assessment framework…", "… has been established".
 _STATES_EXISTENCE = re.compile(
@@ -317,6 +308,12 @@ def states_existence(text: str) -> bool:
     question whether one thing exists (:func:`asks_whether_one_exists`), as a number is for "how
     many"."""
     return bool(_STATES_EXISTENCE.search(text))
+
+
+# "Is there a body that…?", "Does Cambodia have an agency for…?": whether one thing exists, asked
+# with the indefinite article of one thing, not a request for a list of them.
+_ONE_EXISTS = re.compile(
+    r"^\W*(?:(?:is|was)\s+there|(?:does|did)\s+(?:[\w'’-]+\s+){1,3}?have)\s+(?:a|an|one)\s", re.IGNORECASE)
 
 
 def asks_whether_one_exists(question: str) -> bool:
@@ -489,14 +486,9 @@ class QuestionAnalysis:
 
 
 def answer_type_of(question: str) -> str | None:
-    """The kind of answer ``question``'s form asks for (one of :data:`ANSWER_TYPES`, or None)."""
-    return _answer_type(question)
-
-
-def _answer_type(question: str) -> str | None:
-    """The kind of answer the question's form asks for. A bare answer-kind noun ("figures",
-    "percentage") asks for a number only when no phrase asks for another kind: "Which Cambodian
-    body gathers figures on human trafficking?" asks for a body."""
+    """The kind of answer the question's form asks for (one of :data:`ANSWER_TYPES`, or None). A
+    bare answer-kind noun ("figures", "percentage") asks for a number only when no phrase asks for
+    another kind: "Which Cambodian body gathers figures on human trafficking?" asks for a body."""
     if _ASKS_NUMBER.search(_BARE_NUMBER_NOUN.sub(" ", question)):
         return "number"
     if _ASKS_DATE.search(question):
@@ -548,7 +540,7 @@ def _analysed(
             word = match.group(0)
             if word not in named and word.lower() not in {"i", "is", "are", "what", "which"}:
                 named.append(word)
-    return QuestionAnalysis(terms, named, countries, _answer_type(question), counted_phrase(question),
+    return QuestionAnalysis(terms, named, countries, answer_type_of(question), counted_phrase(question),
                             asks_amount(question), asked_period(question), asks_whether_one_exists(question))
 
 
