@@ -213,6 +213,8 @@ def test_cue_words_name_polarity_and_section_kinds():
     assert "practice" in detect_intent("Give examples of good practices").kinds
     assert "actor" in detect_intent("Which ministry handles complaints?").kinds
     assert detect_intent("Is it good or weak?").polarity is None
+    assert detect_intent("What is meant by the partnerships domain?").kinds == ("definition",)
+    assert detect_intent("scope of the well-being domain").cues == ("definitions",)
 
 
 def test_a_question_whose_words_name_no_cue_takes_the_cue_of_its_meaning():
@@ -223,6 +225,7 @@ def test_a_question_whose_words_name_no_cue_takes_the_cue_of_its_meaning():
     assert with_meaning(unnamed, "figure", 0.5).kinds == ("table", "table-row", "figures")
     assert with_meaning(unnamed, "weaknesses", CUE_MARGIN / 2) == unnamed  # read without its margin
     assert with_meaning(unnamed, "body", 0.9) == unnamed  # one body asks for no kind of section
+    assert with_meaning(unnamed, "definition", 0.5).kinds == ("definition",)
     named = detect_intent("What barriers hinder Kenyans abroad?")
     assert with_meaning(named, "weaknesses", 0.9) == named  # the words' own cue stands
 
@@ -326,3 +329,12 @@ def test_a_french_elided_article_is_not_part_of_the_name_it_precedes():
     assert analyse("Côte d'Ivoire")[-1] == analyse("Ivoire")[0]
     assert analyse("o'clock") == ["o'clock"] and analyse("Cambodia's") == analyse("Cambodia")
 
+
+
+def test_a_question_on_what_a_domain_means_ranks_its_definition_over_its_findings():
+    search = searcher(profile(*MGI, family=FAMILY_MGI))
+    hits = search.search("What is meant by Kenya's partnerships?", k=3).hits
+    assert hits[0].chunk.kind == "definition"
+    # without the cue the findings, which name Kenya, come first
+    plain = Searcher(search.index, search.encode_query, SearchSettings(cue_weights={}))
+    assert plain.search("What is meant by Kenya's partnerships?", k=3).hits[0].chunk.kind != "definition"

@@ -76,6 +76,11 @@ CUES: tuple[Cue, ...] = (
         ("table", "table-row", "figures"),
     ),
     Cue(
+        "definitions",
+        _words(r"defin\w*", r"mean(?:s|t|ing)?", r"refers? to", r"scope", r"concept"),
+        ("definition",),
+    ),
+    Cue(
         "rights",
         _words(r"vote", r"voting", r"elections?", r"citizenship", r"dual nationality", r"political rights?"),
         ("right",),
@@ -123,7 +128,8 @@ def detect_intent(text: str) -> Intent:
 # body, a date, a comparison, "other") ask for no kind of section.
 _CUE_OF_INTENT = {"strengths": "strengths", "weaknesses": "weaknesses", "obstacles": "obstacles",
                   "practices": "practices", "actors": "actors", "timeline": "timeline",
-                  "figure": "figures", "right": "rights"}
+                  "figure": "figures", "right": "rights",
+                  "definition": "definitions"}
 # How far the intent read must lead the runner-up for its cue to steer the search: the answer
 # step's confident list margin (twice the list margin). Dev (the dev split and blind sets 1-10,
 # 2026-12-06): the search's first passage held the evidence 916 → 945 times of 1,326 at 0.2,

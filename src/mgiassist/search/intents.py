@@ -56,9 +56,11 @@ __all__ = [
 ]
 
 # The profile's own lists, and the single things a question may ask for. "other" is labelled
-# too: a specific question must be near some wording for a list to be read into it.
+# too: a specific question must be near some wording for a list to be read into it. "definition"
+# (what a domain or a term means) was read as a domain's strengths before it had wordings of its
+# own (eval/intents/definitions.*: 6 of 30 held-out wordings read as findings, now none).
 LIST_INTENTS = ("strengths", "weaknesses", "obstacles", "practices", "actors", "timeline")
-INTENTS = (*LIST_INTENTS, "figure", "right", "body", "date", "comparison", "other")
+INTENTS = (*LIST_INTENTS, "figure", "right", "body", "date", "comparison", "definition", "other")
 # The MGI profile's two lists of findings, read together (BOTH_FINDINGS) when a question asks for
 # them but not clearly for one side (:func:`by_polarity`); no wording is labelled so.
 FINDINGS = ("strengths", "weaknesses")
