@@ -51,6 +51,9 @@ def test_question_analysis_finds_foreign_countries_names_years_and_answer_type()
     assert "2010" in analysis.named and "ILO" in analysis.named
     assert analysis.answer_type == "number"
     assert analyse_question("When was it founded?", WORLD).answer_type == "date"
+    # the years a plan runs are dates too, asked in the plural (three blind sets asked so)
+    assert analyse_question("Which years does the five-year plan cover?", WORLD).answer_type == "date"
+    assert analyse_question("What dates does the festival run?", WORLD).answer_type == "date"
     assert analyse_question("Which ministry issues passports?", WORLD).answer_type == "organisation"
     assert analyse_question("Can Cambodians vote from abroad?", WORLD).answer_type is None
 

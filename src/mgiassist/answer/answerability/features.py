@@ -158,7 +158,7 @@ _BARE_NUMBER_NOUN = re.compile(r"\b(percent(age)?|figures?)\b", re.IGNORECASE)
 _ASKS_DATE = re.compile(
     r"\bwhen\s+(and|did|was|were|will|does|do|has|have|had|is|are|created|founded|established|"
     r"adopted|signed|set up|launched|introduced|renewed)\b|\bwhen\s*\??\s*$|"
-    r"\b(what year|which year|since when|in what year|what date|how long ago)\b"
+    r"\b(what years?|which years?|since when|in what year|what dates?|how long ago)\b"
     # French and Spanish
     r"|\b(quand|cu[aá]ndo|depuis quand|desde cu[aá]ndo|en quelle ann[eé]e|en qu[eé] a[nñ]o)\b",
     re.IGNORECASE,
