@@ -321,6 +321,11 @@ def test_a_count_no_number_of_the_top_passages_gives_is_evidence_naming_the_thin
     # a table counts what its heading names, which its rows do not say: no evidence
     table = _hits(("Top countries of destination\nThailand\t689,451", {"rows": [["Thailand", "689,451"]]}))
     assert found("How many border police officers does Cambodia employ?", table) is None
+    # ranked under a passage about something else, the table counts that only for a place it names
+    flight = ("Stranded Cambodians came home from Malaysia on a charter flight during Covid-19.", {})
+    below = _hits(flight, ("Top countries of destination\nThailand\t689,451", {"rows": [["Thailand", "689,451"]]}))
+    assert found("How many Cambodians came home from Malaysia on the charter flight?", below) is not None
+    assert found("How many Cambodians live in Thailand?", below) is None
     assert found("Who employs border police officers?") is None  # no count asked
 
 

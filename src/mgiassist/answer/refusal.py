@@ -52,7 +52,7 @@ from mgiassist.answer.answerability.features import (
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.reading import QuestionReading
-from mgiassist.schema import SearchResult
+from mgiassist.schema import Chunk, SearchResult
 from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word, singular
 from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only, split_shown
@@ -269,20 +269,35 @@ def unnamed_quantity(result: SearchResult, judge: Judge, encode: Encoder | None)
     return RefusalEvidence("quantity", () if ordinary else (phrase,))
 
 
+def _is_table(chunk: Chunk) -> bool:
+    return chunk.kind == "figures" or bool(chunk.attributes.get("rows") or chunk.attributes.get("row"))
+
+
+def _names(text: str, place: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(place)}(?!\w)", text, re.IGNORECASE) is not None
+
+
 def uncounted(result: SearchResult, reading: QuestionReading, encode: Encoder | None) -> RefusalEvidence | None:
     """The thing a "how many" question counts, when no number in the top passages counts it:
     the words after each number ("nine *offices*") are not within :data:`COUNTED` in meaning of
     the question's ("how many *labour attachés*"), compared phrase by phrase and by their opening
     words ("people belong" with "members"). A reason to refuse even when the judge would answer:
     the passages share the subject (the embassies, the board), not the count. A table or figures
-    among the top passages counts what its heading names, which its rows do not repeat: the
-    partial reply speaks for the countries it lacks."""
+    ranked first, or naming the place asked about, counts what its heading names, which its rows
+    do not repeat: the partial reply speaks for the countries it lacks."""
     asked = reading.analysis.counted
     # the model reads English: "Cambodgiens" is far from any English phrase
     if asked is None or encode is None or not result.hits or result.language:
         return None
     top = [hit.chunk for hit in result.hits[:TOP_PASSAGES]]
-    if any(c.kind == "figures" or c.attributes.get("rows") or c.attributes.get("row") for c in top):
+    # A table counts what its heading names, which its rows do not repeat: it stands for the count
+    # when the search ranks it first, or when it names the place asked about ("How many Venezuelan
+    # emigrants live in Thailand?"). Ranked below a passage about something else, the count asked
+    # is that something's ("How many Cambodians were flown home from Malaysia on the charter
+    # flight?", where the destinations table came second). Dev, 2026-12-06: 9 more recognised
+    # (from 7 sets), none refused.
+    places = reading.analysis.countries
+    if any(_is_table(c) and (i == 0 or any(_names(c.text, p) for p in places)) for i, c in enumerate(top)):
         return None
     theirs = sorted({p for c in top for thing in counted_things(c.text) for p in _openings(thing)})
     if theirs:
