@@ -4,6 +4,7 @@ word carries the question."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from types import SimpleNamespace
@@ -21,6 +22,7 @@ from mgiassist.answer.answerability.judge import Decision
 from mgiassist.answer.refusal import (
     SALIENCE,
     RefusalEvidence,
+    only_defined,
     refusal_evidence,
     salience,
     split_by_sex_only,
@@ -29,6 +31,7 @@ from mgiassist.answer.refusal import (
     unnamed_quantity,
 )
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+from mgiassist.search.intents import IntentGuess
 from mgiassist.text.countries import CountryMatcher, all_countries
 from mgiassist.text.symbols import holds_amount, sex_split_only
 
@@ -402,3 +405,26 @@ def test_questions_joined_asking_other_kinds_are_not_refused_for_one_kind():
     assert _clauses_ask_other_kinds("What do the centres do, and when were they set up?", "date")
     assert not _clauses_ask_other_kinds("Who is the minister of labour?", "person")  # one question
     assert not _clauses_ask_other_kinds("When was ACRA founded and when was the IMTM set up?", "date")
+
+
+def test_a_domain_definition_never_says_what_a_named_country_does():
+    text = "The ratification of the main international conventions is also included within this domain."
+    definition = dataclasses.replace(_hits((text, {}))[0].chunk, kind="definition",
+                                     heading_path=("Migrants' rights", "Domain definition"))
+    hits = [Hit(rank=1, score=1.0, chunk=definition, citation=Citation.from_chunk(definition))]
+
+    def found(question: str, intent: IntentGuess | None = None) -> RefusalEvidence | None:
+        searched = SearchResult(query=question, search_query=question, hits=hits, abstained=False)
+        return only_defined(searched, dataclasses.replace(_reading(question), intent=intent))
+
+    ratified = found("Has Ghana ratified the Migrant Workers Convention?",
+                     IntentGuess("right", 0.5, 0.2, {"right": 0.5, "other": 0.3}))
+    assert ratified is not None and "“Migrants' rights”" in ratified.reason and "of Ghana" in ratified.reason
+    assert found("Does the rights domain include conventions?") is None  # names no country
+    # read as asking what the domain covers, or leaning to its findings: not evidence
+    assert found("What does Ghana's rights domain cover?", IntentGuess("definition", 0.6, 0.3, {"definition": 0.6})) is None
+    assert found("pain points on rights in ghana", IntentGuess(None, 0.3, 0.01, {"weaknesses": 0.3, "strengths": 0.29})) is None
+    # the closest passage is a finding: not this evidence
+    finding = dataclasses.replace(definition, kind="finding")
+    hits[0] = Hit(rank=1, score=1.0, chunk=finding, citation=Citation.from_chunk(finding))
+    assert found("Has Ghana ratified the Migrant Workers Convention?") is None

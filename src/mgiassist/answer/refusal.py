@@ -17,6 +17,9 @@ evidence, one of:
   that thing or one close to it in meaning ("How many border police officers…" where the
   passages count bureaus and offices); a table among them counts what its heading says; or it
   asks "how much" and none of them gives an amount of money or a share;
+* **definition only** — it names a country and the closest passage is an MGI domain's
+  definition, which says what the indicators assess, not what any country does, while the
+  question neither asks what the domain covers nor leans to its findings;
 * **split** — it asks for a share, and the reply would lead with a split of some whole by sex
   ("♂ 53.6% ♀ 46.4%"), which says how that whole divides, not what share it is;
 * **unknown term** — a word the profiles never use (nor a misspelling, derivation or long form of
@@ -53,12 +56,13 @@ from mgiassist.answer.answerability.features import (
 from mgiassist.answer.answerability.judge import Decision, Judge
 from mgiassist.answer.reading import QuestionReading
 from mgiassist.schema import Chunk, SearchResult
+from mgiassist.search.intents import LIST_INTENTS
 from mgiassist.text.sentences import Encoder, split_sentences
 from mgiassist.text.spelling import english_log_frequency, is_english_word, singular
 from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only, split_shown
 
 __all__ = [
-    "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
+    "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known", "only_defined",
     "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unmeasured", "unnamed_quantity", "unplaced_year",
 ]
 
@@ -119,7 +123,7 @@ _QUOTED_FIRST = ("number", "date", "person")
 class RefusalEvidence:
     """Why a question is not covered: the kind of evidence and the things it names."""
 
-    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count", "amount", "split" or "unknown-term"
+    kind: str  # "far", "country", "year", "unplaced-year", "relative-time", "answer-kind", "quantity", "count", "amount", "split", "definition-only" or "unknown-term"
     things: tuple[str, ...] = ()
 
     @property
@@ -143,6 +147,10 @@ class RefusalEvidence:
         if self.kind == "count":
             what = f"a number of {shown}" if self.things else "the number asked for"
             return f"The passages found are related to the question, but none of them gives {what}."
+        if self.kind == "definition-only":
+            domain, countries = self.things[0], " or ".join(self.things[1:])
+            return (f"The closest passage says only what the MGI assesses under “{domain}”; none of the "
+                    f"passages found says it of {countries}.")
         if self.kind == "split":
             return f"The profile gives {' and '.join(self.things)} only as a split by sex, not the share itself."
         if self.kind == "amount":
@@ -325,6 +333,28 @@ def unmeasured(result: SearchResult, reading: QuestionReading) -> RefusalEvidenc
 _ASKS_SHARE = re.compile(r"%|\b(?:share|percent(?:age)?s?|proportion|fraction)\b", re.IGNORECASE)
 
 
+def only_defined(result: SearchResult, reading: QuestionReading) -> RefusalEvidence | None:
+    """A question about a country whose closest passage is an MGI domain's definition, which says
+    what the indicators assess, never what a country does: "Has Cambodia ratified the UN
+    Migrant Workers Convention?" meets "The ratification of the main international conventions is
+    also included within this domain". Not when it asks what the domain covers, by its meaning or
+    its words, nor when it names no country ("What help do returning migrants get?")."""
+    if not result.hits or result.hits[0].chunk.kind != "definition":
+        return None
+    asked, scores = reading.asked, reading.intent.scores if reading.intent is not None else {}
+    # read as a definition or leaning to a list, however slightly ("pain points in cambodias
+    # handling of mobility during crises": weaknesses by 0.006 over strengths): the domain's
+    # findings, not its definition, are what it asks for
+    leaning = max(scores, key=scores.__getitem__) if scores else None
+    if leaning in (*LIST_INTENTS, "definition") or (asked is not None and "definitions" in asked.cues.cues):
+        return None
+    named = [*(asked.countries if asked is not None else ()), *reading.analysis.countries]
+    if not named:
+        return None
+    domain = result.hits[0].chunk.heading_path[:1]
+    return RefusalEvidence("definition-only", (*domain, *dict.fromkeys(named)))
+
+
 def split_by_sex_only(question: str, quoted: Sequence[str]) -> RefusalEvidence | None:
     """A share asked for, not of one sex, where the reply's lead (the first of the ``quoted``
     sentences) gives only the split of a whole by sex (:func:`~mgiassist.text.symbols.sex_split_only`):
@@ -389,6 +419,9 @@ def refusal_evidence(
     if kind is not None and not _first_passage_holds(result, judge, question, analysis.answer_type) \
             and not _clauses_ask_other_kinds(result.query, analysis.answer_type):
         return RefusalEvidence("answer-kind", (kind,))
+    defined = only_defined(result, reading)
+    if defined is not None:
+        return defined
     if result.abstained:
         return RefusalEvidence("far")
     # Words read in another language are not evidence of a topic the profiles lack.

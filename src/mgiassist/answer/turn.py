@@ -50,6 +50,7 @@ from mgiassist.answer.records import (
 )
 from mgiassist.answer.refusal import (
     no_word_known,
+    only_defined,
     refusal_evidence,
     split_by_sex_only,
     uncounted,
@@ -378,7 +379,7 @@ def _decide(
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
     year = unplaced_year(result, reading, judge.vocabulary) or unnamed_quantity(result, judge, encode) \
-        or uncounted(result, reading, encode) or unmeasured(result, reading)
+        or uncounted(result, reading, encode) or unmeasured(result, reading) or only_defined(result, reading)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading)
