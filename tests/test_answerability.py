@@ -393,6 +393,11 @@ def test_a_greek_plural_is_the_same_word() -> None:
     ("What does the ministry do?", None),
     ("How big are remittances relative to the size of the economy?", None),
     ("Who issues passports?", None),
+    # penalties, quotas, scores and caps are figures too (nine unanswerable dev questions asked so)
+    ("What is the fine for overstaying a visa?", ("fine", "fine")),
+    ("What overall MGI score did Cambodia get?", ("overall MGI score", "score")),
+    ("What is the annual quota of workers under the scheme?", ("annual quota", "quota")),
+    ("what cap on recruitment fees did the guideline set?", ("cap", "cap")),
 ])
 def test_the_figure_a_question_asks_for_by_name(question, asked) -> None:
     from mgiassist.answer.answerability.features import asked_quantity

@@ -103,8 +103,12 @@ TOP_PASSAGES = 3
 
 ANSWER_TYPES = ("number", "date", "person", "organisation", "place")
 # A quantity asked for by name ("What is the fee for…", "What is Cambodia's net migration rate?").
+# The nouns that name a figure. Penalties, quotas, scores, caps and limits joined on 2026-12-06:
+# ten unanswerable dev questions from eight sets asked for one ("What is the fine for overstaying a
+# visa?", "What overall MGI score did Cambodia get?"), no answerable one.
 _QUANTITY = (r"budget|fees?|costs?|prices?|age|population|salar(?:y|ies)|wages?|rates?|amount|number|"
-             r"size|share|percentage|proportion|total|sum|level|count|duration")
+             r"size|share|percentage|proportion|total|sum|level|count|duration|"
+             r"fines?|penalt(?:y|ies)|quotas?|scores?|rankings?|caps?|limits?|ceilings?|thresholds?")
 # "What is the…", "What's Cambodia's…", and "whats the…" as people type it.
 _WHAT_IS_THE = r"\bwhat(?:['’]?s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|its|their|an?|[\w-]+['’]s)\s+"
 _ASKS_NUMBER = re.compile(
