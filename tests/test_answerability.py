@@ -55,6 +55,9 @@ def test_question_analysis_finds_foreign_countries_names_years_and_answer_type()
     assert analyse_question("Which years does the five-year plan cover?", WORLD).answer_type == "date"
     assert analyse_question("What dates does the festival run?", WORLD).answer_type == "date"
     assert analyse_question("Which ministry issues passports?", WORLD).answer_type == "organisation"
+    # someone by name: after a possessor of several words, or opening a follow-up with "and"
+    assert analyse_question("Who is Cabo Verde's minister for the diaspora?", WORLD).answer_type == "person"
+    assert analyse_question("and who is the minister in charge of it?", WORLD).answer_type == "person"
     assert analyse_question("Can Cambodians vote from abroad?", WORLD).answer_type is None
 
 

@@ -169,7 +169,8 @@ _ASKS_DATE = re.compile(
 )
 # Someone by name, not a body: "Who is the director of…", "Who heads the ministry?".
 _ASKS_PERSON = re.compile(
-    r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+|[\w-]+['’]s?\s+)?(?:current\s+|new\s+)?(?:[\w-]+\s+)?"
+    r"^\s*(?:(?:and|but|so)\s+)?who\s+(?:is|was|are|were)\s+(?:the\s+|(?:[\w-]+\s+){0,2}[\w-]+['’]s?\s+)?"
+    r"(?:current\s+|new\s+)?(?:[\w-]+\s+)?"
     r"(?:director|head|minister|chair(?:man|woman|person)?|president|ambassador|secretary|leader|"
     r"founder|spokes(?:man|woman|person))\b|^\s*who\s+(?:heads|leads|chairs|directs)\b|"
     r"\bname of the (?:director|head|minister|chair|president|ambassador)\b"
