@@ -115,8 +115,6 @@ def bounded_years(question: str, years: Sequence[str], known: Sequence[int]) -> 
 
 # Kinds of answer told reliably by their form (a number, a year, a person's title and name).
 _FORM_KINDS = {"number": "figure", "date": "date", "person": "person's name", "place": "country"}
-# The kinds a quoted reply leads with when a lower passage holds them (answer/compose.py).
-_QUOTED_FIRST = ("number", "date", "person")
 
 
 @dataclass(frozen=True)
@@ -179,9 +177,12 @@ def _missing_kind(question: str, asked: str | None, features: dict[str, float]) 
     country. "Where" alone asks for no form: "in Cambodia" answers it."""
     if asked == "place" and not asks_for_countries(question):
         return None
-    if asked in _QUOTED_FIRST and not features.get("nearest_anywhere_type_missing", 1.0):
-        # the sentence closest in meaning holds it ("send home": the remittances figure; "when was
-        # the profile published": its date), and the quoted reply leads with its passage
+    if asked == "number" and not features.get("nearest_anywhere_type_missing", 1.0):
+        # the sentence closest in meaning holds it ("send home": the remittances figure), and the
+        # quoted reply leads with its passage. Not for a date or a name: the closest sentence
+        # holding a year is often another plan's ("When was the National Action Plan for Disaster
+        # Risk Reduction adopted?" met "2014–2018: National Strategic Development Plan"); dev,
+        # 2026-12-06: 4 more recognised, none refused
         return None
     return _FORM_KINDS.get(asked) if asked and features.get("best_sentence_type_missing") else None
 
