@@ -338,3 +338,19 @@ def test_a_question_on_what_a_domain_means_ranks_its_definition_over_its_finding
     # without the cue the findings, which name Kenya, come first
     plain = Searcher(search.index, search.encode_query, SearchSettings(cue_weights={}))
     assert plain.search("What is meant by Kenya's partnerships?", k=3).hits[0].chunk.kind != "definition"
+
+
+def test_a_national_profile_gives_its_own_definition_and_a_question_about_cities_the_city_level_one():
+    national = Section(("Partnerships", "Domain definition (national)"),
+                       "This domain focuses on countries' efforts to cooperate on migration.", "definition",
+                       attributes={"scope": "national"})
+    city = Section(("Partnerships", "Domain definition (city level)"),
+                   "Indicators in this category look at partnerships.", "definition",
+                   attributes={"scope": "city level"})
+    search = searcher(profile(national, city, *MGI[2:], family=FAMILY_MGI))
+    # the city-level paragraph is the shorter, with the question's words: without the level it led
+    assert search.search("What does the partnerships domain mean?", k=2).hits[0].chunk.attributes["scope"] == "national"
+    assert search.search("define the partnerships domain", k=2).hits[0].chunk.attributes["scope"] == "national"
+    asked = search.search("What do the city indicators look at for partnerships?", k=2)
+    assert asked.hits[0].chunk.attributes["scope"] == "city level"
+    assert detect_intent("how are cities assessed?").local and not detect_intent("how are countries assessed?").local

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from mgiassist.schema import POLARITY_FURTHER_DEVELOPMENT, POLARITY_WELL_DEVELOPED
 
-__all__ = ["CUES", "CUE_MARGIN", "STRONG_CUES", "WEAK_CUES", "Cue", "Intent", "detect_intent", "polarity_hint", "with_meaning"]
+__all__ = ["CUES", "CUE_MARGIN", "LOCAL_CUES", "STRONG_CUES", "WEAK_CUES", "Cue", "Intent", "detect_intent", "polarity_hint", "with_meaning"]
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,20 @@ CUES: tuple[Cue, ...] = (
 )
 
 
+# A national MGI profile prints each domain's definition twice, for countries and for cities (a
+# local profile the same): the other level's is asked for only by a question about cities.
+LOCAL_CUES = _words(r"cit(?:y|ies)", r"local", r"municipal\w*", r"urban", r"town")
+
+
 @dataclass(frozen=True)
 class Intent:
-    """The cues found in a question: their names, the polarity asked for, the section kinds."""
+    """The cues found in a question: their names, the polarity asked for, the section kinds, and
+    whether it asks about cities (``local``: the other level's definitions are wanted too)."""
 
     cues: tuple[str, ...] = ()
     polarity: str | None = None
     kinds: tuple[str, ...] = ()
+    local: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"cues": list(self.cues), "polarity": self.polarity, "kinds": list(self.kinds)}
@@ -121,7 +128,7 @@ def detect_intent(text: str) -> Intent:
         if cue.pattern.search(text):
             names.append(cue.name)
             kinds.extend(k for k in cue.kinds if k not in kinds)
-    return Intent(tuple(names), polarity, tuple(kinds))
+    return Intent(tuple(names), polarity, tuple(kinds), bool(LOCAL_CUES.search(text)))
 
 
 # The cue each intent read by meaning (:mod:`mgiassist.search.intents`) stands for; the others (one
@@ -147,4 +154,4 @@ def with_meaning(words: Intent, intent: str | None, margin: float) -> Intent:
     if words.cues or name is None or margin < CUE_MARGIN:
         return words
     cue = next(c for c in CUES if c.name == name)
-    return Intent((name,), cue.polarity, cue.kinds)
+    return Intent((name,), cue.polarity, cue.kinds, words.local)

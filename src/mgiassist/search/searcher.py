@@ -137,6 +137,12 @@ class Searcher:
             cue.name: (self._polarity == cue.polarity) | np.isin(kinds, cue.kinds) if cue.polarity else np.isin(kinds, cue.kinds)
             for cue in CUES
         }
+        # a profile's definitions for the other level (a national profile's for cities), which
+        # only a question about cities asks for
+        other_level = np.array([c.kind == "definition" and (c.attributes.get("scope") == "city level") != bool(c.city)
+                                for c in chunks], dtype=bool)
+        self._cue_masks["definitions"] &= ~other_level
+        self._other_level_definitions = other_level
         self._guessed_country = self.filters.columns["family"] == FAMILY_OTHER
         # One query at a time: FAISS's OpenMP threads only fight torch's for the same two cores.
         faiss.omp_set_num_threads(1)
@@ -429,6 +435,8 @@ class Searcher:
             if not weight or (is_polarity and (explicit_polarity or not settings.polarity_boost)):
                 continue
             allowed = mask & self._cue_masks[name]
+            if name == "definitions" and intent.local:
+                allowed |= mask & self._other_level_definitions
             if allowed.any():
                 ids, _ = self._dense_scores(query_vector, allowed, CUE_DEPTH)
                 rankings.append((ids, weight))
