@@ -56,6 +56,17 @@ def test_self_contained_question_is_searched_as_asked(matcher):
     assert fresh.search_query == "Can Kenyans vote from abroad?" and fresh.countries == ("Kenya",)
 
 
+def test_a_question_naming_its_own_subject_keeps_the_conversations_country_as_a_preference(matcher):
+    policy = contextualise("What does the Village-Commune Safety Policy ask local authorities to do?",
+                           ["How many Cambodians live in Thailand?"], matcher)
+    assert policy.countries == () and not policy.inherited_country  # not a filter: it may be another's
+    assert policy.preferred_countries == ("Cambodia",)
+    assert policy.search_query == "What does the Village-Commune Safety Policy ask local authorities to do?"
+    # a question naming its country, or leaning on the conversation, has no preference to keep
+    assert contextualise("Can Kenyans vote from abroad?", ["What about Cambodia?"], matcher).preferred_countries == ()
+    assert contextualise("Who runs it?", ["What does Kenya offer migrants?"], matcher).preferred_countries == ()
+
+
 def test_no_history_means_no_rewrite(matcher):
     assert contextualise("Who runs it?", [], matcher).search_query == "Who runs it?"
 

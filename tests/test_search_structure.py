@@ -43,7 +43,8 @@ def searcher(*profiles: Profile, settings: SearchSettings | None = None, tmp_pat
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
     manifest = Manifest(model_id=embedder.model_id, dimension=embedder.dimension, max_tokens=128,
-                        chunk_count=len(chunks), corpus="", countries=(lookup_country("Kenya").to_dict(),))
+                        chunk_count=len(chunks), corpus="",
+                        countries=tuple(lookup_country(c).to_dict() for c in dict.fromkeys(p.country for p in profiles)))
     index = LoadedIndex(tmp_path, manifest, chunks, vectors, dense, LexicalIndex.build([c.embed_text for c in chunks]))
     return Searcher(index, lambda text: embedder.encode([text])[0], settings)
 
@@ -354,3 +355,23 @@ def test_a_national_profile_gives_its_own_definition_and_a_question_about_cities
     asked = search.search("What do the city indicators look at for partnerships?", k=2)
     assert asked.hits[0].chunk.attributes["scope"] == "city level"
     assert detect_intent("how are cities assessed?").local and not detect_intent("how are countries assessed?").local
+
+
+def test_a_subject_asked_after_a_conversation_on_a_country_is_that_countrys_if_it_has_it():
+    import dataclasses
+
+    policy = "The Village Safety Policy asks local authorities to prevent trafficking."
+    kenya = profile(Section(("Trends",), policy), *FILLER)
+    uganda = dataclasses.replace(kenya, source="uganda.txt", country="Uganda", country_code="UGA",
+                                 title="Profile: Uganda", content_hash="uganda.txt")
+    collective = Section(("Annex", "Victims' Collective"), "The Victims' Collective keeps the memory of the regime alive.")
+    uganda.sections = [*uganda.sections, collective]
+    search = searcher(kenya, uganda)
+    asked = "What does the Village Safety Policy ask local authorities to do?"
+    # both profiles have it: the conversation's country, asked about second, is the one searched
+    for country in ("Kenya", "Uganda"):
+        found = search.search(asked, k=3, history=[f"How many people from {country} live abroad?"])
+        assert {h.chunk.country for h in found.hits} == {country}
+    # only the other country's profile has it: found there
+    found = search.search("What is the Victims' Collective?", k=3, history=["How many Kenyans live abroad?"])
+    assert found.hits[0].chunk.country == "Uganda"

@@ -165,6 +165,9 @@ class Contextualised:
     inherited_country: bool = False
     inherited_subject: str | None = None
     polarity: str | None = None
+    # a question naming its own subject but no country keeps the conversation's as a preference,
+    # not a filter: its subject may be another country's (the search prefers, never excludes)
+    preferred_countries: tuple[str, ...] = ()
 
 
 def _as_searched(turns: Sequence[str], at: int, matcher: CountryMatcher | None, searched: dict[int, str]) -> str:
@@ -217,11 +220,15 @@ def contextualise(
     # A question that names its own body or programme ("What is the Khmer Rouge Victims'
     # Collective?") is about that, wherever it is; one that names none ("Can citizens vote from
     # abroad?") is about the country the conversation is on.
-    if not countries and matcher is not None and (follow_up or not names_its_subject(question)):
+    preferred: tuple[str, ...] = ()
+    if not countries and matcher is not None:
         for turn in reversed(earlier):
             found = matcher.find(turn)
             if found:
-                countries, inherited_country = tuple(found), True
+                if follow_up or not names_its_subject(question):
+                    countries, inherited_country = tuple(found), True
+                else:
+                    preferred = tuple(found)
                 break
 
     inherited_subject = None
@@ -252,4 +259,5 @@ def contextualise(
         inherited_country=inherited_country,
         inherited_subject=inherited_subject,
         polarity=polarity,
+        preferred_countries=preferred,
     )

@@ -239,10 +239,16 @@ class Searcher:
         query_vector = self._encode(context.search_query, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
+        preferred = self._preferred_mask(scope.mask, context, filters)
+        if preferred is not None and self._holds_it_too(query_vector, preferred, dense_scores):
+            scope.mask, preferred = preferred, None
+            scope.notes.append(f"narrowed to {', '.join(context.preferred_countries)}, which the conversation is on")
+            dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
         lexical_query = self._lexical_query(context.search_query, expansion, language)
         neighbours = self._neighbours(asked)
         lexical_all, lexical_ids = self._lexical(lexical_query, scope.mask, depth, neighbours)
         cue_rankings = self._cue_rankings(query_vector, scope.mask, intent, filters)
+        cue_rankings += self._preferred_ranking(query_vector, preferred)
         candidates = self._candidates(query_vector, dense_ids, dense_scores, lexical_all, lexical_ids, cue_rankings)
         fused = self._clear_leaders(self._fuse(candidates), candidates, dense_scores)
         fused = self._prefer(fused, candidates, intent, filters)
@@ -421,6 +427,35 @@ class Searcher:
             # BM25-only candidates outside the dense top-depth still get their true cosine.
             dense[missing] = self.index.vectors[ids[missing]] @ query_vector
         return Candidates(ids, dense, lexical_all[ids], dense_ids, lexical_ids, cue_rankings)
+
+    def _preferred_mask(self, mask: np.ndarray, context: Contextualised, filters: Filters | None) -> np.ndarray | None:
+        """The passages ``mask`` allows of the country the conversation is on, for a question
+        naming its own subject but no country (``Contextualised.preferred_countries``); None
+        when there is none, a filter names the country, or it would narrow nothing."""
+        if not context.preferred_countries or (filters is not None and as_list(filters.country)):
+            return None
+        codes = np.flatnonzero(np.isin(self._country_names, list(context.preferred_countries)))
+        allowed = mask & np.isin(self._country_codes, codes)
+        return allowed if allowed.any() and not allowed.all() else None
+
+    def _holds_it_too(self, query_vector: np.ndarray, preferred: np.ndarray, dense_scores: np.ndarray) -> bool:
+        """Whether the conversation's country has a passage about as close to the question as the
+        closest anywhere (within ``conversation_country_margin``): its subject is there too."""
+        margin = self.settings.conversation_country_margin
+        if margin is None or not len(dense_scores):
+            return False
+        _, best = self._dense_scores(query_vector, preferred, 1)
+        return bool(len(best)) and float(best[0]) >= float(dense_scores[0]) - margin
+
+    def _preferred_ranking(self, query_vector: np.ndarray, preferred: np.ndarray | None) -> list[tuple[np.ndarray, float]]:
+        """The passages of the country the conversation is on, by cosine, as a ranking beside the
+        others when the search was not narrowed to them: a subject only another country's
+        profile has is still found there."""
+        weight = self.settings.conversation_country_weight
+        if preferred is None or not weight:
+            return []
+        ids, _ = self._dense_scores(query_vector, preferred, CUE_DEPTH)
+        return [(ids, weight)]
 
     def _cue_rankings(
         self, query_vector: np.ndarray, mask: np.ndarray, intent: Intent, filters: Filters | None

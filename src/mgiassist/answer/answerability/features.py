@@ -362,6 +362,8 @@ _RECENT = re.compile(
 # calibrated default); the shortfall lets a linear model treat that region differently.
 DENSE_FLOOR = 0.30
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+_ASKS_YEARS_LONG = re.compile(r"\bhow long\b(?!\s+ago)|\bhow many years\b", re.IGNORECASE)
+_YEAR_SPAN = re.compile(r"\b(?:1[89]|20)\d\d\s*(?:[-–—]|to|until)\s*(?:(?:1[89]|20)\d\d|\d\d)\b")
 _NAME = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of|for|and|the|de|des|du|d')?\s*[A-Z][\w'’-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -604,6 +606,10 @@ def holds_answer_type(
         stated = {m.group(0).strip().lower() for m in _NUMBER.finditer(given)}
         # "almost 40 years after the fall of the regime" says how long, not how many attended
         durations_count = bool(_ASKS_DURATION.search(given))
+        # "how long did the project run?": "(2013–2017)" says it, a span of years (not how many
+        # hours or days a training lasts)
+        if _ASKS_YEARS_LONG.search(given) and _YEAR_SPAN.search(text):
+            return True
         return any(
             m.group(0).strip().lower() not in stated
             and (durations_count or not _TIME_UNIT.match(text, m.end()))
