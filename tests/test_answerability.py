@@ -69,6 +69,10 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     assert not holds_answer_type(festival, "number", WORLD, "How many people attended the festival?")
     assert holds_answer_type(festival, "number", WORLD, "How many years after the fall was it?")
     assert holds_answer_type("A permit takes 30 days.", "number", WORLD, "How long does a permit take?")
+    # a span of years says how long a project ran, not how many hours a training lasts
+    project = "Joint project between the institute and OECD (2013–2017)."
+    assert holds_answer_type(project, "number", WORLD, "How long did the OECD project run?")
+    assert not holds_answer_type(project, "number", WORLD, "How many hours does the training last?")
     assert holds_answer_type("About 40 people attended.", "number", WORLD, "How many people attended?")
     assert not holds_answer_type(festival, "number", WORLD, "How much do emigrants send home each year?")
     assert holds_answer_type("The plan was adopted in 2019.", "date", WORLD)
