@@ -389,3 +389,21 @@ def test_an_existence_statement_answers_only_when_it_names_what_is_asked_about()
     assert says("There is no government institution tasked with coordinating efforts to engage with the diaspora.")
     assert not says("Cambodia does not have a national assessment framework for the labour market.")
     assert not says("The government coordinates outreach through its embassies.")  # says nothing exists
+
+
+def test_torn_between_one_sense_of_list_in_the_two_families_the_search_decides_which():
+    from types import SimpleNamespace
+
+    from mgiassist.answer.turn import _family_side
+
+    def first(family: str) -> SimpleNamespace:
+        return SimpleNamespace(hits=[SimpleNamespace(chunk=SimpleNamespace(family=family))])
+
+    good = {"practices": 0.59, "strengths": 0.57, "actors": 0.11, "other": 0.1}
+    assert _family_side(good, first("mgi-profile")) == "strengths"
+    assert _family_side(good, first("diaspora-mapping")) == "practices"
+    bad = {"obstacles": 0.5, "weaknesses": 0.49, "other": 0.2}
+    assert _family_side(bad, first("mgi-profile")) == "weaknesses"
+    # not one sense, or not clear of the other readings: nothing read
+    assert _family_side({"practices": 0.5, "weaknesses": 0.49, "other": 0.2}, first("mgi-profile")) is None
+    assert _family_side({"practices": 0.5, "strengths": 0.49, "other": 0.45}, first("mgi-profile")) is None

@@ -67,8 +67,9 @@ from mgiassist.answer.structured import (
     list_request,
     names_one_member,
 )
-from mgiassist.schema import SearchResult
+from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, SearchResult
 from mgiassist.search.filters import as_list
+from mgiassist.search.intents import LIST_MARGIN
 from mgiassist.search.query import OTHER_SCRIPT
 from mgiassist.search.question import Question
 from mgiassist.search.searcher import Filters, Searcher
@@ -274,7 +275,7 @@ def list_route(
     period = reading.analysis.period
     if reading.intent is None:
         return list_request(result.query, searcher.facets["domain"], judge.world, mentions=mentions, period=period)
-    intent = _listed_intent(reading)
+    intent = _listed_intent(reading, result)
     if intent == "actors" and names_one_member(result.query, [c for c in searcher.index.chunks if c.kind == "actor"]):
         # "What is the Ministry of Foreign Affairs' role, and what did it do during Covid-19?"
         # is about one actor of the list, which it names (a new user's trial)
@@ -286,11 +287,19 @@ def list_route(
 _IT = re.compile(r"\bit\b", re.IGNORECASE)  # one thing the conversation named
 
 
-def _listed_intent(reading: QuestionReading) -> str | None:
+# The same sense of list in the two families: an MGI profile's strengths and weaknesses, a
+# mapping's practices and obstacles.
+_LIST_PAIRS = ({"strengths", "practices"}, {"weaknesses", "obstacles"})
+_PAIR_SIDE = {FAMILY_MGI: ("strengths", "weaknesses"), FAMILY_MAPPING: ("practices", "obstacles")}
+
+
+def _listed_intent(reading: QuestionReading, result: SearchResult | None = None) -> str | None:
     """The intent read, or the timeline when it leads the reading without its margin and the
     question bounds a period ("Which labour-migration measures did Cambodia adopt before 2010?":
     timeline 0.30, other 0.22): a period is asked of dated things, which the timeline's items
-    are. A question whether one thing exists asks for no list."""
+    are; or, torn between one sense of list in the two families (:func:`_family_side`), the
+    list of the family the search found first. A question whether one thing exists asks for no
+    list."""
     guess = reading.intent
     if reading.analysis.one_exists:
         # "Is there a government agency that coordinates…?" asks yes or no: the passages quoted
@@ -304,7 +313,24 @@ def _listed_intent(reading: QuestionReading) -> str | None:
     if guess.intent is not None or not guess.scores:
         return guess.intent
     best = max(guess.scores, key=guess.scores.__getitem__)
-    return "timeline" if best == "timeline" and reading.analysis.period is not None else None
+    if best == "timeline" and reading.analysis.period is not None:
+        return "timeline"
+    return _family_side(guess.scores, result)
+
+
+def _family_side(scores: dict[str, float], result: SearchResult | None) -> str | None:
+    """"good examples of cambodia working with other countries on migration" reads as practices
+    0.59 and strengths 0.57: good things, in the mapping's words or the MGI's. When the two best
+    readings are one sense of list in the two families, within :data:`LIST_MARGIN` of each other
+    and leading every other reading by it, the list is the one of the family whose passage the
+    search ranked first."""
+    ranked = sorted(scores, key=lambda n: -scores[n])
+    if len(ranked) < 3 or set(ranked[:2]) not in _LIST_PAIRS or result is None or not result.hits:
+        return None
+    if scores[ranked[1]] - scores[ranked[2]] < LIST_MARGIN:
+        return None
+    side = _PAIR_SIDE.get(result.hits[0].chunk.family, ())
+    return next((name for name in ranked[:2] if name in side), None)
 
 
 def decided_by_structure(searcher: Searcher, judge: Judge, result: SearchResult) -> bool:
