@@ -407,3 +407,17 @@ def test_torn_between_one_sense_of_list_in_the_two_families_the_search_decides_w
     # not one sense, or not clear of the other readings: nothing read
     assert _family_side({"practices": 0.5, "weaknesses": 0.49, "other": 0.2}, first("mgi-profile")) is None
     assert _family_side({"practices": 0.5, "strengths": 0.49, "other": 0.45}, first("mgi-profile")) is None
+
+
+def test_a_question_names_a_table_row_by_another_name_of_its_country_but_not_by_a_currency():
+    from mgiassist.answer.compose import _names_row
+
+    row = Chunk(chunk_id="r", source="m.txt", family="diaspora-mapping", country="Cambodia", country_code="KHM",
+                title="Mapping", date="2022", heading_path=("Facts & figures", "Top countries of destination"),
+                kind="table-row", polarity=None, text="United States of America\t196,003",
+                embed_text="United States of America 196,003",
+                attributes={"row": ["United States of America", "196,003"]})
+    assert _names_row("how many in the United States of America?", row)
+    assert _names_row("how many in the US?", row)
+    assert not _names_row("How many US dollars in remittances flow into Cambodia?", row)
+    assert not _names_row("how many in France?", row)

@@ -67,6 +67,16 @@ def test_a_question_naming_its_own_subject_keeps_the_conversations_country_as_a_
     assert contextualise("Who runs it?", ["What does Kenya offer migrants?"], matcher).preferred_countries == ()
 
 
+def test_a_country_named_by_its_code_is_no_subject_of_its_own(matcher):
+    from mgiassist.text.countries import all_countries
+
+    places = CountryMatcher(list(all_countries()))
+    asked = contextualise("how many in the US?", ["Where do most Cambodian emigrants live?"], matcher, places=places)
+    assert asked.search_query != "how many in the US?" and "emigrants" in asked.search_query
+    # a body's acronym still names its own subject
+    assert contextualise("What is the IMTM?", ["Where do Cambodians live?"], matcher, places=places).search_query == "What is the IMTM?"
+
+
 def test_no_history_means_no_rewrite(matcher):
     assert contextualise("Who runs it?", [], matcher).search_query == "Who runs it?"
 

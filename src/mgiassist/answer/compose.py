@@ -12,6 +12,7 @@ texts into normalised rows (``assistant.embedder.encode`` in the page, a fake on
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -20,6 +21,7 @@ import numpy as np
 from mgiassist.answer.records import Answer, AnswerSentence, CitedPassage
 from mgiassist.chunk import render_row
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
+from mgiassist.text.countries import CountryMatcher, lookup_country
 from mgiassist.text.sentences import (
     Encoder,
     Span,
@@ -100,9 +102,26 @@ def _in_context(vectors: np.ndarray, leant: np.ndarray, leans: Sequence[bool]) -
 
 
 def _names_row(question: str, chunk: Chunk) -> bool:
+    """Whether ``question`` names the row ``chunk`` is: by its label, or the label's country by
+    another of its names ("how many in the US?": "United States of America")."""
     row = _row_of(chunk)
     label = row[0].strip() if row else ""
-    return bool(label) and re.search(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.IGNORECASE) is not None
+    if not label:
+        return False
+    if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", question, re.IGNORECASE) is not None:
+        return True
+    country = _country_matcher(label)
+    # "US dollars", "AU$": a currency, not the country's row
+    return country is not None and bool(country.find(_CURRENCY_CODE.sub(" ", question)))
+
+
+_CURRENCY_CODE = re.compile(r"\b[A-Z]{2}\s*(?:\$|dollars?\b)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=512)
+def _country_matcher(label: str) -> CountryMatcher | None:
+    country = lookup_country(label)
+    return CountryMatcher([country]) if country is not None else None
 
 
 def _lead_position(candidates: Sequence[tuple[int, Span]], asked: Sequence[bool], named_rows: set[int]) -> int:

@@ -119,7 +119,7 @@ def _stands_for_a_noun(text: str, match: re.Match[str]) -> bool:
         text[match.end():following.start()].strip() != ""
 
 
-def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
+def is_follow_up(text: str, matcher: CountryMatcher | None = None, places: CountryMatcher | None = None) -> bool:
     """Whether ``text`` leans on the conversation: it opens as a continuation ("and…", "what
     about…"), holds a pronoun with nothing before it in the question to refer to ("who runs
     them?", "is there something similar…"), or names too little to be searched on its own."""
@@ -138,10 +138,10 @@ def is_follow_up(text: str, matcher: CountryMatcher | None = None) -> bool:
     # A country the question names is one of its own words too ("How many Cambodians live in
     # Thailand?").
     # A thing named by its own name ("What is the IMTM?") is a subject however short the question.
-    if names_its_subject(text):
+    if names_its_subject(text, places):
         return False
     topical = _topical(content_words(text, matcher))
-    countries = matcher.find(text) if matcher is not None else []
+    countries = (places or matcher).find(text) if (places or matcher) is not None else []
     return len(topical) + len(countries) <= 1
 
 
@@ -152,9 +152,10 @@ _OWN_NAME = re.compile(
 )
 
 
-def names_its_subject(text: str) -> bool:
-    """Whether ``text`` names a body, programme or other thing by its own name."""
-    return bool(_OWN_NAME.search(text.strip()))
+def names_its_subject(text: str, places: CountryMatcher | None = None) -> bool:
+    """Whether ``text`` names a body, programme or other thing by its own name; a country's name
+    or code (found by ``places``) is none: "how many in the US?" leans on the conversation."""
+    return any(places is None or not places.find(m.group(0)) for m in _OWN_NAME.finditer(text.strip()))
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def contextualise(
     additions: list[str] = []
 
     inherited_country = False
-    follow_up = bool(earlier) and is_follow_up(question, matcher)
+    follow_up = bool(earlier) and is_follow_up(question, matcher, places)
     # A question that names its own body or programme ("What is the Khmer Rouge Victims'
     # Collective?") is about that, wherever it is; one that names none ("Can citizens vote from
     # abroad?") is about the country the conversation is on.
