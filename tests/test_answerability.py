@@ -69,6 +69,10 @@ def test_holds_answer_type_does_not_take_a_year_for_a_count() -> None:
     assert not holds_answer_type(festival, "number", WORLD, "How many people attended the festival?")
     assert holds_answer_type(festival, "number", WORLD, "How many years after the fall was it?")
     assert holds_answer_type("A permit takes 30 days.", "number", WORLD, "How long does a permit take?")
+    # a share says what part of a whole, not how many
+    split = "% of which in the EU ♂ 46.5% ♀ 53.5%"
+    assert not holds_answer_type(split, "number", WORLD, "How many Cambodian emigrants live in the EU?")
+    assert holds_answer_type(split, "number", WORLD, "What percentage of emigrants are women?")
     # a span of years says how long a project ran, not how many hours a training lasts
     project = "Joint project between the institute and OECD (2013–2017)."
     assert holds_answer_type(project, "number", WORLD, "How long did the OECD project run?")

@@ -610,9 +610,13 @@ def holds_answer_type(
         # hours or days a training lasts)
         if _ASKS_YEARS_LONG.search(given) and _YEAR_SPAN.search(text):
             return True
+        # a share does not say how many ("How many Cambodian emigrants live in the EU?": "% of
+        # which in the EU ♂ 46.5% ♀ 53.5%")
+        counting = _HOW_MANY.search(given) is not None
         return any(
             m.group(0).strip().lower() not in stated
             and (durations_count or not _TIME_UNIT.match(text, m.end()))
+            and not (counting and m.group(0).rstrip().endswith("%"))
             for m in _NUMBER.finditer(text)
         )
     if answer_type == "date":
