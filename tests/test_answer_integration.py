@@ -291,3 +291,13 @@ def test_which_country_of_two_is_asked_of_each_part_not_of_its_passages(assistan
     assert cambodia.title == "Cambodia" and cambodia.items
     assert any("vote from abroad" in item.text for item in cambodia.items)
     assert "no indexed profile covers Ghana" in answer.reason
+
+
+def test_a_follow_up_asking_for_the_other_side_gets_the_domain_the_conversation_is_on(assistant):
+    history = ["What does the MGI profile say about safe, orderly and regular migration?"]
+    gaps = assistant.answer("Any gaps there?", history)
+    domains = {p.citation.get("domain") for p in gaps.passages}
+    assert domains == {"Safe, orderly and regular migration"}, domains
+    weak = assistant.answer("What about the weak points?",
+                            ["What does the MGI say Cambodia does well under the whole-of-government approach?"])
+    assert {p.citation.get("domain") for p in weak.passages} == {"Whole of government approach"}

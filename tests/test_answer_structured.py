@@ -366,6 +366,7 @@ def test_who_did_it_after_a_question_on_one_thing_asks_for_one_actor() -> None:
         return _listed_intent(QuestionReading(QuestionAnalysis([]), guess, asked=asked))
 
     assert intent("Who organised it?", ["Which festival in Paris engaged the diaspora?"]) == "body"
+    assert intent("Who are its members?", ["What is the Victims' Collective?"]) == "body"  # its own entry
     assert intent("Which bodies organise festivals?", []) == "actors"  # no conversation leant on
 
 

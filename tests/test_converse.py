@@ -34,6 +34,16 @@ def test_follow_up_inherits_subject_and_country(matcher):
     assert context.countries == ("Cambodia",) and context.inherited_country
 
 
+def test_what_about_the_other_side_keeps_the_subject(matcher):
+    weak = contextualise("What about the weak points?", ["What does Kenya do well on migrants' rights?"], matcher)
+    assert "migrants rights" in weak.search_query and weak.inherited_subject
+    gaps = contextualise("what about gaps?", ["What does Kenya do well on partnerships?"], matcher)
+    assert "partnerships" in gaps.search_query
+    # a subject of its own, even beside a side of the findings
+    health = contextualise("What about weaknesses in health?", ["What does Kenya do well on partnerships?"], matcher)
+    assert "partnerships" not in health.search_query
+
+
 def test_what_about_keeps_the_country_but_replaces_the_subject(matcher):
     context = contextualise("What about remittances?", ["Can Cambodians vote from abroad?"], matcher)
     assert context.search_query == "What about remittances? Cambodia"

@@ -280,11 +280,14 @@ def list_route(
         # "What is the Ministry of Foreign Affairs' role, and what did it do during Covid-19?"
         # is about one actor of the list, which it names (a new user's trial)
         intent = "body"
-    return list_request(result.query, searcher.facets["domain"], judge.world, intent=intent,
-                        intent_read=True, mentions=mentions, period=period)
+    # a follow-up names its domain through the conversation: "Any gaps there?" after a question
+    # on safe, orderly and regular migration asks for that domain's gaps (a new user's trial)
+    question = result.search_query if reading.asked is not None and reading.asked.contextualised else result.query
+    return list_request(question, searcher.facets["domain"], judge.world, intent=intent,
+                        intent_read=True, mentions=mentions if question == result.query else None, period=period)
 
 
-_IT = re.compile(r"\bit\b", re.IGNORECASE)  # one thing the conversation named
+_IT = re.compile(r"\bits?\b", re.IGNORECASE)  # one thing the conversation named
 
 
 # The same sense of list in the two families: an MGI profile's strengths and weaknesses, a

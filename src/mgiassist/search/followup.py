@@ -93,6 +93,17 @@ def _topical(words: Sequence[str]) -> list[str]:
     return [w for w in words if english_log_frequency(w) <= COMMON_LOG_FREQUENCY]
 
 
+# A side of the findings with the noun it qualifies: "weak points", "strong sides", "gaps".
+_SIDE = re.compile(rf"(?:{WEAK_CUES.pattern}|{STRONG_CUES.pattern})(?:\s+[\w-]+)?", re.IGNORECASE)
+
+
+def _names_a_new_subject(text: str, matcher: CountryMatcher | None) -> bool:
+    """Whether "what about *text*" names a subject of its own ("what about remittances?"), not
+    only the other side of the findings ("what about the weak points?" after the strengths of
+    one domain asks for that domain's weak points: a side of the findings and its noun)."""
+    return bool(content_words(_SIDE.sub(" ", text), matcher))
+
+
 def _points_back(text: str, match: re.Match[str], matcher: CountryMatcher | None) -> bool:
     """Whether the pronoun at ``match`` has nothing before it in the question to refer to. A
     country named before it ("Does Cambodia let its citizens…"), a thing named by its own name
@@ -239,7 +250,7 @@ def contextualise(
         additions.append(place)
     elif follow_up:
         what_about = _WHAT_ABOUT.match(question)
-        replaces_subject = bool(what_about and content_words(what_about.group(1), matcher))
+        replaces_subject = bool(what_about and _names_a_new_subject(what_about.group(1), matcher))
         if not replaces_subject:
             searched = {} if _searched is None else _searched
             for at in range(len(earlier) - 1, -1, -1):
