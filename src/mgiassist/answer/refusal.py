@@ -202,7 +202,7 @@ def _first_passage_holds(result: SearchResult, judge: Judge, question: str, aske
 
     if not result.hits:
         return False
-    tables = [h for h in result.hits[1:TOP_PASSAGES] if h.chunk.attributes.get("rows") or h.chunk.attributes.get("row")] \
+    tables = [h for h in result.hits[1:TOP_PASSAGES] if _in_rows(h.chunk)] \
         if asked == "place" and asks_for_countries(question) else []
     return holds(result.hits[0]) or any(holds(h) for h in tables)
 
@@ -278,8 +278,13 @@ def unnamed_quantity(result: SearchResult, judge: Judge, encode: Encoder | None)
     return RefusalEvidence("quantity", () if ordinary else (phrase,))
 
 
+def _in_rows(chunk: Chunk) -> bool:
+    """A table, or one of its rows."""
+    return bool(chunk.attributes.get("rows") or chunk.attributes.get("row"))
+
+
 def _is_table(chunk: Chunk) -> bool:
-    return chunk.kind == "figures" or bool(chunk.attributes.get("rows") or chunk.attributes.get("row"))
+    return chunk.kind == "figures" or _in_rows(chunk)
 
 
 def _names(text: str, place: str) -> bool:
