@@ -126,8 +126,11 @@ LOW_CONFIDENCE = ("These are the closest passages, and they may not state the an
                   "check them before relying on it.")
 LOW_CONFIDENCE_BELOW = 0.6
 # The list margin at which a list is read confidently enough to be given even when the search's
-# first passage is not one of its members (:func:`_list_loses_the_lead`): twice the list margin.
-CONFIDENT_LIST_MARGIN = 0.2
+# first passage is not one of its members (:func:`_list_loses_the_lead`). 0.2 (twice the list
+# margin) until 2026-12-06, when 185 more list wordings (eval/intents/README.md) read the keyword
+# query "Paris arts festival diaspora" as the actors list at 0.2002; at 0.25 dev lists 558 → 559,
+# first citation 1,303 → 1,305 of 1,724.
+CONFIDENT_LIST_MARGIN = 0.25
 
 
 def _tables(searcher: Searcher, filters: Filters, result: SearchResult) -> list:
