@@ -16,6 +16,7 @@ from mgiassist.answer import (
     strip_footnote_marks,
 )
 from mgiassist.answer.answerability.features import states_existence
+from mgiassist.answer.compose import rows_as_their_table
 from mgiassist.schema import Chunk, Citation, Footnote, Hit, SearchResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -421,3 +422,47 @@ def test_a_question_names_a_table_row_by_another_name_of_its_country_but_not_by_
     assert _names_row("how many in the US?", row)
     assert not _names_row("How many US dollars in remittances flow into Cambodia?", row)
     assert not _names_row("how many in France?", row)
+
+
+def _table_and_rows() -> tuple[Chunk, list[Chunk]]:
+    rows = [["Norway", "12,345"], ["Chile", "6,789"], ["Japan", "1,234"]]
+    table = _chunk("t", "Top countries of destination\n" + "\n".join("\t".join(r) for r in rows),
+                   heading=("Facts & figures", "Top countries of destination"))
+    table.kind, table.attributes = "table", {"rows": rows}
+    cells = []
+    for i, row in enumerate(rows):
+        chunk = _chunk(f"t-{i}", "\t".join(row), heading=table.heading_path)
+        chunk.kind = "table-row"
+        chunk.attributes = {"row": row, "table_id": "t", "caption": "Top countries of destination"}
+        cells.append(chunk)
+    return table, cells
+
+
+def _ranked(question: str, chunks: list[Chunk]) -> SearchResult:
+    hits = [Hit(rank=i, score=1.0 / i, chunk=c, citation=Citation.from_chunk(c)) for i, c in enumerate(chunks, 1)]
+    return SearchResult(question, question, False, hits)
+
+
+def test_rows_of_one_table_ranked_together_are_quoted_as_the_whole_table(fake_embedder) -> None:
+    """Two rows of a table among the top three stand for the table, every row in its own order,
+    in the first row's place; the table ranked beside one of its rows does too. A question naming
+    a row keeps that row: it is the answer."""
+    table, (norway, chile, japan) = _table_and_rows()
+    other = _chunk("p", "Emigration has grown since 2000.")
+    by_id = {c.chunk_id: c for c in (table, norway, chile, japan, other)}.get
+
+    result = rows_as_their_table(_ranked("top destination countries", [chile, other, japan, norway]), by_id)
+    assert [h.chunk.chunk_id for h in result.hits] == ["t", "p"]
+    answer = compose_answer(result, fake_embedder.encode)
+    assert answer.sentences[0].text == "Top countries of destination — Norway: 12,345; Chile: 6,789; Japan: 1,234"
+
+    beside = rows_as_their_table(_ranked("top destination countries", [norway, table, other]), by_id)
+    assert [h.chunk.chunk_id for h in beside.hits] == ["t", "p"]
+
+    named = _ranked("How many emigrants live in Chile?", [chile, norway, other])
+    assert rows_as_their_table(named, by_id) is named
+    alone = _ranked("top destination countries", [chile, other])
+    assert rows_as_their_table(alone, by_id) is alone
+    # an index whose rows outlived their table keeps the rows
+    orphans = _ranked("x", [chile, japan])
+    assert [h.chunk.chunk_id for h in rows_as_their_table(orphans, lambda _: None).hits] == ["t-1", "t-2"]

@@ -12,6 +12,7 @@ texts into normalised rows (``assistant.embedder.encode`` in the page, a fake on
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ from mgiassist.text.sentences import (
     title_spans,
 )
 
-__all__ = ["cited_passage", "compose_answer", "passage_from_chunk"]
+__all__ = ["cited_passage", "compose_answer", "passage_from_chunk", "rows_as_their_table"]
 
 def _row_of(chunk: Chunk) -> list[str] | None:
     """The cells of a table-row passage (see mgiassist.chunk), or None."""
@@ -45,6 +46,13 @@ def _candidate_text(chunk: Chunk, span: Span) -> str:
     row = _row_of(chunk)
     if row is not None:
         return render_row(row, str(chunk.attributes.get("caption") or ""))
+    rows = chunk.attributes.get("rows")
+    if isinstance(rows, list) and rows and span == Span(0, len(chunk.text.rstrip())):
+        # a whole table, row by row ("Top countries of destination — Thailand: 689,451; …"), not
+        # its cells run together as the text keeps them
+        caption = chunk.heading_path[-1] if chunk.heading_path else ""
+        cells = "; ".join(render_row([str(c) for c in r], "") for r in rows if isinstance(r, list) and r)
+        return f"{caption} — {cells}" if caption else cells
     return strip_footnote_marks(chunk.text[span.start : span.end])
 
 
@@ -122,6 +130,45 @@ _CURRENCY_CODE = re.compile(r"\b[A-Z]{2}\s*(?:\$|dollars?\b)", re.IGNORECASE)
 def _country_matcher(label: str) -> CountryMatcher | None:
     country = lookup_country(label)
     return CountryMatcher([country]) if country is not None else None
+
+
+def rows_as_their_table(
+    result: SearchResult, chunk_of: Callable[[str], Chunk | None], passages: int = 3,
+) -> SearchResult:
+    """``result`` with the rows of one table among its top ``passages`` hits standing for that
+    table: two or more rows of a table ranked together say the question is about the table ("top
+    destination countries for emigrants"), and quoting the rows the search happened to rank gives
+    three of its five rows in an arbitrary order. The table takes the first row's place, every
+    row in its own order; its other rows leave the hits (``chunk_of(id)`` is the chunk, None when
+    the index has none). Not when the question names one of the
+    rows ("How many live in France?"): that row is the answer (:func:`compose_answer`)."""
+    top = result.hits[:passages]
+    query = result.search_query or result.query
+    tables: dict[str, int] = {}
+    for hit in top:
+        table_id = hit.chunk.attributes.get("table_id")
+        if _row_of(hit.chunk) is not None and table_id:
+            tables[str(table_id)] = tables.get(str(table_id), 0) + 1
+    # a row ranked beside its own table, or beside another of its rows
+    gathered = {t for t, n in tables.items() if n + any(h.chunk.chunk_id == t for h in top) >= 2}
+    if not gathered or any(_names_row(query, hit.chunk) for hit in top):
+        return result
+    hits: list[Hit] = []
+    for hit in result.hits:
+        if hit.chunk.chunk_id in gathered and any(h.chunk.chunk_id == hit.chunk.chunk_id for h in hits):
+            continue  # the table, already in a row's place
+        table_id = str(hit.chunk.attributes.get("table_id") or "")
+        if table_id not in gathered or _row_of(hit.chunk) is None:
+            hits.append(hit)
+            continue
+        if any(h.chunk.chunk_id == table_id for h in hits):
+            continue
+        table = chunk_of(table_id)
+        if table is None:  # an index whose rows outlived their table: the row stays
+            hits.append(hit)
+            continue
+        hits.append(Hit(rank=hit.rank, score=hit.score, chunk=table, citation=Citation.from_chunk(table)))
+    return dataclasses.replace(result, hits=hits)
 
 
 def _lead_position(candidates: Sequence[tuple[int, Span]], asked: Sequence[bool], named_rows: set[int]) -> int:

@@ -30,7 +30,7 @@ from mgiassist.answer.answerability.features import (
     states_existence,
 )
 from mgiassist.answer.answerability.judge import Decision, Judge
-from mgiassist.answer.compose import cited_passage, compose_answer
+from mgiassist.answer.compose import cited_passage, compose_answer, rows_as_their_table
 from mgiassist.answer.partial import (
     empty_item_answer,
     list_partial_answer,
@@ -67,7 +67,8 @@ from mgiassist.answer.structured import (
     list_request,
     names_one_member,
 )
-from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, SearchResult
+from mgiassist.errors import MgiassistError
+from mgiassist.schema import FAMILY_MAPPING, FAMILY_MGI, Chunk, SearchResult
 from mgiassist.search.filters import as_list
 from mgiassist.search.intents import LIST_MARGIN
 from mgiassist.search.query import OTHER_SCRIPT
@@ -406,7 +407,7 @@ def _decide(
             evidence = refusal_evidence(result, judge, decision, encode, reading)
             if evidence is not None:
                 return not_covered(result, evidence.reason, decision.probability)
-            reply = _quoted_reply(judge, encode, result, decision, reading)
+            reply = _quoted_reply(judge, encode, result, decision, reading, _chunk_lookup(searcher))
             if reply.state == ANSWERED and not result.language:
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
@@ -414,7 +415,7 @@ def _decide(
         or uncounted(result, reading, encode) or unmeasured(result, reading) or only_defined(result, reading)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
-    reply = _quoted_reply(judge, encode, result, decision, reading)
+    reply = _quoted_reply(judge, encode, result, decision, reading, _chunk_lookup(searcher))
     if reply.state == ANSWERED and not result.language and decision.probability < LOW_CONFIDENCE_BELOW:
         reply.reason, reply.doubtful = LOW_CONFIDENCE, True
     return reply
@@ -516,11 +517,24 @@ def existence_of(terms: Sequence[str]) -> Callable[[str], bool]:
     return says_so
 
 
+def _chunk_lookup(searcher: Searcher) -> Callable[[str], Chunk | None]:
+    def chunk_of(chunk_id: str) -> Chunk | None:
+        try:
+            return searcher.chunk(chunk_id)
+        except MgiassistError:
+            return None
+    return chunk_of
+
+
 def _quoted_reply(
     judge: Judge, encode: Encoder, result: SearchResult, decision: Decision, reading: QuestionReading,
+    chunk_of: Callable[[str], Chunk | None] | None = None,
 ) -> Answer:
     """Past the judge, quote: the sentences closest to the question, those holding the kind of
-    answer asked for first. (The search's own similarity floor is one signal among the judge's.)"""
+    answer asked for first. (The search's own similarity floor is one signal among the judge's.)
+    With ``chunk_of`` (an id's chunk), rows of one table ranked together are quoted as the table."""
+    if chunk_of is not None:
+        result = rows_as_their_table(result, chunk_of)
     asked = reading.answer_type
     # Only a figure, a year or a person's name is told reliably by its form; capitalised names of
     # bodies and places are in most sentences, so they earn no preference. Asked "which
