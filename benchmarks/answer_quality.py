@@ -5,7 +5,10 @@ For every question of the sets (optionally one split), with the real model:
 * **search@1** — the search's first passage holds the evidence; **lead** — the answer's first
   citation does (a layer on top must not lose what the layer below had);
 * **refused** — an answerable question answered "not covered"; **recognised** — a question owed
-  "not covered" gets it;
+  "not covered" is not answered (as ``mgiassist eval`` counts it: a partial reply says the
+  profiles do not state it, "The profiles don't state this for Germany", and shows what they
+  give instead); **not covered** — the stricter count that earlier rounds reported as recognised:
+  it gets "not covered" itself;
 * **list** — for list questions, the answer's text and citations hold at least 80 % of the
   evidence phrases (one per list item);
 * **follow-up** — a follow-up is searched with the conversation, a question that names its own
@@ -67,7 +70,8 @@ def measure(question, extra: dict, assistant) -> dict:
         row["lead"] = lead_ok and _holds(chunk_text.get(cited[0].chunk_id, cited[0].text), question.evidence)
         row["refused"] = answer.state == "not_covered"
     if question.expected_state == "not_covered":
-        row["recognised"] = answer.state == "not_covered"
+        row["recognised"] = answer.state != "answered"
+        row["not covered"] = answer.state == "not_covered"
     if question.kind == "list" and question.evidence and answer.state == "answered":
         said = _words(answer.text + " " + " ".join(chunk_text.get(p.chunk_id, p.text) for p in cited))
         share = sum(_words(e) in said for e in question.evidence) / len(question.evidence)
@@ -106,7 +110,7 @@ def _measured(question, extra: dict, assistant) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    measures = ["search@1", "lead", "refused", "recognised", "list", "follow-up", "countries", "crashed"]
+    measures = ["search@1", "lead", "refused", "recognised", "not covered", "list", "follow-up", "countries", "crashed"]
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_kind[row["kind"]].append(row)
