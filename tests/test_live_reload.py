@@ -22,8 +22,11 @@ NEW_PROFILE = (
 )
 
 
-def _quokka_sources(assistant) -> set[str]:
-    return {h.chunk.source for h in assistant.search("quokkaville diaspora desk", k=3).hits}
+def _quokka_sources(assistant, name: str = "") -> set[str]:
+    """The profiles the search finds for the new profile's words (``name`` its own country's
+    name: three near-identical profiles tie on the rest, and the fake embedder breaks ties by
+    whatever the intent reader makes of its vectors)."""
+    return {h.chunk.source for h in assistant.search(f"{name} quokkaville diaspora desk".strip(), k=3).hits}
 
 
 def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(
@@ -72,7 +75,7 @@ def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(
             worker.join()
     assert failures == []
     assert len(answered) > 50 and set(answered) == {0, 1, 2, 3}
-    assert _quokka_sources(live.get()) >= {"zanzibar-2.md"}
+    assert _quokka_sources(live.get(), "Zanzibar2") >= {"zanzibar-2.md"}
     assert live.get().embedder is embedder  # same model: reused, not loaded again
     assert sum("reloaded index" in r.getMessage() for r in caplog.records) == 3
     print(
