@@ -63,7 +63,8 @@ from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only, spli
 
 __all__ = [
     "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known", "only_defined",
-    "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unmeasured", "unnamed_quantity", "unplaced_year",
+    "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unknown_term", "unmeasured", "unnamed_quantity",
+    "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -430,11 +431,22 @@ def refusal_evidence(
         return defined
     if result.abstained:
         return RefusalEvidence("far")
+    return unknown_term(result, judge, reading, encode)
+
+
+def unknown_term(
+    result: SearchResult, judge: Judge, reading: QuestionReading, encode: Encoder | None,
+) -> RefusalEvidence | None:
+    """The words the question is about that no profile uses (nor a misspelling, derivation or
+    long form of one of theirs), none among the commonest in English, each moving the question's
+    meaning by at least :data:`SALIENCE` and not said in other words by the passages found
+    (:func:`_pull`): "readmission" in "Has the government signed a readmission agreement…?"."""
     # Words read in another language are not evidence of a topic the profiles lack.
     if result.language or encode is None:
         return None
+    question, analysis = result.search_query or result.query, reading.analysis
     candidates = [
-        w for w in vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
+        w for w in judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
         if not _YEAR.match(w) and english_log_frequency(w) < ORDINARY_LOG_FREQUENCY
     ]
     moved = salience(question, candidates, encode)
