@@ -140,8 +140,8 @@ def rows_as_their_table(
     destination countries for emigrants"), and quoting the rows the search happened to rank gives
     three of its five rows in an arbitrary order. The table takes the first row's place, every
     row in its own order; its other rows leave the hits (``chunk_of(id)`` is the chunk, None when
-    the index has none). Not when the question names one of the
-    rows ("How many live in France?"): that row is the answer (:func:`compose_answer`)."""
+    the index has none). Not when the question names one of the rows ("How many live in
+    France?"): that row is the answer (:func:`compose_answer`)."""
     top = result.hits[:passages]
     query = result.search_query or result.query
     tables: dict[str, int] = {}
