@@ -375,3 +375,15 @@ def test_a_subject_asked_after_a_conversation_on_a_country_is_that_countrys_if_i
     # only the other country's profile has it: found there
     found = search.search("What is the Victims' Collective?", k=3, history=["How many Kenyans live abroad?"])
     assert found.hits[0].chunk.country == "Uganda"
+
+
+def test_a_whole_table_reads_as_one_line_of_its_rows_as_each_row_reads():
+    """Rows rendered as :func:`render_row` renders each (headers after their values), a header
+    row repeated among the rows left out, the caption first."""
+    from mgiassist.chunk import render_table, table_rows
+
+    table = {"rows": [["Country", "emigrants"], ["France", "12,345"], ["Chile", "678"]], "headers": ["Country", "emigrants"]}
+    assert table_rows(table) == [["France", "12,345"], ["Chile", "678"]]
+    assert render_table(table, "Top") == "Top — France: 12,345 emigrants; Chile: 678 emigrants"
+    assert render_table({"rows": [["Norway", "1"]]}, "") == "Norway: 1"
+    assert table_rows({"rows": "not a list"}) == []

@@ -34,7 +34,9 @@ __all__ = [
     "chunk_profile",
     "embed_prefix",
     "render_row",
+    "render_table",
     "split_to_budget",
+    "table_rows",
 ]
 
 # Bumped whenever parsing, chunk boundaries or embedded text change, so old indexes are rebuilt.
@@ -125,13 +127,31 @@ def render_row(cells: list[str], caption: str, headers: list[str] | None = None)
     return f"{body} ({caption})" if caption else body
 
 
-def _table_rows(section: Section) -> list[list[str]]:
-    rows = section.attributes.get("rows") if section.kind == "table" else None
+def _headers(attributes: dict) -> list[str]:
+    return _cells(attributes.get("headers") or attributes.get("columns") or [])
+
+
+def table_rows(attributes: dict) -> list[list[str]]:
+    """A table's body rows from its attributes (a section's or a chunk's), as cells, without a
+    header row repeated among them."""
+    rows = attributes.get("rows")
     if not isinstance(rows, list):
         return []
-    headers = _cells(section.attributes.get("headers") or section.attributes.get("columns") or [])
+    headers = _headers(attributes)
     cells = [_cells(row) for row in rows]
     return [c for c in cells if c and any(c) and c != headers]
+
+
+def render_table(attributes: dict, caption: str) -> str:
+    """A whole table as one line, each row as :func:`render_row` reads it: "Top countries of
+    destination — Thailand: 689,451; France: 69,748"."""
+    headers = _headers(attributes) or None
+    body = "; ".join(render_row(cells, "", headers) for cells in table_rows(attributes))
+    return f"{caption} — {body}" if caption and body else body or caption
+
+
+def _table_rows(section: Section) -> list[list[str]]:
+    return table_rows(section.attributes) if section.kind == "table" else []
 
 
 def _make_chunk(
@@ -184,7 +204,7 @@ def _section_chunks(
         chunks.append(_make_chunk(profile, section, piece, embed_text, kind=section.kind, attributes=attributes))
     table_id = chunks[0].chunk_id if chunks else None
     caption = section.heading_path[-1] if section.heading_path else ""
-    headers = _cells(section.attributes.get("headers") or section.attributes.get("columns") or []) or None
+    headers = _headers(section.attributes) or None
     for cells in _table_rows(section):
         # displayed as the source lays the row out, so a quoted row ("France 69,748") is found
         text = "\t".join(cells)

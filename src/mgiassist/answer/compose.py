@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from mgiassist.answer.records import Answer, AnswerSentence, CitedPassage
-from mgiassist.chunk import render_row
+from mgiassist.chunk import render_row, render_table
 from mgiassist.schema import Chunk, Citation, Hit, SearchResult
 from mgiassist.text.countries import CountryMatcher, lookup_country
 from mgiassist.text.sentences import (
@@ -46,13 +46,10 @@ def _candidate_text(chunk: Chunk, span: Span) -> str:
     row = _row_of(chunk)
     if row is not None:
         return render_row(row, str(chunk.attributes.get("caption") or ""))
-    rows = chunk.attributes.get("rows")
-    if isinstance(rows, list) and rows and span == Span(0, len(chunk.text.rstrip())):
+    if chunk.attributes.get("rows") and span == Span(0, len(chunk.text.rstrip())):
         # a whole table, row by row ("Top countries of destination — Thailand: 689,451; …"), not
         # its cells run together as the text keeps them
-        caption = chunk.heading_path[-1] if chunk.heading_path else ""
-        cells = "; ".join(render_row([str(c) for c in r], "") for r in rows if isinstance(r, list) and r)
-        return f"{caption} — {cells}" if caption else cells
+        return render_table(chunk.attributes, chunk.heading_path[-1] if chunk.heading_path else "")
     return strip_footnote_marks(chunk.text[span.start : span.end])
 
 
