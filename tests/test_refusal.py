@@ -22,11 +22,13 @@ from mgiassist.answer.answerability.judge import Decision
 from mgiassist.answer.refusal import (
     SALIENCE,
     RefusalEvidence,
+    numbered_names,
     only_defined,
     refusal_evidence,
     salience,
     split_by_sex_only,
     uncounted,
+    unknown_name,
     unmeasured,
     unnamed_quantity,
 )
@@ -428,3 +430,42 @@ def test_a_domain_definition_never_says_what_a_named_country_does():
     finding = dataclasses.replace(definition, kind="finding")
     hits[0] = Hit(rank=1, score=1.0, chunk=finding, citation=Citation.from_chunk(finding))
     assert found("Has Ghana ratified the Migrant Workers Convention?") is None
+
+
+def test_a_name_no_profile_gives_is_evidence_even_where_the_passages_share_the_topic():
+    text = ("Cambodia has ratified all eight of ILO's core conventions and takes part in the "
+            "Colombo Process with other countries of origin.")
+    hits = _hits((text, {}))
+    vocabulary = CorpusVocabulary([hits[0].chunk.text, "The Cambodia Development Resource Institute and OECD ran a study."])
+    judged = SimpleNamespace(world=WORLD, profile_countries=["Cambodia"], vocabulary=vocabulary)
+    encode = bag_encoder({"bali": 6.0, "colombo": 6.0, "cdri": 6.0, "brazil": 6.0})
+
+    def found(question: str) -> RefusalEvidence | None:
+        searched = SearchResult(query=question, search_query=question, hits=hits, abstained=False)
+        return unknown_name(searched, judged, _reading(question), encode)
+
+    assert found("Does Cambodia take part in the Bali Process?") == RefusalEvidence("unknown-term", ("Bali",))
+    assert found("Does Cambodia take part in the Colombo Process?") is None  # the profiles name it
+    # a number of a series the profiles do not give; "all eight" core conventions is not "189"
+    assert found("Has Cambodia ratified ILO Convention 189?") == RefusalEvidence("unknown-term", ("Convention 189",))
+    # an acronym spelling a run of a name the profiles write out is no unknown name
+    assert found("What did CDRI study?") is None
+    # a name that carries little of the question's meaning is no evidence
+    assert unknown_name(SearchResult("Which Process is it?", "Which Process is it?", False, hits), judged,
+                        _reading("Which Process is it?"), bag_encoder({})) is None
+    # nor is anything in a question read in another language
+    spanish = SearchResult("¿Participa Camboya en el Proceso de Bali?", "¿Participa Camboya en el Proceso de Bali?",
+                           False, hits, language="spanish")
+    assert unknown_name(spanish, judged, _reading(spanish.query), encode) is None
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("Has Cambodia ratified ILO Convention 189 on domestic workers?", [("Convention", "189")]),
+    ("What did Sub-Decree No. 70 create?", [("Sub-Decree", "70")]),
+    ("What happened in Cambodia 2015?", []),  # a year names no member of a series
+    ("How many Cambodians live in the top 5 countries?", []),  # after a lower-case word
+    ("Did Thailand 4.0 change anything?", []),  # a version, not a member of a series
+    ("Is ILO Convention 97 about 50% of workers?", [("Convention", "97")]),
+])
+def test_numbered_names_are_a_capitalised_name_and_its_number(question, names):
+    assert numbered_names(question) == names

@@ -137,6 +137,15 @@ def test_undefined_acronym_is_matched_to_a_capitalised_phrase_by_its_initials():
     assert AcronymTable.from_dict(table.to_dict()) == table
 
 
+def test_an_acronym_spelling_a_run_inside_a_capitalised_name_is_spelled_out_there():
+    table = AcronymTable.mine(["A Joint Project between the Cambodia Development Resource Institute and OECD.",
+                               "The National Action Plan for Disaster Risk Reduction (2014-2018)."])
+    assert table.spelled_by_a_run("CDRI") and table.spelled_by_a_run("DRR") and table.spelled_by_a_run("NAP")
+    assert table.long_forms("CDRI") == []  # a run is enough to know the name, not to pick a long form
+    assert not table.spelled_by_a_run("CDR I".replace(" ", "X")) and not table.spelled_by_a_run("OECDX")
+    assert not table.spelled_by_a_run("DR")  # two letters are too short to tell
+
+
 def test_acronym_in_a_question_finds_the_spelled_out_passage():
     policy = Section(("Policy and legislative framework", "2017 · Technical and Vocational Education and Training"),
                      "2017: Technical and Vocational Education and Training: the policy guides skills development.",

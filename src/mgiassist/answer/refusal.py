@@ -62,9 +62,9 @@ from mgiassist.text.spelling import english_log_frequency, is_english_word, sing
 from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only, split_shown
 
 __all__ = [
-    "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known", "only_defined",
-    "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unknown_term", "unmeasured", "unnamed_quantity",
-    "unplaced_year",
+    "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
+    "numbered_names", "only_defined", "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unknown_name",
+    "unknown_term", "unmeasured", "unnamed_quantity", "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -431,7 +431,7 @@ def refusal_evidence(
         return defined
     if result.abstained:
         return RefusalEvidence("far")
-    return unknown_term(result, judge, reading, encode)
+    return unknown_name(result, judge, reading, encode) or unknown_term(result, judge, reading, encode)
 
 
 def unknown_term(
@@ -444,16 +444,57 @@ def unknown_term(
     # Words read in another language are not evidence of a topic the profiles lack.
     if result.language or encode is None:
         return None
-    question, analysis = result.search_query or result.query, reading.analysis
+    analysis = reading.analysis
+    salient = _salient_unknown(result, judge, [*analysis.named, *asked_about(analysis)], encode)
+    return RefusalEvidence("unknown-term", tuple(salient[:3])) if salient else None
+
+
+# A number naming one of a series, after the series' capitalised name: "ILO Convention 189",
+# "Resolution 1325", "Sub-Decree No. 70".
+_NUMBERED_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z]*(?:-[A-Za-z]+)*)\s+(?:No\.?\s*)?(\d{1,4})(?![\w,.%]*\d)(?!\s*%)")
+
+
+def numbered_names(question: str) -> list[tuple[str, str]]:
+    """The (name, number) pairs ``question`` names one of a series by, years aside."""
+    return [(m.group(1), m.group(2)) for m in _NUMBERED_NAME.finditer(question) if not _YEAR.match(m.group(2))]
+
+
+def unknown_name(
+    result: SearchResult, judge: Judge, reading: QuestionReading, encode: Encoder | None,
+) -> RefusalEvidence | None:
+    """A thing the question names that no profile names: a proper name or acronym (rare in
+    English, carrying the question's meaning and not said in other words by the passages found,
+    as :func:`unknown_term` weighs words), or one of a numbered series whose number no profile
+    gives ("ILO Convention 189" where the profile says Cambodia "ratified all eight of ILO's
+    core conventions"). A reason to refuse even when the judge would answer: the passages found
+    share the question's topic ("Has Cambodia endorsed the Global Compact for Migration?" met the
+    profile's partnerships), not the thing it names. Dev, 2026-12-06 (2,726 questions): 11 more
+    recognised, 2 answerable refused ("Brittany", which the mapping calls "Bretagne"), once
+    acronyms spelling a run of a name the texts write out ("CDRI") count as known."""
+    if result.language or encode is None or not result.hits:
+        return None
+    question = result.search_query or result.query
+    vocabulary = judge.vocabulary
+    numbered = [f"{name} {number}" for name, number in numbered_names(question) if not vocabulary.mentions(number)]
+    if numbered:
+        return RefusalEvidence("unknown-term", tuple(numbered[:3]))
+    salient = _salient_unknown(result, judge, reading.analysis.named, encode)
+    return RefusalEvidence("unknown-term", tuple(salient[:3])) if salient else None
+
+
+def _salient_unknown(result: SearchResult, judge: Judge, words: Sequence[str], encode: Encoder) -> list[str]:
+    """The ``words`` no profile uses, none among the commonest in English, that move the question's
+    meaning by at least :data:`SALIENCE` and that the passages found do not say in other words
+    (:func:`_pull`), the most salient first."""
+    question = result.search_query or result.query
     candidates = [
-        w for w in judge.vocabulary.unknown(dict.fromkeys([*analysis.named, *asked_about(analysis)]))
+        w for w in judge.vocabulary.unknown(dict.fromkeys(words))
         if not _YEAR.match(w) and english_log_frequency(w) < ORDINARY_LOG_FREQUENCY
     ]
     moved = salience(question, candidates, encode)
     salient = sorted((w for w, m in zip(candidates, moved) if m >= SALIENCE),
                      key=lambda w: -moved[candidates.index(w)])
-    salient = [w for w in salient if _pull(question, w, result, encode) < HELD_IN_MEANING]
-    return RefusalEvidence("unknown-term", tuple(salient[:3])) if salient else None
+    return [w for w in salient if _pull(question, w, result, encode) < HELD_IN_MEANING]
 
 
 def _pull(question: str, word: str, result: SearchResult, encode: Encoder) -> float:

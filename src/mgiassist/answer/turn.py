@@ -54,6 +54,7 @@ from mgiassist.answer.refusal import (
     refusal_evidence,
     split_by_sex_only,
     uncounted,
+    unknown_name,
     unmeasured,
     unnamed_quantity,
     unplaced_year,
@@ -411,8 +412,9 @@ def _decide(
             if reply.state == ANSWERED and not result.language:
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
-    year = unplaced_year(result, reading, judge.vocabulary) or unnamed_quantity(result, judge, encode) \
-        or uncounted(result, reading, encode) or unmeasured(result, reading) or only_defined(result, reading)
+    year = unplaced_year(result, reading, judge.vocabulary) or unknown_name(result, judge, reading, encode) \
+        or unnamed_quantity(result, judge, encode) or uncounted(result, reading, encode) \
+        or unmeasured(result, reading) or only_defined(result, reading)
     if year is not None:
         return not_covered(result, year.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading, _chunk_lookup(searcher))

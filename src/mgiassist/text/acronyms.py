@@ -134,6 +134,12 @@ def mine_phrases(text: str) -> set[str]:
     return phrases
 
 
+def _runs(words: Sequence[str]) -> list[Sequence[str]]:
+    """The runs of ``words`` of two or more that open and close with a word that is no connector."""
+    bounds = [i for i, w in enumerate(words) if w.lower() not in _CONNECTORS]
+    return [words[i : j + 1] for a, i in enumerate(bounds) for j in bounds[a + 1 :]]
+
+
 def _keys(phrase: str) -> set[str]:
     """Every acronym ``phrase`` can be written as: each connector gives its letter or none."""
     words = _split(phrase.split())
@@ -197,6 +203,23 @@ class AcronymTable:
         # phrase, several unrelated ones are a coincidence of initials rather than a meaning
         distinct = sorted(set(guesses), key=lambda p: (-len(p), p))
         return distinct if len(distinct) <= max_guesses else []
+
+    @functools.cached_property
+    def _runs_by_initials(self) -> frozenset[str]:
+        keys: set[str] = set()
+        for phrase in self.phrases:
+            for run in _runs(phrase.split()):
+                keys |= {key.upper() for key in _keys(" ".join(run))}
+        return frozenset(keys)
+
+    def spelled_by_a_run(self, acronym: str) -> bool:
+        """Whether ``acronym`` spells the initials of a run of words inside one of the texts'
+        capitalised phrases: "CDRI" inside "Cambodia Development Resource Institute and OECD",
+        "DRR" inside "National Action Plan for Disaster Risk Reduction". Enough to say the texts
+        name the thing (a question using "CDRI" is not about something they never mention),
+        not to pick its long form, which :meth:`long_forms` does from whole phrases."""
+        key = _letters(acronym).upper()
+        return len(key) >= 3 and key in self._runs_by_initials
 
     def acronyms_in(self, text: str) -> list[str]:
         """The acronym-shaped tokens of ``text``, in order, without repeats."""

@@ -420,7 +420,7 @@ class CorpusVocabulary:
         """Whether the texts use ``word``, a close misspelling of one of theirs, or its long form."""
         if self.mentions(word):
             return True
-        if is_acronym(word) and self.acronyms.long_forms(word):
+        if is_acronym(word) and (self.acronyms.long_forms(word) or self.acronyms.spelled_by_a_run(word)):
             return True
         return (self.speller.correct(word) is not None or self.derives_from_known(word)
                 or any(self.mentions(form) for form in _greek_number(word)) or self.compounds_known(word)
