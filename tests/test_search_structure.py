@@ -396,3 +396,28 @@ def test_a_whole_table_reads_as_one_line_of_its_rows_as_each_row_reads():
     assert render_table(table, "Top") == "Top — France: 12,345 emigrants; Chile: 678 emigrants"
     assert render_table({"rows": [["Norway", "1"]]}, "") == "Norway: 1"
     assert table_rows({"rows": "not a list"}) == []
+
+
+def test_a_family_named_as_where_to_look_narrows_the_search_and_is_not_its_topic():
+    mgi = profile(
+        Section(("Introduction",), "The Migration Governance Indicators (MGI) help countries review their migration "
+                "governance. According to the MGI, the MGI profile summarises what was signed and agreed.", "paragraph"),
+        Section(("Partnerships", "Well-developed areas"),
+                "In 2003, Kenya signed an agreement with Uganda on the employment of workers.", "finding"),
+        family=FAMILY_MGI, source="kenya-mgi.txt")
+    mapping = profile(
+        Section(("Policy and legislative framework", "2003 · Agreement with Uganda"),
+                "2003: agreement between Kenya and Uganda on the employment of workers signed.", "timeline"),
+        *FILLER)
+    search = searcher(mgi, mapping)
+    asked = search.read("When was the agreement with Uganda signed, according to the MGI?")
+    assert asked.families == (FAMILY_MGI,)
+    assert not asked.expansion.acronyms  # "MGI" is not searched as "Migration Governance Indicators"
+    result = search.search(asked, k=3)
+    assert {h.chunk.family for h in result.hits} == {FAMILY_MGI}
+    assert result.hits[0].chunk.heading_path[0] == "Partnerships"
+    assert any("narrowed to the MGI profiles" in note for note in result.notes)
+    # an explicit family filter wins over the family the question names
+    filtered = search.search("When was the agreement with Uganda signed, according to the MGI?", k=3,
+                             filters=Filters(family=FAMILY_MAPPING))
+    assert filtered.hits[0].chunk.kind == "timeline"

@@ -37,6 +37,7 @@ class Question:
     language: str | None  # "french", "other-script"…; None for English
     # what it asks for by meaning, read on its corrected search query (None in another language)
     intent: IntentGuess | None = None
+    families: tuple[str, ...] = ()  # the profile families it names ("according to the MGI"), a scope
 
     @property
     def search_query(self) -> str:
