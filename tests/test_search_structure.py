@@ -417,6 +417,8 @@ def test_a_family_named_as_where_to_look_narrows_the_search_and_is_not_its_topic
     assert {h.chunk.family for h in result.hits} == {FAMILY_MGI}
     assert result.hits[0].chunk.heading_path[0] == "Partnerships"
     assert any("narrowed to the MGI profiles" in note for note in result.notes)
+    # a follow-up does not inherit the family its conversation named
+    assert search.read("And who signed it?", ["When was the agreement with Uganda signed, according to the MGI?"]).families == ()
     # an explicit family filter wins over the family the question names
     filtered = search.search("When was the agreement with Uganda signed, according to the MGI?", k=3,
                              filters=Filters(family=FAMILY_MAPPING))

@@ -190,8 +190,7 @@ class Searcher:
         # the words a follow-up borrows are expanded too: "when was it set up?" after "what is
         # ACRA?" is searched as "… ACRA" and the long form of ACRA, as the first question was
         expansion = self._expand(context.search_query, mentions)
-        families = families_named(context.search_query)
-        if families:
+        if families_named(context.search_query):
             # a family named is a scope (mgiassist.search.families): its name is not searched in
             # its long form ("MGI": "Migration Governance Indicators", its introduction's words)
             kept = tuple(pair for pair in expansion.acronyms if not families_named(pair[0]))
@@ -215,7 +214,10 @@ class Searcher:
             cues=cues,
             language=language,
             intent=intent,
-            families=families,
+            # a family named in the question's own words; a follow-up does not inherit the one its
+            # conversation named ("Is it at least allowed by law, though?" after "What does the MGI
+            # profile say about voting from abroad?" is answered by the mapping)
+            families=families_named(question),
         )
 
     def _intent(self, wording: str, language: str | None) -> IntentGuess | None:
@@ -250,7 +252,7 @@ class Searcher:
         # a family named as where to look is the scope, not the topic (mgiassist.search.families);
         # named as what is asked about ("Who funds the MGI?") it stays: dev, 2026-12-06, taking
         # out every family name lost 15 first passages while it gained 31, this 6 and 20
-        topic = without_family_scope(context.search_query) if asked.families else context.search_query
+        topic = without_family_scope(context.search_query)
         query_vector = self._encode(topic, expansion)
         depth = max(self.settings.depth, k)
         dense_ids, dense_scores = self._dense_scores(query_vector, scope.mask, depth)
