@@ -469,8 +469,9 @@ def unknown_name(
     core conventions"). A reason to refuse even when the judge would answer: the passages found
     share the question's topic ("Has Cambodia endorsed the Global Compact for Migration?" met the
     profile's partnerships), not the thing it names. Dev, 2026-12-06 (2,726 questions): 11 more
-    recognised, 2 answerable refused ("Brittany", which the mapping calls "Bretagne"), once
-    acronyms spelling a run of a name the texts write out ("CDRI") count as known."""
+    recognised, 1 answerable refused ("which one is in Brittany?", which the mapping calls
+    "Bretagne"), once acronyms spelling a run of a name the texts write out ("CDRI") count as
+    known; before that, 16 answerable questions naming the CDRI were refused."""
     if result.language or encode is None or not result.hits:
         return None
     question = result.search_query or result.query

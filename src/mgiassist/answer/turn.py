@@ -412,11 +412,13 @@ def _decide(
             if reply.state == ANSWERED and not result.language:
                 reply.reason, reply.doubtful = LOW_CONFIDENCE, True
             return reply
-    year = unplaced_year(result, reading, judge.vocabulary) or unknown_name(result, judge, reading, encode) \
+    # evidence that holds whatever the judge says: the passages share the question's topic, not
+    # the year, the name, the figure or the count it asks for
+    evidence = unplaced_year(result, reading, judge.vocabulary) or unknown_name(result, judge, reading, encode) \
         or unnamed_quantity(result, judge, encode) or uncounted(result, reading, encode) \
         or unmeasured(result, reading) or only_defined(result, reading)
-    if year is not None:
-        return not_covered(result, year.reason, decision.probability)
+    if evidence is not None:
+        return not_covered(result, evidence.reason, decision.probability)
     reply = _quoted_reply(judge, encode, result, decision, reading, _chunk_lookup(searcher))
     if reply.state == ANSWERED and not result.language and decision.probability < LOW_CONFIDENCE_BELOW:
         reply.reason, reply.doubtful = LOW_CONFIDENCE, True
