@@ -469,3 +469,12 @@ def test_a_name_no_profile_gives_is_evidence_even_where_the_passages_share_the_t
 ])
 def test_numbered_names_are_a_capitalised_name_and_its_number(question, names):
     assert numbered_names(question) == names
+
+
+def test_a_numbered_name_no_profile_gives_is_evidence_when_the_judge_says_no():
+    hits = _hits(("Cambodia has ratified all eight of ILO's core conventions.", {}))
+    question = "Has Cambodia ratified ILO Convention 189?"
+    searched = SearchResult(query=question, search_query=question, hits=hits, abstained=False)
+    found = refusal_evidence(searched, judge(), decision(), bag_encoder({}), _reading(question))
+    assert found == RefusalEvidence("unknown-term", ("Convention 189",))
+    assert "“Convention 189”" in found.reason

@@ -64,7 +64,7 @@ from mgiassist.text.symbols import holds_amount, names_sex, sex_split_only, spli
 __all__ = [
     "COUNTED", "ORDINARY_LOG_FREQUENCY", "QUANTITY_NAMED", "SALIENCE", "RefusalEvidence", "bounded_years", "no_word_known",
     "numbered_names", "only_defined", "refusal_evidence", "salience", "split_by_sex_only", "uncounted", "unknown_name",
-    "unknown_term", "unmeasured", "unnamed_quantity", "unplaced_year",
+    "unknown_number", "unknown_term", "unmeasured", "unnamed_quantity", "unplaced_year",
 ]
 
 # How far leaving a word out must move the question's unit sentence vector (1 - cosine) for the
@@ -431,7 +431,8 @@ def refusal_evidence(
         return defined
     if result.abstained:
         return RefusalEvidence("far")
-    return unknown_name(result, judge, reading, encode) or unknown_term(result, judge, reading, encode)
+    # the names unknown_name weighs are among unknown_term's words: only the numbered ones are new
+    return unknown_number(result, judge) or unknown_term(result, judge, reading, encode)
 
 
 def unknown_term(
@@ -459,6 +460,15 @@ def numbered_names(question: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in _NUMBERED_NAME.finditer(question) if not _YEAR.match(m.group(2))]
 
 
+def unknown_number(result: SearchResult, judge: Judge) -> RefusalEvidence | None:
+    """A numbered name whose number no profile gives ("ILO Convention 189"), in English."""
+    if result.language or not result.hits:
+        return None
+    question = result.search_query or result.query
+    numbered = [f"{name} {number}" for name, number in numbered_names(question) if not judge.vocabulary.mentions(number)]
+    return RefusalEvidence("unknown-term", tuple(numbered[:3])) if numbered else None
+
+
 def unknown_name(
     result: SearchResult, judge: Judge, reading: QuestionReading, encode: Encoder | None,
 ) -> RefusalEvidence | None:
@@ -474,11 +484,9 @@ def unknown_name(
     known; before that, 16 answerable questions naming the CDRI were refused."""
     if result.language or encode is None or not result.hits:
         return None
-    question = result.search_query or result.query
-    vocabulary = judge.vocabulary
-    numbered = [f"{name} {number}" for name, number in numbered_names(question) if not vocabulary.mentions(number)]
-    if numbered:
-        return RefusalEvidence("unknown-term", tuple(numbered[:3]))
+    numbered = unknown_number(result, judge)
+    if numbered is not None:
+        return numbered
     salient = _salient_unknown(result, judge, reading.analysis.named, encode)
     return RefusalEvidence("unknown-term", tuple(salient[:3])) if salient else None
 

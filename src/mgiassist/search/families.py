@@ -73,23 +73,28 @@ _AS_SCOPE_AFTER = re.compile(r"^\s*(?:say|says|said|mention|mentions|mentioned|s
 
 def without_family_scope(text: str) -> str:
     """``text`` without the family names that only say where to look (:data:`_AS_SCOPE_BEFORE`,
-    :data:`_AS_SCOPE_AFTER`): "… signed according to the MGI?" → "… signed?"."""
-    kept = text
-    for start, end, _ in reversed(_spans(text)):
-        before = _AS_SCOPE_BEFORE.search(kept[:start])
+    :data:`_AS_SCOPE_AFTER`), with the words that say so: "… signed according to the MGI?" →
+    "… signed ?"."""
+    cuts = []
+    for start, end, _ in _spans(text):
+        before = _AS_SCOPE_BEFORE.search(text[:start])
         if before is not None:
-            kept = kept[: before.start()] + " " + kept[end:]
-        elif _AS_SCOPE_AFTER.match(kept[end:]):
-            kept = kept[:start] + " " + kept[end:]
-    return re.sub(r"\s{2,}", " ", kept).strip() or text
+            cuts.append((before.start(), end))
+        elif _AS_SCOPE_AFTER.match(text[end:]):
+            cuts.append((start, end))
+    return _cut(text, cuts) or text
 
 
 def without_family_names(text: str) -> str:
     """``text`` with every family name taken out ("What does the MGI say Cambodia does well?" →
     "What does say Cambodia does well?"), or ``text`` itself when no content word would be left
     ("What is the MGI?")."""
-    kept = text
-    for start, end, _ in reversed(_spans(text)):
-        kept = kept[:start] + " " + kept[end:]
-    kept = re.sub(r"\s{2,}", " ", kept).strip()
+    kept = _cut(text, [(start, end) for start, end, _ in _spans(text)])
     return kept if content_words(kept) else text
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the (ordered, non-overlapping) ``spans``, its spaces folded."""
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return re.sub(r"\s{2,}", " ", text).strip()

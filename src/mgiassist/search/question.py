@@ -38,6 +38,13 @@ class Question:
     # what it asks for by meaning, read on its corrected search query (None in another language)
     intent: IntentGuess | None = None
     families: tuple[str, ...] = ()  # the profile families it names ("according to the MGI"), a scope
+    # the words searched: the search query less the family names that only say where to look
+    # (mgiassist.search.families); empty means the search query itself
+    topic: str = ""
+
+    @property
+    def searched_words(self) -> str:
+        return self.topic or self.context.search_query
 
     @property
     def search_query(self) -> str:
